@@ -1,0 +1,34 @@
+"""Top-level URL map: pages, the admin, the API and its schema."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from pingan.core import views as core_views
+
+admin.site.site_header = "平安综治 · 系统管理"
+admin.site.site_title = "平安综治"
+admin.site.index_title = "系统管理"
+
+api_patterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("pingan.orgs.api.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("pingan.core.auth_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("orgs/", include("pingan.orgs.urls")),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "pingan.core.views.permission_denied"
+handler404 = "pingan.core.views.page_not_found"
+handler500 = "pingan.core.views.server_error"

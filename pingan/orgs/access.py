@@ -1,0 +1,120 @@
+"""Scoped access (X1): the two primitives every page and API uses.
+
+- ``Model.objects.visible_to(user)`` for lists (built on ``scope_q`` below);
+- ``access_<thing>(key, user)`` for one object, raising ``Http404`` both when the object does
+  not exist and when it is outside the user's scope, so that outsiders cannot probe for it.
+
+A user's scope is a set of org-tree paths: their unit's division (or, for an agency serving
+particular streets, those streets); a user who is only a grid worker has their own grids.
+``None`` means the whole tree (superusers).
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from .choices import RoleCode
+from .models import Division, Staff, Unit
+
+_SCOPE_CACHE = "_pingan_scope_paths"
+_ROLE_CACHE = "_pingan_role_codes"
+# Roles whose holder's scope is their own grids, not their unit's area.
+GRID_SCOPED_ROLES = frozenset({RoleCode.GRID_WORKER})
+
+
+def role_codes(user) -> frozenset[str]:
+    """The codes of the user's roles, read once per request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _ROLE_CACHE, None)
+    if cached is None:
+        cached = frozenset(user.roles.values_list("code", flat=True))
+        setattr(user, _ROLE_CACHE, cached)
+    return cached
+
+
+def has_role(user, *codes: str) -> bool:
+    """Does the user hold any of these roles? Superusers hold every role."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(role_codes(user) & set(codes))
+
+
+def scope_paths(user) -> list[str] | None:
+    """Org-tree paths the user may see; ``None`` for everything, ``[]`` for nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cached = getattr(user, _SCOPE_CACHE, None)
+    if cached is not None:
+        return cached
+    roles = role_codes(user)
+    if roles and roles <= GRID_SCOPED_ROLES:
+        paths = list(user.grids.values_list("path", flat=True))
+    elif user.unit_id is None:
+        paths = []
+    else:
+        served = list(
+            Division.objects.filter(serving_units=user.unit_id).values_list("path", flat=True)
+        )
+        paths = served or list(
+            Division.objects.filter(units=user.unit_id).values_list("path", flat=True)
+        )
+    paths = _outermost(paths)
+    setattr(user, _SCOPE_CACHE, paths)
+    return paths
+
+
+def scope_q(user, path_field: str) -> Q:
+    """A filter on ``path_field`` (a Division path, possibly across relations) for the scope."""
+    paths = scope_paths(user)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return condition
+
+
+def in_scope(user, path: str) -> bool:
+    """Is this org-tree path inside the user's scope?"""
+    paths = scope_paths(user)
+    return paths is None or any(path.startswith(root) for root in paths)
+
+
+def access_division(code: str, user) -> Division:
+    """One division by code, if the user may see it; 404 otherwise."""
+    try:
+        division = Division.objects.select_related("parent").get(code=code)
+    except Division.DoesNotExist:
+        raise Http404 from None
+    if not in_scope(user, division.path):
+        raise Http404
+    return division
+
+
+def access_unit(unit_id, user) -> Unit:
+    """One unit by id, if the user may see it; 404 otherwise (also for a malformed id)."""
+    try:
+        return Unit.objects.visible_to(user).select_related("division", "parent").get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_staff(staff_id, user) -> Staff:
+    """One member of staff by id, if the user may see them; 404 otherwise."""
+    try:
+        return Staff.objects.visible_to(user).select_related("unit").get(pk=staff_id)
+    except (Staff.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths already covered by another path in the list."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
