@@ -15,7 +15,7 @@ from django.db import transaction
 
 from pingan.orgs.choices import AgencyType, FunctionAreaKind, Level, RoleCode, Stationing, UnitKind
 from pingan.orgs.geometry import rect_polygon, split_rect, split_rows
-from pingan.orgs.models import Division, FunctionArea, Staff, Unit
+from pingan.orgs.models import Division, FunctionArea, Role, Staff, Unit
 from pingan.orgs.services import DivisionSpec, divisions_upsert
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "dongcheng-divisions.csv"
@@ -320,6 +320,8 @@ def _phone(rng: random.Random) -> str:
 def _load_staff(seed: int) -> int:
     """Demo accounts (with the demo password) and generated staff (who cannot log in)."""
     rng = random.Random(seed + 1)
+    # Roles come from a data migration; a flushed test database needs them again.
+    Role.objects.bulk_create([Role(code=code) for code in RoleCode.values], ignore_conflicts=True)
     units = list(Unit.objects.select_related("division").order_by("division__path", "name"))
     by_division = {(u.division.code, u.kind, u.agency_type): u for u in units}
     wanted: list[tuple[Staff, list[str], list[int]]] = []

@@ -1,0 +1,71 @@
+"""A permission-matrix base that every page and API test reuses (X1).
+
+Subclass it as ``class TestUnitList(PermissionMatrix)`` and declare who may and who may not:
+
+- ``anonymous``: a page redirects to the login page, an API answers 401;
+- ``wrong_role``: a persona whose roles may not use the page gets 403;
+- ``out_of_scope``: a persona with the right role but another area gets 404 (not 403, so that
+  outsiders cannot tell whether the object exists);
+- ``in_scope``: a persona who may, gets ``ok_status``.
+
+Leave ``wrong_role`` or ``out_of_scope`` as ``None`` where the case cannot arise (a list is
+scoped rather than refused); each declared refusal becomes its own test, and an undeclared one
+is not collected at all. A persona is a demo username, or ``"role@division-code"`` for the
+first member of staff with that role in a unit at that division.
+"""
+
+import pytest
+from django.urls import reverse
+
+
+class PermissionMatrix:
+    url_name: str = ""
+    url_args: tuple = ()
+    method: str = "get"
+    data: dict | None = None
+    api: bool = False
+    in_scope: str = ""
+    wrong_role: str | None = None
+    out_of_scope: str | None = None
+    ok_status: int = 200
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Hide the refusal tests a subclass does not declare (pytest skips non-callables).
+        if cls.wrong_role is None:
+            cls.test_wrong_role_is_refused = None
+        if cls.out_of_scope is None:
+            cls.test_out_of_scope_is_not_found = None
+
+    def url(self) -> str:
+        return reverse(self.url_name, args=self.url_args)
+
+    def request(self, client):
+        call = getattr(client, self.method)
+        if self.api and self.method != "get":
+            return call(self.url(), self.data or {}, content_type="application/json")
+        return call(self.url(), self.data or {})
+
+    @pytest.mark.django_db
+    def test_anonymous_is_refused(self, client):
+        response = self.request(client)
+        if self.api:
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+
+    @pytest.mark.django_db
+    def test_wrong_role_is_refused(self, client_as):
+        response = self.request(client_as(self.wrong_role))
+        assert response.status_code == 403
+
+    @pytest.mark.django_db
+    def test_out_of_scope_is_not_found(self, client_as):
+        response = self.request(client_as(self.out_of_scope))
+        assert response.status_code == 404
+
+    @pytest.mark.django_db
+    def test_in_scope_is_allowed(self, client_as):
+        response = self.request(client_as(self.in_scope))
+        assert response.status_code == self.ok_status

@@ -1,0 +1,102 @@
+"""Login, logout, lockout, password hashing and sessions."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from pingan.orgs.models import Staff
+
+
+@pytest.mark.django_db
+def test_login_page_is_in_chinese(client):
+    response = client.get(reverse("login"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "登录" in content and "用户名" in content and 'lang="zh-hans"' in content
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client, demo_password):
+    response = client.post(
+        reverse("login"), {"username": "street_dispatcher", "password": demo_password}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert "东华门街道" in client.get("/").content.decode()
+    client.post(reverse("logout"))
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_says_so_in_chinese(client):
+    response = client.post(reverse("login"), {"username": "street_dispatcher", "password": "nope"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_lockout_after_repeated_failures(client, demo_password):
+    # given five wrong passwords in a row
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "street_clerk", "password": "wrong-password"})
+    # when the right password follows
+    response = client.post(
+        reverse("login"), {"username": "street_clerk", "password": demo_password}
+    )
+    # then the account is locked: refused with the Chinese lockout page, not logged in
+    assert response.status_code == 429
+    assert "账号已临时锁定" in response.content.decode()
+    assert client.get("/").status_code == 302
+    # and another account from the same machine is not affected
+    response = client.post(
+        reverse("login"), {"username": "street_leader", "password": demo_password}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2(staff):
+    assert staff("street_dispatcher").password.startswith("argon2")
+
+
+@pytest.mark.django_db
+def test_generated_staff_cannot_log_in(client, staff):
+    person = Staff.objects.filter(username__startswith="gw").first()
+    assert not person.has_usable_password()
+
+
+def test_sessions_expire():
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.django_db
+def test_expired_session_is_sent_to_login(client, staff, settings):
+    settings.SESSION_COOKIE_AGE = -1
+    client.force_login(staff("street_dispatcher"))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_english_translation_switches(client_as):
+    client = client_as("street_dispatcher")
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    content = client.get("/").content.decode()
+    assert 'lang="en"' in content
+    assert "Home" in content and "首页" not in content
+
+
+@pytest.mark.django_db
+def test_admin_is_in_chinese_and_for_administrators_only(client_as):
+    assert client_as("street_dispatcher").get("/admin/").status_code == 302
+    response = client_as("admin").get("/admin/orgs/division/?level=street")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "区划网格" in content and "东华门街道" in content
+
+
+@pytest.mark.django_db
+def test_pages_answer_with_a_content_security_policy(client_as):
+    response = client_as("street_dispatcher").get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]

@@ -1,0 +1,130 @@
+"""The org-tree API: scoped like the pages, token and session auth, a valid OpenAPI schema."""
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from pingan.core.testing import PermissionMatrix
+from pingan.orgs.models import Unit
+
+OTHER_STREET_DISPATCHER = "dispatcher@110101002"
+
+
+class TestDivisionListApi(PermissionMatrix):
+    url_name = "division-list"
+    api = True
+    in_scope = "street_dispatcher"
+
+
+class TestDivisionApi(PermissionMatrix):
+    url_name = "division-detail"
+    url_args = ("110101001",)
+    api = True
+    in_scope = "street_dispatcher"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+
+class TestUnitListApi(PermissionMatrix):
+    url_name = "unit-list"
+    api = True
+    in_scope = "street_dispatcher"
+
+
+class TestUnitApi(PermissionMatrix):
+    url_name = "unit-detail"
+    api = True
+    in_scope = "street_dispatcher"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    def url(self) -> str:
+        return f"/api/units/{Unit.objects.get(name='东华门派出所').pk}/"
+
+
+class TestMeApi(PermissionMatrix):
+    url_name = "api-me"
+    api = True
+    in_scope = "grid_worker"
+
+
+class TestSchema(PermissionMatrix):
+    url_name = "schema"
+    api = True
+    in_scope = "street_dispatcher"
+
+
+@pytest.mark.django_db
+def test_division_list_is_scoped_and_filterable(client_as, django_assert_num_queries):
+    client = client_as("street_dispatcher")
+    # session, user, roles, scope (2), count, page, session save (3)
+    with django_assert_num_queries(10):
+        data = client.get("/api/divisions/", {"level": "community"}).json()
+    assert data["count"] == 10
+    assert {row["parent"] for row in data["results"]} == {"110101001"}
+    assert "geometry" not in data["results"][0]
+    assert client.get("/api/divisions/", {"parent": "110101002"}).json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_division_detail_has_geometry(client_as):
+    data = client_as("grid_worker").get("/api/divisions/110101001001001/").json()
+    assert data["geometry"]["type"] == "Polygon"
+    assert data["parent"] == "110101001001"
+
+
+@pytest.mark.django_db
+def test_unit_list_pins_queries(client_as, django_assert_num_queries):
+    client = client_as("district_dispatcher")
+    # session, user, roles, scope (2), count, page, serves, function areas, session save (3)
+    with django_assert_num_queries(12):
+        data = client.get("/api/units/").json()
+    assert data["count"] == Unit.objects.count()
+    assert len(data["results"]) == 50
+
+
+@pytest.mark.django_db
+def test_token_authentication(staff):
+    token = Token.objects.create(user=staff("officer"))
+    client = APIClient()
+    assert client.get("/api/me/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    data = client.get("/api/me/").json()
+    assert data["username"] == "officer"
+    assert data["scope"] == ["110101001"]
+    assert data["roles"] == ["officer"]
+    client.credentials(HTTP_AUTHORIZATION="Token forged-token")
+    assert client.get("/api/me/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_token_endpoint(demo_password):
+    client = APIClient()
+    response = client.post(
+        "/api/auth/token/", {"username": "street_clerk", "password": demo_password}, format="json"
+    )
+    assert response.status_code == 200 and len(response.json()["token"]) == 40
+    response = client.post(
+        "/api/auth/token/", {"username": "street_clerk", "password": "bad"}, format="json"
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_openapi_schema_is_valid(client_as):
+    response = client_as("admin").get("/api/schema/")
+    schema = yaml.safe_load(response.content)
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/divisions/", "/api/divisions/{code}/", "/api/units/", "/api/me/"} <= set(
+        schema["paths"]
+    )
+
+
+@pytest.mark.django_db
+def test_api_docs_are_served_locally(client_as):
+    response = client_as("admin").get("/api/docs/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "swagger" in content.lower()
+    assert "cdn" not in content.lower() and "jsdelivr" not in content.lower()
