@@ -56,12 +56,11 @@ class AgencyType(models.TextChoices):
 
 
 class Stationing(models.TextChoices):
-    """How an agency is stationed at a center (弹性入驻, M3.2)."""
+    """How an agency is stationed at a center (弹性入驻, M3.2); blank for units that are not."""
 
     PERMANENT = "permanent", _("常驻")
     ROTATING = "rotating", _("轮驻")
     ON_CALL = "on_call", _("随驻")
-    NONE = "", _("不入驻")
 
 
 class FunctionAreaKind(models.TextChoices):

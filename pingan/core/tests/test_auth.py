@@ -100,3 +100,10 @@ def test_admin_is_in_chinese_and_for_administrators_only(client_as):
 def test_pages_answer_with_a_content_security_policy(client_as):
     response = client_as("street_dispatcher").get("/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_chinese_is_the_default_whatever_the_browser_asks(client_as):
+    client = client_as("street_dispatcher")
+    content = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in content and "首页" in content
