@@ -34,6 +34,7 @@ assets: node_modules/.package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 
 migrate: install
+	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
 load-demo: migrate
