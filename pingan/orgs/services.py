@@ -45,7 +45,7 @@ def divisions_upsert(*, specs: Iterable[DivisionSpec], actor, source: str) -> Up
     change of level or parent for an existing division. If any check fails, an
     ``ApplicationError`` lists every problem and the tree is left exactly as it was.
     """
-    specs = sorted(specs, key=lambda spec: _LEVEL_ORDER.get(spec.level, len(_LEVEL_ORDER)))
+    specs = sorted(specs, key=_level_rank)
     existing = {
         row["code"]: row
         for row in Division.objects.values(
@@ -131,12 +131,23 @@ def divisions_upsert(*, specs: Iterable[DivisionSpec], actor, source: str) -> Up
     return result
 
 
+def _level_rank(spec: DivisionSpec) -> int:
+    """Parents before children; unknown levels last (they are reported, not written)."""
+    unknown = len(_LEVEL_ORDER)
+    return _LEVEL_ORDER.get(spec.level, unknown) if isinstance(spec.level, str) else unknown
+
+
 def _check_specs(specs: list[DivisionSpec], existing: dict) -> tuple[list[str], dict]:
     errors: list[str] = []
     centers: dict[str, tuple[float, float]] = {}
     levels = {code: row["level"] for code, row in existing.items()}
     seen: set[str] = set()
     for spec in specs:
+        if not all(
+            isinstance(value, str) for value in (spec.code, spec.name, spec.level)
+        ) or not isinstance(spec.parent_code, str | None):
+            errors.append(f"{spec.label or '要素'}：代码、名称、层级和上级代码必须是文字。")
+            continue
         where = f"{spec.label or spec.code}（{spec.code or '无代码'}）"
         if not spec.code or not spec.name:
             errors.append(f"{where}：缺少代码或名称。")

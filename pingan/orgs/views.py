@@ -77,10 +77,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         .select_related("division")
         .annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
     )
-    filterset = UnitFilter(request.GET, queryset=units, request=request)
-    table = UnitTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    return render(request, "orgs/unit_list.html", {"filter": filterset, "table": table})
+    return _table_page(request, "orgs/unit_list.html", UnitFilter, UnitTable, units)
 
 
 @login_required
@@ -102,6 +99,14 @@ def unit_detail(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
+def _table_page(request, template, filterset_class, table_class, queryset) -> HttpResponse:
+    """A filtered, sorted, paged table: filters from the URL, so it can be shared."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    table = table_class(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(request, template, {"filter": filterset, "table": table})
+
+
 def _require_directory(request: HttpRequest) -> None:
     if not has_role(request.user, *STAFF_DIRECTORY_ROLES):
         raise PermissionDenied
@@ -118,10 +123,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("code")))
         .distinct()
     )
-    filterset = StaffFilter(request.GET, queryset=staff, request=request)
-    table = StaffTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    return render(request, "orgs/staff_list.html", {"filter": filterset, "table": table})
+    return _table_page(request, "orgs/staff_list.html", StaffFilter, StaffTable, staff)
 
 
 @login_required
