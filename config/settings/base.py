@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csp",
     "pingan.core",
     "pingan.orgs",
+    "pingan.cases",
     "pingan.demo",
 ]
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, CalendarSource, CalendarYear, WorkCalendarDay
+from .services import audit_record
 
 
 @admin.register(AuditEvent)
@@ -21,3 +22,49 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CalendarEntryAdmin(admin.ModelAdmin):
+    """Calendar entries changed here are marked as entered by an administrator and audited,
+    since they move every working-day deadline."""
+
+    readonly_fields = ["source", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.source = CalendarSource.ADMIN
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'change' if change else 'add'}",
+            target=obj,
+            data={"changed": form.changed_data},
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj)
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(CalendarEntryAdmin):
+    """Holidays and make-up working days; for a new year only the days that differ from
+    Monday-to-Friday need entering."""
+
+    list_display = ["date", "is_workday", "note", "source"]
+    list_filter = ["is_workday", "source"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarEntryAdmin):
+    """How an administrator adds a year the State Council has published before the
+    chinese-calendar package has it: enter its days, then tick complete."""
+
+    list_display = ["year", "complete", "source", "updated_at"]
+    list_filter = ["complete", "source"]

@@ -16,3 +16,9 @@ class ConflictError(ApplicationError):
     """Someone else changed the object since the user loaded it."""
 
     status_code = 409
+
+
+class ForbiddenError(ApplicationError):
+    """The user may see the object but their role may not do this to it."""
+
+    status_code = 403

@@ -46,3 +46,61 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class CalendarSource(models.TextChoices):
+    """Where a calendar entry came from: the published schedule or an administrator."""
+
+    OFFICIAL = "official", _("官方（chinese-calendar）")
+    ADMIN = "admin", _("管理员录入")
+
+
+class WorkCalendarDay(BaseModel):
+    """One day of the working-day calendar (工作日历): whether government offices work that day.
+
+    Years seeded from chinese-calendar store every day, so a seeded year reads the same whether
+    or not a day is special. Years an administrator enters need only the days that differ from
+    the plain rule (Monday to Friday work, weekends rest); a day without a row follows that rule.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=16, choices=CalendarSource.choices, default=CalendarSource.ADMIN
+    )
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = "工作日" if self.is_workday else "休息日"
+        return f"{self.date:%Y-%m-%d} {kind} {self.note}".rstrip()
+
+
+class CalendarYear(BaseModel):
+    """A year of the working-day calendar and whether its official schedule has been entered.
+
+    Deadline arithmetic trusts the calendar only for complete years; for any other year it
+    counts Monday to Friday and marks the deadline provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    complete = models.BooleanField(
+        _("已完整录入"),
+        default=False,
+        help_text=_("本年度国务院放假安排已全部录入。只需录入与“周一至周五上班”不同的日期。"),
+    )
+    source = models.CharField(
+        _("来源"), max_length=16, choices=CalendarSource.choices, default=CalendarSource.ADMIN
+    )
+
+    class Meta:
+        verbose_name = _("日历年度")
+        verbose_name_plural = _("日历年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"

@@ -1,0 +1,386 @@
+"""Cases (矛盾纠纷事项): intake, parties, the timeline, deadlines and supervision."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pingan.core.fields import BlindIndexField, EncryptedTextField
+from pingan.core.models import BaseModel
+from pingan.orgs.choices import FunctionAreaKind, Level
+
+from .choices import (
+    Channel,
+    Complexity,
+    DayType,
+    EventKind,
+    ExtensionState,
+    LegalRoute,
+    Outcome,
+    PartyRole,
+    State,
+    Urgency,
+)
+from .querysets import CaseQuerySet
+
+
+class Category(BaseModel):
+    """A category of matter (事项类别), configurable by the administrator (M1.2)."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    function_area = models.CharField(
+        _("对应功能区"),
+        max_length=24,
+        choices=FunctionAreaKind.choices,
+        default=FunctionAreaKind.MEDIATION,
+    )
+    keywords = models.TextField(
+        _("关键词"), blank=True, help_text=_("以空格或逗号分隔；受理分流时据此推荐类别与单位。")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("事项类别")
+        verbose_name_plural = _("事项类别")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlinePolicy(BaseModel):
+    """The time limit (办结时限) for a complexity: general 7 days, complex 30 days (M2.3)."""
+
+    complexity = models.CharField(
+        _("复杂程度"), max_length=16, choices=Complexity.choices, unique=True
+    )
+    days = models.PositiveSmallIntegerField(_("时限天数"), validators=[MinValueValidator(1)])
+    day_type = models.CharField(
+        _("计日方式"), max_length=16, choices=DayType.choices, default=DayType.NATURAL
+    )
+    warn_ratio = models.FloatField(
+        _("临期提醒比例"),
+        default=0.7,
+        validators=[MinValueValidator(0.1), MaxValueValidator(0.99)],
+        help_text=_("已用时限达到此比例时显示黄色临期提醒，如 0.7 表示用时七成。"),
+    )
+    escalate_after_hours = models.PositiveSmallIntegerField(
+        _("逐级督办间隔（小时）"),
+        default=48,
+        help_text=_("超期督办发出后，仍未办结的，再过多少小时向上一级领导督办。"),
+    )
+
+    class Meta:
+        verbose_name = _("时限规则")
+        verbose_name_plural = _("时限规则")
+
+    def __str__(self) -> str:
+        return f"{self.get_complexity_display()} {self.days} {self.get_day_type_display()}"
+
+
+class Case(BaseModel):
+    """A matter (事项) taken in at one window and followed to its closed loop (M1, M2).
+
+    ``area_path`` copies the grid's org-tree path so scope checks are one indexed prefix match;
+    ``version`` guards against two users overwriting each other (optimistic locking).
+    """
+
+    number = models.CharField(_("事项编号"), max_length=20, unique=True)
+    query_code_hash = models.CharField(_("查询码摘要"), max_length=64, editable=False)
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("事项类别"), on_delete=models.PROTECT, related_name="cases"
+    )
+    complexity = models.CharField(_("复杂程度"), max_length=16, choices=Complexity.choices)
+    urgency = models.CharField(
+        _("紧急程度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    title = models.CharField(_("事项标题"), max_length=80)
+    narrative = models.TextField(_("事项描述"))
+    address = models.CharField(_("发生地址"), max_length=200, blank=True)
+    grid = models.ForeignKey(
+        "orgs.Division",
+        verbose_name=_("所在网格"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        limit_choices_to={"level": Level.GRID},
+    )
+    area_path = models.CharField(_("区划路径"), max_length=255, db_index=True, editable=False)
+
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.REGISTERED, db_index=True
+    )
+    level = models.CharField(_("办理层级"), max_length=16, choices=Level.choices)
+    handling_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        related_name="handled_cases",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_cases",
+    )
+    first_contact_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("首接单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_contact_cases",
+        help_text=_("区级事项的首接负责单位（首接负责制）。"),
+    )
+    joint_units = models.ManyToManyField(
+        "orgs.Unit", verbose_name=_("联动单位"), blank=True, related_name="joint_cases"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="registered_cases",
+    )
+    registered_at = models.DateTimeField(_("登记时间"), db_index=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办结期限"), null=True, blank=True, db_index=True)
+    warn_at = models.DateTimeField(
+        _("临期时间"), null=True, blank=True, help_text=_("此后显示黄色临期提醒。")
+    )
+    due_provisional = models.BooleanField(
+        _("期限待核定"),
+        default=False,
+        help_text=_("期限跨入尚未录入官方节假日安排的年份，暂按周末休息计算。"),
+    )
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True, db_index=True)
+    concluded_level = models.CharField(
+        _("化解层级"), max_length=16, choices=Level.choices, blank=True, db_index=True
+    )
+    outcome = models.CharField(_("办理结果"), max_length=16, choices=Outcome.choices, blank=True)
+    legal_route = models.CharField(
+        _("法律途径"), max_length=24, choices=LegalRoute.choices, blank=True
+    )
+    judicially_confirmed = models.BooleanField(_("已司法确认"), default=False)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("满意度"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    rejection_reason = models.TextField(_("不予受理理由"), blank=True)
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重复事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+    )
+    suggested_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("推荐单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    suggestion_followed = models.BooleanField(_("采纳推荐"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事项")
+        verbose_name_plural = _("事项")
+        ordering = ["-registered_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="case_state_due_idx"),
+            models.Index(fields=["handling_unit", "state"], name="case_unit_state_idx"),
+            models.Index(fields=["area_path", "registered_at"], name="case_area_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="case_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=Outcome.NO_AGREEMENT) | ~Q(legal_route=""),
+                name="case_no_agreement_needs_legal_route",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Party(models.Model):
+    """A party to a case (当事人): applicant, respondent or third party (M1.2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("身份"), max_length=16, choices=PartyRole.choices)
+    name = models.CharField(_("姓名/名称"), max_length=60)
+    id_number = EncryptedTextField(_("身份证号"), blank=True, default="")
+    id_number_index = BlindIndexField(source="id_number", kind="id_number")
+    phone = EncryptedTextField(_("联系电话"), blank=True, default="")
+    phone_index = BlindIndexField(source="phone", kind="phone")
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline (办理轨迹): who did what, when, from what to what, why.
+
+    Append-only: services write one row in the same transaction as the change they record.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("环节"), max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_events",
+    )
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices, blank=True)
+    from_level = models.CharField(_("原层级"), max_length=16, choices=Level.choices, blank=True)
+    to_level = models.CharField(_("新层级"), max_length=16, choices=Level.choices, blank=True)
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("相关单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("理由/说明"), blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("办理轨迹")
+        verbose_name_plural = _("办理轨迹")
+        ordering = ["case", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"cases/{instance.case.registered_at:%Y/%m}/{instance.case.number}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file attached to a case (材料): scans, photos, agreements."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DeadlineExtension(BaseModel):
+    """A request to extend a case's deadline (延期申请); only a leader may approve it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(
+        _("延长天数"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    reason = models.TextField(_("延期理由"))
+    state = models.CharField(
+        _("审批状态"),
+        max_length=16,
+        choices=ExtensionState.choices,
+        default=ExtensionState.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="pending"), name="one_pending_extension"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.days} {self.get_state_display()}"
+
+
+class Supervision(models.Model):
+    """A supervision notice (督办) for an overdue case; ``tier`` 1 goes to the handling
+    unit's leader, tier 2 to the next level's leader. One per case, tier and deadline, which
+    makes the sweep idempotent at the database level."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
+    tier = models.PositiveSmallIntegerField(_("督办级次"))
+    due_at = models.DateTimeField(_("针对的期限"))
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("督办对象单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("督办时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "tier", "due_at"], name="supervision_once_per_tier_and_deadline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 督办{self.tier}"
+
+
+class CaseSequence(models.Model):
+    """The last case number issued per year (编号计数); rows are locked while incremented."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数")
+        verbose_name_plural = _("编号计数")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -1,0 +1,58 @@
+"""Case querysets that speak the domain and apply scope (X1)."""
+
+from django.db import models
+from django.db.models import Case as CaseWhen
+from django.db.models import Q, Value, When
+
+from pingan.orgs.access import scope_paths, scope_q
+
+from .choices import CLOCK_STATES, OPEN_STATES, Colour
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        """Cases in the user's area, and those their unit handles or joins."""
+        paths = scope_paths(user)
+        if paths is None:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        condition = scope_q(user, "area_path")
+        if user.unit_id:
+            own = self.filter(Q(handling_unit=user.unit_id) | Q(joint_units=user.unit_id))
+            condition |= Q(pk__in=own.values("pk"))
+        return self.filter(condition)
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(state__in=OPEN_STATES)
+
+    def running(self) -> "CaseQuerySet":
+        """Cases whose deadline clock runs (accepted and not yet concluded)."""
+        return self.filter(state__in=CLOCK_STATES)
+
+    def overdue(self, *, now) -> "CaseQuerySet":
+        return self.running().filter(due_at__lt=now)
+
+    def due_soon(self, *, now) -> "CaseQuerySet":
+        return self.running().filter(warn_at__lte=now, due_at__gte=now)
+
+    def with_colour(self, *, now) -> "CaseQuerySet":
+        """Annotate ``colour``: red overdue, yellow due soon, green on time, grey closed."""
+        return self.annotate(
+            colour=CaseWhen(
+                When(~Q(state__in=CLOCK_STATES), then=Value(Colour.GREY)),
+                When(due_at__lt=now, then=Value(Colour.RED)),
+                When(warn_at__lte=now, then=Value(Colour.YELLOW)),
+                default=Value(Colour.GREEN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def of_colour(self, colour: str, *, now) -> "CaseQuerySet":
+        if colour == Colour.RED:
+            return self.overdue(now=now)
+        if colour == Colour.YELLOW:
+            return self.due_soon(now=now)
+        if colour == Colour.GREEN:
+            return self.running().filter(Q(warn_at__gt=now) | Q(warn_at__isnull=True))
+        return self.exclude(state__in=CLOCK_STATES)

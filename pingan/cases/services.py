@@ -1,0 +1,746 @@
+"""Writes to cases: every change is one service, one transaction, one timeline event."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pingan.core import crypto
+from pingan.core.calendar import add_days
+from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.validators import validate_id_number, validate_phone
+from pingan.orgs.access import has_role, in_scope
+from pingan.orgs.choices import Level, UnitKind
+from pingan.orgs.models import Division, Staff, Unit
+
+from . import rules
+from .choices import (
+    Channel,
+    Complexity,
+    DayType,
+    EventKind,
+    ExtensionState,
+    LegalRoute,
+    Outcome,
+    PartyRole,
+    State,
+    Urgency,
+)
+from .models import (
+    Case,
+    CaseEvent,
+    CaseSequence,
+    Category,
+    DeadlineExtension,
+    DeadlinePolicy,
+    Party,
+)
+
+CONFLICT_MESSAGE = "该事项刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
+_UNIT_KIND_AT_LEVEL = {
+    Level.DISTRICT: UnitKind.DISTRICT_CENTER,
+    Level.STREET: UnitKind.STREET_CENTER,
+    Level.COMMUNITY: UnitKind.COMMUNITY,
+    Level.GRID: UnitKind.COMMUNITY,  # a grid's matters are handled by its community committee
+}
+_DEPTH = {Level.DISTRICT: 0, Level.STREET: 1, Level.COMMUNITY: 2, Level.GRID: 2}
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    role: str
+    name: str
+    id_number: str = ""
+    phone: str = ""
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def unit_for_level(grid: Division, level: str) -> Unit:
+    """The unit that handles a grid's matters at a funnel level."""
+    code = grid.path.strip("/").split("/")[_DEPTH[level]]
+    try:
+        return Unit.objects.get(division__code=code, kind=_UNIT_KIND_AT_LEVEL[level])
+    except Unit.DoesNotExist:
+        raise ApplicationError(
+            f"{grid.name}在“{Level(level).label}”层级没有承办单位，请联系管理员补充单位设置。"
+        ) from None
+
+
+def home_level(actor: Staff) -> str:
+    """The funnel level of the actor's unit: where a case they register starts."""
+    if has_role(actor, "grid_worker") and not actor.is_superuser:
+        return Level.GRID
+    kind = actor.unit.kind if actor.unit_id else UnitKind.DISTRICT_CENTER
+    return {
+        UnitKind.DISTRICT_CENTER: Level.DISTRICT,
+        UnitKind.STREET_CENTER: Level.STREET,
+        UnitKind.COMMUNITY: Level.COMMUNITY,
+    }.get(
+        kind,
+        Level.STREET
+        if actor.unit and actor.unit.division.level == Level.STREET
+        else Level.DISTRICT,
+    )
+
+
+def query_code_digest(number: str, code: str) -> str:
+    return crypto.blind_index("query_code", f"{number}:{code.strip()}")
+
+
+def can_act_on(user: Staff, case: Case) -> bool:
+    """May this user change the case (not only see it)? The handling unit, a joint unit, or
+    someone whose scope contains the handling unit (a supervising level)."""
+    if user.is_superuser:
+        return True
+    if user.unit_id and (
+        user.unit_id == case.handling_unit_id or case.joint_units.filter(pk=user.unit_id).exists()
+    ):
+        return True
+    return in_scope(user, case.handling_unit.division.path)
+
+
+def available_actions(user: Staff, case: Case) -> list[str]:
+    """The actions this user may take on the case now (what the case page offers)."""
+    if not can_act_on(user, case):
+        return []
+    return [
+        action
+        for action, (states, _target) in rules.TRANSITIONS.items()
+        if case.state in states and has_role(user, *rules.ACTION_ROLES[action])
+    ]
+
+
+def _authorize(actor: Staff, case: Case, action: str) -> str | None:
+    if not has_role(actor, *rules.ACTION_ROLES[action]):
+        raise ForbiddenError("您的角色不能执行此操作。")
+    if not can_act_on(actor, case):
+        raise ForbiddenError("该事项不由您的单位承办，您只能查看，不能办理。")
+    return rules.check_transition(action, case.state)
+
+
+def _commit(case: Case, *, expected_version: int | None, now: datetime, **fields) -> None:
+    """Write fields only if nobody changed the case since it was read (optimistic lock)."""
+    version = case.version if expected_version is None else expected_version
+    updated = Case.objects.filter(pk=case.pk, version=version).update(
+        **fields, version=F("version") + 1, updated_at=now
+    )
+    if updated != 1:
+        raise ConflictError(CONFLICT_MESSAGE)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version = version + 1
+
+
+def _event(case: Case, kind: str, actor, now: datetime, **fields) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, created_at=now, **fields)
+
+
+def _require_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(f"请填写{what}。")
+    return reason
+
+
+def _deadline(case: Case, start: datetime) -> dict:
+    policy = DeadlinePolicy.objects.get(complexity=case.complexity)
+    deadline = add_days(start=start, days=policy.days, working=policy.day_type == DayType.WORKING)
+    return {
+        "due_at": deadline.due_at,
+        "warn_at": start + (deadline.due_at - start) * policy.warn_ratio,
+        "due_provisional": deadline.provisional,
+    }
+
+
+def _next_number(now: datetime) -> str:
+    year = timezone.localtime(now).year
+    CaseSequence.objects.get_or_create(year=year)
+    CaseSequence.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseSequence.objects.values_list("last", flat=True).get(year=year)
+    return f"DC{year}-{last:06d}"
+
+
+def _clean_parties(parties: list[PartyInput]) -> list[PartyInput]:
+    if not parties:
+        raise ApplicationError("请至少填写一名当事人。")
+    if not any(party.role == PartyRole.APPLICANT for party in parties):
+        raise ApplicationError("请至少填写一名申请人。")
+    cleaned = []
+    for index, party in enumerate(parties, start=1):
+        name = (party.name or "").strip()
+        if not name:
+            raise ApplicationError(f"第 {index} 位当事人：请填写姓名。")
+        if party.role not in PartyRole.values:
+            raise ApplicationError(f"第 {index} 位当事人：身份无法识别。")
+        id_number = "".join((party.id_number or "").split()).upper()
+        phone = "".join((party.phone or "").split())
+        try:
+            if id_number:
+                validate_id_number(id_number)
+            if phone:
+                validate_phone(phone)
+        except ValidationError as exc:
+            raise ApplicationError(f"第 {index} 位当事人（{name}）：{exc.messages[0]}") from None
+        cleaned.append(PartyInput(party.role, name, id_number, phone))
+    return cleaned
+
+
+# --- intake (M1) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: Staff,
+    channel: str,
+    category: Category,
+    complexity: str,
+    title: str,
+    narrative: str,
+    grid: Division,
+    parties: list[PartyInput],
+    urgency: str = Urgency.NORMAL,
+    address: str = "",
+    suggested_unit: Unit | None = None,
+    now: datetime | None = None,
+) -> tuple[Case, str]:
+    """Register a matter at the one window; return the case and its public query code."""
+    now = now or timezone.now()
+    if not has_role(actor, *rules.REGISTER_ROLES):
+        raise ForbiddenError("您的角色不能登记事项。")
+    if channel not in Channel.values:
+        raise ApplicationError("来源渠道无法识别。")
+    if complexity not in Complexity.values:
+        raise ApplicationError("复杂程度应为“一般”或“复杂”。")
+    if urgency not in Urgency.values:
+        raise ApplicationError("紧急程度无法识别。")
+    if not category.is_active:
+        raise ApplicationError(f"事项类别“{category.name}”已停用，请选择其他类别。")
+    if grid.level != Level.GRID:
+        raise ApplicationError("请选择到具体网格。")
+    if not in_scope(actor, grid.path):
+        raise ForbiddenError("该网格不在您的工作范围内，不能在此登记。")
+    title, narrative = (title or "").strip(), (narrative or "").strip()
+    if not title:
+        raise ApplicationError("请填写事项标题。")
+    if len(narrative) < 10:
+        raise ApplicationError("事项描述过短，请写明事由、经过和诉求（至少10个字）。")
+    parties = _clean_parties(parties)
+
+    level = home_level(actor)
+    unit = unit_for_level(grid, level)
+    code = f"{secrets.randbelow(10**6):06d}"
+    number = _next_number(now)
+    case = Case.objects.create(
+        number=number,
+        query_code_hash=query_code_digest(number, code),
+        channel=channel,
+        category=category,
+        complexity=complexity,
+        urgency=urgency,
+        title=title[:80],
+        narrative=narrative,
+        address=(address or "").strip(),
+        grid=grid,
+        area_path=grid.path,
+        level=level,
+        handling_unit=unit,
+        first_contact_unit=actor.unit if level == Level.DISTRICT else None,
+        registered_by=actor,
+        registered_at=now,
+        suggested_unit=suggested_unit,
+        suggestion_followed=None if suggested_unit is None else suggested_unit == unit,
+    )
+    Party.objects.bulk_create(
+        [
+            Party(case=case, role=p.role, name=p.name, id_number=p.id_number, phone=p.phone)
+            for p in parties
+        ]
+    )
+    _event(
+        case,
+        EventKind.REGISTER,
+        actor,
+        now,
+        to_state=State.REGISTERED,
+        to_level=level,
+        unit=unit,
+        data={"channel": channel},
+    )
+    return case, code
+
+
+# --- the lifecycle (M2.2) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    case: Case,
+    actor: Staff,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+    reason: str = "",
+) -> Case:
+    """Accept a registered case; its deadline starts now (M2.3)."""
+    now = now or timezone.now()
+    target = _authorize(actor, case, "accept")
+    _commit(
+        case,
+        expected_version=expected_version,
+        now=now,
+        state=target,
+        accepted_at=now,
+        **_deadline(case, now),
+    )
+    _event(
+        case,
+        EventKind.ACCEPT,
+        actor,
+        now,
+        from_state=State.REGISTERED,
+        to_state=target,
+        reason=reason,
+        data={"due_at": case.due_at.isoformat()},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reject(
+    *,
+    case: Case,
+    actor: Staff,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Decline a matter (不予受理); the reason is required and shown to the citizen."""
+    now = now or timezone.now()
+    target = _authorize(actor, case, "reject")
+    reason = _require_reason(reason, "不予受理的理由")
+    _commit(case, expected_version=expected_version, now=now, state=target, rejection_reason=reason)
+    _event(
+        case,
+        EventKind.REJECT,
+        actor,
+        now,
+        from_state=State.REGISTERED,
+        to_state=target,
+        reason=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    actor: Staff,
+    unit: Unit | None = None,
+    handler: Staff | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Assign the case to a unit (default: the current one) and optionally a handler."""
+    now = now or timezone.now()
+    target = _authorize(actor, case, "assign")
+    unit = unit or case.handling_unit
+    if not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
+        raise ApplicationError("所选单位不在您的工作范围内。")
+    if handler is not None and handler.unit_id != unit.pk:
+        raise ApplicationError(f"{handler}不属于{unit}，请重新选择承办人。")
+    previous = case.state
+    _commit(
+        case,
+        expected_version=expected_version,
+        now=now,
+        state=target,
+        handling_unit=unit,
+        handler=handler,
+    )
+    _event(
+        case,
+        EventKind.ASSIGN,
+        actor,
+        now,
+        from_state=previous,
+        to_state=target,
+        unit=unit,
+        reason=reason,
+        data={"handler": handler.pk if handler else None},
+    )
+    return case
+
+
+@transaction.atomic
+def case_start_mediation(
+    *,
+    case: Case,
+    actor: Staff,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+    target = _authorize(actor, case, "start_mediation")
+    _commit(
+        case,
+        expected_version=expected_version,
+        now=now,
+        state=target,
+        handler=case.handler or actor,
+    )
+    _event(
+        case,
+        EventKind.START_MEDIATION,
+        actor,
+        now,
+        from_state=State.ASSIGNED,
+        to_state=target,
+        reason=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def case_conclude(
+    *,
+    case: Case,
+    actor: Staff,
+    outcome: str,
+    summary: str,
+    legal_route: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Conclude: an agreement, or none and the legal route the parties are referred to."""
+    now = now or timezone.now()
+    target = _authorize(actor, case, "conclude")
+    summary = _require_reason(summary, "办结情况说明")
+    if outcome not in Outcome.values:
+        raise ApplicationError("请选择办理结果。")
+    if outcome == Outcome.NO_AGREEMENT and legal_route not in LegalRoute.values:
+        raise ApplicationError("未达成协议的，请选择引导当事人的法律途径（诉讼、仲裁或行政复议）。")
+    if outcome == Outcome.AGREEMENT:
+        legal_route = ""
+    _commit(
+        case,
+        expected_version=expected_version,
+        now=now,
+        state=target,
+        concluded_at=now,
+        concluded_level=case.level,
+        outcome=outcome,
+        legal_route=legal_route,
+    )
+    _event(
+        case,
+        EventKind.CONCLUDE,
+        actor,
+        now,
+        from_state=State.MEDIATING,
+        to_state=target,
+        reason=summary,
+        data={"outcome": outcome, "legal_route": legal_route},
+    )
+    return case
+
+
+@transaction.atomic
+def case_follow_up(
+    *,
+    case: Case,
+    actor: Staff,
+    satisfaction: int,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Record the follow-up visit (回访); an unsatisfied citizen (1–2) reopens the case."""
+    now = now or timezone.now()
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise ApplicationError("满意度应为 1 到 5 分。")
+    satisfied = satisfaction >= rules.SATISFIED_FROM
+    action = "follow_up" if satisfied else "reopen"
+    target = _authorize(actor, case, action)
+    if satisfied:
+        _commit(
+            case,
+            expected_version=expected_version,
+            now=now,
+            state=target,
+            satisfaction=satisfaction,
+        )
+        _event(
+            case,
+            EventKind.FOLLOW_UP,
+            actor,
+            now,
+            from_state=State.CONCLUDED,
+            to_state=target,
+            reason=note,
+            data={"satisfaction": satisfaction},
+        )
+        return case
+    note = _require_reason(note, "群众不满意的具体原因")
+    _commit(
+        case,
+        expected_version=expected_version,
+        now=now,
+        state=target,
+        satisfaction=satisfaction,
+        concluded_at=None,
+        concluded_level="",
+        outcome="",
+        legal_route="",
+        **_deadline(case, now),
+    )
+    _event(
+        case,
+        EventKind.REOPEN,
+        actor,
+        now,
+        from_state=State.CONCLUDED,
+        to_state=target,
+        reason=note,
+        data={"satisfaction": satisfaction},
+    )
+    return case
+
+
+@transaction.atomic
+def case_archive(
+    *,
+    case: Case,
+    actor: Staff,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+    previous = case.state
+    target = _authorize(actor, case, "archive")
+    _commit(case, expected_version=expected_version, now=now, state=target, archived_at=now)
+    _event(case, EventKind.ARCHIVE, actor, now, from_state=previous, to_state=target, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_confirm_judicially(
+    *,
+    case: Case,
+    actor: Staff,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Record the court's judicial confirmation (司法确认) of a mediation agreement."""
+    now = now or timezone.now()
+    _authorize(actor, case, "judicial_confirmation")
+    if case.outcome != Outcome.AGREEMENT:
+        raise ApplicationError("只有达成调解协议的事项才能申请司法确认。")
+    if case.judicially_confirmed:
+        raise ApplicationError("该调解协议已经司法确认。")
+    _commit(case, expected_version=expected_version, now=now, judicially_confirmed=True)
+    _event(case, EventKind.JUDICIAL_CONFIRMATION, actor, now, reason=note)
+    return case
+
+
+# --- the funnel (M2.1, M2.4) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def case_escalate(
+    *,
+    case: Case,
+    actor: Staff,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Move the case one level up (上提) to that level's center, with a reason."""
+    now = now or timezone.now()
+    _authorize(actor, case, "escalate")
+    reason = _require_reason(reason, "上提理由")
+    target_level = rules.level_above(case.level)
+    if target_level is None:
+        raise ApplicationError("事项已在区级办理，不能再上提。")
+    unit = unit_for_level(case.grid, target_level)
+    fields = {"level": target_level, "handling_unit": unit, "handler": None}
+    if target_level == Level.DISTRICT and case.first_contact_unit_id is None:
+        fields["first_contact_unit"] = unit
+    previous = case.level
+    _commit(case, expected_version=expected_version, now=now, **fields)
+    _event(
+        case,
+        EventKind.ESCALATE,
+        actor,
+        now,
+        from_level=previous,
+        to_level=target_level,
+        unit=unit,
+        reason=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign_down(
+    *,
+    case: Case,
+    actor: Staff,
+    level: str,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Hand the case down (交办) to a lower level's unit, with a reason."""
+    now = now or timezone.now()
+    _authorize(actor, case, "assign_down")
+    reason = _require_reason(reason, "交办理由")
+    if level not in rules.levels_below(case.level):
+        raise ApplicationError("只能交办给比当前层级更低的层级。")
+    unit = unit_for_level(case.grid, level)
+    previous = case.level
+    _commit(
+        case,
+        expected_version=expected_version,
+        now=now,
+        level=level,
+        handling_unit=unit,
+        handler=None,
+    )
+    _event(
+        case,
+        EventKind.ASSIGN_DOWN,
+        actor,
+        now,
+        from_level=previous,
+        to_level=level,
+        unit=unit,
+        reason=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def case_add_joint_units(
+    *,
+    case: Case,
+    actor: Staff,
+    units: list[Unit],
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Bring other units into a joint mediation (联动调处)."""
+    now = now or timezone.now()
+    _authorize(actor, case, "joint")
+    reason = _require_reason(reason, "联动调处的事由")
+    new = [unit for unit in units if unit.pk != case.handling_unit_id]
+    if not new:
+        raise ApplicationError("请选择承办单位以外的联动单位。")
+    visible = set(
+        Unit.objects.visible_to(actor)
+        .filter(pk__in=[u.pk for u in new])
+        .values_list("pk", flat=True)
+    )
+    if len(visible) != len({unit.pk for unit in new}):
+        raise ApplicationError("所选联动单位不在您的工作范围内。")
+    _commit(case, expected_version=expected_version, now=now)
+    case.joint_units.add(*new)
+    _event(
+        case,
+        EventKind.JOINT,
+        actor,
+        now,
+        reason=reason,
+        data={"units": [unit.pk for unit in new], "names": [unit.name for unit in new]},
+    )
+    return case
+
+
+# --- deadlines (M2.3) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(
+    *, case: Case, actor: Staff, days: int, reason: str, now: datetime | None = None
+) -> DeadlineExtension:
+    """Ask for more time; nothing changes until a leader approves."""
+    now = now or timezone.now()
+    _authorize(actor, case, "extension_request")
+    reason = _require_reason(reason, "延期理由")
+    if not isinstance(days, int) or not 1 <= days <= 60:
+        raise ApplicationError("延长天数应为 1 到 60 天。")
+    if case.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise ApplicationError("该事项已有待审批的延期申请，请等待领导审批。")
+    extension = DeadlineExtension.objects.create(
+        case=case, days=days, reason=reason, requested_by=actor
+    )
+    _event(
+        case,
+        EventKind.EXTENSION_REQUEST,
+        actor,
+        now,
+        reason=reason,
+        data={"days": days, "extension": extension.pk},
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(
+    *,
+    extension: DeadlineExtension,
+    actor: Staff,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> DeadlineExtension:
+    """A leader approves or refuses an extension; approval moves the deadline."""
+    now = now or timezone.now()
+    case = extension.case
+    _authorize(actor, case, "extension_decide")
+    if extension.state != ExtensionState.PENDING:
+        raise ApplicationError("该延期申请已经审批过了。")
+    if extension.requested_by_id == actor.pk:
+        raise ForbiddenError("不能审批自己提出的延期申请。")
+    if not approve:
+        note = _require_reason(note, "驳回理由")
+    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
+    extension.save(
+        update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"]
+    )
+    if approve:
+        policy = DeadlinePolicy.objects.get(complexity=case.complexity)
+        deadline = add_days(
+            start=case.due_at, days=extension.days, working=policy.day_type == DayType.WORKING
+        )
+        _commit(
+            case,
+            expected_version=expected_version,
+            now=now,
+            due_at=deadline.due_at,
+            due_provisional=deadline.provisional,
+            warn_at=now + (deadline.due_at - now) * policy.warn_ratio,
+        )
+    _event(
+        case,
+        EventKind.EXTENSION_APPROVE if approve else EventKind.EXTENSION_REJECT,
+        actor,
+        now,
+        reason=note,
+        data={"days": extension.days, "due_at": case.due_at.isoformat() if approve else None},
+    )
+    return extension
