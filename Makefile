@@ -40,8 +40,12 @@ migrate: install
 load-demo: migrate
 	$(BIN)/python manage.py pingan_demo
 
+# The Huey consumer (periodic jobs such as the supervision sweep) runs beside gunicorn and
+# stops with it.
 serve:
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py run_huey --workers 1 & HUEY_PID=$$!; \
+	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 demo: install assets load-demo serve

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from pingan.cases.public import public_query
 from pingan.core import views as core_views
 
 admin.site.site_header = "平安综治 · 系统管理"
@@ -17,6 +18,7 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("pingan.orgs.api.urls")),
+    path("", include("pingan.cases.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +27,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("orgs/", include("pingan.orgs.urls")),
+    path("inbox/", include("pingan.core.inbox_urls")),
+    path("cases/", include("pingan.cases.urls")),
+    path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

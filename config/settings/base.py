@@ -12,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# The embedded database, Huey's queue and uploads live here; it must exist before either opens.
+(BASE_DIR / "var").mkdir(exist_ok=True)
 env = environ.Env()
 
 DEBUG = env.bool("PINGAN_DEBUG", default=False)
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "csp",
+    "huey.contrib.djhuey",
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
@@ -188,6 +191,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pingan.core.api.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "pingan.orgs.choices.Level",
+        "CaseStateEnum": "pingan.cases.choices.State",
+    },
 }
 
 # Personal data (X2): AES-256-GCM by default, SM4-GCM (国密) where a site must use it.
@@ -204,3 +215,56 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("PINGAN_LOG_LEVEL", default="WARNING")},
 }
+
+# --- Background jobs (Huey) -------------------------------------------------------------------
+# One queue, two scales: an SQLite file beside the database by default (the demo runs one
+# consumer beside gunicorn), Redis when REDIS_URL is set (consumers on any number of hosts).
+REDIS_URL = env("REDIS_URL", default="")
+HUEY = {
+    "name": "pingan",
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": env.int("PINGAN_HUEY_WORKERS", default=1), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update(
+        {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")}
+    )
+# The consumer's log (tasks started and finished) through our console handler, printed once.
+LOGGING["loggers"] = {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+
+# --- Notifications (X5) -----------------------------------------------------------------------
+# In-app notices always; text messages through these backends (like Django's EMAIL_BACKEND).
+# The console backend prints masked numbers for the demo; a site with an SMS gateway sets
+# PINGAN_NOTIFIERS=pingan.core.notify.HttpSMSGatewayBackend and PINGAN_SMS_GATEWAY_URL.
+PINGAN_NOTIFIERS = env.list("PINGAN_NOTIFIERS", default=["pingan.core.notify.ConsoleSMSBackend"])
+PINGAN_SMS_GATEWAY_URL = env("PINGAN_SMS_GATEWAY_URL", default="")
+PINGAN_SMS_GATEWAY_TOKEN = env("PINGAN_SMS_GATEWAY_TOKEN", default="")
+PINGAN_SMS_GATEWAY_TIMEOUT = env.float("PINGAN_SMS_GATEWAY_TIMEOUT", default=5.0)
+
+# --- Cache ---------------------------------------------------------------------------------------
+# Shared by every web process (the public query's rate limit counts across workers): Redis when
+# REDIS_URL is set, otherwise files under var/cache.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache"),
+        }
+    }
+
+# --- Case routing and repeats (M1.3) -------------------------------------------------------------
+# The routing classifier, retrained by `manage.py train_router`; rules work without it.
+PINGAN_ROUTER_PATH = env.path(
+    "PINGAN_ROUTER_PATH", default=BASE_DIR / "var" / "models" / "router.joblib"
+)
+# A matter is a repeat of an open case, or of one registered within this many days.
+PINGAN_REPEAT_WINDOW_DAYS = env.int("PINGAN_REPEAT_WINDOW_DAYS", default=90)
+# Narratives in the same grid at least this similar (0–100, rapidfuzz) are near-duplicates.
+PINGAN_REPEAT_SIMILARITY = env.int("PINGAN_REPEAT_SIMILARITY", default=80)

@@ -1,7 +1,10 @@
 """Settings for the test suite: the same stack, a real database (SQLite or DATABASE_URL)."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, HUEY
 
 # The test runner's SQLite database lives in memory unless DATABASE_URL names PostgreSQL.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -13,3 +16,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tasks run inline on in-memory storage: no queue file on disk, no consumer needed.
+HUEY = {**HUEY, "immediate": True}
+
+# Text messages go to pingan.core.notify.outbox instead of stdout.
+PINGAN_NOTIFIERS = ["pingan.core.notify.LocmemSMSBackend"]
+
+# Each test run gets its own in-process cache and a throwaway folder for uploads.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pingan-test-media-"))
+PINGAN_ROUTER_PATH = MEDIA_ROOT / "router.joblib"

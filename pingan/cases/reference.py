@@ -40,7 +40,7 @@ CATEGORIES = [
         "消费 退款 商家 预付卡 健身 培训 质量 退货 装修公司 网购",
     ),
     ("medical", "医疗纠纷", "legal_service", "医院 医疗 手术 医生 诊所 治疗 医药费 误诊 护理"),
-    ("traffic", "交通事故", "legal_service", "交通 事故 车祸 撞 电动车 赔偿 保险 剐蹭 停车"),
+    ("traffic", "交通事故", "legal_service", "交通事故 车祸 撞车 电动车 机动车 保险理赔 剐蹭 肇事"),
     ("demolition", "征地拆迁", "petition", "拆迁 征收 补偿 安置 腾退 棚改 违建 拆除"),
     ("law_litigation", "涉法涉诉", "legal_service", "法院 判决 执行 诉讼 案件 申诉 检察 公安 立案"),
     ("other", "其他", "registration", ""),

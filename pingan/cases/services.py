@@ -39,6 +39,7 @@ from .models import (
     DeadlinePolicy,
     Party,
 )
+from .repeats import find_repeats
 
 CONFLICT_MESSAGE = "该事项刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
 _UNIT_KIND_AT_LEVEL = {
@@ -116,7 +117,11 @@ def available_actions(user: Staff, case: Case) -> list[str]:
     ]
 
 
-def _authorize(actor: Staff, case: Case, action: str) -> str | None:
+def _authorize(
+    actor: Staff, case: Case, action: str, expected_version: int | None = None
+) -> str | None:
+    if expected_version is not None and expected_version != case.version:
+        raise ConflictError(CONFLICT_MESSAGE)
     if not has_role(actor, *rules.ACTION_ROLES[action]):
         raise ForbiddenError("您的角色不能执行此操作。")
     if not can_act_on(actor, case):
@@ -208,9 +213,16 @@ def case_register(
     urgency: str = Urgency.NORMAL,
     address: str = "",
     suggested_unit: Unit | None = None,
+    chosen_unit: Unit | None = None,
     now: datetime | None = None,
 ) -> tuple[Case, str]:
-    """Register a matter at the one window; return the case and its public query code."""
+    """Register a matter at the one window; return the case and its public query code.
+
+    The case starts at the registering unit's level, handled by that level's center unless
+    the clerk chose another unit (e.g. the routing suggestion's agency); whether the choice
+    followed the suggestion is recorded. A repeat of an open or recent matter (same party ID
+    number, or near-identical narrative in the same grid) is flagged and linked (M1.3).
+    """
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
         raise ForbiddenError("您的角色不能登记事项。")
@@ -235,6 +247,16 @@ def case_register(
 
     level = home_level(actor)
     unit = unit_for_level(grid, level)
+    if chosen_unit is not None:
+        if not Unit.objects.visible_to(actor).filter(pk=chosen_unit.pk, is_active=True).exists():
+            raise ApplicationError("所选承办单位不在您的工作范围内，请重新选择。")
+        unit = chosen_unit
+    matches = find_repeats(
+        id_numbers=[p.id_number for p in parties if p.id_number],
+        narrative=narrative,
+        grid=grid,
+        now=now,
+    )
     code = f"{secrets.randbelow(10**6):06d}"
     number = _next_number(now)
     case = Case.objects.create(
@@ -256,6 +278,7 @@ def case_register(
         registered_at=now,
         suggested_unit=suggested_unit,
         suggestion_followed=None if suggested_unit is None else suggested_unit == unit,
+        repeat_of=matches[0].case if matches else None,
     )
     Party.objects.bulk_create(
         [
@@ -271,9 +294,29 @@ def case_register(
         to_state=State.REGISTERED,
         to_level=level,
         unit=unit,
-        data={"channel": channel},
+        data={
+            "channel": channel,
+            "suggested_unit": suggested_unit.pk if suggested_unit else None,
+            "suggestion_followed": case.suggestion_followed,
+            "repeat_of": matches[0].case.number if matches else None,
+            "repeat_reason": matches[0].reason if matches else "",
+        },
     )
     return case, code
+
+
+@transaction.atomic
+def case_merge_visit(
+    *, case: Case, actor: Staff, channel: str, narrative: str, now: datetime | None = None
+) -> Case:
+    """Record a repeat visit on the earlier case instead of opening a new one (合并重复事项)."""
+    now = now or timezone.now()
+    if not has_role(actor, *rules.REGISTER_ROLES):
+        raise ForbiddenError("您的角色不能登记事项。")
+    narrative = _require_reason(narrative, "本次来访的诉求")
+    _commit(case, expected_version=None, now=now)
+    _event(case, EventKind.MERGE, actor, now, reason=narrative, data={"channel": channel})
+    return case
 
 
 # --- the lifecycle (M2.2) ------------------------------------------------------------------
@@ -290,7 +333,7 @@ def case_accept(
 ) -> Case:
     """Accept a registered case; its deadline starts now (M2.3)."""
     now = now or timezone.now()
-    target = _authorize(actor, case, "accept")
+    target = _authorize(actor, case, "accept", expected_version)
     _commit(
         case,
         expected_version=expected_version,
@@ -323,7 +366,7 @@ def case_reject(
 ) -> Case:
     """Decline a matter (不予受理); the reason is required and shown to the citizen."""
     now = now or timezone.now()
-    target = _authorize(actor, case, "reject")
+    target = _authorize(actor, case, "reject", expected_version)
     reason = _require_reason(reason, "不予受理的理由")
     _commit(case, expected_version=expected_version, now=now, state=target, rejection_reason=reason)
     _event(
@@ -351,7 +394,7 @@ def case_assign(
 ) -> Case:
     """Assign the case to a unit (default: the current one) and optionally a handler."""
     now = now or timezone.now()
-    target = _authorize(actor, case, "assign")
+    target = _authorize(actor, case, "assign", expected_version)
     unit = unit or case.handling_unit
     if not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
         raise ApplicationError("所选单位不在您的工作范围内。")
@@ -390,7 +433,7 @@ def case_start_mediation(
     now: datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    target = _authorize(actor, case, "start_mediation")
+    target = _authorize(actor, case, "start_mediation", expected_version)
     _commit(
         case,
         expected_version=expected_version,
@@ -423,7 +466,7 @@ def case_conclude(
 ) -> Case:
     """Conclude: an agreement, or none and the legal route the parties are referred to."""
     now = now or timezone.now()
-    target = _authorize(actor, case, "conclude")
+    target = _authorize(actor, case, "conclude", expected_version)
     summary = _require_reason(summary, "办结情况说明")
     if outcome not in Outcome.values:
         raise ApplicationError("请选择办理结果。")
@@ -470,7 +513,7 @@ def case_follow_up(
         raise ApplicationError("满意度应为 1 到 5 分。")
     satisfied = satisfaction >= rules.SATISFIED_FROM
     action = "follow_up" if satisfied else "reopen"
-    target = _authorize(actor, case, action)
+    target = _authorize(actor, case, action, expected_version)
     if satisfied:
         _commit(
             case,
@@ -527,7 +570,7 @@ def case_archive(
 ) -> Case:
     now = now or timezone.now()
     previous = case.state
-    target = _authorize(actor, case, "archive")
+    target = _authorize(actor, case, "archive", expected_version)
     _commit(case, expected_version=expected_version, now=now, state=target, archived_at=now)
     _event(case, EventKind.ARCHIVE, actor, now, from_state=previous, to_state=target, reason=reason)
     return case
@@ -544,7 +587,7 @@ def case_confirm_judicially(
 ) -> Case:
     """Record the court's judicial confirmation (司法确认) of a mediation agreement."""
     now = now or timezone.now()
-    _authorize(actor, case, "judicial_confirmation")
+    _authorize(actor, case, "judicial_confirmation", expected_version)
     if case.outcome != Outcome.AGREEMENT:
         raise ApplicationError("只有达成调解协议的事项才能申请司法确认。")
     if case.judicially_confirmed:
@@ -568,7 +611,7 @@ def case_escalate(
 ) -> Case:
     """Move the case one level up (上提) to that level's center, with a reason."""
     now = now or timezone.now()
-    _authorize(actor, case, "escalate")
+    _authorize(actor, case, "escalate", expected_version)
     reason = _require_reason(reason, "上提理由")
     target_level = rules.level_above(case.level)
     if target_level is None:
@@ -604,7 +647,7 @@ def case_assign_down(
 ) -> Case:
     """Hand the case down (交办) to a lower level's unit, with a reason."""
     now = now or timezone.now()
-    _authorize(actor, case, "assign_down")
+    _authorize(actor, case, "assign_down", expected_version)
     reason = _require_reason(reason, "交办理由")
     if level not in rules.levels_below(case.level):
         raise ApplicationError("只能交办给比当前层级更低的层级。")
@@ -643,7 +686,7 @@ def case_add_joint_units(
 ) -> Case:
     """Bring other units into a joint mediation (联动调处)."""
     now = now or timezone.now()
-    _authorize(actor, case, "joint")
+    _authorize(actor, case, "joint", expected_version)
     reason = _require_reason(reason, "联动调处的事由")
     new = [unit for unit in units if unit.pk != case.handling_unit_id]
     if not new:
@@ -710,7 +753,7 @@ def extension_decide(
     """A leader approves or refuses an extension; approval moves the deadline."""
     now = now or timezone.now()
     case = extension.case
-    _authorize(actor, case, "extension_decide")
+    _authorize(actor, case, "extension_decide", expected_version)
     if extension.state != ExtensionState.PENDING:
         raise ApplicationError("该延期申请已经审批过了。")
     if extension.requested_by_id == actor.pk:
@@ -744,3 +787,22 @@ def extension_decide(
         data={"days": extension.days, "due_at": case.due_at.isoformat() if approve else None},
     )
     return extension
+
+
+@transaction.atomic
+def case_reissue_query_code(*, case: Case, actor: Staff, now: datetime | None = None) -> str:
+    """Issue a new query code for a reprinted receipt; the old code stops working."""
+    from pingan.core.services import audit_record
+
+    now = now or timezone.now()
+    code = f"{secrets.randbelow(10**6):06d}"
+    _commit(
+        case, expected_version=None, now=now, query_code_hash=query_code_digest(case.number, code)
+    )
+    audit_record(
+        actor=actor,
+        action="cases.query_code_reissued",
+        target=case,
+        reason="补打回执，重新生成查询码",
+    )
+    return code

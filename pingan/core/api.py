@@ -11,3 +11,38 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response({"detail": exc.message, **exc.extra}, status=exc.status_code)
     return drf_exception_handler(exc, context)
+
+
+_ERROR_BODY = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "中文说明"}},
+    "additionalProperties": True,
+}
+_ERRORS = {
+    "400": "输入有误，或当前状态不允许此操作",
+    "401": "未登录或令牌无效",
+    "403": "角色或单位不允许",
+    "404": "不存在，或不在您的工作范围内（两者不作区分）",
+    "409": "已被他人更新，请刷新后重试",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular hook: document the errors every endpoint can answer with, so clients
+    (and schemathesis) know a 4xx is part of the contract, not a surprise."""
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in _ERRORS.items():
+                if code == "409" and method == "get":
+                    continue
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": _ERROR_BODY}},
+                    },
+                )
+    return result

@@ -134,3 +134,11 @@ def _working_days(*, first: date, last: date) -> tuple[list[date], set[int]]:
             workdays.append(day)
         day += timedelta(days=1)
     return workdays, uncovered
+
+
+def workdays_in(*, first: date, last: date) -> set[date]:
+    """The working days in [first, last], in one query (for labelling a page of deadlines)."""
+    if last < first:
+        return set()
+    workdays, _uncovered = _working_days(first=first, last=last)
+    return set(workdays)

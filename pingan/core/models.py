@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -104,3 +105,40 @@ class CalendarYear(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.year}"
+
+
+class Notice(models.Model):
+    """An in-app notice (站内通知) to one member of staff: a supervision, an assignment …
+
+    ``kind`` is a short code ("supervision") for filtering and icons; ``url`` is the page the
+    notice is about. Notices are written in bulk by ``pingan.core.notify.send``, which also hands
+    them to the configured SMS backends (X5).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("类型"), max_length=24)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notice_recipient_read_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,13 +1,25 @@
-"""The home page and the error pages."""
+"""The home page, the inbox and the error pages."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
 
+from pingan.cases import selectors as case_selectors
 from pingan.orgs import selectors
-from pingan.orgs.access import role_codes
+from pingan.orgs.access import has_role, role_codes
+from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Role
+
+from . import notify
+from .models import Notice
+
+INBOX_PAGE_SIZE = 30
 
 
 @login_required
@@ -27,6 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "single_root": single,
             "columns": selectors.count_columns(single) if single else {},
             "roles": Role.objects.filter(code__in=role_codes(user)),
+            "cases": case_selectors.queue_counts(user, now=timezone.now()),
+            "calendar_warning": case_selectors.calendar_warning(now=timezone.now())
+            if has_role(user, RoleCode.ADMINISTRATOR)
+            else None,
         },
     )
 
@@ -41,3 +57,34 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The user's own notices (站内通知), newest first; unread ones stand out."""
+    notices = Notice.objects.filter(recipient=request.user)
+    page = Paginator(notices, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's notices read and open what it is about."""
+    notice = get_object_or_404(Notice, pk=pk, recipient=request.user)
+    notify.notice_mark_read(notice=notice, now=timezone.now())
+    if notice.url and url_has_allowed_host_and_scheme(
+        notice.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notice.url)
+    return redirect("inbox:list")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    count = notify.notices_mark_all_read(recipient=request.user, now=timezone.now())
+    if count:
+        messages.success(request, gettext("已将 %(count)d 条通知标为已读。") % {"count": count})
+    return redirect("inbox:list")

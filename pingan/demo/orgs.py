@@ -304,7 +304,10 @@ CENTER_STAFF = {
         ([RoleCode.RECEPTIONIST], "受理员", 2),
         ([RoleCode.MEDIATOR], "人民调解员", 3),
     ],
-    UnitKind.COMMUNITY: [([RoleCode.DISPATCHER, RoleCode.MEDIATOR], "社区综治专干", 1)],
+    UnitKind.COMMUNITY: [
+        ([RoleCode.LEADER], "社区党委书记", 1),
+        ([RoleCode.DISPATCHER, RoleCode.MEDIATOR], "社区综治专干", 1),
+    ],
     UnitKind.AGENCY: [([RoleCode.OFFICER], "驻点干警", 2)],
 }
 

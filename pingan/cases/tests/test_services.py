@@ -306,3 +306,39 @@ def test_judicial_confirmation_only_for_agreements(register, staff):
     assert Case.objects.get(pk=case.pk).judicially_confirmed
     with pytest.raises(ApplicationError, match="已经司法确认"):
         services.case_confirm_judicially(case=case, actor=mediator)
+
+
+def test_repeat_matter_is_flagged_and_linked(register):
+    # given an open case with a party's ID number
+    first, _ = register()
+    # when the same person comes again with another matter
+    second, _ = register(
+        title="再次反映漏水", narrative="上次反映的漏水问题仍未解决，墙面发霉，请尽快处理。"
+    )
+    # then the new case is flagged as a repeat and linked, and the timeline says why
+    assert second.repeat_of == first
+    assert "同一当事人" in second.events.get(kind="register").data["repeat_reason"]
+
+
+def test_merge_visit_adds_to_the_earlier_case(register, staff):
+    case, _ = register()
+    services.case_merge_visit(
+        case=case, actor=staff("street_clerk"), channel="phone", narrative="当事人来电催问进展"
+    )
+    assert case.events.last().kind == "merge"
+    assert Case.objects.count() >= 1 and Case.objects.get(pk=case.pk).version == 2
+
+
+def test_clerk_may_choose_the_suggested_agency(register):
+    police = Unit.objects.get(name="东华门派出所")
+    case, _ = register(chosen_unit=police, suggested_unit=police)
+    assert case.handling_unit == police and case.suggestion_followed is True
+    other, _ = register(
+        suggested_unit=police, narrative="另一起邻里噪音纠纷，晚间施工扰民，请求协调处理。"
+    )
+    assert other.suggestion_followed is False
+
+
+def test_chosen_unit_outside_scope_is_refused(register):
+    with pytest.raises(ApplicationError, match="不在您的工作范围内"):
+        register(chosen_unit=Unit.objects.get(name="景山派出所"))

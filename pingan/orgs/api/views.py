@@ -18,6 +18,7 @@ class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
     """Divisions (district, streets, communities, grids) inside the caller's scope."""
 
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
     filterset_class = DivisionFilter
 
     def get_queryset(self):

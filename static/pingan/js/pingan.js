@@ -71,7 +71,73 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  /* Formsets: "add" clones the empty form, numbering it like Django's formset expects. */
+  function addFormsetRow(button) {
+    var prefix = button.dataset.formsetAdd;
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = document.getElementById(prefix + "-empty");
+    var index = parseInt(total.value, 10);
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+    document.getElementById(prefix + "-forms").appendChild(holder.firstElementChild);
+    total.value = String(index + 1);
+  }
+
+  /* Drafts: long forms keep their text in this browser so a closed tab loses nothing.
+     Personal identifiers (ID numbers, phones) and files are never stored. */
+  var DRAFT_SKIP = /(id_number|phone|csrfmiddlewaretoken|attachments|TOTAL_FORMS|INITIAL_FORMS)/;
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && !DRAFT_SKIP.test(el.name) && el.type !== "file" && el.type !== "submit";
+    });
+  }
+  function saveDraft(form) {
+    var data = {};
+    draftFields(form).forEach(function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      data[el.name] = el.value;
+    });
+    try { localStorage.setItem(form.dataset.draftKey, JSON.stringify(data)); } catch (e) { /* full or disabled */ }
+  }
+  function restoreDraft(form) {
+    var raw = null;
+    try { raw = localStorage.getItem(form.dataset.draftKey); } catch (e) { return; }
+    if (!raw || form.querySelector(".is-invalid, .text-danger.small")) { return; }
+    var data = JSON.parse(raw);
+    draftFields(form).forEach(function (el) {
+      if (!(el.name in data)) { return; }
+      if (el.type === "radio" || el.type === "checkbox") { el.checked = el.value === data[el.name]; }
+      else if (!el.value || el.tagName === "SELECT") { el.value = data[el.name]; }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+      button.addEventListener("click", function () { addFormsetRow(button); });
+    });
+    document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
+      restoreDraft(form);
+      form.addEventListener("input", function () { saveDraft(form); });
+      form.addEventListener("change", function () { saveDraft(form); });
+      var clear = form.querySelector("[data-draft-clear]");
+      if (clear) {
+        clear.addEventListener("click", function () {
+          localStorage.removeItem(form.dataset.draftKey);
+          form.reset();
+        });
+      }
+    });
+    document.querySelectorAll("[data-draft-done]").forEach(function (el) {
+      try { localStorage.removeItem(el.dataset.draftDone); } catch (e) { /* ignore */ }
+    });
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    document.querySelectorAll("[data-echarts]").forEach(function (el) {
+      var chart = echarts.init(el);
+      chart.setOption(readJSON(el.dataset.echarts));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
     document.querySelectorAll("[data-division-map]").forEach(drawDivisionMap);
     var toggle = document.querySelector("[data-sidebar-toggle]");
     if (toggle) {

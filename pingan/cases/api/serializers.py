@@ -1,0 +1,186 @@
+"""Input and output shapes of the case API; the services do the real checks."""
+
+from rest_framework import serializers
+
+from pingan.core.masking import mask_id_number, mask_phone
+from pingan.core.validators import validate_id_number, validate_phone
+from pingan.orgs.models import Division, Staff, Unit
+
+from ..choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Urgency
+from ..models import Case, CaseEvent, Category, Party
+
+
+def _django_validator(validator):
+    def run(value):
+        if value:
+            try:
+                validator(value)
+            except Exception as exc:  # Django ValidationError -> DRF ValidationError
+                raise serializers.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
+
+    return run
+
+
+class PartyInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    name = serializers.CharField(max_length=60)
+    id_number = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        validators=[_django_validator(validate_id_number)],
+    )
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        validators=[_django_validator(validate_phone)],
+    )
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(is_active=True)
+    )
+    complexity = serializers.ChoiceField(choices=Complexity.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    title = serializers.CharField(max_length=80)
+    narrative = serializers.CharField(min_length=10, max_length=10000)
+    grid = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.none())
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    parties = PartyInputSerializer(many=True, min_length=1, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["grid"].queryset = Division.objects.visible_to(request.user).grids()
+
+
+class PartySerializer(serializers.ModelSerializer):
+    """Parties with identifiers masked: the API never returns them in full."""
+
+    id_number = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Party
+        fields = ["role", "name", "id_number", "phone"]
+
+    def get_id_number(self, party: Party) -> str:
+        return mask_id_number(party.id_number)
+
+    def get_phone(self, party: Party) -> str:
+        return mask_phone(party.phone)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", default=None, read_only=True)
+    unit = serializers.CharField(source="unit.name", default=None, read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "kind",
+            "actor",
+            "from_state",
+            "to_state",
+            "from_level",
+            "to_level",
+            "unit",
+            "reason",
+            "created_at",
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handling_unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True)
+    colour = serializers.CharField(read_only=True, help_text="green / yellow / red / grey")
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "title",
+            "channel",
+            "category",
+            "complexity",
+            "urgency",
+            "state",
+            "level",
+            "handling_unit",
+            "handling_unit_name",
+            "grid",
+            "registered_at",
+            "accepted_at",
+            "due_at",
+            "due_provisional",
+            "concluded_at",
+            "concluded_level",
+            "outcome",
+            "legal_route",
+            "satisfaction",
+            "colour",
+            "version",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    parties = PartySerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "narrative", "address", "parties", "events"]
+
+
+class CaseCreatedSerializer(CaseDetailSerializer):
+    query_code = serializers.CharField(read_only=True, help_text="shown once, for the receipt")
+
+    class Meta(CaseDetailSerializer.Meta):
+        fields = [*CaseDetailSerializer.Meta.fields, "query_code"]
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+class ActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="the version you read; a stale one gets 409"
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(ActionSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+    handler = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False)
+
+
+class ConcludeSerializer(ActionSerializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    legal_route = serializers.ChoiceField(
+        choices=LegalRoute.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class FollowUpSerializer(ActionSerializer):
+    satisfaction = serializers.IntegerField(min_value=1, max_value=5)
+
+
+class AssignDownSerializer(ActionSerializer):
+    level = serializers.ChoiceField(choices=["grid", "community", "street"])
+
+
+class JointSerializer(ActionSerializer):
+    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
+
+
+class ExtensionRequestSerializer(ActionSerializer):
+    days = serializers.IntegerField(min_value=1, max_value=60)
+
+
+class ExtensionDecideSerializer(ActionSerializer):
+    approve = serializers.BooleanField()

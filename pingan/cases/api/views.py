@@ -1,0 +1,103 @@
+"""The case API: the same services, permissions and errors as the pages (X4)."""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ..actions import run_action
+from ..filtersets import CaseFilter
+from ..models import Case
+from ..selectors import DeadlineWords
+from ..services import PartyInput, case_register
+from . import serializers as s
+
+ACTION_SERIALIZERS = {
+    "accept": s.ActionSerializer,
+    "reject": s.ActionSerializer,
+    "assign": s.AssignSerializer,
+    "start_mediation": s.ActionSerializer,
+    "conclude": s.ConcludeSerializer,
+    "follow_up": s.FollowUpSerializer,
+    "archive": s.ActionSerializer,
+    "escalate": s.ActionSerializer,
+    "assign_down": s.AssignDownSerializer,
+    "joint": s.JointSerializer,
+    "extension_request": s.ExtensionRequestSerializer,
+    "extension_decide": s.ExtensionDecideSerializer,
+    "judicial_confirmation": s.ActionSerializer,
+}
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Cases the caller may see; actions are POSTs to /api/cases/{number}/{action}/."""
+
+    lookup_field = "number"
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        cases = Case.objects.visible_to(self.request.user).select_related(
+            "category", "grid", "handling_unit"
+        )
+        if self.action == "retrieve":
+            cases = cases.prefetch_related("parties", "events__actor", "events__unit")
+        return cases.order_by("-registered_at", "-id")
+
+    def get_serializer_class(self):
+        return s.CaseDetailSerializer if self.action == "retrieve" else s.CaseSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        words = DeadlineWords(now=timezone.now())
+        if args and args[0] is not None:
+            items = args[0] if isinstance(args[0], list | tuple) else [args[0]]
+            for item in items:
+                if isinstance(item, Case):
+                    words.label(item)
+        return super().get_serializer(*args, **kwargs)
+
+    @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseCreatedSerializer})
+    def create(self, request):
+        """Register a matter (one-window intake). The response carries the query code once."""
+        data = s.CaseCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        parties = [PartyInput(**party) for party in fields.pop("parties")]
+        with transaction.atomic():
+            case, code = case_register(actor=request.user, parties=parties, **fields)
+        case = self.get_queryset().prefetch_related("parties", "events").get(pk=case.pk)
+        DeadlineWords(now=timezone.now()).label(case)
+        case.query_code = code
+        return Response(s.CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, request, number: str, name: str):
+        case = get_object_or_404(self.get_queryset(), number=number)
+        data = ACTION_SERIALIZERS[name](data=request.data)
+        data.is_valid(raise_exception=True)
+        run_action(name, case, request.user, dict(data.validated_data))
+        case = get_object_or_404(
+            self.get_queryset().prefetch_related("parties", "events"), number=number
+        )
+        DeadlineWords(now=timezone.now()).label(case)
+        return Response(s.CaseDetailSerializer(case).data)
+
+
+def _make_action(name: str):
+    @extend_schema(
+        request=ACTION_SERIALIZERS[name],
+        responses={200: s.CaseDetailSerializer},
+        operation_id=f"cases_{name}",
+    )
+    def handler(self, request, number=None):
+        return self._act(request, number, name)
+
+    handler.__name__ = name
+    handler.__doc__ = f"Run the `{name}` step on the case (same rules as the case page)."
+    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(handler)
+
+
+for _name in ACTION_SERIALIZERS:
+    setattr(CaseViewSet, _name, _make_action(_name))

@@ -1,0 +1,84 @@
+"""The public progress page (进度查询, M1.4): no login, no personal data, no staff names.
+
+Wrong codes are rate-limited per address and per case number through the cache, so the
+six-digit code cannot be guessed by trying.
+"""
+
+import hmac
+
+from django.core.cache import cache
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from .choices import EventKind
+from .models import Case
+from .services import query_code_digest
+
+MAX_FAILURES = 5
+LOCK_SECONDS = 15 * 60
+# What a citizen sees of the timeline: the step, never who did it.
+PUBLIC_STEPS = {
+    EventKind.REGISTER: "已登记",
+    EventKind.ACCEPT: "已受理",
+    EventKind.REJECT: "不予受理",
+    EventKind.ASSIGN: "已交办承办单位",
+    EventKind.START_MEDIATION: "调处中",
+    EventKind.ESCALATE: "转上级综治中心办理",
+    EventKind.ASSIGN_DOWN: "交由属地就近办理",
+    EventKind.JOINT: "多部门联动调处",
+    EventKind.EXTENSION_APPROVE: "经批准延长办理期限",
+    EventKind.CONCLUDE: "已办结",
+    EventKind.FOLLOW_UP: "已回访",
+    EventKind.REOPEN: "根据回访意见重新办理",
+    EventKind.ARCHIVE: "已归档",
+}
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _locked(*keys: str) -> bool:
+    return any((cache.get(key) or 0) >= MAX_FAILURES for key in keys)
+
+
+def _fail(*keys: str) -> None:
+    for key in keys:
+        cache.add(key, 0, LOCK_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, LOCK_SECONDS)
+
+
+@require_http_methods(["GET", "POST"])
+def public_query(request):
+    context = {"number": request.GET.get("number", "")[:20], "error": "", "case": None, "steps": []}
+    if request.method == "GET":
+        return render(request, "cases/public_query.html", context)
+    number = (request.POST.get("number") or "").strip().upper()
+    code = (request.POST.get("code") or "").strip()
+    context["number"] = number
+    ip_key, number_key = f"pq:ip:{_client_ip(request)}", f"pq:no:{number}"
+    if _locked(ip_key, number_key):
+        context["error"] = "查询失败次数过多，请 15 分钟后再试，或携带身份证件到综治中心窗口查询。"
+        return render(request, "cases/public_query.html", context, status=429)
+    case = Case.objects.filter(number=number).only("id", "number", "query_code_hash").first()
+    expected = case.query_code_hash if case else query_code_digest("none", "none")
+    if (
+        not code.isdigit()
+        or case is None
+        or not hmac.compare_digest(expected, query_code_digest(number, code))
+    ):
+        _fail(ip_key, number_key)
+        context["error"] = "事项编号或查询码不正确，请核对回执后重新输入。"
+        return render(request, "cases/public_query.html", context, status=400)
+    cache.delete(number_key)
+    case = Case.objects.select_related("category").get(pk=case.pk)
+    context["case"] = case
+    context["steps"] = [
+        {"label": PUBLIC_STEPS[kind], "at": at}
+        for kind, at in case.events.order_by("created_at", "id").values_list("kind", "created_at")
+        if kind in PUBLIC_STEPS
+    ]
+    return render(request, "cases/public_query.html", context)

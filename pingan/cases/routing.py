@@ -1,0 +1,501 @@
+"""Routing suggestions (分流推荐, M1.3): which function area and which unit should take a matter.
+
+Two kinds of evidence, both shown to the clerk in words:
+
+- rules: the narrative against each category's keywords, and against the responsibility lists
+  (权责清单) of the units that can handle a matter at the grid;
+- a classifier trained on the center's own past cases (narrative → category) with
+  ``manage.py train_router``; the words that weighed most for its choice are named.
+
+Without a trained model (or with one that cannot be read) the rules answer alone: a suggestion
+never raises. The tokenizer is a module-level function because the saved pipeline refers to it
+by name (``pingan.cases.routing.tokenize``); renaming it makes saved models unreadable, which
+only means falling back to rules until the model is trained again.
+"""
+
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+import jieba
+import joblib
+import numpy as np
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+
+from pingan.core.errors import ApplicationError
+from pingan.orgs.choices import AgencyType, FunctionAreaKind, UnitKind
+from pingan.orgs.models import Division, Unit
+
+from .models import Category
+
+jieba.setLogLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
+
+MIN_TRAINING_CASES = 50
+# Categories the community committee mediates first, with the street center behind it.
+COMMUNITY_CATEGORIES = frozenset({"marriage_family", "neighbourhood", "property_management"})
+# Categories that go to an agency; a category not named here goes to the street center.
+AGENCY_FOR_CATEGORY = {
+    "labour": AgencyType.HUMAN_RESOURCES,
+    "traffic": AgencyType.TRAFFIC,
+    "law_litigation": AgencyType.COURT,
+    "medical": AgencyType.HEALTH,
+    "demolition": AgencyType.HOUSING,
+    "consumer": AgencyType.MARKET_REGULATION,
+    "housing_land": AgencyType.JUSTICE_OFFICE,  # rentals, deposits: the street's legal service
+}
+_LEGAL_AGENCIES = frozenset(
+    {
+        AgencyType.COURT,
+        AgencyType.PROCURATORATE,
+        AgencyType.PUBLIC_SECURITY,
+        AgencyType.POLICE_STATION,
+        AgencyType.JUSTICE_BUREAU,
+        AgencyType.JUSTICE_OFFICE,
+        AgencyType.LEGAL_SERVICE,
+    }
+)
+# Words that appear in nearly every responsibility line and say nothing about the matter.
+_GENERIC_DUTY_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "纠纷 矛盾 调处 调解 处理 处置 化解 协调 协助 配合 工作 负责 相关 有关 问题 事项 事务 "
+        "管理 服务 受理 办理 开展 组织 指导 监督 其他 涉及 依法 及时 辖区 日常",
+    )
+)
+_ENUMERATOR = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）、.．]|[-•·*])\s*")
+_NOT_A_WORD = re.compile(r"^[\W_]+$")
+# Function words that carry no matter; the classifier ignores them.
+_STOP_WORDS = frozenset("的了着过被把在于与和及或是有也都就又对向从后时等该其之")
+_KEYWORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_KIND_ORDER = {UnitKind.COMMUNITY: 0, UnitKind.STREET_CENTER: 1, UnitKind.AGENCY: 2}
+# Below this the model's guess is noise to the clerk: it neither scores nor shows.
+_MODEL_MIN_PROBABILITY = 0.15
+_CHOSEN_CATEGORY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested destination for a matter, with the reason a clerk reads."""
+
+    function_area: str
+    unit: Unit
+    score: float
+    reason: str
+    category: Category | None = None
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    """The narrative's words (jieba's accurate mode), without punctuation and spaces."""
+    return [token for token in jieba.lcut(text or "") if not _NOT_A_WORD.match(token)]
+
+
+def tokenize(text: str) -> list[str]:
+    """The classifier's tokens: jieba's search mode also yields the parts of long words
+    ("拖欠工资" → 拖欠, 工资, 拖欠工资), so the model learns from either."""
+    return [
+        token
+        for token in jieba.lcut_for_search(text or "")
+        if token not in _STOP_WORDS and not _NOT_A_WORD.match(token)
+    ]
+
+
+def category_keywords(category: Category) -> list[str]:
+    return [word for word in _KEYWORD_SEPARATORS.split(category.keywords or "") if word]
+
+
+def duty_lines(unit: Unit) -> list[str]:
+    """The unit's responsibility list, one duty per line, without "1." or "（一）" numbering."""
+    lines = (unit.responsibilities or "").splitlines()
+    return [duty for duty in (_ENUMERATOR.sub("", line).strip() for line in lines) if duty]
+
+
+def _found(word: str, text: str, tokens: set[str]) -> bool:
+    # jieba keeps compounds whole ("楼上住户"), so a word of two or more characters counts
+    # wherever it appears; a single character only as a word of its own.
+    return word in tokens or (len(word) >= 2 and word in text)
+
+
+def _keyword_hits(category: Category, text: str, tokens: set[str]) -> list[str]:
+    hits = [word for word in category_keywords(category) if _found(word, text, tokens)]
+    # "物业费" found means "物业" adds nothing new.
+    return [word for word in hits if not any(word != other and word in other for other in hits)]
+
+
+def _duty_match(line: str, text: str, tokens: set[str]) -> float:
+    """How fully a duty line is present in the narrative, 0 when it is not."""
+    if len(line) >= 2 and line in text:
+        return 1.0
+    significant = {w for w in words(line) if len(w) >= 2 and w not in _GENERIC_DUTY_WORDS}
+    if not significant:
+        return 0.0
+    found = sum(_found(word, text, tokens) for word in significant)
+    coverage = found / len(significant)
+    if found == len(significant) or (found >= 2 and coverage >= 0.6):
+        return coverage
+    return 0.0
+
+
+def _noisy_or(*scores: float) -> float:
+    """Independent evidence adds up without passing 1."""
+    return 1.0 - math.prod(1.0 - min(max(score, 0.0), 1.0) for score in scores)
+
+
+# --- candidate units -----------------------------------------------------------------------
+
+
+def candidate_units(grid: Division) -> list[Unit]:
+    """Units that can take a matter at this grid, in one query: the community committee, the
+    street center, agencies at or serving the street (派出所, 司法所 …), and district agencies
+    that serve the whole district."""
+    codes = grid.path.strip("/").split("/")
+    district_code, street_code = codes[0], codes[1] if len(codes) > 1 else ""
+    community_code = codes[2] if len(codes) > 2 else ""
+    serves = Unit.serves.through.objects
+    serving_street = serves.filter(division__code=street_code).values("unit_id")
+    serving_some_streets = serves.values("unit_id")
+    agency = Q(kind=UnitKind.AGENCY) & (
+        Q(division__code=street_code)
+        | Q(pk__in=serving_street)
+        | (Q(division__code=district_code) & ~Q(pk__in=serving_some_streets))
+    )
+    return list(
+        Unit.objects.filter(is_active=True)
+        .filter(
+            Q(kind=UnitKind.COMMUNITY, division__code=community_code)
+            | Q(kind=UnitKind.STREET_CENTER, division__code=street_code)
+            | agency
+        )
+        .select_related("division")
+        .order_by("name")
+    )
+
+
+def _units_for_category(category: Category, units: list[Unit]) -> list[tuple[Unit, float]]:
+    """Where a category goes, with a factor: 1 for the first choice, less for the fallback."""
+    community = next((u for u in units if u.kind == UnitKind.COMMUNITY), None)
+    street = next((u for u in units if u.kind == UnitKind.STREET_CENTER), None)
+    if category.code in COMMUNITY_CATEGORIES:
+        return [(unit, factor) for unit, factor in ((community, 1.0), (street, 0.75)) if unit]
+    agency_type = AGENCY_FOR_CATEGORY.get(category.code)
+    agencies = [u for u in units if agency_type and u.agency_type == agency_type]
+    if agencies:
+        # A unit at the street is nearer the citizen than one of the same type at the district.
+        agencies.sort(key=lambda u: (u.division.level != "street", u.name))
+        return [(agencies[0], 1.0)]
+    return [(street, 1.0)] if street else []
+
+
+def _default_area(unit: Unit) -> str:
+    if unit.agency_type == AgencyType.PETITION_OFFICE:
+        return FunctionAreaKind.PETITION
+    if unit.agency_type in _LEGAL_AGENCIES:
+        return FunctionAreaKind.LEGAL_SERVICE
+    return FunctionAreaKind.MEDIATION
+
+
+# --- the trained model ---------------------------------------------------------------------
+
+
+@dataclass
+class TrainedRouter:
+    """A classifier from narrative to category code, and what it was trained on."""
+
+    pipeline: Pipeline
+    trained_at: datetime
+    case_count: int
+    class_counts: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def _feature_names(self) -> np.ndarray:
+        return self.pipeline.named_steps["tfidf"].get_feature_names_out()
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(code) for code in self.pipeline.named_steps["clf"].classes_]
+
+    def predict(self, text: str) -> tuple[dict[str, float], dict[str, list[tuple[str, float]]]]:
+        """Each category's probability, and the words that weighed for each (top three)."""
+        vectorizer = self.pipeline.named_steps["tfidf"]
+        classifier = self.pipeline.named_steps["clf"]
+        features = vectorizer.transform([text])
+        probabilities = classifier.predict_proba(features)[0]
+        names = self._feature_names
+        coef = classifier.coef_
+        explanations = {}
+        for row, code in enumerate(self.classes):
+            # A two-class model keeps one row of weights, for its second class.
+            weights = coef[row] if coef.shape[0] > 1 else (coef[0] if row == 1 else -coef[0])
+            contributions = features.data * weights[features.indices]
+            ranked = sorted(
+                zip(features.indices, contributions, strict=True), key=lambda item: -item[1]
+            )
+            shown: list[tuple[str, float]] = []
+            for j, contribution in ranked:
+                word = str(names[j])
+                # search mode yields "卫生" beside "卫生间": name the longer one only
+                if contribution <= 0 or len(shown) == 3:
+                    break
+                if not any(word in other or other in word for other, _ in shown):
+                    shown.append((word, float(contribution)))
+            explanations[code] = shown
+        return dict(zip(self.classes, map(float, probabilities), strict=True)), explanations
+
+    def predict_proba_many(self, texts: list[str]) -> np.ndarray:
+        return self.pipeline.predict_proba(texts)
+
+    def save(self, path: Path | str | None = None) -> Path:
+        """Write the model (joblib) where `load` looks for it; returns the path written."""
+        path = Path(path) if path else model_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(path.suffix + ".tmp")
+        joblib.dump(self, temporary)
+        temporary.replace(path)  # readers never see half a file
+        _cache.clear()
+        return path
+
+
+def model_path() -> Path:
+    """``PINGAN_ROUTER_PATH`` if set, else ``<MEDIA_ROOT>/../models/router.joblib``."""
+    configured = getattr(settings, "PINGAN_ROUTER_PATH", None)
+    if configured:
+        return Path(str(configured))
+    return Path(str(settings.MEDIA_ROOT)).parent / "models" / "router.joblib"
+
+
+_cache: dict[tuple[str, int], TrainedRouter] = {}
+
+
+def load(path: Path | str | None = None) -> TrainedRouter | None:
+    """The trained model, or None when there is none or it cannot be read (then rules answer).
+
+    The file is trusted like code (joblib unpickles it): it must be writable only by the
+    deployment, never uploaded by users.
+    """
+    path = Path(path) if path else model_path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    key = (str(path), stamp)
+    if key not in _cache:
+        try:
+            router = joblib.load(path)
+        except Exception:  # a truncated file, another scikit-learn version …: use rules
+            logger.warning("Routing model %s could not be read; using rules only.", path)
+            return None
+        if not isinstance(router, TrainedRouter):
+            logger.warning("Routing model %s is not a TrainedRouter; using rules only.", path)
+            return None
+        _cache.clear()
+        _cache[key] = router
+    return _cache[key]
+
+
+def _pipeline() -> Pipeline:
+    return Pipeline(
+        [
+            (
+                "tfidf",
+                TfidfVectorizer(
+                    tokenizer=tokenize,
+                    token_pattern=None,
+                    lowercase=False,
+                    sublinear_tf=True,
+                    min_df=1,
+                ),
+            ),
+            ("clf", LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")),
+        ]
+    )
+
+
+def training_data(cases) -> tuple[list[str], list[str]]:
+    """(narratives, category codes) of past cases, in one query."""
+    rows = list(
+        cases.exclude(narrative="").order_by("pk").values_list("narrative", "category__code")
+    )
+    narratives = [narrative for narrative, _code in rows]
+    labels = [code for _narrative, code in rows]
+    return narratives, labels
+
+
+def fit(narratives: list[str], labels: list[str], *, now: datetime | None = None) -> TrainedRouter:
+    counts = Counter(labels)
+    if len(counts) < 2:
+        raise ApplicationError("历史事项至少要涉及两个类别，才能训练分流模型。")
+    pipeline = _pipeline().fit(narratives, labels)
+    return TrainedRouter(
+        pipeline=pipeline,
+        trained_at=now or timezone.now(),
+        case_count=len(labels),
+        class_counts=dict(counts),
+    )
+
+
+def train(cases) -> TrainedRouter:
+    """Train on past cases (a Case queryset): narrative → category code."""
+    return fit(*training_data(cases))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How well a model trained on part of the cases predicts the rest."""
+
+    accuracy: float
+    top3_accuracy: float
+    train_size: int
+    test_size: int
+    stratified: bool
+
+
+def evaluate(
+    narratives: list[str], labels: list[str], *, holdout: float = 0.2, seed: int = 0
+) -> Evaluation:
+    """Train on a split and measure accuracy and top-3 accuracy on the held-out part;
+    stratified by category when every category has at least two cases."""
+    counts = Counter(labels)
+    test_size = math.ceil(len(labels) * holdout)
+    stratified = min(counts.values()) >= 2 and len(counts) <= min(
+        test_size, len(labels) - test_size
+    )
+    train_x, test_x, train_y, test_y = train_test_split(
+        narratives,
+        labels,
+        test_size=test_size,
+        random_state=seed,
+        stratify=labels if stratified else None,
+    )
+    router = fit(train_x, train_y)
+    probabilities = router.predict_proba_many(test_x)
+    classes = np.array(router.classes)
+    top = classes[np.argsort(-probabilities, axis=1)[:, :3]]
+    best = top[:, 0]
+    accuracy = float(np.mean(best == np.array(test_y)))
+    top3 = float(np.mean([truth in row for truth, row in zip(test_y, top, strict=True)]))
+    return Evaluation(accuracy, top3, len(train_y), len(test_y), stratified)
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Evidence:
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+
+def _category_evidence(
+    narrative: str, tokens: set[str], chosen: Category | None, categories: list[Category]
+) -> dict[int, tuple[Category, _Evidence]]:
+    router = load()
+    probabilities, explanations = {}, {}
+    if router is not None:
+        try:
+            probabilities, explanations = router.predict(narrative)
+        except Exception:  # a model that loads but cannot predict must not stop intake
+            logger.exception("Routing model failed to predict; using rules only.")
+    evidence = {}
+    for category in categories:
+        found = _Evidence()
+        hits = _keyword_hits(category, narrative, tokens)
+        rule = 1.0 - 0.6 ** len(hits)
+        if hits:
+            found.reasons.append(f"关键词：{'、'.join(hits)}（{category.name}）")
+        if chosen is not None and category.pk == chosen.pk:
+            rule = _noisy_or(rule, _CHOSEN_CATEGORY_WEIGHT)
+            if not hits:
+                found.reasons.append(f"登记类别：{category.name}")
+        weighed = explanations.get(category.code, [])
+        probability = probabilities.get(category.code, 0.0)
+        if probability < _MODEL_MIN_PROBABILITY or not weighed:
+            probability = 0.0  # a guess no word supports (unknown words: the prior) says nothing
+        if probability:
+            listed = "、".join(f"{word}({weight:.2f})" for word, weight in weighed)
+            found.reasons.append(f"模型：{listed}（{category.name} {probability:.0%}）")
+        found.score = _noisy_or(rule, probability)
+        if found.score > 0:
+            evidence[category.pk] = (category, found)
+    return evidence
+
+
+def suggest(
+    *, narrative: str, category: Category | None, grid: Division, limit: int = 3
+) -> list[Suggestion]:
+    """Suggest where a matter should go, best first; never raises for want of a model.
+
+    Queries: the categories and the candidate units, two in all however many there are.
+    """
+    narrative = (narrative or "").strip()
+    units = candidate_units(grid)
+    if not units:
+        return []
+    categories = list(Category.objects.filter(is_active=True))
+    if category is not None and all(c.pk != category.pk for c in categories):
+        categories.append(category)  # an inactive category the clerk still chose
+    tokens = set(words(narrative))
+    evidence = _category_evidence(narrative, tokens, category, categories)
+
+    # Per unit: the best category that leads to it, then the best duty it lists.
+    by_unit: dict[int, tuple[Category, _Evidence, float]] = {}
+    for chosen, found in evidence.values():
+        for unit, factor in _units_for_category(chosen, units):
+            score = found.score * factor
+            if unit.pk not in by_unit or score > by_unit[unit.pk][2]:
+                by_unit[unit.pk] = (chosen, found, score)
+
+    suggestions = []
+    for unit in units:
+        duty_score, duty_reason = 0.0, ""
+        for line in duty_lines(unit):
+            coverage = _duty_match(line, narrative, tokens)
+            if coverage > 0 and 0.4 + 0.5 * coverage > duty_score:
+                duty_score = 0.4 + 0.5 * coverage
+                duty_reason = f"命中{unit.name}权责清单“{line}”"
+        via = by_unit.get(unit.pk)
+        if via is None and not duty_score:
+            continue
+        reasons = [duty_reason] if duty_reason else []
+        if via:
+            reasons += via[1].reasons
+        suggestions.append(
+            Suggestion(
+                function_area=via[0].function_area if via else _default_area(unit),
+                unit=unit,
+                score=round(_noisy_or(via[2] if via else 0.0, duty_score), 3),
+                reason="；".join(reasons),
+                category=via[0] if via else None,
+            )
+        )
+    if not suggestions:
+        return _fallback(units)
+    suggestions.sort(key=lambda s: (-s.score, _KIND_ORDER.get(s.unit.kind, 9), s.unit.name))
+    return suggestions[:limit]
+
+
+def _fallback(units: list[Unit]) -> list[Suggestion]:
+    street = next((u for u in units if u.kind == UnitKind.STREET_CENTER), None)
+    if street is None:
+        return []
+    return [
+        Suggestion(
+            function_area=FunctionAreaKind.REGISTRATION,
+            unit=street,
+            score=0.0,
+            reason="未命中类别关键词或权责清单，建议登记受理后人工分流",
+        )
+    ]

@@ -1,0 +1,130 @@
+"""Reads of cases: work queues, deadline words, the funnel; always through the user's scope."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from pingan.core.calendar import local_date, missing_calendar_years, workdays_in
+from pingan.orgs.choices import Level
+
+from .choices import CLOCK_STATES, Colour, DayType, State
+from .models import Case, DeadlinePolicy
+
+
+def working_policies() -> dict[str, bool]:
+    """complexity -> whether its deadline counts working days."""
+    return {
+        row["complexity"]: row["day_type"] == DayType.WORKING
+        for row in DeadlinePolicy.objects.values("complexity", "day_type")
+    }
+
+
+def colour_of(case: Case, now: datetime) -> str:
+    if case.state not in CLOCK_STATES or case.due_at is None:
+        return Colour.GREY
+    if case.due_at < now:
+        return Colour.RED
+    if case.warn_at and case.warn_at <= now:
+        return Colour.YELLOW
+    return Colour.GREEN
+
+
+class DeadlineWords:
+    """Colour and words for deadlines (剩余 2 个工作日 / 已超期 3 天) for any number of cases,
+    with one query for the policies and one for the working days around today."""
+
+    WINDOW_BEFORE = timedelta(days=400)
+    WINDOW_AFTER = timedelta(days=120)
+
+    def __init__(self, *, now: datetime):
+        self.now = now
+        self.today = local_date(now)
+        self._policies: dict[str, bool] | None = None
+        self._workdays: set[date] = set()
+
+    def _load(self) -> None:
+        if self._policies is None:
+            self._policies = working_policies()
+            self._workdays = workdays_in(
+                first=self.today - self.WINDOW_BEFORE, last=self.today + self.WINDOW_AFTER
+            )
+
+    def _count(self, start: date, end: date, working: bool) -> int:
+        """Days after ``start`` up to and including ``end`` (working days if asked)."""
+        span = (end - start).days
+        if not working or span > self.WINDOW_BEFORE.days:
+            return span
+        return sum(
+            1 for offset in range(1, span + 1) if start + timedelta(days=offset) in self._workdays
+        )
+
+    def text(self, case: Case) -> str:
+        if case.state not in CLOCK_STATES or case.due_at is None:
+            return ""
+        self._load()
+        working = self._policies.get(case.complexity, False)
+        unit = "个工作日" if working else "天"
+        due_day = local_date(case.due_at)
+        if case.due_at >= self.now:
+            left = self._count(self.today, due_day, working)
+            return f"剩余 {left} {unit}" if left else "今日到期"
+        return f"已超期 {max(1, self._count(due_day, self.today, working))} {unit}"
+
+    def label(self, case: Case) -> Case:
+        case.colour = colour_of(case, self.now)
+        case.deadline_text = self.text(case)
+        return case
+
+
+def funnel(*, user, start: datetime, end: datetime, area_path: str | None = None) -> dict:
+    """Where cases concluded in [start, end): counts per level and the two headline shares:
+    小事不出社区 (grid + community) and 难事不出街道 (street or below)."""
+    cases = Case.objects.visible_to(user).filter(concluded_at__gte=start, concluded_at__lt=end)
+    if area_path:
+        cases = cases.filter(area_path__startswith=area_path)
+    counts = dict(
+        cases.exclude(concluded_level="").values_list("concluded_level").annotate(n=Count("id"))
+    )
+    total = sum(counts.values())
+    per_level = [
+        (level, Level(level).label, counts.get(level, 0))
+        for level in (Level.GRID, Level.COMMUNITY, Level.STREET, Level.DISTRICT)
+    ]
+    community = counts.get(Level.GRID, 0) + counts.get(Level.COMMUNITY, 0)
+    street = community + counts.get(Level.STREET, 0)
+    return {
+        "total": total,
+        "per_level": per_level,
+        "community_share": community / total if total else None,
+        "street_share": street / total if total else None,
+    }
+
+
+def queue_counts(user, *, now: datetime) -> dict:
+    """Counts for the work-queue tabs and colour chips, in one aggregate query."""
+    base = Case.objects.visible_to(user)
+    running = Q(state__in=CLOCK_STATES)
+    return base.aggregate(
+        open=Count("id", filter=Q(state__in=[*CLOCK_STATES, State.REGISTERED])),
+        red=Count("id", filter=running & Q(due_at__lt=now)),
+        yellow=Count("id", filter=running & Q(warn_at__lte=now, due_at__gte=now)),
+        registered=Count("id", filter=Q(state=State.REGISTERED)),
+    )
+
+
+def local_now() -> datetime:
+    return timezone.localtime()
+
+
+def calendar_warning(*, now: datetime) -> dict | None:
+    """Tell the administrator which years' official holiday schedules are missing, and how
+    many running deadlines are provisional because of it (M2.3). None when all is in place."""
+    today = local_date(now)
+    # The State Council publishes next year's schedule in November; ask from October on.
+    years = [today.year, today.year + 1] if today.month >= 10 else [today.year]
+    missing = missing_calendar_years(years)
+    provisional = Case.objects.running().filter(due_provisional=True).count()
+    if not missing and not provisional:
+        return None
+    return {"years": missing, "provisional": provisional}

@@ -1,0 +1,246 @@
+"""Supervision of overdue cases (督办, M2.3): a periodic sweep that climbs to higher leaders.
+
+Tier 1 goes to the leaders of the handling unit as soon as a case is overdue. Tier 2 goes to
+the leaders of the next level's unit once the tier-1 notice is older than the case's
+``DeadlinePolicy.escalate_after_hours`` and the case is still overdue. A supervision is unique
+per case, tier and deadline, so a second run issues nothing new, and an approved extension (a
+new deadline) starts the climb again from tier 1.
+
+The sweep is set-based: a fixed number of queries however many cases are overdue.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import NoReverseMatch, reverse
+
+from pingan.core import notify
+from pingan.core.calendar import local_date
+from pingan.core.models import Notice
+from pingan.orgs.choices import RoleCode, UnitKind
+from pingan.orgs.models import Staff, Unit
+
+from .choices import Complexity, EventKind
+from .models import Case, CaseEvent, DeadlinePolicy, Supervision
+
+NOTICE_KIND = "supervision"
+_CASE_FIELDS = (
+    "pk",
+    "number",
+    "title",
+    "due_at",
+    "area_path",
+    "handling_unit_id",
+    "handling_unit__name",
+)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """How many supervisions of each tier one sweep issued."""
+
+    tier1: int
+    tier2: int
+
+
+@transaction.atomic
+def supervision_sweep(*, now: datetime) -> SweepResult:
+    """Issue every supervision notice (督办) due at ``now``; running it again issues nothing.
+
+    Writes the ``Supervision`` rows, one timeline event per case (``supervise``) and notices to
+    the leaders of the supervised unit, who are also texted where they have a phone.
+    """
+    tier1 = _issue(now=now, tier=1, rows=_tier1_due(now))
+    tier2 = _issue(now=now, tier=2, rows=_tier2_due(now))
+    return SweepResult(tier1=tier1, tier2=tier2)
+
+
+def case_url(number: str) -> str:
+    """The case page; the literal path while the case pages are not routed yet."""
+    try:
+        return reverse("cases:case-detail", args=[number])
+    except NoReverseMatch:
+        return f"/cases/{number}/"
+
+
+# --- who is due --------------------------------------------------------------------------
+
+
+def _supervisions(tier: int, **filters):
+    """Supervisions of the outer case, at this tier, for the case's current deadline."""
+    return Supervision.objects.filter(
+        case=OuterRef("pk"), tier=tier, due_at=OuterRef("due_at"), **filters
+    )
+
+
+def _tier1_due(now: datetime) -> list[dict]:
+    """Overdue cases with no tier-1 supervision for their current deadline: one query."""
+    rows = (
+        Case.objects.overdue(now=now)
+        .filter(~Exists(_supervisions(1)))
+        .values(*_CASE_FIELDS)
+        .order_by("pk")
+    )
+    return [
+        {**row, "target_id": row["handling_unit_id"], "target_name": row["handling_unit__name"]}
+        for row in rows
+    ]
+
+
+def _escalation_delays() -> dict[str, timedelta]:
+    """How long after tier 1 each complexity climbs to tier 2: one query."""
+    default = DeadlinePolicy._meta.get_field("escalate_after_hours").default
+    hours = dict(DeadlinePolicy.objects.values_list("complexity", "escalate_after_hours"))
+    return {c: timedelta(hours=hours.get(c, default)) for c in Complexity.values}
+
+
+def _tier2_due(now: datetime) -> list[dict]:
+    """Still-overdue cases whose tier-1 notice is old enough and that have no tier 2 yet."""
+    first_long_ago = Q()
+    for complexity, delay in _escalation_delays().items():
+        first_long_ago |= Q(complexity=complexity) & Exists(
+            _supervisions(1, issued_at__lt=now - delay)
+        )
+    rows = list(
+        Case.objects.overdue(now=now)
+        .filter(first_long_ago)
+        .filter(~Exists(_supervisions(2)))
+        .values(
+            *_CASE_FIELDS,
+            "handling_unit__kind",
+            "handling_unit__parent_id",
+            "handling_unit__parent__name",
+            first_issued_at=Subquery(_supervisions(1).values("issued_at")[:1]),
+        )
+        .order_by("pk")
+    )
+    centers: list[tuple[int, str, str]] | None = None
+    for row in rows:
+        if row["handling_unit__kind"] == UnitKind.DISTRICT_CENTER:
+            # nothing above the district center: its own leaders are reminded again
+            row["target_id"] = row["handling_unit_id"]
+            row["target_name"] = row["handling_unit__name"]
+        elif row["handling_unit__parent_id"]:
+            # community committee → street center → district center; agency → parent agency
+            row["target_id"] = row["handling_unit__parent_id"]
+            row["target_name"] = row["handling_unit__parent__name"]
+        else:
+            centers = _district_centers() if centers is None else centers
+            row["target_id"], row["target_name"] = _district_center_of(row["area_path"], centers)
+    return [row for row in rows if row["target_id"]]
+
+
+def _district_centers() -> list[tuple[int, str, str]]:
+    """(id, name, division path) of the district centers: for units with no parent unit."""
+    return list(
+        Unit.objects.filter(kind=UnitKind.DISTRICT_CENTER, is_active=True)
+        .order_by("pk")
+        .values_list("pk", "name", "division__path")
+    )
+
+
+def _district_center_of(
+    area_path: str, centers: list[tuple[int, str, str]]
+) -> tuple[int | None, str]:
+    for pk, name, path in centers:
+        if area_path.startswith(path):
+            return pk, name
+    return (centers[0][0], centers[0][1]) if centers else (None, "")
+
+
+# --- issuing -----------------------------------------------------------------------------
+
+
+def _issue(*, now: datetime, tier: int, rows: list[dict]) -> int:
+    """Write the supervisions, their timeline events and the leaders' notices, in bulk."""
+    if not rows:
+        return 0
+    Supervision.objects.bulk_create(
+        [
+            Supervision(
+                case_id=row["pk"],
+                tier=tier,
+                due_at=row["due_at"],
+                unit_id=row["target_id"],
+                issued_at=now,
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+    # A sweep running at the same time may have issued some first; the unique constraint kept
+    # theirs, and only the rows stamped with this run's moment are ours to announce.
+    ours = set(
+        Supervision.objects.filter(tier=tier, issued_at=now).values_list("case_id", flat=True)
+    )
+    rows = [row for row in rows if row["pk"] in ours]
+    texts = [_texts(row, tier=tier, now=now) for row in rows]
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case_id=row["pk"],
+                kind=EventKind.SUPERVISE,
+                unit_id=row["target_id"],
+                reason=text["reason"],
+                data={"tier": tier, "due_at": row["due_at"].isoformat()},
+                created_at=now,
+            )
+            for row, text in zip(rows, texts, strict=True)
+        ]
+    )
+    leaders = _leaders_by_unit({row["target_id"] for row in rows})
+    notify.send(
+        [
+            Notice(
+                recipient=leader,
+                kind=NOTICE_KIND,
+                title=text["title"],
+                body=text["body"],
+                url=case_url(row["number"]),
+                created_at=now,
+            )
+            for row, text in zip(rows, texts, strict=True)
+            for leader in leaders.get(row["target_id"], [])
+        ]
+    )
+    return len(rows)
+
+
+def _leaders_by_unit(unit_ids: set[int]) -> dict[int, list[Staff]]:
+    """Active leaders of these units: one query, phones included for the SMS."""
+    by_unit: dict[int, list[Staff]] = {}
+    leaders = (
+        Staff.objects.filter(unit_id__in=unit_ids, is_active=True, roles__code=RoleCode.LEADER)
+        .only("pk", "unit_id", "phone")
+        .order_by("pk")
+    )
+    for leader in leaders:
+        by_unit.setdefault(leader.unit_id, []).append(leader)
+    return by_unit
+
+
+def _texts(row: dict, *, tier: int, now: datetime) -> dict[str, str]:
+    days = max(1, (local_date(now) - local_date(row["due_at"])).days)
+    number, title, unit = row["number"], row["title"], row["handling_unit__name"]
+    due = f"{local_date(row['due_at']):%Y-%m-%d}"
+    if tier == 1:
+        return {
+            "title": f"督办：{number} 已超期 {days} 天",
+            "body": (
+                f"事项“{title}”由{unit}承办，办结期限为 {due}。"
+                "请督促尽快办结，确需延长的请按规定申请延期。"
+            ),
+            "reason": f"超期 {days} 天，向{unit}领导督办。",
+        }
+    first = local_date(row["first_issued_at"])
+    target = row["target_name"]
+    return {
+        "title": f"二级督办：{number} 已超期 {days} 天",
+        "body": (
+            f"事项“{title}”由{unit}承办，办结期限为 {due}。{first.month}月{first.day}日"
+            f"已向该单位领导督办，至今仍未办结，现提请{target}督办。"
+        ),
+        "reason": f"首次督办后仍未办结，超期 {days} 天，向{target}领导督办。",
+    }

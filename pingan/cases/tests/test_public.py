@@ -1,0 +1,70 @@
+"""The public progress page: number + code, no personal data, rate-limited guessing (M1.4)."""
+
+import pytest
+from django.urls import reverse
+
+from pingan.cases import services
+
+
+@pytest.mark.django_db
+def test_citizen_sees_progress_without_personal_data(client, register, staff):
+    # given a registered and accepted case
+    case, code = register()
+    services.case_accept(case=case, actor=staff("street_dispatcher"))
+    # when the citizen enters the number and code from the receipt
+    response = client.post(reverse("public-query"), {"number": case.number.lower(), "code": code})
+    # then they see the states and dates, but no names, ID numbers, phones or staff
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "已登记" in content and "已受理" in content
+    for secret in ("王某某", "李某某", "11010519491231002X", "13812345678", "张静", "李明"):
+        assert secret not in content
+
+
+@pytest.mark.django_db
+def test_wrong_code_is_refused_and_then_rate_limited(client, register):
+    case, code = register()
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        response = client.post(reverse("public-query"), {"number": case.number, "code": wrong})
+        assert response.status_code == 400
+        assert "查询码不正确" in response.content.decode()
+    # the sixth try is locked, even with the right code
+    response = client.post(reverse("public-query"), {"number": case.number, "code": code})
+    assert response.status_code == 429
+    assert "15 分钟后再试" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_number_looks_like_a_wrong_code(client):
+    response = client.post(reverse("public-query"), {"number": "DC2026-999999", "code": "123456"})
+    assert response.status_code == 400
+    assert "事项编号或查询码不正确" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_reissued_code_replaces_the_old_one(client, client_as, register):
+    case, old_code = register()
+    staff_client = client_as("street_clerk")
+    response = staff_client.post(reverse("cases:case-receipt-reissue", args=[case.number]))
+    assert response.status_code == 302
+    receipt = staff_client.get(response["Location"]).content.decode()
+    new_code = receipt.split('data-testid="receipt-code">')[1][:6]
+    assert new_code.isdigit()
+    assert (
+        client.post(reverse("public-query"), {"number": case.number, "code": new_code}).status_code
+        == 200
+    )
+    if new_code != old_code:
+        assert (
+            client.post(
+                reverse("public-query"), {"number": case.number, "code": old_code}
+            ).status_code
+            == 400
+        )
+
+
+@pytest.mark.django_db
+def test_public_page_needs_no_login(client):
+    response = client.get(reverse("public-query"))
+    assert response.status_code == 200 and "办理进度查询" in response.content.decode()

@@ -1,0 +1,322 @@
+"""Case pages: the permission matrix, the intake form, actions, conflicts, queue, export."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pingan.cases.models import Case
+from pingan.core.models import AuditEvent
+from pingan.core.testing import PermissionMatrix
+
+from .conftest import VALID_ID
+
+OTHER_STREET_DISPATCHER = "dispatcher@110101002"
+
+
+@pytest.fixture
+def case(register):
+    return register()[0]
+
+
+class TestQueue(PermissionMatrix):
+    url_name = "cases:queue"
+    in_scope = "street_dispatcher"
+
+
+class TestIntakePage(PermissionMatrix):
+    url_name = "cases:case-new"
+    in_scope = "street_clerk"
+    wrong_role = "street_mediator"
+
+
+class TestFunnel(PermissionMatrix):
+    url_name = "cases:funnel"
+    in_scope = "street_leader"
+
+
+class _CaseMatrix(PermissionMatrix):
+    in_scope = "street_dispatcher"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _case(self, case):
+        self.case = case
+
+    def url(self) -> str:
+        return reverse(self.url_name, args=[self.case.number])
+
+
+class TestCasePage(_CaseMatrix):
+    url_name = "cases:case-detail"
+
+
+class TestReceipt(_CaseMatrix):
+    url_name = "cases:case-receipt"
+
+
+class TestAcceptAction(_CaseMatrix):
+    url_name = "cases:case-act"
+    method = "post"
+    ok_status = 302
+
+    def url(self) -> str:
+        return reverse(self.url_name, args=[self.case.number, "accept"])
+
+    def request(self, client):
+        return client.post(self.url(), {"accept-version": 1})
+
+
+def test_wrong_role_action_is_refused_in_chinese(client_as, case):
+    response = client_as("street_mediator").post(
+        reverse("cases:case-act", args=[case.number, "accept"]), {"accept-version": 1}
+    )
+    assert response.status_code == 403
+    assert "您的角色不能执行此操作" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "registered"
+
+
+@pytest.mark.django_db
+def test_intake_form_registers_and_shows_the_receipt(client_as, grid):
+    client = client_as("street_clerk")
+    response = client.post(
+        reverse("cases:case-new"),
+        {
+            "channel": "walk_in",
+            "category": "2",
+            "complexity": "general",
+            "urgency": "normal",
+            "title": "物业停车纠纷",
+            "narrative": "小区物业擅自提高停车费，业主多次反映无果，请求协调。",
+            "grid": grid.code,
+            "address": "多福巷12号",
+            "party-TOTAL_FORMS": "1",
+            "party-INITIAL_FORMS": "0",
+            "party-MIN_NUM_FORMS": "1",
+            "party-MAX_NUM_FORMS": "20",
+            "party-0-role": "applicant",
+            "party-0-name": "张某",
+            "party-0-id_number": VALID_ID.lower(),
+            "party-0-phone": "138 1234 5678",
+        },
+    )
+    case = Case.objects.get(title="物业停车纠纷")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:case-receipt", args=[case.number])
+    receipt = client.get(response["Location"]).content.decode()
+    assert case.number in receipt and "<svg" in receipt
+    code = next(part for part in receipt.split('data-testid="receipt-code">')[1:2])[:6]
+    assert code.isdigit()
+    # the code is shown once; a reload does not show it again
+    assert (
+        'data-testid="receipt-code">' + code
+        not in client.get(response["Location"]).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_intake_errors_are_listed_and_nothing_is_saved(client_as, grid):
+    before = Case.objects.count()
+    response = client_as("street_clerk").post(
+        reverse("cases:case-new"),
+        {
+            "channel": "walk_in",
+            "category": "2",
+            "complexity": "general",
+            "urgency": "normal",
+            "title": "x",
+            "narrative": "太短",
+            "grid": grid.code,
+            "party-TOTAL_FORMS": "1",
+            "party-INITIAL_FORMS": "0",
+            "party-MIN_NUM_FORMS": "1",
+            "party-MAX_NUM_FORMS": "20",
+            "party-0-role": "applicant",
+            "party-0-name": "张某",
+            "party-0-id_number": "110105194912310021",
+        },
+    )
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-summary"' in content
+    assert "身份证号校验位不正确" in content
+    assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_intake_refuses_a_grid_outside_scope(client_as):
+    response = client_as("street_clerk").post(
+        reverse("cases:case-new"), {"grid": "110101002001001", "title": "x"}
+    )
+    assert response.status_code == 400
+    assert "请选择您工作范围内的网格" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_oversize_and_wrong_type_attachments_are_refused(client_as, grid):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
+    response = client_as("street_clerk").post(
+        reverse("cases:case-new"),
+        {
+            "grid": grid.code,
+            "attachments": [bad],
+            "party-TOTAL_FORMS": "0",
+            "party-INITIAL_FORMS": "0",
+        },
+    )
+    assert "类型不支持" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_htmx_action_rerenders_the_case_body(client_as, case):
+    response = client_as("street_dispatcher").post(
+        reverse("cases:case-act", args=[case.number, "accept"]),
+        {"accept-version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "已受理" in content and 'data-testid="timeline"' in content
+    assert "剩余 7 个工作日" in content or "剩余" in content
+
+
+@pytest.mark.django_db
+def test_stale_page_gets_a_conflict_and_changes_nothing(client_as, case, staff):
+    from pingan.cases import services
+
+    # someone else accepted it after our page was loaded at version 1
+    services.case_accept(case=case, actor=staff("street_leader"))
+    response = client_as("street_clerk").post(
+        reverse("cases:case-act", args=[case.number, "reject"]),
+        {"reject-version": 1, "reject-reason": "重复登记"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 409
+    assert "刚被其他人更新" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "accepted"
+
+
+@pytest.mark.django_db
+def test_queue_filters_and_pins_queries(client_as, register, django_assert_num_queries):
+    cases = [register()[0] for _ in range(3)]
+    client = client_as("street_dispatcher")
+    with django_assert_num_queries(14):
+        client.get(reverse("cases:queue"), {"tab": "area", "q": cases[0].number})
+    with django_assert_num_queries(14):
+        response = client.get(reverse("cases:queue"), {"tab": "area"})
+    assert response.context["table"].page.paginator.count == 3
+    response = client.get(reverse("cases:queue"), {"tab": "area", "state": "accepted"})
+    assert response.context["table"].page.paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_queue_is_scoped(client_as, register):
+    register()
+    response = client_as(OTHER_STREET_DISPATCHER).get(reverse("cases:queue"), {"tab": "area"})
+    assert response.context["table"].page.paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_export_masks_and_is_logged(client_as, case):
+    response = client_as("street_dispatcher").get(reverse("cases:export"), {"tab": "area"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "事项编号" and rows[1][0] == case.number
+    assert rows[1][13] == "110105********002X" and rows[1][14] == "138****5678"
+    event = AuditEvent.objects.get(action="cases.export")
+    assert event.data["rows"] == 1 and event.data["unmasked"] is False
+
+
+@pytest.mark.django_db
+def test_leader_export_is_unmasked(client_as, case):
+    response = client_as("street_leader").get(reverse("cases:export"), {"tab": "area"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[1][13] == VALID_ID
+
+
+@pytest.mark.django_db
+def test_funnel_counts_where_cases_concluded(client_as, register, staff):
+    from pingan.cases import services
+
+    case, _ = register()
+    dispatcher = staff("street_dispatcher")
+    services.case_accept(case=case, actor=dispatcher)
+    services.case_assign_down(case=case, actor=dispatcher, level="community", reason="就地化解")
+    services.case_assign(case=case, actor=dispatcher)
+    services.case_start_mediation(case=case, actor=dispatcher)
+    services.case_conclude(case=case, actor=dispatcher, outcome="agreement", summary="调解成功")
+    stats = client_as("street_leader").get(reverse("cases:funnel")).context["stats"]
+    assert stats["total"] == 1 and stats["community_share"] == 1.0
+
+
+@pytest.mark.django_db
+def test_suggest_panel_offers_units_with_reasons(client_as, grid):
+    response = client_as("street_clerk").post(
+        reverse("cases:suggest"),
+        {"narrative": "楼上邻居家漏水，渗到我家厨房，协商不成", "grid": grid.code},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="suggestions"' in content
+    assert "漏水" in content  # the reason names the words that weighed
+
+
+@pytest.mark.django_db
+def test_suggest_panel_warns_of_repeats_and_merge_adds_a_visit(client_as, register, grid):
+    earlier, _ = register()
+    client = client_as("street_clerk")
+    response = client.post(
+        reverse("cases:suggest"),
+        {"narrative": "再次反映", "grid": grid.code, "party-0-id_number": VALID_ID},
+    )
+    assert earlier.number in response.content.decode()
+    before = Case.objects.count()
+    response = client.post(
+        reverse("cases:case-new"),
+        {
+            "merge_into": earlier.number,
+            "channel": "phone",
+            "narrative": "当事人来电催问漏水处理进展",
+        },
+    )
+    assert response.status_code == 302
+    assert Case.objects.count() == before
+    assert earlier.events.last().kind == "merge"
+
+
+@pytest.mark.django_db
+def test_suggest_is_for_registering_roles_only(client_as, grid):
+    response = client_as("street_mediator").post(reverse("cases:suggest"), {"grid": grid.code})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_administrator_is_told_to_enter_next_years_calendar(client_as, register, staff, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pingan.cases import services
+
+    # given a case accepted late in December, whose deadline runs into 2027 (not entered)
+    case, _ = register(now=datetime(2026, 12, 28, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
+    services.case_accept(
+        case=case,
+        actor=staff("street_dispatcher"),
+        now=datetime(2026, 12, 28, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    assert Case.objects.get(pk=case.pk).due_provisional
+    # then the administrator's home page says which year is missing and how many deadlines wait
+    content = client_as("admin").get("/").content.decode()
+    assert 'data-testid="calendar-warning"' in content and "1 件在办事项" in content
+    # and the case page marks the deadline as provisional
+    page = client_as("street_dispatcher").get(reverse("cases:case-detail", args=[case.number]))
+    assert "期限待核定" in page.content.decode()
+    # other roles are not bothered with it
+    assert (
+        'data-testid="calendar-warning"'
+        not in client_as("street_dispatcher").get("/").content.decode()
+    )

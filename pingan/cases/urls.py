@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import export, import_views, views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_queue, name="queue"),
+    path("new/", views.case_new, name="case-new"),
+    path("places/", views.places, name="places"),
+    path("suggest/", views.intake_suggest, name="suggest"),
+    path("funnel/", views.funnel_page, name="funnel"),
+    path("export.xlsx", export.case_export, name="export"),
+    # before "<str:number>/", which would otherwise take "import/" for a case number
+    path("import/", import_views.ledger_import, name="import"),
+    path("import/template.xlsx", import_views.ledger_template, name="import-template"),
+    path("import/errors/<str:token>.xlsx", import_views.ledger_errors, name="import-errors"),
+    path("<str:number>/", views.case_detail, name="case-detail"),
+    path("<str:number>/act/<str:action>/", views.case_act, name="case-act"),
+    path("<str:number>/receipt/", views.case_receipt, name="case-receipt"),
+    path("<str:number>/receipt/reissue/", views.case_receipt_reissue, name="case-receipt-reissue"),
+]

@@ -1,0 +1,452 @@
+"""Case pages: the work queue, intake, the case page with its actions, receipt, funnel."""
+
+from datetime import datetime, timedelta
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from pingan.core.errors import ApplicationError
+from pingan.orgs.access import has_role
+from pingan.orgs.choices import FunctionAreaKind, Level
+from pingan.orgs.models import Division, Unit
+
+from . import repeats, routing, rules, selectors, services
+from .access import access_case
+from .actions import run_action
+from .filtersets import TABS, CaseFilter, apply_tab
+from .forms import (
+    ActionForm,
+    AssignDownForm,
+    AssignForm,
+    CaseIntakeForm,
+    ConcludeForm,
+    ExtensionDecideForm,
+    ExtensionRequestForm,
+    FollowUpForm,
+    JointForm,
+    PartyFormSet,
+    ReasonRequiredForm,
+    RejectForm,
+)
+from .models import Attachment, Case, Category, DeadlinePolicy
+from .tables import CaseTable
+
+PAGE_SIZE = 50
+
+# action -> (button label, form class, button style)
+ACTION_UI = {
+    "accept": ("受理", ActionForm, "primary"),
+    "reject": ("不予受理", RejectForm, "outline-danger"),
+    "assign": ("交办承办", AssignForm, "primary"),
+    "start_mediation": ("开始调处", ActionForm, "primary"),
+    "conclude": ("办结", ConcludeForm, "primary"),
+    "follow_up": ("回访", FollowUpForm, "primary"),
+    "archive": ("归档", ActionForm, "outline-secondary"),
+    "escalate": ("上提", ReasonRequiredForm, "outline-warning"),
+    "assign_down": ("下交", AssignDownForm, "outline-secondary"),
+    "joint": ("联动调处", JointForm, "outline-secondary"),
+    "extension_request": ("申请延期", ExtensionRequestForm, "outline-secondary"),
+    "extension_decide": ("审批延期", ExtensionDecideForm, "outline-primary"),
+    "judicial_confirmation": ("司法确认", ActionForm, "outline-secondary"),
+}
+
+
+def _form_for(action: str, case: Case, user, data=None):
+    form_class = ACTION_UI[action][1]
+    initial = {"version": case.version}
+    if form_class is AssignForm:
+        return form_class(data, initial=initial, user=user, case=case, prefix=action)
+    if form_class is JointForm:
+        return form_class(data, initial=initial, user=user, prefix=action)
+    if form_class is AssignDownForm:
+        return form_class(
+            data, initial=initial, levels=rules.levels_below(case.level), prefix=action
+        )
+    return form_class(data, initial=initial, prefix=action)
+
+
+def _offered_actions(user, case: Case) -> list[str]:
+    actions = services.available_actions(user, case)
+    if "reopen" in actions:
+        actions.remove("reopen")  # offered through the follow-up form (a low score reopens)
+    if "assign_down" in actions and not rules.levels_below(case.level):
+        actions.remove("assign_down")
+    if "escalate" in actions and rules.level_above(case.level) is None:
+        actions.remove("escalate")
+    pending = case.extensions.filter(state="pending").exists()
+    if pending and "extension_request" in actions:
+        actions.remove("extension_request")
+    if not pending and "extension_decide" in actions:
+        actions.remove("extension_decide")
+    if "judicial_confirmation" in actions and (
+        case.outcome != "agreement" or case.judicially_confirmed
+    ):
+        actions.remove("judicial_confirmation")
+    return actions
+
+
+def _case_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    forms: dict | None = None,
+    error: str = "",
+    error_action: str = "",
+) -> dict:
+    selectors.DeadlineWords(now=timezone.now()).label(case)
+    forms = forms or {}
+    return {
+        "case": case,
+        "parties": case.parties.all(),
+        "events": case.events.select_related("actor", "unit").order_by("created_at", "id"),
+        "attachments": case.attachments.all(),
+        "joint_units": case.joint_units.all(),
+        "pending_extension": case.extensions.filter(state="pending")
+        .select_related("requested_by")
+        .first(),
+        "repeats": case.repeats.all()[:10],
+        "actions": [
+            {
+                "name": action,
+                "label": ACTION_UI[action][0],
+                "style": ACTION_UI[action][2],
+                "form": forms.get(action) or _form_for(action, case, request.user),
+            }
+            for action in _offered_actions(request.user, case)
+        ],
+        "error": error,
+        "error_action": error_action,
+        "can_act": services.can_act_on(request.user, case),
+    }
+
+
+@login_required
+@require_GET
+def case_queue(request: HttpRequest) -> HttpResponse:
+    """My cases / my unit's cases / everything in my area: filtered, sorted, paged."""
+    tab = request.GET.get("tab") or ("unit" if request.user.unit_id else "area")
+    if tab not in TABS:
+        tab = "area"
+    now = timezone.now()
+    cases = apply_tab(Case.objects.visible_to(request.user), tab, request.user).select_related(
+        "category", "handling_unit"
+    )
+    filterset = CaseFilter(request.GET, queryset=cases)
+    table = CaseTable(filterset.qs, words=selectors.DeadlineWords(now=now))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "tab": tab,
+            "tabs": TABS,
+            "can_register": has_role(request.user, *rules.REGISTER_ROLES),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = access_case(number, request.user)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Run one action from the case page; answer with the re-rendered case body (htmx) or a
+    redirect. A refusal re-renders the form with the message and changes nothing."""
+    case = access_case(number, request.user)
+    if action not in ACTION_UI:
+        raise PermissionDenied
+    form = _form_for(action, case, request.user, data=request.POST)
+    status, error = 200, ""
+    if form.is_valid():
+        try:
+            run_action(action, case, request.user, form.cleaned_data)
+        except ApplicationError as exc:
+            status, error = exc.status_code, exc.message
+        else:
+            label = ACTION_UI[action][0]
+            messages.success(request, f"已{label}：{case.number}")
+            if not request.headers.get("HX-Request"):
+                return redirect("cases:case-detail", number=case.number)
+            case = access_case(number, request.user)
+            return render(request, "cases/_body.html", _case_context(request, case))
+    else:
+        status, error = 400, "请按提示修改后再提交。"
+    case = access_case(number, request.user)
+    context = _case_context(request, case, forms={action: form}, error=error, error_action=action)
+    template = "cases/_body.html" if request.headers.get("HX-Request") else "cases/detail.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    """The one-window intake page (一窗受理)."""
+    if not has_role(request.user, *rules.REGISTER_ROLES):
+        raise PermissionDenied
+    form = CaseIntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    parties = PartyFormSet(request.POST or None, prefix="party")
+    error = ""
+    merge_into = request.POST.get("merge_into") if request.method == "POST" else None
+    if merge_into:
+        earlier = access_case(merge_into, request.user)
+        try:
+            services.case_merge_visit(
+                case=earlier,
+                actor=request.user,
+                channel=request.POST.get("channel", ""),
+                narrative=request.POST.get("narrative", ""),
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"本次来访已合并到事项 {earlier.number}，未新建事项。")
+            return redirect("cases:case-detail", number=earlier.number)
+    if request.method == "POST" and not error and form.is_valid() and parties.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                case, code = services.case_register(
+                    actor=request.user,
+                    channel=data["channel"],
+                    category=data["category"],
+                    complexity=data["complexity"],
+                    urgency=data["urgency"],
+                    title=data["title"],
+                    narrative=data["narrative"],
+                    grid=data["grid"],
+                    address=data["address"],
+                    parties=[
+                        services.PartyInput(**p.cleaned_data) for p in parties if p.cleaned_data
+                    ],
+                    suggested_unit=_posted_unit(request, "suggested_unit"),
+                    chosen_unit=_posted_unit(request, "chosen_unit"),
+                )
+                for upload in data["attachments"]:
+                    Attachment.objects.create(
+                        case=case,
+                        file=upload,
+                        original_name=upload.name[:200],
+                        size=upload.size,
+                        content_type=upload.content_type or "",
+                        uploaded_by=request.user,
+                    )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            request.session[f"receipt-code-{case.number}"] = code
+            messages.success(request, f"事项已登记：{case.number}。请打印回执交给群众。")
+            return redirect("cases:case-receipt", number=case.number)
+    elif request.method == "POST":
+        error = "表单有误，请按提示修改后再提交。"
+    return render(
+        request,
+        "cases/new.html",
+        {"form": form, "parties": parties, "error": error, "places": _places(request, form)},
+        status=400 if error else 200,
+    )
+
+
+def _posted_unit(request: HttpRequest, name: str) -> Unit | None:
+    """A unit id from the suggestion panel; the service checks it is within scope."""
+    value = request.POST.get(name, "")
+    return Unit.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def _places(request: HttpRequest, form=None) -> dict:
+    """The street -> community -> grid pickers, limited to the user's scope."""
+    visible = Division.objects.visible_to(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    grid_code = source.get("grid") or ""
+    grid = visible.filter(code=grid_code, level=Level.GRID).select_related("parent").first()
+    community_code = source.get("community") or (grid.parent.code if grid else "")
+    street_code = source.get("street") or (community_code[:9] if community_code else "")
+    streets = list(visible.filter(level=Level.STREET).order_by("code").values("code", "name"))
+    if not street_code and len(streets) == 1:
+        street_code = streets[0]["code"]
+    communities = (
+        list(
+            visible.filter(level=Level.COMMUNITY, parent__code=street_code)
+            .order_by("code")
+            .values("code", "name")
+        )
+        if street_code
+        else []
+    )
+    if not communities and not streets:  # a grid worker: their own grids only
+        communities = []
+    if not community_code and len(communities) == 1:
+        community_code = communities[0]["code"]
+    grids = visible.filter(level=Level.GRID)
+    grids = (
+        grids.filter(parent__code=community_code)
+        if community_code
+        else (grids if not streets else grids.none())
+    )
+    return {
+        "streets": streets,
+        "communities": communities,
+        "grids": list(grids.order_by("code").values("code", "name")),
+        "street": street_code,
+        "community": community_code,
+        "grid": grid.code if grid else "",
+        "grid_errors": form.errors.get("grid") if form is not None else None,
+    }
+
+
+@login_required
+@require_GET
+def places(request: HttpRequest) -> HttpResponse:
+    """htmx: re-render the place pickers after a change, or search grids by name."""
+    query = (request.GET.get("q") or "").strip()
+    matches = []
+    if query:
+        matches = list(
+            Division.objects.visible_to(request.user)
+            .filter(level=Level.GRID)
+            .filter(name__icontains=query)
+            .select_related("parent__parent")
+            .order_by("code")[:20]
+        )
+    return render(
+        request, "cases/_places.html", {"places": _places(request), "matches": matches, "q": query}
+    )
+
+
+@login_required
+@require_POST
+def intake_suggest(request: HttpRequest) -> HttpResponse:
+    """htmx, as the clerk types: the top routing suggestions and any earlier matching cases."""
+    if not has_role(request.user, *rules.REGISTER_ROLES):
+        raise PermissionDenied
+    narrative = (request.POST.get("narrative") or "").strip()
+    grid = (
+        Division.objects.visible_to(request.user)
+        .filter(level=Level.GRID, code=request.POST.get("grid", ""))
+        .first()
+    )
+    category = Category.objects.filter(pk=request.POST.get("category") or None).first()
+    suggestions, matches = [], []
+    if len(narrative) >= 6 and grid is not None:
+        suggestions = routing.suggest(narrative=narrative, category=category, grid=grid)
+    ids = [
+        value.strip().upper()
+        for key, value in request.POST.items()
+        if key.endswith("-id_number") and value.strip()
+    ]
+    if grid is not None and (ids or len(narrative) >= 10):
+        matches = [
+            match
+            for match in repeats.find_repeats(
+                id_numbers=ids, narrative=narrative, grid=grid, now=timezone.now()
+            )
+            if Case.objects.visible_to(request.user).filter(pk=match.case.pk).exists()
+        ][:5]
+    suggestions = [
+        {
+            "unit": item.unit,
+            "area": FunctionAreaKind(item.function_area).label,
+            "reason": item.reason,
+        }
+        for item in suggestions
+    ]
+    return render(
+        request,
+        "cases/_suggest.html",
+        {
+            "suggestions": suggestions,
+            "matches": matches,
+            "has_grid": grid is not None,
+            "chosen": request.POST.get("chosen_unit", ""),
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """The printable receipt (回执). The query code exists only in this session right after
+    registration; a reprint issues a new code (the old one stops working)."""
+    case = access_case(number, request.user)
+    code = request.session.pop(f"receipt-code-{case.number}", None)
+    query_url = request.build_absolute_uri(reverse("public-query")) + f"?number={case.number}"
+    qr_svg = segno.make(query_url, error="m").svg_inline(scale=3)
+    return render(
+        request,
+        "cases/receipt.html",
+        {
+            "case": case,
+            "code": code,
+            "query_url": query_url,
+            "qr_svg": qr_svg,
+            "parties": case.parties.filter(role="applicant"),
+            "policy": DeadlinePolicy.objects.get(complexity=case.complexity),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_receipt_reissue(request: HttpRequest, number: str) -> HttpResponse:
+    case = access_case(number, request.user)
+    if not services.can_act_on(request.user, case):
+        raise PermissionDenied
+    code = services.case_reissue_query_code(case=case, actor=request.user)
+    request.session[f"receipt-code-{case.number}"] = code
+    return redirect("cases:case-receipt", number=case.number)
+
+
+@login_required
+@require_GET
+def funnel_page(request: HttpRequest) -> HttpResponse:
+    """Where cases were concluded: 小事不出社区, 难事不出街道 (M2.1)."""
+    today = timezone.localdate()
+    try:
+        start = datetime.fromisoformat(request.GET.get("start", "")).date()
+    except ValueError:
+        start = today - timedelta(days=365)
+    try:
+        end = datetime.fromisoformat(request.GET.get("end", "")).date()
+    except ValueError:
+        end = today
+    if end < start:
+        start, end = end, start
+    tz = timezone.get_current_timezone()
+    stats = selectors.funnel(
+        user=request.user,
+        start=datetime.combine(start, datetime.min.time(), tz),
+        end=datetime.combine(end + timedelta(days=1), datetime.min.time(), tz),
+    )
+    chart = {
+        "title": {"text": "事项在哪一级化解", "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "data": [label for _, label, _ in stats["per_level"]]},
+        "yAxis": {"type": "value", "name": "件"},
+        "series": [
+            {
+                "type": "bar",
+                "data": [n for _, _, n in stats["per_level"]],
+                "itemStyle": {"color": "#1f4e8c"},
+                "label": {"show": True, "position": "top"},
+            }
+        ],
+    }
+    return render(
+        request, "cases/funnel.html", {"stats": stats, "chart": chart, "start": start, "end": end}
+    )

@@ -1,0 +1,199 @@
+"""Notifications (X5): in-app notices, and SMS through pluggable backends.
+
+``send(notices)`` stores the notices (they appear in the recipient's inbox) and, once the
+transaction commits, hands a text message for every recipient with a phone number to each
+backend named in ``settings.PINGAN_NOTIFIERS``. Backends follow Django's email backends: a
+class constructed with ``fail_silently`` and keyword options, with ``send_messages(messages)``
+returning how many it sent.
+
+- ``ConsoleSMSBackend`` writes each message to stdout with the phone masked (the demo);
+- ``LocmemSMSBackend`` appends to ``pingan.core.notify.outbox`` (tests, like ``mail.outbox``);
+- ``HttpSMSGatewayBackend`` POSTs the messages as JSON to ``PINGAN_SMS_GATEWAY_URL``.
+
+Reading a recipient's phone to text them is routine work, so it is not audited.
+"""
+
+import json
+import logging
+import sys
+import threading
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from .masking import mask_phone
+from .models import Notice
+
+logger = logging.getLogger(__name__)
+
+# Messages the locmem backend "sent", for tests (cleared by the test that reads it).
+outbox: list["SMSMessage"] = []
+SMS_SIGNATURE = "【平安综治】"
+
+
+@dataclass(frozen=True)
+class SMSMessage:
+    """One text message: the full phone number and the text."""
+
+    phone: str
+    text: str
+
+
+class BaseSMSBackend:
+    """What every SMS backend shares: the constructor and the counting contract."""
+
+    def __init__(self, fail_silently: bool = False, **kwargs) -> None:
+        self.fail_silently = fail_silently
+
+    def send_messages(self, messages: list[SMSMessage]) -> int:
+        raise NotImplementedError
+
+
+class ConsoleSMSBackend(BaseSMSBackend):
+    """Writes "SMS to 138****5678: …" lines: the demo shows what would be texted."""
+
+    _lock = threading.RLock()
+
+    def __init__(self, *args, stream=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stream = stream or sys.stdout
+
+    def send_messages(self, messages: list[SMSMessage]) -> int:
+        with self._lock:
+            for message in messages:
+                self.stream.write(f"SMS to {mask_phone(message.phone)}: {message.text}\n")
+            self.stream.flush()
+        return len(messages)
+
+
+class LocmemSMSBackend(BaseSMSBackend):
+    """Keeps messages in ``outbox`` instead of sending them."""
+
+    def send_messages(self, messages: list[SMSMessage]) -> int:
+        outbox.extend(messages)
+        return len(messages)
+
+
+class HttpSMSGatewayBackend(BaseSMSBackend):
+    """POSTs ``{"messages": [{"phone": …, "text": …}, …]}`` to the site's SMS gateway.
+
+    The gateway (an intranet relay to the operator's SMS service) answers 2xx when it has taken
+    the batch. ``PINGAN_SMS_GATEWAY_TOKEN``, when set, goes in an ``Authorization: Bearer``
+    header.
+    """
+
+    def __init__(
+        self,
+        *args,
+        url: str | None = None,
+        token: str | None = None,
+        timeout: float | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.url = url or getattr(settings, "PINGAN_SMS_GATEWAY_URL", "")
+        self.token = (
+            token if token is not None else getattr(settings, "PINGAN_SMS_GATEWAY_TOKEN", "")
+        )
+        self.timeout = timeout or getattr(settings, "PINGAN_SMS_GATEWAY_TIMEOUT", 5)
+        if not self.url:
+            raise ImproperlyConfigured(
+                "HttpSMSGatewayBackend needs PINGAN_SMS_GATEWAY_URL (the SMS gateway's address)."
+            )
+
+    def send_messages(self, messages: list[SMSMessage]) -> int:
+        if not messages:
+            return 0
+        payload = {"messages": [{"phone": m.phone, "text": m.text} for m in messages]}
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            headers=headers,
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except OSError:
+            if self.fail_silently:
+                logger.warning("SMS gateway refused %d messages", len(messages), exc_info=True)
+                return 0
+            raise
+        return len(messages)
+
+
+def get_backends(fail_silently: bool = False) -> list[BaseSMSBackend]:
+    """The backends named in ``settings.PINGAN_NOTIFIERS``, constructed."""
+    paths = getattr(settings, "PINGAN_NOTIFIERS", [])
+    return [import_string(path)(fail_silently=fail_silently) for path in paths]
+
+
+def sms_text(notice: Notice) -> str:
+    """The SMS for a notice: the signature, the title and the body."""
+    return SMS_SIGNATURE + "。".join(part for part in (notice.title, notice.body.strip()) if part)
+
+
+def send(notices: list[Notice]) -> list[Notice]:
+    """Store the notices and, after the transaction commits, text recipients with a phone.
+
+    Set the ``recipient`` objects (not only ids) where you have them: their phones are read
+    from there; the rest are fetched in one query. A failing SMS backend is logged and never
+    undoes the notices, which are already in the inbox.
+    """
+    if not notices:
+        return []
+    created = Notice.objects.bulk_create(notices)
+    if not getattr(settings, "PINGAN_NOTIFIERS", []):
+        return created
+    messages = [
+        SMSMessage(phone=phone, text=sms_text(notice))
+        for notice, phone in zip(created, _recipient_phones(created), strict=True)
+        if phone
+    ]
+    if messages:
+        transaction.on_commit(lambda: _dispatch(messages), robust=True)
+    return created
+
+
+def _recipient_phones(notices: list[Notice]) -> list[str]:
+    from pingan.orgs.models import Staff
+
+    cached = Notice.recipient.is_cached
+    missing = {n.recipient_id for n in notices if not cached(n)}
+    fetched = (
+        dict(Staff.objects.filter(pk__in=missing).values_list("pk", "phone")) if missing else {}
+    )
+    return [n.recipient.phone if cached(n) else fetched.get(n.recipient_id, "") for n in notices]
+
+
+def _dispatch(messages: list[SMSMessage]) -> None:
+    for backend in get_backends():
+        backend.send_messages(messages)
+
+
+# --- the inbox ----------------------------------------------------------------------------
+
+
+def notice_mark_read(*, notice: Notice, now: datetime) -> Notice:
+    """Mark one notice read (the first reading counts; later ones change nothing)."""
+    if notice.read_at is None:
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
+        notice.read_at = now
+    return notice
+
+
+def notices_mark_all_read(*, recipient, now: datetime) -> int:
+    """Mark every unread notice of the recipient read; return how many were unread."""
+    return Notice.objects.filter(recipient=recipient, read_at__isnull=True).update(read_at=now)
+
+
+def unread_count(recipient) -> int:
+    return Notice.objects.filter(recipient=recipient, read_at__isnull=True).count()

@@ -1,0 +1,247 @@
+"""The synthetic year of cases: realistic, consistent with the services, deterministic, fast."""
+
+import io
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from pingan.cases import rules, services
+from pingan.cases.choices import CLOCK_STATES, OPEN_STATES, DayType, EventKind
+from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, DeadlinePolicy, Party
+from pingan.cases.services import PartyInput, unit_for_level
+from pingan.core.calendar import add_days
+from pingan.core.validators import validate_id_number, validate_phone
+from pingan.demo.cases import DeadlineTable, generate_cases
+from pingan.orgs.models import Division
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+END = datetime(2026, 3, 16, 18, 0, tzinfo=SHANGHAI)  # a Monday evening
+SEED = 7
+
+
+@pytest.fixture
+def generated() -> int:
+    return generate_cases(count=300, seed=SEED, end=END)
+
+
+def fingerprint() -> list[tuple]:
+    return list(
+        Case.objects.order_by("number").values_list(
+            "number", "category__code", "state", "level", "grid__code"
+        )
+    )
+
+
+def timelines() -> dict[int, list[CaseEvent]]:
+    events = defaultdict(list)
+    for event in CaseEvent.objects.order_by("case_id", "created_at", "id"):
+        events[event.case_id].append(event)
+    return events
+
+
+def test_the_requested_number_of_cases_is_generated_with_parties(generated):
+    # given 300 generated cases
+    assert generated == 300
+    assert Case.objects.count() == 300
+    # then every case has exactly one applicant, and most a respondent
+    applicants = Party.objects.filter(role="applicant")
+    assert applicants.count() == 300
+    assert applicants.values("case").distinct().count() == 300
+    with_respondent = Party.objects.filter(role="respondent").values("case").distinct().count()
+    assert 0.7 < with_respondent / 300 < 0.98
+    # and all of them were registered over the year before the end
+    first, last = (
+        Case.objects.order_by("registered_at").values_list("registered_at", flat=True)[i]
+        for i in (0, 299)
+    )
+    assert END - timedelta(days=365) <= first < last < END
+
+
+def test_the_same_seed_gives_the_same_cases(generated):
+    # given the cases of one run
+    before = fingerprint()
+    # when they are deleted and the generator runs again with the same seed and end
+    Case.objects.all().delete()
+    assert generate_cases(count=300, seed=SEED, end=END) == 300
+    # then it writes exactly the same cases, whatever the batch size
+    assert fingerprint() == before
+    Case.objects.all().delete()
+    generate_cases(count=300, seed=SEED, end=END, batch_size=7)
+    assert fingerprint() == before
+    # and another seed gives another year
+    Case.objects.all().delete()
+    generate_cases(count=300, seed=SEED + 1, end=END)
+    assert fingerprint() != before
+
+
+def test_every_timeline_follows_the_state_machine(generated):
+    cases = {case.pk: case for case in Case.objects.all()}
+    for case_id, events in timelines().items():
+        case = cases[case_id]
+        register, *steps = events
+        # the timeline starts with the registration at the level that took the matter in
+        assert (register.kind, register.from_state, register.to_state) == (
+            EventKind.REGISTER,
+            "",
+            "registered",
+        )
+        state, level = register.to_state, register.to_level
+        previous = register.created_at
+        for event in steps:
+            assert event.created_at > previous, case.number
+            previous = event.created_at
+            allowed, target = rules.TRANSITIONS[event.kind]
+            assert state in allowed, (case.number, event.kind, state)
+            if target is not None:
+                assert (event.from_state, event.to_state) == (state, target), case.number
+                state = target
+            if event.kind in (EventKind.ESCALATE, EventKind.ASSIGN_DOWN):
+                assert event.from_level == level, case.number
+                level = event.to_level
+        # and ends where the case stands, one version per step
+        assert (state, level) == (case.state, case.level), case.number
+        assert case.version == len(events)
+    assert len(cases) == 300
+
+
+def test_escalations_and_rejections_happen_but_stay_a_minority(generated):
+    kinds = defaultdict(set)
+    for case_id, kind in CaseEvent.objects.values_list("case_id", "kind"):
+        kinds[kind].add(case_id)
+    assert 0 < len(kinds[EventKind.ESCALATE]) < 75
+    assert 0 < len(kinds[EventKind.ASSIGN_DOWN]) < 120
+    assert 0 < len(kinds[EventKind.REJECT]) < 30
+    escalated = CaseEvent.objects.filter(kind=EventKind.ESCALATE)
+    assert all(
+        rules.level_above(event.from_level) == event.to_level
+        for event in escalated.only("from_level", "to_level")
+    )
+
+
+def test_handling_unit_and_registrar_follow_the_funnel(generated):
+    sample = list(Case.objects.select_related("grid", "registered_by").order_by("number")[:50])
+    for case in sample:
+        assert case.handling_unit_id == unit_for_level(case.grid, case.level).pk, case.number
+        assert case.area_path == case.grid.path
+        # the registrar works in the unit that took the matter in
+        register = CaseEvent.objects.get(case=case, kind=EventKind.REGISTER)
+        assert case.registered_by.unit_id == register.unit_id, case.number
+        assert register.unit_id == unit_for_level(case.grid, register.to_level).pk
+
+
+def test_parties_carry_valid_id_numbers_and_phones(generated):
+    parties = list(Party.objects.all())
+    with_id = [party for party in parties if party.id_number]
+    for party in with_id:
+        validate_id_number(party.id_number)
+        assert party.id_number.startswith("110101")
+        assert 1936 <= int(party.id_number[6:10]) <= 2008
+    for party in parties:
+        if party.phone:
+            validate_phone(party.phone)
+    applicants = [party for party in parties if party.role == "applicant"]
+    share = sum(bool(party.id_number) for party in applicants) / len(applicants)
+    assert 0.6 < share < 0.8
+
+
+def test_concluded_cases_record_their_level_and_most_end_low(generated):
+    concluded = Case.objects.exclude(concluded_at=None)
+    assert concluded.count() > 250
+    assert not concluded.filter(concluded_level="").exists()
+    assert not concluded.filter(outcome="").exists()
+    assert not concluded.filter(outcome="no_agreement", legal_route="").exists()
+    low = concluded.filter(concluded_level__in=["grid", "community"]).count()
+    assert 0.5 <= low / concluded.count() <= 0.85
+    # and open cases carry no conclusion
+    assert not Case.objects.filter(state__in=OPEN_STATES).exclude(concluded_at=None).exists()
+
+
+def test_deadlines_follow_the_policy_and_some_open_cases_are_overdue():
+    # given a larger year, so that there are enough open cases to look at
+    generate_cases(count=3000, seed=SEED, end=END)
+    running = list(Case.objects.filter(state__in=CLOCK_STATES))
+    # then each running case's deadline is the policy's from its last clock start
+    policies = {policy.complexity: policy for policy in DeadlinePolicy.objects.all()}
+    for case in running:
+        start = (
+            CaseEvent.objects.filter(case=case, kind__in=[EventKind.ACCEPT, EventKind.REOPEN])
+            .latest("created_at")
+            .created_at
+        )
+        policy = policies[case.complexity]
+        expected = add_days(
+            start=start, days=policy.days, working=policy.day_type == DayType.WORKING
+        )
+        assert case.due_at == expected.due_at, case.number
+        assert start < case.warn_at < case.due_at
+    # and a few open cases are overdue at the end of the year, most are not
+    overdue = Case.objects.overdue(now=END).count()
+    opened = Case.objects.filter(state__in=OPEN_STATES).count()
+    assert 0 < overdue < opened * 0.15
+    assert Case.objects.running().filter(due_at__gte=END).exists()
+
+
+def test_generation_is_skipped_when_cases_exist(generated):
+    # when the generator runs again on a database that has cases
+    created = generate_cases(count=300, seed=SEED + 1, end=END)
+    # then it creates nothing
+    assert created == 0
+    assert Case.objects.count() == 300
+
+
+def test_queries_per_batch_do_not_grow_with_its_size(django_assert_max_num_queries):
+    # given the deadlines of the year already looked up (once per date, not per case)
+    deadlines = DeadlineTable()
+    generate_cases(count=200, seed=SEED, end=END, deadlines=deadlines)
+    Case.objects.all().delete()
+    # when 200 cases go in as one batch (one insert statement per table)
+    with django_assert_max_num_queries(25) as one_batch:
+        generate_cases(count=200, seed=SEED, end=END, batch_size=200, deadlines=deadlines)
+    Case.objects.all().delete()
+    # and as two
+    with django_assert_max_num_queries(35) as two_batches:
+        generate_cases(count=200, seed=SEED, end=END, batch_size=100, deadlines=deadlines)
+    # then a batch costs a fixed handful of queries, not one per case
+    assert len(two_batches) - len(one_batch) <= 10
+
+
+def test_real_registrations_continue_the_numbering(generated, staff):
+    # given the generated numbers of 2026
+    last = max(
+        int(number[-6:])
+        for number in Case.objects.filter(number__startswith="DC2026-").values_list(
+            "number", flat=True
+        )
+    )
+    assert CaseSequence.objects.get(year=2026).last == last
+    # when a street clerk registers a matter the next morning
+    case, _code = services.case_register(
+        actor=staff("street_clerk"),
+        channel="walk_in",
+        category=Category.objects.get(code="neighbourhood"),
+        complexity="general",
+        title="楼道堆物纠纷",
+        narrative="邻居在楼道内长期堆放杂物，影响通行，协商未果，请求调解。",
+        grid=Division.objects.get(code="110101001001001"),
+        parties=[PartyInput("applicant", "王某某", "", "13812345678")],
+        now=END + timedelta(hours=15),
+    )
+    # then it takes the next number
+    assert case.number == f"DC2026-{last + 1:06d}"
+
+
+def test_the_demo_command_generates_cases_once():
+    out = io.StringIO()
+    call_command("pingan_demo", cases=40, end=END, stdout=out, stderr=io.StringIO())
+    assert "Cases: 40 generated" in out.getvalue()
+    assert Case.objects.count() == 40
+    # running it again (make demo does, every time) leaves the cases alone
+    out = io.StringIO()
+    call_command("pingan_demo", cases=40, end=END, stdout=out, stderr=io.StringIO())
+    assert "none generated" in out.getvalue()
+    assert Case.objects.count() == 40

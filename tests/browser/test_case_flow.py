@@ -1,0 +1,95 @@
+"""A clerk registers a case through the form; a dispatcher takes it through the closed loop."""
+
+import pytest
+from django.core.management import call_command
+
+from pingan.demo.orgs import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_world(transactional_db):
+    call_command("pingan_demo", cases=0)
+
+
+def _login(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _act(page, label: str, fields: dict | None = None) -> None:
+    """Open an action on the case page, fill it, confirm, and wait for the htmx swap."""
+    section = page.locator("details", has=page.locator("summary", has_text=label)).first
+    section.locator("summary").click()
+    for selector, value in (fields or {}).items():
+        element = section.locator(selector)
+        if element.evaluate("el => el.tagName") == "SELECT":
+            element.select_option(value)
+        else:
+            element.fill(value)
+    with page.expect_response(lambda r: "/act/" in r.url):
+        section.locator("button[type=submit]").click()
+
+
+def test_register_accept_assign_conclude_follow_up(demo_world, live_server, page, screenshot):
+    base = live_server.url
+    # given a reception clerk of 东华门 on the intake page
+    _login(page, base, "street_clerk")
+    page.goto(f"{base}/cases/new/")
+    page.select_option("#id_category", label="邻里纠纷")
+    page.fill("#id_title", "楼上漏水纠纷")
+    page.fill("#id_narrative", "楼上住户卫生间漏水，渗到楼下厨房，多次协商未果，请求调解赔偿。")
+    page.select_option("#id_community", "110101001001")
+    page.wait_for_selector("#id_grid option[value='110101001001001']", state="attached")
+    page.select_option("#id_grid", "110101001001001")
+    page.fill("#id_party-0-name", "王某某")
+    page.fill("#id_party-0-id_number", "11010519491231002X")
+    page.fill("#id_party-0-phone", "13812345678")
+    # the routing panel suggests units with reasons as the clerk types
+    page.wait_for_selector("[data-testid=suggestions]")
+    screenshot("intake-form")
+    # when they register it
+    page.click("text=登记并打印回执")
+    # then the receipt shows the number and a six-digit query code
+    number = page.get_by_test_id("receipt-number").inner_text()
+    code = page.get_by_test_id("receipt-code").inner_text()
+    assert number.startswith("DC") and code.isdigit() and len(code) == 6
+    screenshot("receipt")
+
+    # when the street dispatcher takes it through the loop
+    _login(page, base, "street_dispatcher")
+    page.goto(f"{base}/cases/{number}/")
+    _act(page, "受理")
+    assert page.get_by_test_id("case-state").inner_text() == "已受理"
+    assert page.get_by_test_id("case-colour").inner_text() == "正常"
+    _act(page, "交办承办")
+    _act(page, "开始调处")
+    _act(
+        page,
+        "办结",
+        {
+            "select[name='conclude-outcome']": "agreement",
+            "textarea[name='conclude-reason']": "双方达成赔偿协议",
+        },
+    )
+    _act(page, "回访", {"select[name='follow_up-satisfaction']": "5"})
+    # then the case is followed up and the timeline shows every step in order
+    assert page.get_by_test_id("case-state").inner_text() == "已回访"
+    timeline = page.get_by_test_id("timeline").inner_text()
+    steps = ["登记", "受理", "交办", "开始调处", "办结", "回访"]
+    positions = [timeline.index(step) for step in steps]
+    assert positions == sorted(positions)
+    screenshot("case-followed-up")
+
+    # and the citizen sees the progress on the public page without logging in
+    page.context.clear_cookies()
+    page.goto(f"{base}/q/?number={number}")
+    page.fill("#code", code)
+    page.click("button[type=submit]")
+    assert "已回访" in page.get_by_test_id("query-result").inner_text()
+    assert "王某某" not in page.content()
