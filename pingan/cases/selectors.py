@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.core.calendar import local_date, missing_calendar_years, workdays_in
 from pingan.orgs.choices import Level
@@ -64,12 +65,14 @@ class DeadlineWords:
             return ""
         self._load()
         working = self._policies.get(case.complexity, False)
-        unit = "个工作日" if working else "天"
         due_day = local_date(case.due_at)
         if case.due_at >= self.now:
             left = self._count(self.today, due_day, working)
-            return f"剩余 {left} {unit}" if left else "今日到期"
-        return f"已超期 {max(1, self._count(due_day, self.today, working))} {unit}"
+            if not left:
+                return _("今日到期")
+            return (_("剩余 %(n)s 个工作日") if working else _("剩余 %(n)s 天")) % {"n": left}
+        late = max(1, self._count(due_day, self.today, working))
+        return (_("已超期 %(n)s 个工作日") if working else _("已超期 %(n)s 天")) % {"n": late}
 
     def label(self, case: Case) -> Case:
         case.colour = colour_of(case, self.now)
@@ -128,3 +131,41 @@ def calendar_warning(*, now: datetime) -> dict | None:
     if not missing and not provisional:
         return None
     return {"years": missing, "provisional": provisional}
+
+
+def funnel_by_area(*, user, parent, start: datetime, end: datetime) -> list[dict]:
+    """The two headline shares for each child area of ``parent`` (a street per row for the
+    district, a community per row for a street), in one aggregate query."""
+    children = list(
+        parent.children.filter(level__in=[Level.STREET, Level.COMMUNITY])
+        .order_by("code")
+        .values("code", "name", "path")
+    )
+    if not children:
+        return []
+    cases = Case.objects.visible_to(user).filter(concluded_at__gte=start, concluded_at__lt=end)
+    counts = {}
+    for child in children:
+        inside = Q(area_path__startswith=child["path"])
+        counts[f"{child['code']}_all"] = Count("id", filter=inside & ~Q(concluded_level=""))
+        counts[f"{child['code']}_community"] = Count(
+            "id", filter=inside & Q(concluded_level__in=[Level.GRID, Level.COMMUNITY])
+        )
+        counts[f"{child['code']}_street"] = Count(
+            "id",
+            filter=inside & Q(concluded_level__in=[Level.GRID, Level.COMMUNITY, Level.STREET]),
+        )
+    totals = cases.aggregate(**counts)
+    rows = []
+    for child in children:
+        total = totals[f"{child['code']}_all"]
+        rows.append(
+            {
+                "code": child["code"],
+                "name": child["name"],
+                "total": total,
+                "community_share": totals[f"{child['code']}_community"] / total if total else None,
+                "street_share": totals[f"{child['code']}_street"] / total if total else None,
+            }
+        )
+    return rows

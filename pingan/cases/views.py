@@ -11,11 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from pingan.core.errors import ApplicationError
-from pingan.orgs.access import has_role
+from pingan.orgs import selectors as org_selectors
+from pingan.orgs.access import access_division, has_role
 from pingan.orgs.choices import FunctionAreaKind, Level
 from pingan.orgs.models import Division, Unit
 
@@ -44,19 +47,19 @@ PAGE_SIZE = 50
 
 # action -> (button label, form class, button style)
 ACTION_UI = {
-    "accept": ("受理", ActionForm, "primary"),
-    "reject": ("不予受理", RejectForm, "outline-danger"),
-    "assign": ("交办承办", AssignForm, "primary"),
-    "start_mediation": ("开始调处", ActionForm, "primary"),
-    "conclude": ("办结", ConcludeForm, "primary"),
-    "follow_up": ("回访", FollowUpForm, "primary"),
-    "archive": ("归档", ActionForm, "outline-secondary"),
-    "escalate": ("上提", ReasonRequiredForm, "outline-warning"),
-    "assign_down": ("下交", AssignDownForm, "outline-secondary"),
-    "joint": ("联动调处", JointForm, "outline-secondary"),
-    "extension_request": ("申请延期", ExtensionRequestForm, "outline-secondary"),
-    "extension_decide": ("审批延期", ExtensionDecideForm, "outline-primary"),
-    "judicial_confirmation": ("司法确认", ActionForm, "outline-secondary"),
+    "accept": (gettext_lazy("受理"), ActionForm, "primary"),
+    "reject": (gettext_lazy("不予受理"), RejectForm, "outline-danger"),
+    "assign": (gettext_lazy("交办承办"), AssignForm, "primary"),
+    "start_mediation": (gettext_lazy("开始调处"), ActionForm, "primary"),
+    "conclude": (gettext_lazy("办结"), ConcludeForm, "primary"),
+    "follow_up": (gettext_lazy("回访"), FollowUpForm, "primary"),
+    "archive": (gettext_lazy("归档"), ActionForm, "outline-secondary"),
+    "escalate": (gettext_lazy("上提"), ReasonRequiredForm, "outline-warning"),
+    "assign_down": (gettext_lazy("下交"), AssignDownForm, "outline-secondary"),
+    "joint": (gettext_lazy("联动调处"), JointForm, "outline-secondary"),
+    "extension_request": (gettext_lazy("申请延期"), ExtensionRequestForm, "outline-secondary"),
+    "extension_decide": (gettext_lazy("审批延期"), ExtensionDecideForm, "outline-primary"),
+    "judicial_confirmation": (gettext_lazy("司法确认"), ActionForm, "outline-secondary"),
 }
 
 
@@ -181,7 +184,9 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             status, error = exc.status_code, exc.message
         else:
             label = ACTION_UI[action][0]
-            messages.success(request, f"已{label}：{case.number}")
+            messages.success(
+                request, _("已%(action)s：%(number)s") % {"action": label, "number": case.number}
+            )
             if not request.headers.get("HX-Request"):
                 return redirect("cases:case-detail", number=case.number)
             case = access_case(number, request.user)
@@ -216,7 +221,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc.message
         else:
-            messages.success(request, f"本次来访已合并到事项 {earlier.number}，未新建事项。")
+            messages.success(
+                request,
+                _("本次来访已合并到事项 %(number)s，未新建事项。") % {"number": earlier.number},
+            )
             return redirect("cases:case-detail", number=earlier.number)
     if request.method == "POST" and not error and form.is_valid() and parties.is_valid():
         data = form.cleaned_data
@@ -251,7 +259,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             request.session[f"receipt-code-{case.number}"] = code
-            messages.success(request, f"事项已登记：{case.number}。请打印回执交给群众。")
+            messages.success(
+                request, _("事项已登记：%(number)s。请打印回执交给群众。") % {"number": case.number}
+            )
             return redirect("cases:case-receipt", number=case.number)
     elif request.method == "POST":
         error = "表单有误，请按提示修改后再提交。"
@@ -428,11 +438,15 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     if end < start:
         start, end = end, start
     tz = timezone.get_current_timezone()
-    stats = selectors.funnel(
-        user=request.user,
-        start=datetime.combine(start, datetime.min.time(), tz),
-        end=datetime.combine(end + timedelta(days=1), datetime.min.time(), tz),
-    )
+    roots = org_selectors.scope_roots(request.user)
+    area_code = request.GET.get("area") or (roots[0].code if len(roots) == 1 else "")
+    area = access_division(area_code, request.user) if area_code else None
+    window = {
+        "start": datetime.combine(start, datetime.min.time(), tz),
+        "end": datetime.combine(end + timedelta(days=1), datetime.min.time(), tz),
+    }
+    stats = selectors.funnel(user=request.user, area_path=area.path if area else None, **window)
+    by_area = selectors.funnel_by_area(user=request.user, parent=area, **window) if area else []
     chart = {
         "title": {"text": "事项在哪一级化解", "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -448,5 +462,15 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(
-        request, "cases/funnel.html", {"stats": stats, "chart": chart, "start": start, "end": end}
+        request,
+        "cases/funnel.html",
+        {
+            "stats": stats,
+            "chart": chart,
+            "start": start,
+            "end": end,
+            "area": area,
+            "by_area": by_area,
+            "query": request.GET.urlencode(),
+        },
     )

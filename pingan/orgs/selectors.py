@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .access import in_scope, scope_paths
 from .choices import Level
@@ -107,6 +108,6 @@ def count_columns(division: Division) -> dict:
     grandchild = Level.child_of(child) if child else None
     great = Level.child_of(grandchild) if grandchild else None
     return {
-        "level_child": f"{Level(grandchild).label}数" if grandchild else "",
-        "level_grandchild": f"{Level(great).label}数" if great else "",
+        "level_child": _("%(level)s数") % {"level": Level(grandchild).label} if grandchild else "",
+        "level_grandchild": _("%(level)s数") % {"level": Level(great).label} if great else "",
     }

@@ -5,7 +5,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -34,7 +36,18 @@ CHECKS = [
 
 
 @pytest.fixture
-def token(staff, register):
+def keep_connection():
+    """Requests go straight to the WSGI app; like Django's test client, keep the test's
+    connection (and its transaction) open across them."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(staff, register, keep_connection):
     register()  # something to read, act on and collide with
     return Token.objects.get_or_create(user=staff("street_dispatcher"))[0].key
 

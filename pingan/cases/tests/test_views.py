@@ -320,3 +320,30 @@ def test_administrator_is_told_to_enter_next_years_calendar(client_as, register,
         'data-testid="calendar-warning"'
         not in client_as("street_dispatcher").get("/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_funnel_per_area_and_out_of_scope_area(
+    client_as, register, staff, django_assert_max_num_queries
+):
+    from pingan.cases import services
+
+    case, _ = register()
+    dispatcher = staff("street_dispatcher")
+    services.case_accept(case=case, actor=dispatcher)
+    services.case_assign(case=case, actor=dispatcher)
+    services.case_start_mediation(case=case, actor=dispatcher)
+    services.case_conclude(case=case, actor=dispatcher, outcome="agreement", summary="调解成功")
+    client = client_as("district_leader")
+    # one aggregate for all 17 streets, not a query per street
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("cases:funnel"))
+    rows = {row["name"]: row for row in response.context["by_area"]}
+    assert len(rows) == 17
+    assert rows["东华门街道"]["total"] == 1 and rows["东华门街道"]["street_share"] == 1.0
+    assert rows["景山街道"]["total"] == 0
+    # a street sees its communities; another street's area is not found
+    assert (
+        client_as("street_leader").get(reverse("cases:funnel"), {"area": "110101002"}).status_code
+        == 404
+    )

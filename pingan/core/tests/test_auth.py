@@ -107,3 +107,20 @@ def test_chinese_is_the_default_whatever_the_browser_asks(client_as):
     client = client_as("street_dispatcher")
     content = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in content and "首页" in content
+
+
+@pytest.mark.django_db
+def test_nul_bytes_are_refused_not_a_server_error(client_as):
+    client = client_as("street_dispatcher")
+    response = client.get("/cases/", {"category": "a\x00b"})
+    assert response.status_code == 400
+    response = client.get("/api/cases/", {"q": "\x00"})
+    assert response.status_code == 400 and "非法字符" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_nul_in_a_json_body_is_refused(client_as):
+    response = client_as("street_clerk").post(
+        "/api/cases/", '{"grid": "\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 400
