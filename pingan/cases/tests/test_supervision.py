@@ -333,3 +333,17 @@ def test_the_sweep_costs_the_same_queries_for_3_or_30_cases(
         assert supervision_sweep(now=AN_HOUR_LATE) == SweepResult(count, 0)
     with django_assert_num_queries(TIER2_QUERIES):
         assert supervision_sweep(now=AFTER_DELAY) == SweepResult(0, count)
+
+
+def test_the_command_runs_the_sweep_once(overdue_case):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    overdue_case()
+    out = StringIO()
+    call_command("supervision_sweep", at="2026-12-10T09:00:00+08:00", stdout=out)
+    assert "督办 issued: 1" in out.getvalue()
+    out = StringIO()
+    call_command("supervision_sweep", at="2026-12-10T09:00:00+08:00", stdout=out)
+    assert "督办 issued: 0" in out.getvalue()
