@@ -314,12 +314,42 @@ def case_merge_visit(
     if not has_role(actor, *rules.REGISTER_ROLES):
         raise ForbiddenError("您的角色不能登记事项。")
     narrative = _require_reason(narrative, "本次来访的诉求")
-    _commit(case, expected_version=None, now=now)
-    _event(case, EventKind.MERGE, actor, now, reason=narrative, data={"channel": channel})
-    return case
+    return _record(
+        case,
+        actor=actor,
+        kind=EventKind.MERGE,
+        now=now,
+        expected_version=None,
+        reason=narrative,
+        data={"channel": channel},
+    )
 
 
 # --- the lifecycle (M2.2) ------------------------------------------------------------------
+
+
+def _record(
+    case: Case,
+    *,
+    actor: Staff,
+    kind: str,
+    now: datetime,
+    expected_version: int | None,
+    reason: str = "",
+    unit: Unit | None = None,
+    data: dict | None = None,
+    **fields,
+) -> Case:
+    """Write the change (optimistic lock) and its timeline event, with the state and level
+    moves the change makes (from -> to), in the caller's transaction."""
+    moves = {}
+    if "state" in fields:
+        moves.update(from_state=case.state, to_state=fields["state"])
+    if "level" in fields:
+        moves.update(from_level=case.level, to_level=fields["level"])
+    _commit(case, expected_version=expected_version, now=now, **fields)
+    _event(case, kind, actor, now, unit=unit, reason=reason, data=data or {}, **moves)
+    return case
 
 
 @transaction.atomic
@@ -334,25 +364,19 @@ def case_accept(
     """Accept a registered case; its deadline starts now (M2.3)."""
     now = now or timezone.now()
     target = _authorize(actor, case, "accept", expected_version)
-    _commit(
+    deadline = _deadline(case, now)
+    return _record(
         case,
-        expected_version=expected_version,
+        actor=actor,
+        kind=EventKind.ACCEPT,
         now=now,
+        expected_version=expected_version,
+        reason=reason,
+        data={"due_at": deadline["due_at"].isoformat()},
         state=target,
         accepted_at=now,
-        **_deadline(case, now),
+        **deadline,
     )
-    _event(
-        case,
-        EventKind.ACCEPT,
-        actor,
-        now,
-        from_state=State.REGISTERED,
-        to_state=target,
-        reason=reason,
-        data={"due_at": case.due_at.isoformat()},
-    )
-    return case
 
 
 @transaction.atomic
@@ -368,17 +392,16 @@ def case_reject(
     now = now or timezone.now()
     target = _authorize(actor, case, "reject", expected_version)
     reason = _require_reason(reason, "不予受理的理由")
-    _commit(case, expected_version=expected_version, now=now, state=target, rejection_reason=reason)
-    _event(
+    return _record(
         case,
-        EventKind.REJECT,
-        actor,
-        now,
-        from_state=State.REGISTERED,
-        to_state=target,
+        actor=actor,
+        kind=EventKind.REJECT,
+        now=now,
+        expected_version=expected_version,
         reason=reason,
+        state=target,
+        rejection_reason=reason,
     )
-    return case
 
 
 @transaction.atomic
@@ -400,27 +423,19 @@ def case_assign(
         raise ApplicationError("所选单位不在您的工作范围内。")
     if handler is not None and handler.unit_id != unit.pk:
         raise ApplicationError(f"{handler}不属于{unit}，请重新选择承办人。")
-    previous = case.state
-    _commit(
+    return _record(
         case,
-        expected_version=expected_version,
+        actor=actor,
+        kind=EventKind.ASSIGN,
         now=now,
+        expected_version=expected_version,
+        reason=reason,
+        unit=unit,
+        data={"handler": handler.pk if handler else None},
         state=target,
         handling_unit=unit,
         handler=handler,
     )
-    _event(
-        case,
-        EventKind.ASSIGN,
-        actor,
-        now,
-        from_state=previous,
-        to_state=target,
-        unit=unit,
-        reason=reason,
-        data={"handler": handler.pk if handler else None},
-    )
-    return case
 
 
 @transaction.atomic
@@ -432,25 +447,19 @@ def case_start_mediation(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
+    """Start mediating (调处); the actor becomes the handler if none was named."""
     now = now or timezone.now()
     target = _authorize(actor, case, "start_mediation", expected_version)
-    _commit(
+    return _record(
         case,
-        expected_version=expected_version,
+        actor=actor,
+        kind=EventKind.START_MEDIATION,
         now=now,
+        expected_version=expected_version,
+        reason=reason,
         state=target,
         handler=case.handler or actor,
     )
-    _event(
-        case,
-        EventKind.START_MEDIATION,
-        actor,
-        now,
-        from_state=State.ASSIGNED,
-        to_state=target,
-        reason=reason,
-    )
-    return case
 
 
 @transaction.atomic
@@ -474,27 +483,20 @@ def case_conclude(
         raise ApplicationError("未达成协议的，请选择引导当事人的法律途径（诉讼、仲裁或行政复议）。")
     if outcome == Outcome.AGREEMENT:
         legal_route = ""
-    _commit(
+    return _record(
         case,
-        expected_version=expected_version,
+        actor=actor,
+        kind=EventKind.CONCLUDE,
         now=now,
+        expected_version=expected_version,
+        reason=summary,
+        data={"outcome": outcome, "legal_route": legal_route},
         state=target,
         concluded_at=now,
         concluded_level=case.level,
         outcome=outcome,
         legal_route=legal_route,
     )
-    _event(
-        case,
-        EventKind.CONCLUDE,
-        actor,
-        now,
-        from_state=State.MEDIATING,
-        to_state=target,
-        reason=summary,
-        data={"outcome": outcome, "legal_route": legal_route},
-    )
-    return case
 
 
 @transaction.atomic
@@ -512,51 +514,29 @@ def case_follow_up(
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise ApplicationError("满意度应为 1 到 5 分。")
     satisfied = satisfaction >= rules.SATISFIED_FROM
-    action = "follow_up" if satisfied else "reopen"
-    target = _authorize(actor, case, action, expected_version)
+    target = _authorize(actor, case, "follow_up" if satisfied else "reopen", expected_version)
+    common = {
+        "actor": actor,
+        "now": now,
+        "expected_version": expected_version,
+        "data": {"satisfaction": satisfaction},
+        "state": target,
+        "satisfaction": satisfaction,
+    }
     if satisfied:
-        _commit(
-            case,
-            expected_version=expected_version,
-            now=now,
-            state=target,
-            satisfaction=satisfaction,
-        )
-        _event(
-            case,
-            EventKind.FOLLOW_UP,
-            actor,
-            now,
-            from_state=State.CONCLUDED,
-            to_state=target,
-            reason=note,
-            data={"satisfaction": satisfaction},
-        )
-        return case
+        return _record(case, kind=EventKind.FOLLOW_UP, reason=note, **common)
     note = _require_reason(note, "群众不满意的具体原因")
-    _commit(
+    return _record(
         case,
-        expected_version=expected_version,
-        now=now,
-        state=target,
-        satisfaction=satisfaction,
+        kind=EventKind.REOPEN,
+        reason=note,
         concluded_at=None,
         concluded_level="",
         outcome="",
         legal_route="",
         **_deadline(case, now),
+        **common,
     )
-    _event(
-        case,
-        EventKind.REOPEN,
-        actor,
-        now,
-        from_state=State.CONCLUDED,
-        to_state=target,
-        reason=note,
-        data={"satisfaction": satisfaction},
-    )
-    return case
 
 
 @transaction.atomic
@@ -568,12 +548,19 @@ def case_archive(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
+    """Archive a followed-up or declined case (归档): the loop is closed."""
     now = now or timezone.now()
-    previous = case.state
     target = _authorize(actor, case, "archive", expected_version)
-    _commit(case, expected_version=expected_version, now=now, state=target, archived_at=now)
-    _event(case, EventKind.ARCHIVE, actor, now, from_state=previous, to_state=target, reason=reason)
-    return case
+    return _record(
+        case,
+        actor=actor,
+        kind=EventKind.ARCHIVE,
+        now=now,
+        expected_version=expected_version,
+        reason=reason,
+        state=target,
+        archived_at=now,
+    )
 
 
 @transaction.atomic
@@ -592,9 +579,15 @@ def case_confirm_judicially(
         raise ApplicationError("只有达成调解协议的事项才能申请司法确认。")
     if case.judicially_confirmed:
         raise ApplicationError("该调解协议已经司法确认。")
-    _commit(case, expected_version=expected_version, now=now, judicially_confirmed=True)
-    _event(case, EventKind.JUDICIAL_CONFIRMATION, actor, now, reason=note)
-    return case
+    return _record(
+        case,
+        actor=actor,
+        kind=EventKind.JUDICIAL_CONFIRMATION,
+        now=now,
+        expected_version=expected_version,
+        reason=note,
+        judicially_confirmed=True,
+    )
 
 
 # --- the funnel (M2.1, M2.4) ---------------------------------------------------------------
@@ -620,19 +613,16 @@ def case_escalate(
     fields = {"level": target_level, "handling_unit": unit, "handler": None}
     if target_level == Level.DISTRICT and case.first_contact_unit_id is None:
         fields["first_contact_unit"] = unit
-    previous = case.level
-    _commit(case, expected_version=expected_version, now=now, **fields)
-    _event(
+    return _record(
         case,
-        EventKind.ESCALATE,
-        actor,
-        now,
-        from_level=previous,
-        to_level=target_level,
-        unit=unit,
+        actor=actor,
+        kind=EventKind.ESCALATE,
+        now=now,
+        expected_version=expected_version,
         reason=reason,
+        unit=unit,
+        **fields,
     )
-    return case
 
 
 @transaction.atomic
@@ -652,26 +642,18 @@ def case_assign_down(
     if level not in rules.levels_below(case.level):
         raise ApplicationError("只能交办给比当前层级更低的层级。")
     unit = unit_for_level(case.grid, level)
-    previous = case.level
-    _commit(
+    return _record(
         case,
-        expected_version=expected_version,
+        actor=actor,
+        kind=EventKind.ASSIGN_DOWN,
         now=now,
+        expected_version=expected_version,
+        reason=reason,
+        unit=unit,
         level=level,
         handling_unit=unit,
         handler=None,
     )
-    _event(
-        case,
-        EventKind.ASSIGN_DOWN,
-        actor,
-        now,
-        from_level=previous,
-        to_level=level,
-        unit=unit,
-        reason=reason,
-    )
-    return case
 
 
 @transaction.atomic
@@ -698,17 +680,16 @@ def case_add_joint_units(
     )
     if len(visible) != len({unit.pk for unit in new}):
         raise ApplicationError("所选联动单位不在您的工作范围内。")
-    _commit(case, expected_version=expected_version, now=now)
     case.joint_units.add(*new)
-    _event(
+    return _record(
         case,
-        EventKind.JOINT,
-        actor,
-        now,
+        actor=actor,
+        kind=EventKind.JOINT,
+        now=now,
+        expected_version=expected_version,
         reason=reason,
         data={"units": [unit.pk for unit in new], "names": [unit.name for unit in new]},
     )
-    return case
 
 
 # --- deadlines (M2.3) ----------------------------------------------------------------------
