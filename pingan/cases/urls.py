@@ -17,5 +17,10 @@ urlpatterns = [
     path("<str:number>/", views.case_detail, name="case-detail"),
     path("<str:number>/act/<str:action>/", views.case_act, name="case-act"),
     path("<str:number>/receipt/", views.case_receipt, name="case-receipt"),
+    path(
+        "<str:number>/attachments/<str:pk>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
     path("<str:number>/receipt/reissue/", views.case_receipt_reissue, name="case-receipt-reissue"),
 ]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -385,6 +385,22 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
             "has_grid": grid is not None,
             "chosen": request.POST.get("chosen_unit", ""),
         },
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, number: str, pk: str) -> FileResponse:
+    """An attachment, to whoever may see its case (X1); missing and forbidden look the same."""
+    case = access_case(number, request.user)
+    attachment = case.attachments.filter(pk=int(pk) if pk.isdigit() else None).first()
+    if attachment is None or not attachment.file.storage.exists(attachment.file.name):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
     )
 
 

@@ -41,17 +41,23 @@ def test_register_accept_assign_conclude_follow_up(demo_world, live_server, page
     # given a reception clerk of 东华门 on the intake page
     _login(page, base, "street_clerk")
     page.goto(f"{base}/cases/new/")
+    # The live server shares one in-memory SQLite connection: let each htmx request finish.
+    page.wait_for_load_state("networkidle")
     page.select_option("#id_category", label="邻里纠纷")
+    page.wait_for_load_state("networkidle")
     page.fill("#id_title", "楼上漏水纠纷")
     page.fill("#id_narrative", "楼上住户卫生间漏水，渗到楼下厨房，多次协商未果，请求调解赔偿。")
-    page.select_option("#id_community", "110101001001")
+    with page.expect_response(lambda r: "/cases/places/" in r.url):
+        page.select_option("#id_community", "110101001001")
     page.wait_for_selector("#id_grid option[value='110101001001001']", state="attached")
     page.select_option("#id_grid", "110101001001001")
+    page.wait_for_load_state("networkidle")
     page.fill("#id_party-0-name", "王某某")
     page.fill("#id_party-0-id_number", "11010519491231002X")
     page.fill("#id_party-0-phone", "13812345678")
     # the routing panel suggests units with reasons as the clerk types
     page.wait_for_selector("[data-testid=suggestions]")
+    page.wait_for_load_state("networkidle")
     screenshot("intake-form")
     # when they register it
     page.click("text=登记并打印回执")

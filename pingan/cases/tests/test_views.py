@@ -347,3 +347,43 @@ def test_funnel_per_area_and_out_of_scope_area(
         client_as("street_leader").get(reverse("cases:funnel"), {"area": "110101002"}).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_attachment_is_uploaded_and_downloaded_within_scope(client_as, grid):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("street_clerk")
+    scan = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 agreement", content_type="application/pdf")
+    client.post(
+        reverse("cases:case-new"),
+        {
+            "channel": "walk_in",
+            "category": "2",
+            "complexity": "general",
+            "urgency": "normal",
+            "title": "物业纠纷附件",
+            "narrative": "物业公司未按合同维修电梯，业主提交维修协议扫描件。",
+            "grid": grid.code,
+            "attachments": [scan],
+            "party-TOTAL_FORMS": "1",
+            "party-INITIAL_FORMS": "0",
+            "party-MIN_NUM_FORMS": "1",
+            "party-MAX_NUM_FORMS": "20",
+            "party-0-role": "applicant",
+            "party-0-name": "张某",
+        },
+    )
+    case = Case.objects.get(title="物业纠纷附件")
+    attachment = case.attachments.get()
+    url = reverse("cases:attachment-download", args=[case.number, attachment.pk])
+    response = client_as("street_dispatcher").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 agreement"
+    assert client_as(OTHER_STREET_DISPATCHER).get(url).status_code == 404
+    assert (
+        client_as("street_dispatcher")
+        .get(reverse("cases:attachment-download", args=[case.number, "x"]))
+        .status_code
+        == 404
+    )
