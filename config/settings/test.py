@@ -17,8 +17,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Tasks run inline on in-memory storage: no queue file on disk, no consumer needed.
-HUEY = {**HUEY, "immediate": True}
+# A real queue (SQLite, in a throwaway file): tests enqueue tasks and run them as a worker would.
+HUEY = {
+    **HUEY,
+    "huey_class": "huey.SqliteHuey",
+    "filename": str(Path(tempfile.mkdtemp(prefix="pingan-test-huey-")) / "huey.sqlite3"),
+    "immediate": False,
+}
 
 # Text messages go to pingan.core.notify.outbox instead of stdout.
 PINGAN_NOTIFIERS = ["pingan.core.notify.LocmemSMSBackend"]

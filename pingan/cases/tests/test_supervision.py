@@ -347,3 +347,26 @@ def test_the_command_runs_the_sweep_once(overdue_case):
     out = StringIO()
     call_command("supervision_sweep", at="2026-12-10T09:00:00+08:00", stdout=out)
     assert "督办 issued: 0" in out.getvalue()
+
+
+def test_the_periodic_task_runs_through_the_real_queue(register, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from huey.contrib.djhuey import HUEY as huey
+
+    from pingan.cases.tasks import supervision_sweep_task
+
+    # given a case accepted forty days ago, long overdue now
+    case, _ = register()
+    services.case_accept(
+        case=case, actor=staff("street_dispatcher"), now=timezone.now() - timedelta(days=40)
+    )
+    huey.flush()
+    # when the scheduler enqueues the periodic task and a worker takes it from the SQLite queue
+    supervision_sweep_task()
+    assert huey.pending_count() == 1
+    huey.execute(huey.dequeue())
+    # then the supervision notice exists, and the queue is empty
+    assert Supervision.objects.filter(case=case, tier=1).exists()
+    assert huey.pending_count() == 0
