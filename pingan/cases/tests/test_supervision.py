@@ -349,9 +349,10 @@ def test_the_command_runs_the_sweep_once(overdue_case):
     assert "督办 issued: 0" in out.getvalue()
 
 
-def test_the_periodic_task_runs_through_the_real_queue(register, staff):
+def test_the_periodic_task_runs_through_the_real_queue(register, staff, monkeypatch):
     from datetime import timedelta
 
+    import huey.contrib.djhuey as djhuey
     from django.utils import timezone
     from huey.contrib.djhuey import HUEY as huey
 
@@ -363,6 +364,9 @@ def test_the_periodic_task_runs_through_the_real_queue(register, staff):
         case=case, actor=staff("street_dispatcher"), now=timezone.now() - timedelta(days=40)
     )
     huey.flush()
+    # A worker recycles database connections around each task; here the task must run inside the
+    # test's transaction (as Django's test client keeps it across requests), so keep it open.
+    monkeypatch.setattr(djhuey, "close_old_connections", lambda: None)
     # when the scheduler enqueues the periodic task and a worker takes it from the SQLite queue
     supervision_sweep_task()
     assert huey.pending_count() == 1
