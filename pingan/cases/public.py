@@ -8,6 +8,7 @@ import hmac
 
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .choices import EventKind
@@ -61,7 +62,9 @@ def public_query(request):
     context["number"] = number
     ip_key, number_key = f"pq:ip:{_client_ip(request)}", f"pq:no:{number}"
     if _locked(ip_key, number_key):
-        context["error"] = "查询失败次数过多，请 15 分钟后再试，或携带身份证件到综治中心窗口查询。"
+        context["error"] = _(
+            "查询失败次数过多，请 15 分钟后再试，或携带身份证件到综治中心窗口查询。"
+        )
         return render(request, "cases/public_query.html", context, status=429)
     case = Case.objects.filter(number=number).only("id", "number", "query_code_hash").first()
     expected = case.query_code_hash if case else query_code_digest("none", "none")
@@ -71,7 +74,7 @@ def public_query(request):
         or not hmac.compare_digest(expected, query_code_digest(number, code))
     ):
         _fail(ip_key, number_key)
-        context["error"] = "事项编号或查询码不正确，请核对回执后重新输入。"
+        context["error"] = _("事项编号或查询码不正确，请核对回执后重新输入。")
         return render(request, "cases/public_query.html", context, status=400)
     cache.delete(number_key)
     case = Case.objects.select_related("category").get(pk=case.pk)

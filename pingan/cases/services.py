@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.core import crypto
 from pingan.core.calendar import add_days
@@ -31,6 +33,7 @@ from .choices import (
     Urgency,
 )
 from .models import (
+    Attachment,
     Case,
     CaseEvent,
     CaseSequence,
@@ -41,7 +44,9 @@ from .models import (
 )
 from .repeats import find_repeats
 
-CONFLICT_MESSAGE = "该事项刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
+CONFLICT_MESSAGE = gettext_lazy(
+    "该事项刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
+)
 _UNIT_KIND_AT_LEVEL = {
     Level.DISTRICT: UnitKind.DISTRICT_CENTER,
     Level.STREET: UnitKind.STREET_CENTER,
@@ -123,9 +128,9 @@ def _authorize(
     if expected_version is not None and expected_version != case.version:
         raise ConflictError(CONFLICT_MESSAGE)
     if not has_role(actor, *rules.ACTION_ROLES[action]):
-        raise ForbiddenError("您的角色不能执行此操作。")
+        raise ForbiddenError(_("您的角色不能执行此操作。"))
     if not can_act_on(actor, case):
-        raise ForbiddenError("该事项不由您的单位承办，您只能查看，不能办理。")
+        raise ForbiddenError(_("该事项不由您的单位承办，您只能查看，不能办理。"))
     return rules.check_transition(action, case.state)
 
 
@@ -149,7 +154,7 @@ def _event(case: Case, kind: str, actor, now: datetime, **fields) -> CaseEvent:
 def _require_reason(reason: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(f"请填写{what}。")
+        raise ApplicationError(_("请填写%(what)s。") % {"what": what})
     return reason
 
 
@@ -173,9 +178,9 @@ def _next_number(now: datetime) -> str:
 
 def _clean_parties(parties: list[PartyInput]) -> list[PartyInput]:
     if not parties:
-        raise ApplicationError("请至少填写一名当事人。")
+        raise ApplicationError(_("请至少填写一名当事人。"))
     if not any(party.role == PartyRole.APPLICANT for party in parties):
-        raise ApplicationError("请至少填写一名申请人。")
+        raise ApplicationError(_("请至少填写一名申请人。"))
     cleaned = []
     for index, party in enumerate(parties, start=1):
         name = (party.name or "").strip()
@@ -212,6 +217,7 @@ def case_register(
     parties: list[PartyInput],
     urgency: str = Urgency.NORMAL,
     address: str = "",
+    attachments: list | None = None,
     suggested_unit: Unit | None = None,
     chosen_unit: Unit | None = None,
     now: datetime | None = None,
@@ -225,31 +231,31 @@ def case_register(
     """
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
-        raise ForbiddenError("您的角色不能登记事项。")
+        raise ForbiddenError(_("您的角色不能登记事项。"))
     if channel not in Channel.values:
-        raise ApplicationError("来源渠道无法识别。")
+        raise ApplicationError(_("来源渠道无法识别。"))
     if complexity not in Complexity.values:
-        raise ApplicationError("复杂程度应为“一般”或“复杂”。")
+        raise ApplicationError(_("复杂程度应为“一般”或“复杂”。"))
     if urgency not in Urgency.values:
-        raise ApplicationError("紧急程度无法识别。")
+        raise ApplicationError(_("紧急程度无法识别。"))
     if not category.is_active:
         raise ApplicationError(f"事项类别“{category.name}”已停用，请选择其他类别。")
     if grid.level != Level.GRID:
-        raise ApplicationError("请选择到具体网格。")
+        raise ApplicationError(_("请选择到具体网格。"))
     if not in_scope(actor, grid.path):
-        raise ForbiddenError("该网格不在您的工作范围内，不能在此登记。")
+        raise ForbiddenError(_("该网格不在您的工作范围内，不能在此登记。"))
     title, narrative = (title or "").strip(), (narrative or "").strip()
     if not title:
-        raise ApplicationError("请填写事项标题。")
+        raise ApplicationError(_("请填写事项标题。"))
     if len(narrative) < 10:
-        raise ApplicationError("事项描述过短，请写明事由、经过和诉求（至少10个字）。")
+        raise ApplicationError(_("事项描述过短，请写明事由、经过和诉求（至少10个字）。"))
     parties = _clean_parties(parties)
 
     level = home_level(actor)
     unit = unit_for_level(grid, level)
     if chosen_unit is not None:
         if not Unit.objects.visible_to(actor).filter(pk=chosen_unit.pk, is_active=True).exists():
-            raise ApplicationError("所选承办单位不在您的工作范围内，请重新选择。")
+            raise ApplicationError(_("所选承办单位不在您的工作范围内，请重新选择。"))
         unit = chosen_unit
     matches = find_repeats(
         id_numbers=[p.id_number for p in parties if p.id_number],
@@ -286,6 +292,15 @@ def case_register(
             for p in parties
         ]
     )
+    for upload in attachments or []:
+        Attachment.objects.create(
+            case=case,
+            file=upload,
+            original_name=upload.name[:200],
+            size=upload.size,
+            content_type=getattr(upload, "content_type", "") or "",
+            uploaded_by=actor,
+        )
     _event(
         case,
         EventKind.REGISTER,
@@ -300,6 +315,7 @@ def case_register(
             "suggestion_followed": case.suggestion_followed,
             "repeat_of": matches[0].case.number if matches else None,
             "repeat_reason": matches[0].reason if matches else "",
+            "attachments": [upload.name[:200] for upload in attachments or []],
         },
     )
     return case, code
@@ -312,8 +328,8 @@ def case_merge_visit(
     """Record a repeat visit on the earlier case instead of opening a new one (合并重复事项)."""
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
-        raise ForbiddenError("您的角色不能登记事项。")
-    narrative = _require_reason(narrative, "本次来访的诉求")
+        raise ForbiddenError(_("您的角色不能登记事项。"))
+    narrative = _require_reason(narrative, _("本次来访的诉求"))
     return _record(
         case,
         actor=actor,
@@ -391,7 +407,7 @@ def case_reject(
     """Decline a matter (不予受理); the reason is required and shown to the citizen."""
     now = now or timezone.now()
     target = _authorize(actor, case, "reject", expected_version)
-    reason = _require_reason(reason, "不予受理的理由")
+    reason = _require_reason(reason, _("不予受理的理由"))
     return _record(
         case,
         actor=actor,
@@ -420,7 +436,7 @@ def case_assign(
     target = _authorize(actor, case, "assign", expected_version)
     unit = unit or case.handling_unit
     if not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
-        raise ApplicationError("所选单位不在您的工作范围内。")
+        raise ApplicationError(_("所选单位不在您的工作范围内。"))
     if handler is not None and handler.unit_id != unit.pk:
         raise ApplicationError(f"{handler}不属于{unit}，请重新选择承办人。")
     return _record(
@@ -476,11 +492,13 @@ def case_conclude(
     """Conclude: an agreement, or none and the legal route the parties are referred to."""
     now = now or timezone.now()
     target = _authorize(actor, case, "conclude", expected_version)
-    summary = _require_reason(summary, "办结情况说明")
+    summary = _require_reason(summary, _("办结情况说明"))
     if outcome not in Outcome.values:
-        raise ApplicationError("请选择办理结果。")
+        raise ApplicationError(_("请选择办理结果。"))
     if outcome == Outcome.NO_AGREEMENT and legal_route not in LegalRoute.values:
-        raise ApplicationError("未达成协议的，请选择引导当事人的法律途径（诉讼、仲裁或行政复议）。")
+        raise ApplicationError(
+            _("未达成协议的，请选择引导当事人的法律途径（诉讼、仲裁或行政复议）。")
+        )
     if outcome == Outcome.AGREEMENT:
         legal_route = ""
     return _record(
@@ -512,7 +530,7 @@ def case_follow_up(
     """Record the follow-up visit (回访); an unsatisfied citizen (1–2) reopens the case."""
     now = now or timezone.now()
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
-        raise ApplicationError("满意度应为 1 到 5 分。")
+        raise ApplicationError(_("满意度应为 1 到 5 分。"))
     satisfied = satisfaction >= rules.SATISFIED_FROM
     target = _authorize(actor, case, "follow_up" if satisfied else "reopen", expected_version)
     common = {
@@ -525,7 +543,7 @@ def case_follow_up(
     }
     if satisfied:
         return _record(case, kind=EventKind.FOLLOW_UP, reason=note, **common)
-    note = _require_reason(note, "群众不满意的具体原因")
+    note = _require_reason(note, _("群众不满意的具体原因"))
     return _record(
         case,
         kind=EventKind.REOPEN,
@@ -576,9 +594,9 @@ def case_confirm_judicially(
     now = now or timezone.now()
     _authorize(actor, case, "judicial_confirmation", expected_version)
     if case.outcome != Outcome.AGREEMENT:
-        raise ApplicationError("只有达成调解协议的事项才能申请司法确认。")
+        raise ApplicationError(_("只有达成调解协议的事项才能申请司法确认。"))
     if case.judicially_confirmed:
-        raise ApplicationError("该调解协议已经司法确认。")
+        raise ApplicationError(_("该调解协议已经司法确认。"))
     return _record(
         case,
         actor=actor,
@@ -605,10 +623,10 @@ def case_escalate(
     """Move the case one level up (上提) to that level's center, with a reason."""
     now = now or timezone.now()
     _authorize(actor, case, "escalate", expected_version)
-    reason = _require_reason(reason, "上提理由")
+    reason = _require_reason(reason, _("上提理由"))
     target_level = rules.level_above(case.level)
     if target_level is None:
-        raise ApplicationError("事项已在区级办理，不能再上提。")
+        raise ApplicationError(_("事项已在区级办理，不能再上提。"))
     unit = unit_for_level(case.grid, target_level)
     fields = {"level": target_level, "handling_unit": unit, "handler": None}
     if target_level == Level.DISTRICT and case.first_contact_unit_id is None:
@@ -638,9 +656,9 @@ def case_assign_down(
     """Hand the case down (交办) to a lower level's unit, with a reason."""
     now = now or timezone.now()
     _authorize(actor, case, "assign_down", expected_version)
-    reason = _require_reason(reason, "交办理由")
+    reason = _require_reason(reason, _("交办理由"))
     if level not in rules.levels_below(case.level):
-        raise ApplicationError("只能交办给比当前层级更低的层级。")
+        raise ApplicationError(_("只能交办给比当前层级更低的层级。"))
     unit = unit_for_level(case.grid, level)
     return _record(
         case,
@@ -669,17 +687,17 @@ def case_add_joint_units(
     """Bring other units into a joint mediation (联动调处)."""
     now = now or timezone.now()
     _authorize(actor, case, "joint", expected_version)
-    reason = _require_reason(reason, "联动调处的事由")
+    reason = _require_reason(reason, _("联动调处的事由"))
     new = [unit for unit in units if unit.pk != case.handling_unit_id]
     if not new:
-        raise ApplicationError("请选择承办单位以外的联动单位。")
+        raise ApplicationError(_("请选择承办单位以外的联动单位。"))
     visible = set(
         Unit.objects.visible_to(actor)
         .filter(pk__in=[u.pk for u in new])
         .values_list("pk", flat=True)
     )
     if len(visible) != len({unit.pk for unit in new}):
-        raise ApplicationError("所选联动单位不在您的工作范围内。")
+        raise ApplicationError(_("所选联动单位不在您的工作范围内。"))
     case.joint_units.add(*new)
     return _record(
         case,
@@ -702,11 +720,11 @@ def extension_request(
     """Ask for more time; nothing changes until a leader approves."""
     now = now or timezone.now()
     _authorize(actor, case, "extension_request")
-    reason = _require_reason(reason, "延期理由")
+    reason = _require_reason(reason, _("延期理由"))
     if not isinstance(days, int) or not 1 <= days <= 60:
-        raise ApplicationError("延长天数应为 1 到 60 天。")
+        raise ApplicationError(_("延长天数应为 1 到 60 天。"))
     if case.extensions.filter(state=ExtensionState.PENDING).exists():
-        raise ApplicationError("该事项已有待审批的延期申请，请等待领导审批。")
+        raise ApplicationError(_("该事项已有待审批的延期申请，请等待领导审批。"))
     extension = DeadlineExtension.objects.create(
         case=case, days=days, reason=reason, requested_by=actor
     )
@@ -736,11 +754,11 @@ def extension_decide(
     case = extension.case
     _authorize(actor, case, "extension_decide", expected_version)
     if extension.state != ExtensionState.PENDING:
-        raise ApplicationError("该延期申请已经审批过了。")
+        raise ApplicationError(_("该延期申请已经审批过了。"))
     if extension.requested_by_id == actor.pk:
-        raise ForbiddenError("不能审批自己提出的延期申请。")
+        raise ForbiddenError(_("不能审批自己提出的延期申请。"))
     if not approve:
-        note = _require_reason(note, "驳回理由")
+        note = _require_reason(note, _("驳回理由"))
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
     extension.save(

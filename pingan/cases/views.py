@@ -6,7 +6,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +39,7 @@ from .forms import (
     ReasonRequiredForm,
     RejectForm,
 )
-from .models import Attachment, Case, Category, DeadlinePolicy
+from .models import Case, Category, DeadlinePolicy
 from .tables import CaseTable
 
 PAGE_SIZE = 50
@@ -229,32 +228,21 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not error and form.is_valid() and parties.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                case, code = services.case_register(
-                    actor=request.user,
-                    channel=data["channel"],
-                    category=data["category"],
-                    complexity=data["complexity"],
-                    urgency=data["urgency"],
-                    title=data["title"],
-                    narrative=data["narrative"],
-                    grid=data["grid"],
-                    address=data["address"],
-                    parties=[
-                        services.PartyInput(**p.cleaned_data) for p in parties if p.cleaned_data
-                    ],
-                    suggested_unit=_posted_unit(request, "suggested_unit"),
-                    chosen_unit=_posted_unit(request, "chosen_unit"),
-                )
-                for upload in data["attachments"]:
-                    Attachment.objects.create(
-                        case=case,
-                        file=upload,
-                        original_name=upload.name[:200],
-                        size=upload.size,
-                        content_type=upload.content_type or "",
-                        uploaded_by=request.user,
-                    )
+            case, code = services.case_register(
+                actor=request.user,
+                channel=data["channel"],
+                category=data["category"],
+                complexity=data["complexity"],
+                urgency=data["urgency"],
+                title=data["title"],
+                narrative=data["narrative"],
+                grid=data["grid"],
+                address=data["address"],
+                parties=[services.PartyInput(**p.cleaned_data) for p in parties if p.cleaned_data],
+                attachments=data["attachments"],
+                suggested_unit=_posted_unit(request, "suggested_unit"),
+                chosen_unit=_posted_unit(request, "chosen_unit"),
+            )
         except ApplicationError as exc:
             error = exc.message
         else:
@@ -274,9 +262,11 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 def _posted_unit(request: HttpRequest, name: str) -> Unit | None:
-    """A unit id from the suggestion panel; the service checks it is within scope."""
+    """A unit id from the suggestion panel, if the user may see that unit."""
     value = request.POST.get(name, "")
-    return Unit.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    if not value.isdigit():
+        return None
+    return Unit.objects.visible_to(request.user).filter(pk=int(value)).first()
 
 
 def _places(request: HttpRequest, form=None) -> dict:

@@ -376,6 +376,8 @@ def test_attachment_is_uploaded_and_downloaded_within_scope(client_as, grid):
     )
     case = Case.objects.get(title="物业纠纷附件")
     attachment = case.attachments.get()
+    # the upload is part of the registration, and its timeline event names it
+    assert case.events.get(kind="register").data["attachments"] == ["协议.pdf"]
     url = reverse("cases:attachment-download", args=[case.number, attachment.pk])
     response = client_as("street_dispatcher").get(url)
     assert response.status_code == 200
