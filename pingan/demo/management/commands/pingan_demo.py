@@ -1,9 +1,11 @@
 """manage.py pingan_demo: load the Dongcheng demo data (idempotent)."""
 
+import importlib
 import sys
 import time
 from datetime import datetime
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
@@ -67,8 +69,29 @@ class Command(BaseCommand):
                 )
             )
         )
+        end = end or timezone.now()
         if cases:
-            self._generate(count=cases, seed=seed, end=end or timezone.now(), batch=batch_size)
+            self._generate(count=cases, seed=seed, end=end, batch=batch_size)
+        self._load_app_demos(seed=seed, end=end)
+
+    def _load_app_demos(self, *, seed: int, end: datetime) -> None:
+        """Each app with a ``demo_data`` module adds its own demo data, in INSTALLED_APPS order.
+
+        ``load_demo(*, seed, end)`` must be idempotent (it creates nothing when its data is
+        already there) and returns a one-line summary for this command's output."""
+        for config in apps.get_app_configs():
+            name = f"{config.name}.demo_data"
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as error:
+                if error.name == name:
+                    continue
+                raise
+            started = time.monotonic()
+            summary = module.load_demo(seed=seed, end=end)
+            elapsed = time.monotonic() - started
+            line = f"{config.verbose_name}: {summary} ({elapsed:.1f}s)"
+            self.stdout.write(self.style.SUCCESS(line))
 
     def _generate(self, *, count: int, seed: int, end: datetime, batch: int) -> None:
         present = Case.objects.count()
