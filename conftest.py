@@ -55,3 +55,31 @@ def client_as(client, staff):
         return client
 
     return login
+
+
+@pytest.fixture
+def run_jobs(monkeypatch, django_capture_on_commit_callbacks):
+    """Run queued background work as a Huey worker would, from the real (SQLite) queue.
+
+    Use as a context manager around the request that queues work: the queueing waits for the
+    transaction to commit, which in a test never happens, so the callbacks are run on exit;
+    then every task in the queue is executed. Yields nothing; the work is done on exit.
+    """
+    from contextlib import contextmanager
+
+    import huey.contrib.djhuey as djhuey
+    from huey.contrib.djhuey import HUEY
+
+    # A worker recycles database connections around each task; here the task must run inside
+    # the test's transaction, so keep it open.
+    monkeypatch.setattr(djhuey, "close_old_connections", lambda: None)
+    HUEY.flush()
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        while (task := HUEY.dequeue()) is not None:
+            HUEY.execute(task)
+
+    return run

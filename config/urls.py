@@ -28,6 +28,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("orgs/", include("pingan.orgs.urls")),
     path("inbox/", include("pingan.core.inbox_urls")),
+    path("jobs/", include("pingan.core.job_urls")),
     path("cases/", include("pingan.cases.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),

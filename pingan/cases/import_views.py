@@ -1,30 +1,23 @@
-"""Ledger import pages (X4): upload a center's .xlsx ledger, get the cases or the errors."""
-
-import re
-import secrets
+"""Ledger import pages (X4): upload a center's .xlsx ledger; a background job imports it."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pingan.core.errors import ApplicationError
+from pingan.core.jobs import job_submit
+from pingan.core.models import Job
 from pingan.orgs.access import has_role
 
 from . import imports, rules
 from .forms import StyledForm
-from .models import Case
+from .jobs import LEDGER_IMPORT
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERROR_REPORT_SECONDS = 30 * 60
-_SESSION_CREATED = "ledger-import-created"
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+RECENT_JOBS = 5
 
 
 class LedgerUploadForm(StyledForm):
@@ -49,62 +42,28 @@ def _require_register_role(user) -> None:
         raise PermissionDenied
 
 
-def _report_key(user, token: str) -> str:
-    # the user's id in the key: only the person who uploaded can fetch the report
-    return f"ledger-errors:{user.pk}:{token}"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_import(request: HttpRequest) -> HttpResponse:
-    """Upload a ledger; all rows become cases, or none and the clerk sees every problem."""
+    """Upload a ledger; a worker imports it (all rows or none) and the clerk follows its page."""
     _require_register_role(request.user)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "help": imports.LEDGER_HELP, "max_rows": imports.MAX_ROWS}
     if request.method == "POST":
-        if not form.is_valid():
-            context["error"] = form.errors["file"][0]
-            return render(request, "cases/import.html", context, status=400)
-        upload = form.cleaned_data["file"]
-        try:
-            result = imports.import_ledger(file=upload, actor=request.user)
-        except ApplicationError as exc:
-            context["error"] = exc.message
-            return render(request, "cases/import.html", context, status=exc.status_code)
-        if result.errors:
-            upload.seek(0)
-            token = secrets.token_urlsafe(24)
-            cache.set(
-                _report_key(request.user, token),
-                imports.error_report(upload.read(), result.errors),
-                ERROR_REPORT_SECONDS,
-            )
-            context.update(
-                error=f"台账中有 {len(result.errors)} 处问题，整份台账未导入。"
-                "请按下表或下载的错误说明修改后重新上传。",
-                row_errors=result.errors,
-                report_token=token,
-            )
-            return render(request, "cases/import.html", context, status=400)
-        # redirect after the post, so that reloading the page cannot import the ledger twice
-        request.session[_SESSION_CREATED] = result.created
-        messages.success(request, f"已导入 {len(result.created)} 件事项")
-        return redirect("cases:import")
-    numbers = request.session.pop(_SESSION_CREATED, [])
-    if numbers:
-        context["created"] = (
-            Case.objects.visible_to(request.user)
-            .filter(number__in=numbers)
-            .select_related("category", "grid")
-            .order_by("number")
-        )
-    return render(request, "cases/import.html", context)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            job = job_submit(kind=LEDGER_IMPORT, owner=request.user, upload=upload)
+            return redirect("jobs:detail", job.pk)
+        status = 400
+    else:
+        status = 200
+    context = {
+        "form": form,
+        "error": form.errors["file"][0] if form.errors else None,
+        "help": imports.LEDGER_HELP,
+        "max_rows": imports.MAX_ROWS,
+        "recent": Job.objects.filter(owner=request.user, kind=LEDGER_IMPORT)[:RECENT_JOBS],
+    }
+    return render(request, "cases/import.html", context, status=status)
 
 
 @login_required
@@ -112,16 +71,6 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
 def ledger_template(request: HttpRequest) -> HttpResponse:
     """The empty ledger to fill in, with an example row from the user's own area."""
     _require_register_role(request.user)
-    return _xlsx(imports.ledger_template(actor=request.user), "事项台账导入模板.xlsx")
-
-
-@login_required
-@require_GET
-def ledger_errors(request: HttpRequest, token: str) -> HttpResponse:
-    """The uploaded ledger annotated with its problems; only for the user who uploaded it."""
-    _require_register_role(request.user)
-    content = cache.get(_report_key(request.user, token)) if _TOKEN.match(token) else None
-    if content is None:
-        raise Http404
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx(content, f"台账错误说明-{stamp}.xlsx")
+    response = HttpResponse(imports.ledger_template(actor=request.user), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "事项台账导入模板.xlsx")
+    return response

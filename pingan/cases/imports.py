@@ -6,6 +6,7 @@ so a ledger is imported entirely or not at all. The clerk gets the workbook back
 problems written beside the rows (``error_report``), fixes it and uploads it again.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
@@ -260,13 +261,20 @@ def _example_row(actor: Staff | None) -> list:
 # --- the import ----------------------------------------------------------------------------
 
 
-def import_ledger(*, file, actor: Staff, now: datetime | None = None) -> ImportResult:
+def import_ledger(
+    *,
+    file,
+    actor: Staff,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Check every row of an uploaded ledger; if none has a problem, register them all.
 
     ``file`` is an uploaded file (anything with ``read()`` and ``name``). A file that cannot be
     imported at all raises ``LedgerFileError``; problems in rows come back in ``errors`` and
     nothing is saved. Rows are registered in one transaction, so a refusal by the intake
     service on any row (reported as that row's error) leaves the database as it was.
+    ``progress(done, total)`` is told of each registered row.
     """
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
@@ -287,6 +295,8 @@ def import_ledger(*, file, actor: Staff, now: datetime | None = None) -> ImportR
                 except ApplicationError as exc:
                     raise _RowRefused(RowError(number, "", exc.message)) from exc
                 created.append(case.number)
+                if progress:
+                    progress(len(created), len(rows))
             audit_record(
                 actor=actor,
                 action="cases.import",

@@ -13,7 +13,6 @@ urlpatterns = [
     # before "<str:number>/", which would otherwise take "import/" for a case number
     path("import/", import_views.ledger_import, name="import"),
     path("import/template.xlsx", import_views.ledger_template, name="import-template"),
-    path("import/errors/<str:token>.xlsx", import_views.ledger_errors, name="import-errors"),
     path("<str:number>/", views.case_detail, name="case-detail"),
     path("<str:number>/act/<str:action>/", views.case_act, name="case-act"),
     path("<str:number>/receipt/", views.case_receipt, name="case-receipt"),

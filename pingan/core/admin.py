@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, CalendarSource, CalendarYear, WorkCalendarDay
+from .models import AuditEvent, CalendarSource, CalendarYear, Job, WorkCalendarDay
 from .services import audit_record
 
 
@@ -68,3 +68,20 @@ class CalendarYearAdmin(CalendarEntryAdmin):
 
     list_display = ["year", "complete", "source", "updated_at"]
     list_filter = ["complete", "source"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs, for finding out why one failed; read-only."""
+
+    list_display = ["created_at", "kind", "owner", "status", "message", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["owner__username", "owner__name", "input_name", "message"]
+    list_select_related = ["owner"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -142,3 +142,52 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("未完成")
+
+
+class Job(BaseModel):
+    """A piece of long work (后台任务: an import, a report, a recompute) run by a Huey worker.
+
+    The person who started it can leave its page and come back; its progress lives in the
+    cache while it runs (the work itself may sit in one long transaction), its outcome here.
+    ``kind`` names a handler registered in ``pingan.core.jobs``.
+    """
+
+    kind = models.CharField(_("类型"), max_length=64, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="jobs",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    input = models.FileField(_("上传文件"), upload_to="jobs/input/%Y/%m/", blank=True)
+    input_name = models.CharField(_("上传文件名"), max_length=200, blank=True)
+    output = models.FileField(_("结果文件"), upload_to="jobs/output/%Y/%m/", blank=True)
+    output_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "kind", "-created_at"], name="job_owner_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

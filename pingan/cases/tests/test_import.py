@@ -67,8 +67,20 @@ def upload(content: bytes, name: str = "东华门台账.xlsx") -> SimpleUploaded
     return SimpleUploadedFile(name, content, content_type=XLSX_TYPE)
 
 
-def post_ledger(client, content: bytes, name: str = "东华门台账.xlsx"):
-    return client.post(reverse("cases:import"), {"file": upload(content, name)})
+@pytest.fixture
+def submit(run_jobs):
+    """Upload a ledger as a clerk would and let the worker import it; returns the job's page
+    (or the upload page's answer when the upload itself is refused)."""
+
+    def post(client, content: bytes, name: str = "东华门台账.xlsx"):
+        with run_jobs():
+            response = client.post(reverse("cases:import"), {"file": upload(content, name)})
+        if response.status_code != 302:
+            return response
+        assert response["Location"].startswith("/jobs/")
+        return client.get(response["Location"])
+
+    return post
 
 
 @pytest.fixture
@@ -136,7 +148,7 @@ def test_the_unchanged_template_is_not_imported(staff):
 
 
 @pytest.mark.django_db
-def test_a_valid_ledger_registers_every_row(client_as, grids):
+def test_a_valid_ledger_registers_every_row(client_as, grids, submit):
     # given a three-row ledger: grids by code and by name, labels and a code, a past time
     registered = datetime(2026, 3, 2, 14, 30)
     content = ledger_bytes(
@@ -166,10 +178,10 @@ def test_a_valid_ledger_registers_every_row(client_as, grids):
     )
     client = client_as("street_clerk")
     before = Case.objects.count()
-    # when the street clerk uploads it
-    response = post_ledger(client, content)
+    # when the street clerk uploads it and the worker imports it
+    page = submit(client, content)
     # then three cases exist, each in its grid, registered by the clerk, with its event
-    assert response.status_code == 302
+    assert page.context["job"].status == "succeeded"
     assert Case.objects.count() == before + 3
     cases = {
         case.title: case for case in Case.objects.filter(registered_by__username="street_clerk")
@@ -192,8 +204,8 @@ def test_a_valid_ledger_registers_every_row(client_as, grids):
         cursor.execute("SELECT id_number FROM cases_party WHERE id = %s", [respondent.pk])
         assert id_number(4) not in cursor.fetchone()[0]
     assert AuditEvent.objects.get(action="cases.import").data["rows"] == 3
-    # and the page says so and links every new case
-    page = client.get(response["Location"]).content.decode()
+    # and the job's page says so and links every new case
+    page = page.content.decode()
     assert "已导入 3 件事项" in page
     for case in cases.values():
         assert reverse("cases:case-detail", args=[case.number]) in page
@@ -216,7 +228,7 @@ def test_a_title_row_above_the_headers_is_allowed(staff):
 
 
 @pytest.mark.django_db
-def test_a_bad_ledger_saves_nothing_and_reports_every_problem(client_as):
+def test_a_bad_ledger_saves_nothing_and_reports_every_problem(client_as, submit):
     # given a ledger with a good row and four bad ones
     content = ledger_bytes(
         row(),
@@ -228,11 +240,11 @@ def test_a_bad_ledger_saves_nothing_and_reports_every_problem(client_as):
     client = client_as("street_clerk")
     before = Case.objects.count()
     # when the clerk uploads it
-    response = post_ledger(client, content)
+    response = submit(client, content)
     # then nothing is created and each problem is reported by row and column
-    assert response.status_code == 400
+    assert response.context["job"].status == "failed"
     assert Case.objects.count() == before
-    errors = response.context["row_errors"]
+    errors = [RowError(**error) for error in response.context["row_errors"]]
     assert [(e.row, e.column) for e in errors] == [
         (3, "申请人身份证号"),
         (4, "事项类别"),
@@ -245,9 +257,11 @@ def test_a_bad_ledger_saves_nothing_and_reports_every_problem(client_as):
     # the grid outside the clerk's area is refused without saying whether it exists
     assert "不在您的工作范围内" in errors[2].message
     # and the annotated workbook says what is wrong in each row and marks the cells
-    report = client.get(reverse("cases:import-errors", args=[response.context["report_token"]]))
+    report = client.get(reverse("jobs:output", args=[response.context["job"].pk]))
     assert report.status_code == 200
-    sheet = load_workbook(io.BytesIO(report.content)).worksheets[0]
+    assert report["Content-Disposition"].startswith("attachment")
+    report_bytes = b"".join(report.streaming_content)
+    sheet = load_workbook(io.BytesIO(report_bytes)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
     assert header[-1] == "错误说明"
     notes = {number: sheet.cell(row=number, column=len(header)).value for number in range(2, 7)}
@@ -259,7 +273,7 @@ def test_a_bad_ledger_saves_nothing_and_reports_every_problem(client_as):
     assert sheet.cell(row=2, column=1).fill.fgColor.rgb != imports.ERROR_FILL.fgColor.rgb
 
     # when the clerk fixes the annotated workbook and uploads it again
-    book = load_workbook(io.BytesIO(report.content))
+    book = load_workbook(io.BytesIO(report_bytes))
     sheet = book.worksheets[0]
     column = {name: index + 1 for index, name in enumerate(header)}
     sheet.cell(row=3, column=column["申请人身份证号"], value=VALID_ID)
@@ -268,9 +282,9 @@ def test_a_bad_ledger_saves_nothing_and_reports_every_problem(client_as):
     sheet.cell(row=6, column=column["登记时间"]).value = None
     buffer = io.BytesIO()
     book.save(buffer)
-    response = post_ledger(client, buffer.getvalue())
+    response = submit(client, buffer.getvalue())
     # then all five rows are registered (the 错误说明 column is ignored)
-    assert response.status_code == 302
+    assert response.context["job"].status == "succeeded"
     assert Case.objects.count() == before + 5
 
 
@@ -355,11 +369,18 @@ def test_each_kind_of_problem_names_its_column(staff, cells, column, message):
         (ledger_bytes(), "台账.xlsx", "没有数据行"),
     ],
 )
-def test_a_file_that_cannot_be_imported_gets_a_clear_message(client_as, content, name, message):
-    response = post_ledger(client_as("street_clerk"), content, name)
-    assert response.status_code == 400
+def test_a_file_that_cannot_be_imported_gets_a_clear_message(
+    client_as, submit, content, name, message
+):
+    before = Case.objects.count()
+    response = submit(client_as("street_clerk"), content, name)
     assert message in response.content.decode()
-    assert "row_errors" not in response.context
+    assert not response.context.get("row_errors")
+    assert Case.objects.count() == before
+    if "job" in response.context:  # refused by the worker, not by the upload form
+        assert response.context["job"].status == "failed"
+    else:
+        assert response.status_code == 400
 
 
 @pytest.mark.django_db
@@ -370,9 +391,9 @@ def test_more_rows_than_the_limit_are_refused(staff, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_an_oversize_upload_is_refused(client_as, monkeypatch):
+def test_an_oversize_upload_is_refused(client_as, monkeypatch, submit):
     monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 100)
-    response = post_ledger(client_as("street_clerk"), ledger_bytes(row()))
+    response = submit(client_as("street_clerk"), ledger_bytes(row()))
     assert response.status_code == 400
     assert "超过 5 MB" in response.content.decode()
 
@@ -381,17 +402,17 @@ def test_an_oversize_upload_is_refused(client_as, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_another_user_cannot_download_my_error_report(client, staff):
+def test_another_user_cannot_see_my_import_or_download_its_report(client, staff, submit):
     client.force_login(staff("street_clerk"))
-    response = post_ledger(client, ledger_bytes(row(**{"事项类别": "宠物纠纷"})))
-    url = reverse("cases:import-errors", args=[response.context["report_token"]])
-    assert client.get(url).status_code == 200
-    # another registering user of the same street, with the exact link
+    job = submit(client, ledger_bytes(row(**{"事项类别": "宠物纠纷"}))).context["job"]
+    urls = [reverse(name, args=[job.pk]) for name in ("jobs:detail", "jobs:status", "jobs:output")]
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    # another registering user of the same street, with the exact links
     client.force_login(staff("street_dispatcher"))
-    assert client.get(url).status_code == 404
-    # and an unknown token
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    # and a job that does not exist
     client.force_login(staff("street_clerk"))
-    assert client.get(reverse("cases:import-errors", args=["x" * 32])).status_code == 404
+    assert client.get(reverse("jobs:detail", args=[job.pk + 1000])).status_code == 404
 
 
 # --- cost -------------------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""Background jobs of the case app: the ledger import (X4) runs in a worker, with progress."""
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pingan.core import jobs
+from pingan.core.models import Job, JobStatus
+
+from . import imports
+from .models import Case
+
+LEDGER_IMPORT = "cases.ledger_import"
+
+
+def _import_context(job: Job, user) -> dict:
+    numbers = job.result.get("created", [])
+    created = (
+        Case.objects.visible_to(user)
+        .filter(number__in=numbers)
+        .select_related("category", "grid")
+        .order_by("number")
+        if numbers
+        else Case.objects.none()
+    )
+    return {"created": created, "row_errors": job.result.get("errors", [])}
+
+
+@jobs.register(
+    LEDGER_IMPORT,
+    label=gettext_lazy("导入台账"),
+    template="cases/_import_result.html",
+    context=_import_context,
+)
+def ledger_import_job(job: Job, progress: jobs.Progress) -> dict:
+    """All rows become cases, or none, and the clerk gets every problem and an annotated copy."""
+    with job.input.open("rb") as stored:
+        data = stored.read()
+    result = imports.import_ledger(
+        file=ContentFile(data, name=job.input_name), actor=job.owner, progress=progress
+    )
+    if result.errors:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        jobs.job_save_output(
+            job,
+            content=imports.error_report(data, result.errors),
+            name=_("台账错误说明-{stamp}.xlsx").format(stamp=stamp),
+        )
+        return {
+            "status": JobStatus.FAILED,
+            "message": _(
+                "台账中有 {count} 处问题，整份台账未导入。请按下表或下载的错误说明修改后重新上传。"
+            ).format(count=len(result.errors)),
+            "errors": [error._asdict() for error in result.errors],
+        }
+    return {
+        "message": _("已导入 {count} 件事项").format(count=len(result.created)),
+        "created": result.created,
+    }
