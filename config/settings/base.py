@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
+    "pingan.corrections",
     "pingan.demo",
 ]
 
@@ -269,3 +270,10 @@ PINGAN_ROUTER_PATH = env.path(
 PINGAN_REPEAT_WINDOW_DAYS = env.int("PINGAN_REPEAT_WINDOW_DAYS", default=90)
 # Narratives in the same grid at least this similar (0–100, rapidfuzz) are near-duplicates.
 PINGAN_REPEAT_SIMILARITY = env.int("PINGAN_REPEAT_SIMILARITY", default=80)
+
+# --- Corrections (M11) ---------------------------------------------------------------------------
+# Days before a release that the receiving community is told; days after it that a person who
+# has not reported is escalated (人员未报到); the hash of the enforcement-record chain (sm3/sha256).
+PINGAN_RELEASE_NOTICE_DAYS = env.int("PINGAN_RELEASE_NOTICE_DAYS", default=30)
+PINGAN_RELEASE_NO_SHOW_DAYS = env.int("PINGAN_RELEASE_NO_SHOW_DAYS", default=3)
+PINGAN_EVIDENCE_HASH = env.str("PINGAN_EVIDENCE_HASH", default="sm3")

@@ -87,3 +87,5 @@ class RoleCode(models.TextChoices):
     OFFICER = "officer", _("驻点干警")
     EVALUATOR = "evaluator", _("考评员")
     ADMINISTRATOR = "administrator", _("系统管理员")
+    PRISON_OFFICER = "prison_officer", _("监狱民警")
+    AUDITOR = "auditor", _("执法监督员")

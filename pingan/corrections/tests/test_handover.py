@@ -1,0 +1,253 @@
+"""Release hand-over: registration, the notice schedule, arrival, no-show escalation, funds."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.models import Notice
+from pingan.corrections import services
+from pingan.corrections.models import FundEntry, Release, ReleaseEvent
+
+from .conftest import NOW, OTHER_STREET_GRID, id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_release_is_registered_to_the_grid_of_its_address_with_the_id_encrypted(register):
+    release = register(id_number=id_number(7))
+    assert release.status == "registered" and release.grid.code == "110101001001001"
+    assert release.area_path == release.grid.path
+    assert [e.kind for e in release.events.all()] == ["registered"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number FROM corrections_release WHERE id = %s", [release.pk])
+        assert id_number(7) not in cursor.fetchone()[0]
+
+
+def test_the_same_person_cannot_be_registered_twice_while_a_hand_over_is_open(register):
+    register(id_number=id_number(8))
+    with pytest.raises(ApplicationError, match="不能重复登记"):
+        register(id_number=id_number(8))
+    assert Release.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"grid_code": "999"}, "不在本区任何网格内"),
+        ({"grid_code": "110101001001"}, "不在本区任何网格内"),  # a community, not a grid
+        ({"id_number": "110101198001000011"}, "身份证号"),
+    ],
+)
+def test_bad_registrations_are_refused_and_save_nothing(register, fields, message):
+    with pytest.raises(ApplicationError, match=message):
+        register(**fields)
+    assert not Release.objects.exists() and not ReleaseEvent.objects.exists()
+
+
+def test_only_the_prisons_own_officers_register_its_releases(prison, staff):
+    data = services.ReleaseInput(
+        name="钱某",
+        id_number=id_number(9),
+        offence="fraud",
+        sentence_months=12,
+        release_date=date(2026, 12, 1),
+        address="多福巷 1 号",
+        grid_code="110101001001001",
+    )
+    for outsider in ("prison_officer2", "street_dispatcher"):
+        with pytest.raises(ForbiddenError):
+            services.release_register(prison=prison, actor=staff(outsider), data=data, now=NOW)
+    assert not Release.objects.exists()
+
+
+def test_communities_are_told_once_within_the_notice_period(register, staff):
+    soon = register(release_date=date(2026, 11, 20))  # 18 days ahead
+    later = register(release_date=date(2027, 1, 30))  # 89 days ahead
+    assert services.release_notify_due(now=NOW) == 1
+    soon.refresh_from_db()
+    later.refresh_from_db()
+    assert (soon.status, later.status) == ("notified", "registered")
+    told = set(Notice.objects.filter(kind="release").values_list("recipient__username", flat=True))
+    # the grid's worker and the street center's leader and dispatcher are among them
+    assert {"grid_worker", "street_dispatcher", "street_leader"} <= told
+    assert "dispatcher@110101002" not in told
+    # running again tells nobody again
+    before = Notice.objects.count()
+    assert services.release_notify_due(now=NOW + timedelta(hours=1)) == 0
+    assert Notice.objects.count() == before
+    # the later one is told 30 days ahead
+    assert services.release_notify_due(now=datetime(2026, 12, 31, 9, tzinfo=NOW.tzinfo)) == 1
+
+
+def test_a_person_who_has_not_reported_is_escalated_once(register, staff):
+    release = register(release_date=date(2026, 11, 20))
+    services.release_notify_due(now=NOW)
+    day_three = datetime(2026, 11, 23, 9, tzinfo=NOW.tzinfo)
+    assert services.release_escalate_no_shows(now=day_three) == 0  # 3 days' grace
+    day_four = day_three + timedelta(days=1)
+    assert services.release_escalate_no_shows(now=day_four) == 1
+    release.refresh_from_db()
+    assert release.status == "no_show" and release.escalated_at == day_four
+    escalated = set(
+        Notice.objects.filter(kind="release_no_show").values_list("recipient__username", flat=True)
+    )
+    assert {"street_dispatcher", "district_dispatcher"} <= escalated
+    assert services.release_escalate_no_shows(now=day_four + timedelta(days=1)) == 0
+    assert Notice.objects.filter(kind="release_no_show").count() == len(escalated)
+
+
+def test_the_receiving_street_confirms_arrival_and_names_the_helper(register, staff):
+    release = register(release_date=date(2026, 11, 20))
+    arrival = datetime(2026, 11, 21, 15, tzinfo=NOW.tzinfo)
+    # not before the release date
+    with pytest.raises(ApplicationError, match="尚未到释放日期"):
+        services.release_confirm_arrival(
+            release=release,
+            actor=staff("street_dispatcher"),
+            responsible=staff("grid_worker"),
+            now=NOW,
+        )
+    # not by another street
+    with pytest.raises(ForbiddenError):
+        services.release_confirm_arrival(
+            release=release,
+            actor=staff("dispatcher@110101002"),
+            responsible=staff("grid_worker"),
+            now=arrival,
+        )
+    # not with a stale page
+    with pytest.raises(ConflictError):
+        services.release_confirm_arrival(
+            release=release,
+            actor=staff("street_dispatcher"),
+            responsible=staff("grid_worker"),
+            expected_version=release.version + 5,
+            now=arrival,
+        )
+    services.release_confirm_arrival(
+        release=release,
+        actor=staff("street_dispatcher"),
+        responsible=staff("grid_worker"),
+        note="本人持释放证明报到",
+        now=arrival,
+    )
+    release.refresh_from_db()
+    assert (release.status, release.responsible.username) == ("arrived", "grid_worker")
+    assert release.events.last().kind == "arrived"
+    assert Notice.objects.filter(recipient__username="grid_worker", title__contains="帮教责任人")
+    with pytest.raises(ApplicationError, match="无需重复确认"):
+        services.release_confirm_arrival(
+            release=release,
+            actor=staff("street_dispatcher"),
+            responsible=staff("grid_worker"),
+            now=arrival,
+        )
+
+
+def test_a_helper_outside_the_grid_is_refused(register, staff):
+    release = register(release_date=date(2026, 10, 30))
+    with pytest.raises(ApplicationError, match="帮教责任人"):
+        services.release_confirm_arrival(
+            release=release,
+            actor=staff("street_dispatcher"),
+            responsible=staff("dispatcher@110101002"),
+            now=NOW,
+        )
+
+
+@pytest.fixture
+def arrived(register, staff):
+    release = register(release_date=date(2026, 10, 30))
+    services.release_confirm_arrival(
+        release=release,
+        actor=staff("street_dispatcher"),
+        responsible=staff("grid_worker"),
+        now=NOW,
+    )
+    return release
+
+
+def test_the_reserve_fund_never_goes_below_zero(arrived, staff):
+    clerk, leader = staff("street_dispatcher"), staff("street_leader")
+    paid_in = services.fund_record(
+        release=arrived,
+        actor=staff("prison_officer"),
+        kind="contribution",
+        amount=Decimal("1000"),
+        purpose="狱内劳动报酬",
+        now=NOW,
+    )
+    # unapproved money cannot be spent
+    with pytest.raises(ApplicationError, match="超过可用余额"):
+        services.fund_record(
+            release=arrived,
+            actor=clerk,
+            kind="disbursement",
+            amount=Decimal("10"),
+            purpose="租房押金",
+            now=NOW,
+        )
+    services.fund_approve(entry=paid_in, actor=leader, now=NOW)
+    first = services.fund_record(
+        release=arrived,
+        actor=clerk,
+        kind="disbursement",
+        amount=Decimal("600"),
+        purpose="租房押金",
+        now=NOW,
+    )
+    # the pending 600 is reserved: 500 more would overdraw
+    with pytest.raises(ApplicationError, match=r"可用余额 400\.00 元"):
+        services.fund_record(
+            release=arrived,
+            actor=clerk,
+            kind="disbursement",
+            amount=Decimal("500"),
+            purpose="购置工具",
+            now=NOW,
+        )
+    # the recorder cannot approve their own entry
+    with pytest.raises(ForbiddenError):
+        services.fund_approve(entry=first, actor=clerk, now=NOW)
+    services.fund_approve(entry=first, actor=leader, now=NOW)
+    assert services.fund_balance(arrived) == (Decimal("400.00"), Decimal("0.00"))
+    assert FundEntry.objects.filter(release=arrived).count() == 2
+
+
+@pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5")])
+def test_a_fund_entry_needs_a_positive_amount(arrived, staff, amount):
+    with pytest.raises(ApplicationError, match="大于 0"):
+        services.fund_record(
+            release=arrived,
+            actor=staff("street_dispatcher"),
+            kind="contribution",
+            amount=amount,
+            purpose="补助",
+            now=NOW,
+        )
+
+
+def test_another_street_cannot_touch_the_fund(arrived, staff):
+    with pytest.raises(ForbiddenError):
+        services.fund_record(
+            release=arrived,
+            actor=staff("dispatcher@110101002"),
+            kind="contribution",
+            amount=Decimal("5"),
+            purpose="补助",
+            now=NOW,
+        )
+
+
+def test_releases_outside_the_district_side_scope_are_invisible(register, staff):
+    mine = register()
+    theirs = register(grid_code=OTHER_STREET_GRID)
+    visible = set(Release.objects.visible_to(staff("street_dispatcher")))
+    assert mine in visible and theirs not in visible
+    assert set(Release.objects.visible_to(staff("prison_officer"))) == {mine, theirs}
+    assert not Release.objects.visible_to(staff("prison_officer2")).exists()
+    assert not Release.objects.visible_to(staff("auditor")).exists()
+    assert not Release.objects.visible_to(staff("evaluator")).exists()
