@@ -19,6 +19,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("pingan.orgs.api.urls")),
     path("", include("pingan.cases.api.urls")),
+    path("", include("pingan.corrections.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("inbox/", include("pingan.core.inbox_urls")),
     path("jobs/", include("pingan.core.job_urls")),
     path("cases/", include("pingan.cases.urls")),
+    path("corrections/", include("pingan.corrections.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -256,7 +256,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/new.html",
-        {"form": form, "parties": parties, "error": error, "places": _places(request, form)},
+        {"form": form, "parties": parties, "error": error, "places": place_pickers(request, form)},
         status=400 if error else 200,
     )
 
@@ -269,9 +269,10 @@ def _posted_unit(request: HttpRequest, name: str) -> Unit | None:
     return Unit.objects.visible_to(request.user).filter(pk=int(value)).first()
 
 
-def _places(request: HttpRequest, form=None) -> dict:
-    """The street -> community -> grid pickers, limited to the user's scope."""
-    visible = Division.objects.visible_to(request.user)
+def place_pickers(request: HttpRequest, form=None, *, divisions=None, url: str = "") -> dict:
+    """The street -> community -> grid pickers, limited to the user's scope (or to
+    ``divisions``), re-rendered by the view at ``url``."""
+    visible = Division.objects.visible_to(request.user) if divisions is None else divisions
     source = request.POST if request.method == "POST" else request.GET
     grid_code = source.get("grid") or ""
     grid = visible.filter(code=grid_code, level=Level.GRID).select_related("parent").first()
@@ -300,6 +301,7 @@ def _places(request: HttpRequest, form=None) -> dict:
         else (grids if not streets else grids.none())
     )
     return {
+        "url": url or reverse("cases:places"),
         "streets": streets,
         "communities": communities,
         "grids": list(grids.order_by("code").values("code", "name")),
@@ -325,7 +327,9 @@ def places(request: HttpRequest) -> HttpResponse:
             .order_by("code")[:20]
         )
     return render(
-        request, "cases/_places.html", {"places": _places(request), "matches": matches, "q": query}
+        request,
+        "cases/_places.html",
+        {"places": place_pickers(request), "matches": matches, "q": query},
     )
 
 

@@ -19,6 +19,30 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:funnel", _("四级化解"), "funnel", None),
+    (
+        "corrections:release-list",
+        _("刑释衔接"),
+        "door-open",
+        {
+            RoleCode.PRISON_OFFICER,
+            RoleCode.LEADER,
+            RoleCode.DISPATCHER,
+            RoleCode.OFFICER,
+            RoleCode.GRID_WORKER,
+        },
+    ),
+    (
+        "corrections:file-list",
+        _("减假暂审核"),
+        "shield-check",
+        {RoleCode.PRISON_OFFICER, RoleCode.AUDITOR},
+    ),
+    (
+        "corrections:analysis",
+        _("执法分析"),
+        "graph-up",
+        {RoleCode.PRISON_OFFICER, RoleCode.AUDITOR, RoleCode.LEADER},
+    ),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (

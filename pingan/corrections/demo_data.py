@@ -37,6 +37,7 @@ ACCOUNTS = [
     ("prison_officer", "韩立新", "P01", RoleCode.PRISON_OFFICER, "刑罚执行科民警"),
     ("prison_reviewer", "蒋慧敏", "P01", RoleCode.PRISON_OFFICER, "狱政科民警（复核）"),
     ("prison_officer2", "沈国栋", "P02", RoleCode.PRISON_OFFICER, "刑罚执行科民警"),
+    ("prison_reviewer2", "许文静", "P02", RoleCode.PRISON_OFFICER, "狱政科民警（复核）"),
     ("auditor", "彭雅琴", "", RoleCode.AUDITOR, "驻监检察官（执法监督）"),
 ]
 SKILLS = ["电工", "焊工", "厨师", "驾驶", "保洁", "保安", "缝纫", "计算机", "物流", "维修"]
@@ -167,6 +168,7 @@ def _load(rng: random.Random, prisons: list[Prison], end: datetime) -> str:
             )
             _resettle(rng, release, actor, when, today)
         services.release_escalate_no_shows(now=moment)
+        _reoffences(rng, moment, today)
         if moment >= end:
             break
     # what happened long ago has been read; the last fortnight's notices are new
@@ -243,6 +245,18 @@ def _planned_arrivals(rng: random.Random, releases, today: date, end: datetime) 
         planned.append((when, release, receivers[street]))
     planned.sort(key=lambda item: (item[0], item[1].pk))
     return planned
+
+
+def _reoffences(rng: random.Random, moment: datetime, today: date) -> None:
+    """A few people reoffend, mostly within months of release (recorded by the community)."""
+    week_end = timezone.localtime(moment, LOCAL_TZ).date()
+    for release in Release.objects.filter(
+        status=ReleaseStatus.ARRIVED, reoffended_on__isnull=True, release_date__lte=week_end
+    ):
+        if rng.random() < 0.004:
+            day = min(week_end, today)
+            if day > release.release_date:
+                Release.objects.filter(pk=release.pk).update(reoffended_on=day)
 
 
 def _resettle(rng, release, actor, when, today) -> None:

@@ -5,12 +5,13 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, DateTimeField, Q
 from django.db.models.functions import TruncMonth
 from rapidfuzz import fuzz
 
+from pingan.core.calendar import LOCAL_TZ
 from pingan.orgs.models import Division
 
 from . import chain
@@ -186,6 +187,10 @@ class Series:
     values: list[int]
     flags: list[bool]  # an unusual change this month
 
+    @property
+    def cells(self) -> list[tuple[int, bool]]:
+        return list(zip(self.values, self.flags, strict=True))
+
 
 def months_back(today: date, count: int) -> list[date]:
     first = today.replace(day=1)
@@ -216,12 +221,14 @@ def analysis(*, today: date, prisons, months: int = 12) -> dict:
     concluded and evidence excluded, each with its unusual months flagged."""
     axis = months_back(today, months)
     start = axis[0]
+    start_moment = datetime.combine(start, time.min, tzinfo=LOCAL_TZ)
     labels = [f"{m:%Y-%m}" for m in axis]
 
     def monthly(queryset, field: str, *, by: str) -> dict[tuple[int, str], int]:
+        moment = isinstance(queryset.model._meta.get_field(field.split("__")[0]), DateTimeField)
         rows = (
-            queryset.filter(**{f"{field}__gte": start})
-            .annotate(month=TruncMonth(field))
+            queryset.filter(**{f"{field}__gte": start_moment if moment else start})
+            .annotate(month=TruncMonth(field, tzinfo=LOCAL_TZ) if moment else TruncMonth(field))
             .values(by, "month")
             .annotate(n=Count("id"))
             .order_by()

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_world(transactional_db):
-    call_command("pingan_demo", cases=0)
+    call_command("pingan_demo", cases=0, app_data="none")
 
 
 def _login(page, base: str, username: str) -> None:

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_world(transactional_db):
     # Transactional tests start from an empty database: load the demo world again.
-    call_command("pingan_demo", cases=0)
+    call_command("pingan_demo", cases=0, app_data="none")
 
 
 def test_street_dispatcher_sees_the_chinese_home_of_their_street(

@@ -49,3 +49,9 @@ def register(prison, staff):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _prisons(db):
+    """The demo prisons and their officers (and the auditor) exist in every test here."""
+    ensure_prisons()

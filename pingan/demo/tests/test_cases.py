@@ -237,11 +237,15 @@ def test_real_registrations_continue_the_numbering(generated, staff):
 
 def test_the_demo_command_generates_cases_once():
     out = io.StringIO()
-    call_command("pingan_demo", cases=40, end=END, stdout=out, stderr=io.StringIO())
+    call_command(
+        "pingan_demo", cases=40, end=END, app_data="none", stdout=out, stderr=io.StringIO()
+    )
     assert "Cases: 40 generated" in out.getvalue()
     assert Case.objects.count() == 40
     # running it again (make demo does, every time) leaves the cases alone
     out = io.StringIO()
-    call_command("pingan_demo", cases=40, end=END, stdout=out, stderr=io.StringIO())
+    call_command(
+        "pingan_demo", cases=40, end=END, app_data="none", stdout=out, stderr=io.StringIO()
+    )
     assert "none generated" in out.getvalue()
     assert Case.objects.count() == 40

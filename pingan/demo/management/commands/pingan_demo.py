@@ -49,8 +49,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=5000, help="cases per insert batch (default 5000)"
         )
+        parser.add_argument(
+            "--app-data",
+            default="all",
+            help="whose demo data to load after the cases: all (default), none, or app labels "
+            "separated by commas (e.g. corrections,patrol)",
+        )
 
-    def handle(self, *args, seed: int, cases: int, end, batch_size: int, **options):
+    def handle(self, *args, seed: int, cases: int, end, batch_size: int, app_data: str, **options):
         if cases < 0 or batch_size < 1:
             raise CommandError("--cases must be 0 or more and --batch-size at least 1.")
         started = time.monotonic()
@@ -72,14 +78,23 @@ class Command(BaseCommand):
         end = end or timezone.now()
         if cases:
             self._generate(count=cases, seed=seed, end=end, batch=batch_size)
-        self._load_app_demos(seed=seed, end=end)
+        self._load_app_demos(seed=seed, end=end, wanted=app_data)
 
-    def _load_app_demos(self, *, seed: int, end: datetime) -> None:
+    def _load_app_demos(self, *, seed: int, end: datetime, wanted: str) -> None:
         """Each app with a ``demo_data`` module adds its own demo data, in INSTALLED_APPS order.
 
         ``load_demo(*, seed, end)`` must be idempotent (it creates nothing when its data is
         already there) and returns a one-line summary for this command's output."""
+        labels = None if wanted == "all" else set(filter(None, wanted.split(",")))
+        if labels:
+            unknown = labels - {"none"} - {config.label for config in apps.get_app_configs()}
+            if unknown:
+                raise CommandError(
+                    f"--app-data: unknown app label(s): {', '.join(sorted(unknown))}"
+                )
         for config in apps.get_app_configs():
+            if labels is not None and config.label not in labels:
+                continue
             name = f"{config.name}.demo_data"
             try:
                 module = importlib.import_module(name)

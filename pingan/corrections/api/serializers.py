@@ -1,0 +1,200 @@
+"""Serializers of the corrections API; personal data leaves masked."""
+
+from rest_framework import serializers
+
+from pingan.core.masking import mask_id_number, mask_name
+
+from ..choices import FundEntryKind, OffenceCategory, ReviewKind
+from ..models import EnforcementRecord, EvidenceFile, EvidenceItem, Release, ReleaseEvent
+
+
+class ReleaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = ReleaseEvent
+        fields = ["kind", "note", "actor", "at"]
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    prison = serializers.StringRelatedField()
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grid_name = serializers.CharField(source="grid.name", read_only=True)
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "name",
+            "prison",
+            "offence",
+            "sentence_months",
+            "release_date",
+            "grid",
+            "grid_name",
+            "status",
+            "notified_at",
+            "arrived_at",
+            "escalated_at",
+            "version",
+        ]
+
+    def get_name(self, release: Release) -> str:
+        return mask_name(release.name)
+
+
+class ReleaseDetailSerializer(ReleaseSerializer):
+    id_number = serializers.SerializerMethodField()
+    responsible = serializers.StringRelatedField()
+    events = ReleaseEventSerializer(many=True, read_only=True)
+
+    class Meta(ReleaseSerializer.Meta):
+        fields = [
+            *ReleaseSerializer.Meta.fields,
+            "id_number",
+            "address",
+            "skills",
+            "health",
+            "responsible",
+            "insurance_enrolled_on",
+            "insurance_kind",
+            "reoffended_on",
+            "events",
+        ]
+
+    def get_name(self, release: Release) -> str:
+        return release.name
+
+    def get_id_number(self, release: Release) -> str:
+        return mask_id_number(release.id_number)
+
+
+class ReleaseCreateSerializer(serializers.Serializer):
+    prison = serializers.CharField(help_text="prison code, e.g. P01")
+    name = serializers.CharField(max_length=32)
+    id_number = serializers.CharField(max_length=18)
+    offence = serializers.ChoiceField(choices=OffenceCategory.choices)
+    sentence_months = serializers.IntegerField(min_value=1, max_value=600)
+    release_date = serializers.DateField()
+    address = serializers.CharField(max_length=200)
+    grid_code = serializers.CharField(max_length=24)
+    health = serializers.CharField(max_length=200, required=False, default="")
+    family_contact = serializers.CharField(max_length=32, required=False, default="")
+    family_phone = serializers.CharField(max_length=20, required=False, default="")
+    skills = serializers.CharField(max_length=200, required=False, default="")
+
+
+class ArrivalSerializer(serializers.Serializer):
+    responsible = serializers.CharField(help_text="username of the helper (帮教责任人)")
+    note = serializers.CharField(max_length=200, required=False, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class FundSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FundEntryKind.choices)
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    purpose = serializers.CharField(max_length=100)
+
+
+class EvidenceItemSerializer(serializers.ModelSerializer):
+    reviewer = serializers.StringRelatedField()
+    second_reviewer = serializers.StringRelatedField()
+
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "id",
+            "title",
+            "source",
+            "required",
+            "authenticity",
+            "completeness",
+            "relevance",
+            "findings",
+            "reviewer",
+            "reviewed_at",
+            "second_reviewer",
+            "second_reviewed_at",
+            "excluded",
+            "exclusion_reason",
+        ]
+
+
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    prison = serializers.StringRelatedField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = [
+            "number",
+            "prison",
+            "subject",
+            "kind",
+            "status",
+            "conclusion",
+            "concluded_at",
+            "chain_length",
+            "chain_head",
+            "version",
+        ]
+
+
+class EvidenceFileDetailSerializer(EvidenceFileSerializer):
+    items = EvidenceItemSerializer(many=True, read_only=True)
+
+    class Meta(EvidenceFileSerializer.Meta):
+        fields = [*EvidenceFileSerializer.Meta.fields, "items"]
+
+
+class ItemInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    source = serializers.CharField(max_length=100, required=False, default="")
+    required = serializers.BooleanField(default=True)
+
+
+class EvidenceFileCreateSerializer(serializers.Serializer):
+    prison = serializers.CharField(help_text="prison code, e.g. P01")
+    subject = serializers.CharField(max_length=32)
+    kind = serializers.ChoiceField(choices=ReviewKind.choices)
+    items = ItemInputSerializer(many=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    authenticity = serializers.ChoiceField(choices=["pass", "fail"])
+    completeness = serializers.ChoiceField(choices=["pass", "fail"])
+    relevance = serializers.ChoiceField(choices=["pass", "fail"])
+    findings = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    exclude = serializers.BooleanField(default=False)
+    exclusion_reason = serializers.CharField(
+        max_length=300, required=False, default="", allow_blank=True
+    )
+
+
+class ConcludeSerializer(serializers.Serializer):
+    conclusion = serializers.CharField(max_length=500)
+    version = serializers.IntegerField(required=False)
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EnforcementRecord
+        fields = [
+            "sequence",
+            "kind",
+            "content",
+            "actor",
+            "recorded_at",
+            "algorithm",
+            "content_hash",
+            "prev_hash",
+            "entry_hash",
+        ]
+
+
+class ChainReportSerializer(serializers.Serializer):
+    file_number = serializers.CharField()
+    length = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    broken_sequence = serializers.IntegerField(allow_null=True)
+    problem = serializers.CharField()

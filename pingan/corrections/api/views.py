@@ -1,0 +1,197 @@
+"""The corrections API: the same services, scopes and errors as the pages (X4)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from pingan.core.errors import ApplicationError
+from pingan.orgs.models import Staff
+
+from .. import chain, selectors, services
+from ..filtersets import EvidenceFileFilter, ReleaseFilter
+from ..models import EnforcementRecord, EvidenceFile, EvidenceItem, Prison, Release
+from . import serializers as s
+
+
+def _prison(code: str) -> Prison:
+    prison = Prison.objects.filter(code=code).first()
+    if prison is None:
+        raise ApplicationError(f"没有代码为 {code} 的监狱。")
+    return prison
+
+
+class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Releases the caller may see: a prison its own, the receiving side its scope."""
+
+    filterset_class = ReleaseFilter
+
+    def get_queryset(self):
+        releases = Release.objects.visible_to(self.request.user).select_related(
+            "prison", "grid", "responsible"
+        )
+        if self.action == "retrieve":
+            releases = releases.prefetch_related("events__actor")
+        return releases.order_by("-release_date", "-id")
+
+    def get_serializer_class(self):
+        return s.ReleaseDetailSerializer if self.action != "list" else s.ReleaseSerializer
+
+    @extend_schema(request=s.ReleaseCreateSerializer, responses={201: s.ReleaseDetailSerializer})
+    def create(self, request):
+        """A prison registers an upcoming release (刑释衔接)."""
+        data = s.ReleaseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        prison = _prison(fields.pop("prison"))
+        release = services.release_register(
+            prison=prison, actor=request.user, data=services.ReleaseInput(**fields)
+        )
+        return Response(
+            s.ReleaseDetailSerializer(self.get_queryset().get(pk=release.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=s.ArrivalSerializer, responses={200: s.ReleaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def arrive(self, request, pk=None):
+        """The receiving community confirms the person has reported (报到)."""
+        release = self.get_object()
+        data = s.ArrivalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        responsible = Staff.objects.filter(username=data.validated_data["responsible"]).first()
+        if responsible is None:
+            raise ApplicationError("帮教责任人须是负责该网格的在岗工作人员。")
+        services.release_confirm_arrival(
+            release=release,
+            actor=request.user,
+            responsible=responsible,
+            note=data.validated_data["note"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return Response(s.ReleaseDetailSerializer(self.get_queryset().get(pk=release.pk)).data)
+
+    @extend_schema(request=s.FundSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def fund(self, request, pk=None):
+        """Record a reserve-fund contribution or disbursement (awaits a leader's approval)."""
+        release = self.get_object()
+        data = s.FundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.fund_record(release=release, actor=request.user, **data.validated_data)
+        balance, pending = services.fund_balance(release)
+        return Response(
+            {"entry": entry.pk, "balance": str(balance), "pending": str(pending)},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class EvidenceFileViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """减假暂 evidence files: a prison's officers work on them, auditors read them."""
+
+    lookup_field = "number"
+    lookup_value_regex = "[^/]+"
+    filterset_class = EvidenceFileFilter
+
+    def get_queryset(self):
+        files = EvidenceFile.objects.visible_to(self.request.user).select_related("prison")
+        if self.action == "retrieve":
+            files = files.prefetch_related("items__reviewer", "items__second_reviewer")
+        return files.order_by("-created_at", "-id")
+
+    def get_serializer_class(self):
+        return s.EvidenceFileDetailSerializer if self.action != "list" else s.EvidenceFileSerializer
+
+    def _detail(self, file: EvidenceFile) -> Response:
+        return Response(s.EvidenceFileDetailSerializer(self.get_queryset().get(pk=file.pk)).data)
+
+    @extend_schema(
+        request=s.EvidenceFileCreateSerializer, responses={201: s.EvidenceFileDetailSerializer}
+    )
+    def create(self, request):
+        data = s.EvidenceFileCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        file = services.evidence_file_open(
+            prison=_prison(fields["prison"]),
+            actor=request.user,
+            subject=fields["subject"],
+            kind=fields["kind"],
+            items=[(i["title"], i["source"], i["required"]) for i in fields["items"]],
+        )
+        return Response(
+            s.EvidenceFileDetailSerializer(self.get_queryset().get(pk=file.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _item(self, file: EvidenceFile, item_id: str) -> EvidenceItem:
+        return get_object_or_404(EvidenceItem.objects.select_related("file"), pk=item_id, file=file)
+
+    @extend_schema(request=s.ReviewSerializer, responses={200: s.EvidenceFileDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item>\d+)/review")
+    def review(self, request, number=None, item=None):
+        """First review of one item against 真实性、完整性、关联性."""
+        file = self.get_object()
+        data = s.ReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.evidence_item_review(
+            item=self._item(file, item), actor=request.user, **data.validated_data
+        )
+        return self._detail(file)
+
+    @extend_schema(request=None, responses={200: s.EvidenceFileDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item>\d+)/confirm")
+    def confirm(self, request, number=None, item=None):
+        """Second review (复核) of one item, by another officer."""
+        file = self.get_object()
+        services.evidence_item_confirm(item=self._item(file, item), actor=request.user)
+        return self._detail(file)
+
+    @extend_schema(request=s.ConcludeSerializer, responses={200: s.EvidenceFileDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, number=None):
+        file = self.get_object()
+        data = s.ConcludeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.evidence_file_conclude(
+            file=file,
+            actor=request.user,
+            conclusion=data.validated_data["conclusion"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return self._detail(file)
+
+    @extend_schema(responses={200: s.ChainReportSerializer})
+    @action(detail=True, methods=["get"])
+    def verify(self, request, number=None):
+        """Recompute the file's record chain now."""
+        report = chain.verify_chain(self.get_object())
+        return Response(s.ChainReportSerializer(report).data)
+
+    @extend_schema(responses={200: s.RecordSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def records(self, request, number=None):
+        file = self.get_object()
+        return Response(s.RecordSerializer(file.records.order_by("sequence"), many=True).data)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def bundle(self, request, number=None):
+        """The file's records and hashes as one document that can be verified offline."""
+        return Response(selectors.bundle(self.get_object()))
+
+    @extend_schema(request=None, responses={403: None})
+    @action(
+        detail=True,
+        methods=["put", "patch", "delete"],
+        url_path=r"records/(?P<sequence>\d+)",
+    )
+    def change_record(self, request, number=None, sequence=None):
+        """Records are append-only: any change or deletion is refused, and the attempt logged."""
+        file = self.get_object()
+        record = get_object_or_404(EnforcementRecord, file=file, sequence=sequence)
+        attempt = "删除" if request.method == "DELETE" else "修改"
+        services.record_refuse_change(record=record, actor=request.user, action=attempt)
