@@ -2,6 +2,14 @@
 
 from django.db import migrations, models
 
+CORRECTIONS_ROLES = ["prison_officer", "auditor"]
+
+
+def seed_roles(apps, schema_editor):
+    Role = apps.get_model("orgs", "Role")
+    for code in CORRECTIONS_ROLES:
+        Role.objects.get_or_create(code=code)
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +23,5 @@ class Migration(migrations.Migration):
             name='code',
             field=models.CharField(choices=[('receptionist', '受理员'), ('mediator', '调解员'), ('grid_worker', '网格员'), ('dispatcher', '指挥调度员'), ('leader', '领导'), ('officer', '驻点干警'), ('evaluator', '考评员'), ('administrator', '系统管理员'), ('prison_officer', '监狱民警'), ('auditor', '执法监督员')], max_length=24, primary_key=True, serialize=False, verbose_name='代码'),
         ),
+        migrations.RunPython(seed_roles, migrations.RunPython.noop),
     ]
