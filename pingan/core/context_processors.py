@@ -8,9 +8,11 @@ from pingan.orgs.choices import RoleCode
 
 from .notify import unread_count
 
-# (url name, label, icon, roles that may open it; None = every signed-in user)
+# (url name, label, icon, roles that may open it; None = every signed-in user). An entry whose
+# url name is None is a section heading; it is shown only above items the user may open.
 NAVIGATION = [
     ("home", _("首页"), "house", None),
+    (None, _("矛盾纠纷"), "", None),
     ("cases:queue", _("事项办理"), "inbox-fill", None),
     (
         "cases:case-new",
@@ -19,6 +21,7 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:funnel", _("四级化解"), "funnel", None),
+    (None, _("刑罚执行"), "", None),
     (
         "corrections:release-list",
         _("刑释衔接"),
@@ -43,6 +46,7 @@ NAVIGATION = [
         "graph-up",
         {RoleCode.PRISON_OFFICER, RoleCode.AUDITOR, RoleCode.LEADER},
     ),
+    (None, _("基础信息"), "", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (
@@ -66,15 +70,23 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    items = []
+    for name, label, icon, roles in NAVIGATION:
+        if name is None:
+            items.append({"heading": label})
+        elif roles is None or has_role(user, *roles):
+            items.append({"url": reverse(name), "label": label, "icon": icon, "active": False})
+    # drop headings with nothing under them
     items = [
-        {"url": reverse(name), "label": label, "icon": icon, "active": False}
-        for name, label, icon, roles in NAVIGATION
-        if roles is None or has_role(user, *roles)
+        item
+        for index, item in enumerate(items)
+        if "heading" not in item or (index + 1 < len(items) and "heading" not in items[index + 1])
     ]
+    links = [item for item in items if "heading" not in item]
     # The item whose URL is the longest prefix of the current path is the active one.
     matching = [
         item
-        for item in items
+        for item in links
         if request.path == item["url"]
         or (item["url"] != "/" and request.path.startswith(item["url"]))
     ]

@@ -209,9 +209,14 @@ def test_grid_worker_reaches_own_grid_but_not_the_neighbour(client_as, staff):
 
 @pytest.mark.django_db
 def test_navigation_follows_roles(client_as):
-    clerk_nav = [item["label"] for item in client_as("street_clerk").get("/").context["nav_items"]]
+    def nav(persona):
+        items = client_as(persona).get("/").context["nav_items"]
+        return [item.get("label") or f"# {item['heading']}" for item in items]
+
+    clerk_nav = nav("street_clerk")
     assert "人员" not in clerk_nav
-    leader_nav = [
-        item["label"] for item in client_as("street_leader").get("/").context["nav_items"]
-    ]
-    assert "人员" in leader_nav
+    # a section heading shows only above items the user may open
+    assert "# 刑罚执行" not in clerk_nav and "# 矛盾纠纷" in clerk_nav
+    leader_nav = nav("street_leader")
+    assert "人员" in leader_nav and "# 刑罚执行" in leader_nav
+    assert leader_nav.index("# 刑罚执行") < leader_nav.index("执法分析")
