@@ -87,3 +87,8 @@ class RoleCode(models.TextChoices):
     OFFICER = "officer", _("驻点干警")
     EVALUATOR = "evaluator", _("考评员")
     ADMINISTRATOR = "administrator", _("系统管理员")
+    # Talent development of prosecutor assistants (M10): the procuratorate's own roles.
+    ASSISTANT = "assistant", _("检察官助理")
+    MENTOR = "mentor", _("带教导师")
+    DEPARTMENT_HEAD = "department_head", _("部门负责人")
+    TALENT_COMMITTEE = "talent_committee", _("人才评审委员会")
