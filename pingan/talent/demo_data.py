@@ -458,7 +458,8 @@ class _Builder:
                 recorded_by=profile.department.head,
             )
             rows[Rotation].append(rotation)
-            if self.case_ids and required:
+            # demo cases cover the last year only: link them to recent rotations
+            if self.case_ids and required and end > self.today - timedelta(days=365):
                 links += [(rotation, c) for c in self.rng.sample(self.case_ids, 2)]
                 rotation.entered_cases = max(rotation.entered_cases - 2, 0)
             if end < self.today and required:
