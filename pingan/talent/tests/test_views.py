@@ -230,3 +230,62 @@ def test_query_counts_do_not_grow_with_the_cohort(client_as, django_assert_max_n
     profile = profile_of("assistant")
     with django_assert_max_num_queries(40):
         assert client.get(reverse("talent:profile", args=[profile.pk])).status_code == 200
+
+
+class TestPeersPage(PermissionMatrix):
+    url_name = "talent:peers"
+    in_scope = "assistant"
+    wrong_role = "mentor"
+
+
+def test_peer_scores_count_as_the_peer_dimension(client_as):
+    me = profile_of("assistant")
+    peer = Profile.objects.filter(cohort=me.cohort).exclude(pk=me.pk).first()
+    outsider = Profile.objects.exclude(cohort=me.cohort).first()
+    client = client_as("assistant")
+    page = client.get(reverse("talent:peers")).content.decode()
+    assert peer.staff.name in page and outsider.staff.name not in page
+    response = client.post(
+        reverse("talent:peers"), {"profile": peer.pk, "period": "2026年度", "score": "86.5"}
+    )
+    assert response.status_code == 302
+    evaluation = peer.evaluations.get(evaluator__username="assistant", period="2026年度")
+    assert (evaluation.dimension, str(evaluation.score)) == ("peer", "86.5")
+    # a profile outside the cohort is not there to score
+    response = client.post(
+        reverse("talent:peers"), {"profile": outsider.pk, "period": "2026年度", "score": "90"}
+    )
+    assert response.status_code == 404
+
+
+def test_htmx_refusal_re_renders_the_form_with_the_message(client_as):
+    profile = profile_of("assistant")
+    response = client_as("assistant").post(
+        reverse("talent:profile-act", args=[profile.pk, "study"]),
+        {"study-item": "Y13", "study-completed_on": "2099-01-01", "study-evidence": "笔记"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="form-error"' in body and "不能晚于今天" in body
+    assert "<html" not in body  # the partial, for the htmx swap
+    assert not profile.study_records.filter(item__code="Y13").exists()
+
+
+def test_api_points_decide_refuses_self_approval(client_as):
+    profile = profile_of("assistant")
+    entry = PointEntry.objects.get(profile=profile, status="pending")
+    response = client_as("assistant").post(
+        reverse("talent-profile-points-decide", args=[profile.pk]),
+        {"entry": entry.pk, "approve": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert "不能审批本人" in response.json()["detail"]
+    response = client_as("mentor").post(
+        reverse("talent-profile-points-decide", args=[profile.pk]),
+        {"entry": entry.pk, "approve": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["points_total"] == "41.0"
