@@ -48,7 +48,10 @@ class ProfileTable(tables.Table):
             "readiness",
         ]
         order_by = ("-cohort", "-points_total")
-        attrs = {"class": "table table-sm table-hover align-middle mb-0"}
+        attrs = {
+            "class": "table table-sm table-hover align-middle mb-0",
+            "style": "min-width: 64rem",
+        }
         empty_text = _(
             "没有可显示的检察官助理：您只能看到本人带教的助理、本部门的助理，"
             "或（人才评审委员会）本院全部助理。可以放宽筛选条件后重试。"
