@@ -460,8 +460,9 @@ class _Builder:
             rows[Rotation].append(rotation)
             # demo cases cover the last year only: link them to recent rotations
             if self.case_ids and required and end > self.today - timedelta(days=365):
-                links += [(rotation, c) for c in self.rng.sample(self.case_ids, 2)]
-                rotation.entered_cases = max(rotation.entered_cases - 2, 0)
+                picked = self.rng.sample(self.case_ids, min(2, len(self.case_ids)))
+                links += [(rotation, case_id) for case_id in picked]
+                rotation.entered_cases = max(rotation.entered_cases - len(picked), 0)
             if end < self.today and required:
                 self._points(rows, profile, "assisted_cases", end, f"{department.name}轮岗协助办案")
             start = end + timedelta(days=1)
