@@ -20,6 +20,7 @@ api_patterns = [
     path("", include("pingan.orgs.api.urls")),
     path("", include("pingan.cases.api.urls")),
     path("", include("pingan.corrections.api.urls")),
+    path("", include("pingan.talent.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("jobs/", include("pingan.core.job_urls")),
     path("cases/", include("pingan.cases.urls")),
     path("corrections/", include("pingan.corrections.urls")),
+    path("talent/", include("pingan.talent.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

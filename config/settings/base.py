@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "pingan.orgs",
     "pingan.cases",
     "pingan.corrections",
+    "pingan.talent",
     "pingan.demo",
 ]
 

@@ -55,6 +55,14 @@ NAVIGATION = [
         "people",
         {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
     ),
+    (
+        "talent:overview",
+        _("助理培养"),
+        "mortarboard",
+        {RoleCode.MENTOR, RoleCode.DEPARTMENT_HEAD, RoleCode.TALENT_COMMITTEE},
+    ),
+    ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
+    ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     ("api-docs", _("接口文档"), "code-slash", {RoleCode.ADMINISTRATOR}),
 ]
 

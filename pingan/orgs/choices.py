@@ -89,3 +89,8 @@ class RoleCode(models.TextChoices):
     ADMINISTRATOR = "administrator", _("系统管理员")
     PRISON_OFFICER = "prison_officer", _("监狱民警")
     AUDITOR = "auditor", _("执法监督员")
+    # Talent development of prosecutor assistants (M10): the procuratorate's own roles.
+    ASSISTANT = "assistant", _("检察官助理")
+    MENTOR = "mentor", _("带教导师")
+    DEPARTMENT_HEAD = "department_head", _("部门负责人")
+    TALENT_COMMITTEE = "talent_committee", _("人才评审委员会")

@@ -1,0 +1,153 @@
+"""Input and output shapes of the talent API; the services do the real checks."""
+
+from rest_framework import serializers
+
+from ..choices import PointStatus, RecordStatus
+from ..models import PointEntry, Profile
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="staff.name", read_only=True)
+    username = serializers.CharField(source="staff.username", read_only=True)
+    stage = serializers.CharField(source="stage.code", read_only=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True)
+    cohort = serializers.CharField(source="cohort.name", read_only=True)
+    mentor = serializers.CharField(source="mentor.name", default=None, read_only=True)
+    points_total = serializers.DecimalField(max_digits=9, decimal_places=1, read_only=True)
+    points_pending = serializers.DecimalField(max_digits=9, decimal_places=1, read_only=True)
+    study_done = serializers.IntegerField(read_only=True)
+    milestones_done = serializers.IntegerField(read_only=True)
+    rank = serializers.IntegerField(read_only=True, allow_null=True)
+    ready = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "name",
+            "username",
+            "stage",
+            "stage_name",
+            "stage_entered_on",
+            "department",
+            "cohort",
+            "mentor",
+            "points_total",
+            "points_pending",
+            "study_done",
+            "milestones_done",
+            "rank",
+            "ready",
+            "version",
+        ]
+
+
+class CriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.CharField()
+    required = serializers.CharField()
+    met = serializers.BooleanField()
+
+
+class ReadinessSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    next_stage = serializers.CharField(allow_null=True)
+    ready = serializers.BooleanField()
+    criteria = CriterionSerializer(many=True)
+
+
+class CellSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    transformation = serializers.CharField()
+    status = serializers.CharField()
+    milestones_confirmed = serializers.IntegerField()
+    milestones_total = serializers.IntegerField()
+    study_confirmed = serializers.IntegerField()
+    study_total = serializers.IntegerField()
+    activities = serializers.IntegerField()
+
+
+class StudySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    track = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[("missing", "未完成"), *RecordStatus.choices], allow_null=True
+    )
+    completed_on = serializers.DateField(allow_null=True)
+
+
+class ProfileDetailSerializer(ProfileSerializer):
+    readiness = ReadinessSerializer(read_only=True)
+    matrix = CellSerializer(many=True, read_only=True)
+    study = StudySerializer(many=True, read_only=True)
+
+    class Meta(ProfileSerializer.Meta):
+        fields = [*ProfileSerializer.Meta.fields, "readiness", "matrix", "study"]
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.code", read_only=True)
+    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.__str__", read_only=True)
+    approver = serializers.CharField(source="approver.__str__", default=None, read_only=True)
+    running_total = serializers.DecimalField(max_digits=9, decimal_places=1, read_only=True)
+    status = serializers.ChoiceField(choices=PointStatus.choices, read_only=True)
+
+    class Meta:
+        model = PointEntry
+        fields = [
+            "id",
+            "occurred_on",
+            "rule",
+            "rule_name",
+            "points",
+            "evidence",
+            "status",
+            "submitted_by",
+            "approver",
+            "decided_at",
+            "decision_note",
+            "running_total",
+        ]
+
+
+class StudyInputSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=16, help_text="必研必学目录中的编号，如 Z01")
+    completed_on = serializers.DateField()
+    evidence = serializers.CharField(max_length=2000)
+
+
+class StudyConfirmSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=16)
+
+
+class PointsInputSerializer(serializers.Serializer):
+    rule = serializers.CharField(max_length=32, allow_blank=True)
+    evidence = serializers.CharField(max_length=2000, allow_blank=True)
+    occurred_on = serializers.DateField()
+    quantity = serializers.IntegerField(min_value=1, max_value=50, default=1)
+
+
+class PointsDecideSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(min_value=1)
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class StageInputSerializer(serializers.Serializer):
+    to_stage = serializers.CharField(max_length=16, help_text="阶段代码：intermediate、senior")
+    reason = serializers.CharField(max_length=2000)
+    override_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+    changed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class EvaluationInputSerializer(serializers.Serializer):
+    period = serializers.CharField(max_length=16)
+    score = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100)
+    comment = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -1,0 +1,111 @@
+"""Excel export of exactly the filtered cohort overview (X4), on the audit trail."""
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from pingan.core.services import audit_record
+
+from . import selectors
+from .access import oversees
+from .choices import OutcomeKind
+from .filtersets import ProfileFilter
+from .models import Profile
+
+HEADERS = [
+    "姓名",
+    "部门",
+    "培养批次",
+    "阶段",
+    "进入本阶段",
+    "带教导师",
+    "已确认必研必学",
+    "本阶段已确认节点",
+    "累计积分",
+    "待审批积分",
+    "批次排名",
+    "晋阶条件",
+    "标兵能手",
+    "入选人才库",
+]
+
+
+@login_required
+@require_GET
+def overview_export(request):
+    if not oversees(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    profiles = selectors.with_progress(
+        Profile.objects.visible_to(request.user).select_related(
+            "staff", "stage", "department", "cohort", "mentor"
+        )
+    ).annotate(
+        model_experts=Count("outcomes", filter=Q(outcomes__kind=OutcomeKind.MODEL_EXPERT)),
+        talent_pools=Count("outcomes", filter=Q(outcomes__kind=OutcomeKind.TALENT_POOL)),
+    )
+    rows = list(ProfileFilter(request.GET, queryset=profiles).qs.order_by("cohort", "staff__name"))
+    ranks = selectors.cohort_ranks({row.cohort_id for row in rows})
+    ladder = selectors.StageLadder()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("检察官助理培养")
+    sheet.append(HEADERS)
+    for row in rows:
+        readiness = ladder.readiness(row, today=today)
+        if readiness.final:
+            verdict = "最高阶段"
+        elif readiness.ready:
+            verdict = f"已达到（可晋升{readiness.next_stage.name}）"
+        else:
+            verdict = f"{readiness.met_count}/{len(readiness.criteria)} 项达标"
+        sheet.append(
+            [
+                row.staff.name,
+                row.department.name,
+                row.cohort.name,
+                row.stage.name,
+                row.stage_entered_on.isoformat(),
+                row.mentor.name if row.mentor else "",
+                row.study_done,
+                row.milestones_done,
+                float(row.points_total),
+                float(row.points_pending),
+                ranks.get(row.pk),
+                verdict,
+                row.model_experts,
+                row.talent_pools,
+            ]
+        )
+    summary = selectors.overview(
+        Profile.objects.filter(pk__in=[row.pk for row in rows]), today=today
+    )
+    totals = book.create_sheet("汇总")
+    totals.append(["项目", "数值"])
+    totals.append(["检察官助理人数", summary["people"]])
+    for stage, count in summary["per_stage"]:
+        totals.append([f"{stage.name}人数", count])
+    totals.append(["达到晋阶条件人数", summary["ready"]])
+    totals.append(["必研必学完成率", round(summary["study_rate"] * 100, 1)])
+    totals.append(["获评标兵能手人数", summary["model_experts"]])
+    totals.append(["入选人才库人数", summary["talent_pool"]])
+    audit_record(
+        actor=request.user,
+        action="talent.export",
+        reason="导出检察官助理培养总览",
+        data={"rows": len(rows), "query": request.GET.urlencode()},
+    )
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="talent-{stamp}.xlsx"'
+    return response
