@@ -46,6 +46,15 @@ NAVIGATION = [
         "graph-up",
         {RoleCode.PRISON_OFFICER, RoleCode.AUDITOR, RoleCode.LEADER},
     ),
+    (None, _("考评与队伍"), "", None),
+    (
+        "talent:overview",
+        _("助理培养"),
+        "mortarboard",
+        {RoleCode.MENTOR, RoleCode.DEPARTMENT_HEAD, RoleCode.TALENT_COMMITTEE},
+    ),
+    ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
+    ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     (None, _("基础信息"), "", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
@@ -55,14 +64,6 @@ NAVIGATION = [
         "people",
         {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
     ),
-    (
-        "talent:overview",
-        _("助理培养"),
-        "mortarboard",
-        {RoleCode.MENTOR, RoleCode.DEPARTMENT_HEAD, RoleCode.TALENT_COMMITTEE},
-    ),
-    ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
-    ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     ("api-docs", _("接口文档"), "code-slash", {RoleCode.ADMINISTRATOR}),
 ]
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_seed_categories_and_policies'),
-        ('orgs', '0004_add_talent_roles'),
+        ('orgs', '0005_add_talent_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ def seed_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0003_stationing_blank_for_unstationed"),
+        ("orgs", "0004_alter_role_code"),
     ]
 
     operations = [
@@ -31,6 +31,8 @@ class Migration(migrations.Migration):
                     ("officer", "驻点干警"),
                     ("evaluator", "考评员"),
                     ("administrator", "系统管理员"),
+                    ("prison_officer", "监狱民警"),
+                    ("auditor", "执法监督员"),
                     ("assistant", "检察官助理"),
                     ("mentor", "带教导师"),
                     ("department_head", "部门负责人"),
