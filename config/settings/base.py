@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
+    "pingan.persons",
     "pingan.demo",
 ]
 
@@ -269,3 +270,14 @@ PINGAN_ROUTER_PATH = env.path(
 PINGAN_REPEAT_WINDOW_DAYS = env.int("PINGAN_REPEAT_WINDOW_DAYS", default=90)
 # Narratives in the same grid at least this similar (0–100, rapidfuzz) are near-duplicates.
 PINGAN_REPEAT_SIMILARITY = env.int("PINGAN_REPEAT_SIMILARITY", default=80)
+
+# --- Key persons (M8) ---------------------------------------------------------------------------
+# Columns that risk_fit refuses as factors (compared without case); they may be an audit group.
+PINGAN_PROTECTED_COLUMNS = env.list(
+    "PINGAN_PROTECTED_COLUMNS",
+    default=["民族", "宗教", "宗教信仰", "种族", "ethnicity", "religion", "race"],
+)
+# Days between reviews of a key person, by confirmed level (high monthly … low half-yearly).
+PINGAN_REVIEW_DAYS = {"high": 30, "medium": 90, "low": 182}
+# How long an entry that left the register is kept before its personal data is erased.
+PINGAN_PERSON_RETENTION_DAYS = env.int("PINGAN_PERSON_RETENTION_DAYS", default=5 * 365)

@@ -19,6 +19,19 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:funnel", _("四级化解"), "funnel", None),
+    (
+        "persons:list",
+        _("重点人员"),
+        "person-badge",
+        {
+            RoleCode.GRID_WORKER,
+            RoleCode.OFFICER,
+            RoleCode.DISPATCHER,
+            RoleCode.LEADER,
+            RoleCode.ADMINISTRATOR,
+        },
+    ),
+    ("persons:scorecards", _("风险评分卡"), "clipboard-data", {RoleCode.ADMINISTRATOR}),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (
