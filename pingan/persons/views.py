@@ -178,7 +178,11 @@ def _person_context(
         "measure_form": forms.get("measure") or MeasureForm(person=person),
         "reviews": person.reviews.select_related("reviewer").all()[:20],
         "review_form": forms.get("review") or ReviewForm(initial={"version": person.version}),
-        "events": person.events.select_related("actor").order_by("-created_at", "-id")[:100],
+        "events": _labelled(
+            person.events.select_related("actor").order_by("-created_at", "-id")[:100]
+        ),
+        "show_live": rating is not None
+        and (proposal is None or proposal.score != rating.total or proposal.level != rating.level),
         "can_work": active and has_role(user, *access.REVIEW_ROLES),
         "review_due": active and person.next_review_on and person.next_review_on <= today,
         "error": error,
@@ -193,6 +197,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.access_person(pk, request.user)
     services.record_person_view(person=person, actor=request.user, via="page")
     return render(request, "persons/detail.html", _person_context(request, person))
+
+
+LEVEL_LABELS = dict(RiskLevel.choices)
+
+
+def _labelled(events) -> list:
+    """Level codes in rating events read as their words (低/中/高)."""
+    events = list(events)
+    for event in events:
+        event.from_label = LEVEL_LABELS.get(event.from_value, event.from_value)
+        event.to_label = LEVEL_LABELS.get(event.to_value, event.to_value)
+    return events
 
 
 PERSON_ACTIONS = ("confirm", "override", "review", "measure", "measure_done", "measure_cancel")
