@@ -144,7 +144,7 @@ def test_cases_are_linked_by_id_number_and_counted_as_facts(register_person, sta
     assert services.link_cases_by_id_number(now=NOW) == 0
     services.rating_refresh(now=NOW)
     proposal = person.proposals.get(state="pending")
-    line = next(l for l in proposal.breakdown if l["key"] == "petitions_90d")
+    line = next(x for x in proposal.breakdown if x["key"] == "petitions_90d")
     assert line["fact_text"] == "近 90 天内信访 3 次" and line["points"] == 2
     assert sorted(line["cases"]) == sorted(Case.objects.values_list("number", flat=True))
 
