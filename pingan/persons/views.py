@@ -152,6 +152,7 @@ def _person_context(
     today = timezone.localdate(now)
     for measure in measures:
         measure.overdue = measure.status == MeasureStatus.OPEN and measure.due_on < today
+        measure.form_open = error_action == f"measure_done-{measure.pk}"
         measure.done_form = forms.get(f"measure_done-{measure.pk}") or MeasureDoneForm(
             initial={"version": measure.version}, prefix=f"m{measure.pk}"
         )
