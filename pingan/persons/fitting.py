@@ -11,7 +11,8 @@ The method, kept small and interpretable:
 2. **Model.** L1-regularised logistic regression (scikit-learn, liblinear) on the band
    indicators; the regularisation strength C is chosen by 5-fold stratified cross-validation
    on the training 75 % of the rows (ROC AUC). L1 drops bands and whole factors that add
-   nothing.
+   nothing; of the C values whose CV AUC is within one standard error of the best, the
+   smallest is taken (the "one-standard-error rule"), so factors without effect drop out.
 3. **Points.** Within each factor the lowest coefficient becomes 0 points; the others are
    divided by one scale ``s`` and rounded, where ``s`` is the largest such difference divided
    by ``MAX_POINTS`` (5). So every band earns 0–5 points and one point is worth ``s`` in
@@ -426,7 +427,7 @@ def fit(
     x_test, _ = design(prepared.columns, test)
 
     folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=seed)
-    cv_scores = []
+    cv_scores, cv_errors = [], []
     for c in CS:
         fold_auc = []
         for fit_rows, check_rows in folds.split(x_train, y[train]):
@@ -435,7 +436,11 @@ def fit(
                 roc_auc_score(y[train][check_rows], model.decision_function(x_train[check_rows]))
             )
         cv_scores.append(float(np.mean(fold_auc)))
-    best = int(np.argmax(np.round(cv_scores, 4)))  # ties go to the simpler (smaller C) model
+        cv_errors.append(float(np.std(fold_auc, ddof=1) / math.sqrt(CV_FOLDS)))
+    # The one-standard-error rule: the strongest regularisation (smallest C) whose CV AUC is
+    # within one standard error of the best, so that factors with no real effect drop out.
+    top = int(np.argmax(cv_scores))
+    best = next(i for i, s in enumerate(cv_scores) if s >= cv_scores[top] - cv_errors[top])
     c_best = float(CS[best])
     model = _l1(c_best, seed).fit(x_train, y[train])
     coefs = model.coef_[0]
@@ -555,6 +560,7 @@ def fit(
             "c": c_best,
             "cv_folds": CV_FOLDS,
             "cv_auc": round(cv_scores[best], 4),
+            "cv_rule": "one-standard-error",
             "cv_curve": [[float(c), round(s, 4)] for c, s in zip(CS, cv_scores, strict=True)],
             "max_points": MAX_POINTS,
             "point_log_odds": round(scale, 4),
