@@ -17,8 +17,8 @@ def run_sweep(*, now: datetime):
     return sweep, linked, refresh
 
 
-@db_periodic_task(crontab(hour="1", minute="10"))
+@db_periodic_task(crontab(hour="17", minute="10"))  # UTC: 01:10 Beijing
 @lock_task("persons-register-sweep")
 def register_sweep_task() -> None:
-    """Every night at 01:10: the register's sweep (idempotent)."""
+    """Every night at 01:10 Beijing time: the register's sweep (idempotent)."""
     run_sweep(now=timezone.now())
