@@ -116,6 +116,27 @@ class ReviewForm(StyledForm):
     )
 
 
+class SituationForm(StyledForm):
+    """The facts an officer keeps up to date; each change may lead to a new proposal."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    employment = forms.ChoiceField(label=_("就业状况"), choices=Employment.choices)
+    housing = forms.ChoiceField(label=_("居住状况"), choices=Housing.choices)
+    violations = forms.IntegerField(label=_("违规记录次数"), min_value=0, max_value=99)
+    phone = forms.CharField(
+        label=_("新联系电话"), max_length=20, required=False, help_text=_("留空表示不变。")
+    )
+    address = forms.CharField(
+        label=_("新居住地址"), max_length=200, required=False, help_text=_("留空表示不变。")
+    )
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {key: data[key] for key in ("employment", "housing", "violations")}
+        changes.update({key: data[key] for key in ("phone", "address") if data[key].strip()})
+        return changes
+
+
 class MeasureForm(StyledForm):
     kind = forms.ChoiceField(label=_("类型"), choices=MeasureKind.choices)
     category = forms.ChoiceField(label=_("内容类别"), choices=MeasureCategory.choices)

@@ -273,6 +273,8 @@ def person_update(
     _commit(person, expected_version=version, now=now, **{k: changes[k] for k in changed})
     labels = [str(KeyPerson._meta.get_field(name).verbose_name) for name in changed]
     _event(person, EventKind.EDIT, actor, now, reason="、".join(labels), data={"fields": changed})
+    # A changed situation is a changed fact: the scorecard may propose another level.
+    rating_refresh(now=now, person_ids=[person.pk])
     return person
 
 
@@ -560,6 +562,8 @@ def review_record(
         reason=note,
         data={"review": review.pk, "next_review_on": next_on.isoformat()},
     )
+    if contact == ContactResult.LOST:
+        rating_refresh(now=now, person_ids=[person.pk])
     return review
 
 
@@ -888,6 +892,36 @@ def scorecard_fit(
         data={"rows": scorecard.rows, "auc": round(result.auc, 4), "sha256": table.sha256},
     )
     return scorecard
+
+
+@transaction.atomic
+def scorecard_copy(*, scorecard: Scorecard, actor: Staff) -> Scorecard:
+    """Copy a version's factors, bands and cut-offs into a new configured version that waits
+    for review: how an administrator changes the scorecard in use."""
+    copy = Scorecard.objects.create(
+        name=_("%(name)s（修订）") % {"name": scorecard.name[:70]},
+        source=ScorecardSource.CONFIGURED,
+        status=ScorecardStatus.PENDING,
+        medium_from=scorecard.medium_from,
+        high_from=scorecard.high_from,
+        created_by=actor,
+    )
+    for factor in scorecard.factors.prefetch_related("bands"):
+        bands = list(factor.bands.all())
+        factor.pk, factor.scorecard = None, copy
+        factor.save()
+        for band in bands:
+            band.pk, band.factor = None, factor
+        ScorecardBand.objects.bulk_create(bands)
+    AuditEvent.objects.create(
+        actor=actor,
+        action="persons.scorecard_copy",
+        target_type="persons.scorecard",
+        target_id=str(copy.pk),
+        target_repr=str(copy)[:200],
+        data={"from": scorecard.pk},
+    )
+    return copy
 
 
 @transaction.atomic

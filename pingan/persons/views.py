@@ -29,6 +29,7 @@ from .forms import (
     ReviewForm,
     ScorecardFitForm,
     ScorecardReviewForm,
+    SituationForm,
 )
 from .models import KeyPerson, Measure, Scorecard
 from .report import render_pdf, report_context
@@ -179,6 +180,15 @@ def _person_context(
         "measure_form": forms.get("measure") or MeasureForm(person=person),
         "reviews": person.reviews.select_related("reviewer").all()[:20],
         "review_form": forms.get("review") or ReviewForm(initial={"version": person.version}),
+        "situation_form": forms.get("situation")
+        or SituationForm(
+            initial={
+                "version": person.version,
+                "employment": person.employment,
+                "housing": person.housing,
+                "violations": person.violations,
+            }
+        ),
         "events": _labelled(
             person.events.select_related("actor").order_by("-created_at", "-id")[:100]
         ),
@@ -212,7 +222,15 @@ def _labelled(events) -> list:
     return events
 
 
-PERSON_ACTIONS = ("confirm", "override", "review", "measure", "measure_done", "measure_cancel")
+PERSON_ACTIONS = (
+    "confirm",
+    "override",
+    "review",
+    "situation",
+    "measure",
+    "measure_done",
+    "measure_cancel",
+)
 
 
 @login_required
@@ -258,6 +276,7 @@ def _run(request: HttpRequest, person: KeyPerson, action: str):
         "confirm": lambda: ConfirmForm(post),
         "override": lambda: OverrideForm(post, factors=factors),
         "review": lambda: ReviewForm(post),
+        "situation": lambda: SituationForm(post),
         "measure": lambda: MeasureForm(post, person=person),
         "measure_done": lambda: MeasureDoneForm(post, prefix=f"m{measure.pk}"),
         "measure_cancel": lambda: MeasureDoneForm(post, prefix=f"m{measure.pk}"),
@@ -295,6 +314,11 @@ def _run(request: HttpRequest, person: KeyPerson, action: str):
                 version=data["version"],
             )
             return form, key, _("已记录复核，下次复核日期已排定。")
+        if action == "situation":
+            services.person_update(
+                person=person, actor=user, version=data["version"], **form.changes()
+            )
+            return form, key, _("已更新情况；评分如有变化，将生成新的评级提议。")
         if action == "measure":
             services.measure_add(
                 person=person,

@@ -210,6 +210,15 @@ class MeasureInputSerializer(serializers.Serializer):
     )
 
 
+class SituationSerializer(serializers.Serializer):
+    employment = serializers.ChoiceField(choices=Employment.choices, required=False)
+    housing = serializers.ChoiceField(choices=Housing.choices, required=False)
+    violations = serializers.IntegerField(min_value=0, max_value=99, required=False)
+    phone = serializers.CharField(max_length=20, required=False)
+    address = serializers.CharField(max_length=200, required=False)
+    version = serializers.IntegerField()
+
+
 class MeasureResultSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=2000, allow_blank=True)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)

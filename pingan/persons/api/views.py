@@ -94,6 +94,18 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         return Response(self._detail(self._person(pk)))
 
+    @extend_schema(request=s.SituationSerializer, responses={200: s.PersonDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def situation(self, request, pk=None):
+        """Update the facts kept on the person (employment, housing, violations, contact)."""
+        person = self._person(pk)
+        data = s.SituationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        version = changes.pop("version")
+        services.person_update(person=person, actor=request.user, version=version, **changes)
+        return Response(self._detail(self._person(pk)))
+
     @extend_schema(request=s.ReviewInputSerializer, responses={201: s.ReviewSerializer})
     @action(detail=True, methods=["post"])
     def reviews(self, request, pk=None):

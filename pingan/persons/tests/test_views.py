@@ -219,3 +219,38 @@ def test_new_person_form_registers_in_scope(client_as, staff, grid):
     if response.status_code != 302:
         pytest.fail(response.context["error"] + str(response.context["form"].errors))
     assert KeyPerson.objects.get(name="王某").responsible.username == "officer"
+
+
+def test_an_updated_situation_leads_to_a_new_proposal(client_as, register_person):
+    person = register_person()
+    first = person.proposals.get(state="pending")
+    response = client_as("grid_worker").post(
+        reverse("persons:person-act", args=[person.pk, "situation"]),
+        {
+            "version": person.version,
+            "employment": "unemployed",
+            "housing": "unstable",
+            "violations": 2,
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.state == "superseded"
+    assert person.proposals.get(state="pending").level == "high"
+    assert person.events.filter(kind="edit").exists()
+
+
+def test_admin_copies_the_active_scorecard_as_a_pending_version(client_as):
+    active = Scorecard.objects.get(status="active")
+    client = client_as("admin")
+    response = client.post(
+        reverse("admin:persons_scorecard_changelist"),
+        {"action": "copy_as_new_version", "_selected_action": [active.pk]},
+    )
+    assert response.status_code == 302
+    copy = Scorecard.objects.get(status="pending")
+    assert copy.factors.count() == active.factors.count()
+    assert copy.created_by.username == "admin"
+    # the active version itself cannot be edited in the admin
+    page = client.get(reverse("admin:persons_scorecard_change", args=[active.pk]))
+    assert b'name="medium_from"' not in page.content
