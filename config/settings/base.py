@@ -200,6 +200,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "pingan.orgs.choices.Level",
         "CaseStateEnum": "pingan.cases.choices.State",
+        "RiskLevelEnum": "pingan.persons.choices.RiskLevel",
+        "RegisterStatusEnum": "pingan.persons.choices.RegisterStatus",
+        "MeasureKindEnum": "pingan.persons.choices.MeasureKind",
+        "MeasureStatusEnum": "pingan.persons.choices.MeasureStatus",
+        "ScorecardStatusEnum": "pingan.persons.choices.ScorecardStatus",
     },
 }
 

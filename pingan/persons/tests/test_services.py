@@ -226,13 +226,38 @@ def test_sweep_expires_entries_notifies_overdue_measures_once_and_erases_after_r
     )
 
 
-def test_a_sweep_task_runs_through_the_queue(register_person):
+def test_the_periodic_task_runs_through_the_real_queue(register_person, monkeypatch):
+    import huey.contrib.djhuey as djhuey
+    from huey.contrib.djhuey import HUEY as huey
+
     from pingan.persons.tasks import register_sweep_task
 
+    # given an entry whose end date has passed
+    person = register_person(ends_on=date(2026, 11, 24), now=NOW)
+    huey.flush()
+    monkeypatch.setattr(djhuey, "close_old_connections", lambda: None)
+    # when the scheduler enqueues the periodic task and a worker takes it from the queue
+    register_sweep_task()
+    assert huey.pending_count() == 1
+    huey.execute(huey.dequeue())
+    # then the entry has left the register
+    person.refresh_from_db()
+    assert person.status == "expired"
+    assert huey.pending_count() == 0
+
+
+def test_the_command_runs_the_sweep_and_a_second_run_changes_nothing(register_person):
+    from io import StringIO
+
+    from django.core.management import call_command
+
     register_person(ends_on=date(2026, 11, 24), now=NOW)
-    # the task is a periodic one; calling it runs the sweep as the consumer would
-    register_sweep_task.call_local()
-    assert KeyPerson.objects.filter(status="expired").count() == 1
+    out = StringIO()
+    call_command("persons_sweep", at="2026-12-01T09:00:00+08:00", stdout=out)
+    assert "1 expired" in out.getvalue()
+    out = StringIO()
+    call_command("persons_sweep", at="2026-12-01T09:00:00+08:00", stdout=out)
+    assert "0 expired" in out.getvalue() and "0 rating proposals" in out.getvalue()
 
 
 def test_high_risk_by_grid_now_and_at_a_past_moment(register_person, staff, grid):
