@@ -593,6 +593,8 @@ def measure_add(
         raise ApplicationError(_("请指定措施负责人：每项措施都要有人负责落实。"))
     if not owner.is_active:
         raise ApplicationError(_("负责人已停用，请另选负责人。"))
+    if owner.pk != person.responsible_id and not in_scope(owner, person.area_path):
+        raise ApplicationError(_("负责人应是该人员所在区域的工作人员。"))
     if due_on is None:
         raise ApplicationError(_("请填写完成期限。"))
     if due_on < timezone.localdate(now):

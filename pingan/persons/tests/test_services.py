@@ -309,3 +309,18 @@ def test_a_fit_on_foreign_columns_is_approved_as_a_report_only(staff):
     services.scorecard_review(scorecard=scorecard, actor=staff("district_leader"), approve=True)
     assert scorecard.status == "approved"
     assert Scorecard.objects.get(status="active").source == "configured"
+
+
+def test_a_measure_owner_from_another_area_is_refused(register_person, staff):
+    person = register_person()
+    with pytest.raises(ApplicationError, match="所在区域"):
+        services.measure_add(
+            person=person,
+            actor=staff("officer"),
+            kind="management",
+            category="visit",
+            description="走访",
+            owner=staff("officer@110101002"),
+            due_on=date(2026, 12, 1),
+            now=NOW,
+        )
