@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from pingan.cases.choices import Channel, PartyRole
@@ -360,7 +360,7 @@ def _petitioners(rng: random.Random, grids) -> list[dict]:
 def _reviews(rng: random.Random, persons: list[dict], today: date) -> int:
     rows = []
     for p in persons:
-        day = p["registered_on"]
+        day = max(p["registered_on"], today - timedelta(days=rng.choice([240, 300, 360])))
         while True:
             day += timedelta(days=rng.choice([30, 60, 90]))
             if day >= today:
@@ -381,80 +381,94 @@ def _reviews(rng: random.Random, persons: list[dict], today: date) -> int:
 
 
 def _decide(rng: random.Random, end: datetime) -> int:
-    """Officers confirmed most first proposals (a few overridden); some wait, notably for the
-    demo officer and grid worker."""
+    """Officers confirmed most first proposals (a few overridden) over the last weeks; some
+    wait, notably for the demo officer and grid worker. Written as a few grouped UPDATEs."""
     today = timezone.localdate(end)
     demo_staff = set(
         Staff.objects.filter(username__in=["officer", "grid_worker"]).values_list("pk", flat=True)
     )
     proposals = list(
-        RatingProposal.objects.filter(state=ProposalState.PENDING)
-        .select_related("person")
-        .only("pk", "level", "score", "previous_level", "breakdown", "person__responsible_id")
+        RatingProposal.objects.filter(state=ProposalState.PENDING).values_list(
+            "pk", "person_id", "level", "breakdown", "person__responsible_id"
+        )
     )
     levels = list(RiskLevel.values)
-    decided, people = [], []
+    confirmed: dict[int, list[int]] = {}  # days ago -> proposal ids
+    rated: dict[tuple[int, str], list[int]] = {}  # (days ago, level) -> person ids
+    overridden = []
     pending = 0
-    for proposal in proposals:
-        person = proposal.person
-        wait = 0.35 if person.responsible_id in demo_staff else 0.04
-        if rng.random() < wait:
+    for pk, person_id, level, breakdown, responsible in proposals:
+        if rng.random() < (0.35 if responsible in demo_staff else 0.04):
             pending += 1
             continue
-        when = end - timedelta(days=rng.randint(1, 25), hours=rng.randint(0, 8))
-        level = proposal.level
-        proposal.state = ProposalState.CONFIRMED
+        days = rng.randint(1, 45)
         if rng.random() < 0.06:
             rank = RiskLevel.rank(level)
             level = levels[rank - 1] if rank > 0 else levels[rank + 1]
-            proposal.state = ProposalState.OVERRIDDEN
-            proposal.reason = rng.choice(OVERRIDE_REASONS)
-            scored = [line["key"] for line in proposal.breakdown if line["points"]]
-            proposal.disputed_factors = rng.sample(scored, 1) if scored else []
-        proposal.decided_by_id = person.responsible_id
-        proposal.decided_at, proposal.decided_level = when, level
-        decided.append(proposal)
-        person.level, person.score, person.rated_at = level, proposal.score, when
-        last_review = timezone.localdate(when)
-        person.next_review_on = (
-            last_review + review_interval(level) - timedelta(days=rng.randint(0, 40))
+            scored = [line["key"] for line in breakdown if line["points"]]
+            overridden.append((pk, days, level, rng.choice(OVERRIDE_REASONS), scored[:1]))
+        else:
+            confirmed.setdefault(days, []).append(pk)
+        rated.setdefault((days, level), []).append(person_id)
+
+    def when(days: int) -> datetime:
+        return end - timedelta(days=days, hours=2)
+
+    responsible = KeyPerson.objects.filter(pk=OuterRef("person_id")).values("responsible_id")
+    for days, ids in confirmed.items():
+        RatingProposal.objects.filter(pk__in=ids).update(
+            state=ProposalState.CONFIRMED,
+            decided_at=when(days),
+            decided_level=F("level"),
+            decided_by=Subquery(responsible[:1]),
         )
-        people.append(person)
-    # One UPDATE per row: Django's bulk_update builds CASE expressions that cost far more.
-    for p in decided:
-        RatingProposal.objects.filter(pk=p.pk).update(
-            state=p.state,
-            reason=p.reason,
-            disputed_factors=p.disputed_factors,
-            decided_by=p.decided_by_id,
-            decided_at=p.decided_at,
-            decided_level=p.decided_level,
+    for pk, days, level, reason, disputed in overridden:
+        RatingProposal.objects.filter(pk=pk).update(
+            state=ProposalState.OVERRIDDEN,
+            decided_at=when(days),
+            decided_level=level,
+            decided_by=Subquery(responsible[:1]),
+            reason=reason,
+            disputed_factors=disputed,
         )
-    for person in people:
-        KeyPerson.objects.filter(pk=person.pk).update(
-            level=person.level,
-            score=person.score,
-            rated_at=person.rated_at,
-            next_review_on=person.next_review_on,
+    score = RatingProposal.objects.filter(
+        person=OuterRef("pk"), state__in=[ProposalState.CONFIRMED, ProposalState.OVERRIDDEN]
+    ).values("score")[:1]
+    for (days, level), ids in rated.items():
+        moment = when(days)
+        KeyPerson.objects.filter(pk__in=ids).update(
+            level=level,
+            score=Subquery(score),
+            rated_at=moment,
+            next_review_on=timezone.localdate(moment) + review_interval(level),
         )
+    decided = RatingProposal.objects.filter(
+        state__in=[ProposalState.CONFIRMED, ProposalState.OVERRIDDEN]
+    ).values_list(
+        "person_id",
+        "state",
+        "decided_by_id",
+        "decided_at",
+        "previous_level",
+        "decided_level",
+        "reason",
+    )
     PersonEvent.objects.bulk_create(
         [
             PersonEvent(
-                person_id=p.person_id,
-                kind=EventKind.CONFIRM
-                if p.state == ProposalState.CONFIRMED
-                else EventKind.OVERRIDE,
-                actor_id=p.decided_by_id,
-                created_at=p.decided_at,
-                from_value=p.previous_level,
-                to_value=p.decided_level,
-                reason=p.reason,
+                person_id=person_id,
+                kind=EventKind.CONFIRM if state == ProposalState.CONFIRMED else EventKind.OVERRIDE,
+                actor_id=actor,
+                created_at=at,
+                from_value=previous,
+                to_value=level,
+                reason=reason,
             )
-            for p in decided
+            for person_id, state, actor, at, previous, level, reason in decided
         ],
         batch_size=1000,
     )
-    # Unrated persons are reviewed soon; their first review is due within the month.
+    # Unrated persons are reviewed soon; their first review is due within the week.
     KeyPerson.objects.filter(level="").update(next_review_on=today + timedelta(days=7))
     return pending
 

@@ -56,22 +56,23 @@ class PersonFacts:
     reviews: list[int] = field(default_factory=list)
 
 
-def describe(key: str, value) -> str:
+def describe(key: str, value, type_names: dict[str, str] | None = None) -> str:
     fact = FACTS.get(key)
     if value is None:
         return f"{fact.label if fact else key}：无记录"
     if fact is None:
         return f"{key}：{value}"
-    return fact.template.format(value=display_value(key, value))
+    return fact.template.format(value=display_value(key, value, type_names))
 
 
-def display_value(key: str, value) -> str:
+def display_value(key: str, value, type_names: dict[str, str] | None = None) -> str:
     labels = {
         "employment": dict(Employment.choices),
         "housing": dict(Housing.choices),
     }
     if key == "person_type":
-        return str(_type_names().get(value, value))
+        names = type_names if type_names is not None else _type_names()
+        return str(names.get(value, value))
     if key in labels:
         return str(labels[key].get(value, value))
     if isinstance(value, float) and value.is_integer():

@@ -53,7 +53,7 @@ RARE_SHARE, RARE_ROWS = 0.01, 10
 MAX_CATEGORIES = 30
 TEST_SHARE = 0.25
 CV_FOLDS = 5
-CS = np.logspace(-3, 1, 12)
+CS = np.logspace(-3, 0.5, 8)
 MEDIUM_QUANTILE, HIGH_QUANTILE = 0.50, 0.85
 OTHER, MISSING = "其他", "缺失"
 
@@ -74,21 +74,24 @@ class Column:
     values: list  # float | None for numeric, str ("" for blank) for categorical
     bands: list[Band] = field(default_factory=list)
 
-    def band_index(self, value) -> int:
-        for index, band in enumerate(self.bands):
-            if band.kind == "missing" and (value is None or value == ""):
-                return index
-            if value is None or value == "":
-                continue
-            if (
-                band.kind == "range"
-                and (band.lower is None or value >= band.lower)
-                and (band.upper is None or value < band.upper)
-            ):
-                return index
-            if band.kind == "category" and band.category == value:
-                return index
-        return next(i for i, b in enumerate(self.bands) if b.kind == "other")
+    def band_indices(self, rows: np.ndarray) -> np.ndarray:
+        """The band of each of these rows' values, at once."""
+        missing = next((i for i, b in enumerate(self.bands) if b.kind == "missing"), None)
+        if self.numeric:
+            cuts = [b.lower for b in self.bands if b.kind == "range" and b.lower is not None]
+            values = np.array(
+                [np.nan if self.values[r] is None else self.values[r] for r in rows], dtype=float
+            )
+            index = np.searchsorted(np.array(cuts, dtype=float), values, side="right")
+            if missing is not None:
+                index[np.isnan(values)] = missing
+            return index
+        other = next(i for i, b in enumerate(self.bands) if b.kind == "other")
+        lookup = {b.category: i for i, b in enumerate(self.bands) if b.kind == "category"}
+        blank = missing if missing is not None else other
+        return np.array(
+            [blank if self.values[r] == "" else lookup.get(self.values[r], other) for r in rows]
+        )
 
 
 @dataclass
@@ -323,11 +326,11 @@ def design(columns: list[Column], rows: np.ndarray) -> tuple[np.ndarray, list[tu
     index = []
     for c, column in enumerate(columns):
         index += [(c, b) for b in range(len(column.bands))]
-    position = {key: i for i, key in enumerate(index)}
     matrix = np.zeros((len(rows), len(index)), dtype=float)
-    for c, column in enumerate(columns):
-        for r, row in enumerate(rows):
-            matrix[r, position[(c, column.band_index(column.values[row]))]] = 1.0
+    offset = 0
+    for column in columns:
+        matrix[np.arange(len(rows)), offset + column.band_indices(rows)] = 1.0
+        offset += len(column.bands)
     return matrix, index
 
 

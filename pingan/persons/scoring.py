@@ -8,7 +8,7 @@ with links to the cases.
 from dataclasses import asdict, dataclass, field
 
 from .facts import FACTS, PersonFacts, describe
-from .models import Scorecard, ScorecardBand, ScorecardFactor
+from .models import PersonType, Scorecard, ScorecardBand, ScorecardFactor
 
 
 @dataclass
@@ -39,11 +39,13 @@ class LoadedScorecard:
 
     scorecard: Scorecard
     factors: list[tuple[ScorecardFactor, list[ScorecardBand]]]
+    type_names: dict[str, str]
 
     @classmethod
     def load(cls, scorecard: Scorecard) -> "LoadedScorecard":
         factors = list(scorecard.factors.prefetch_related("bands").order_by("position", "id"))
-        return cls(scorecard, [(f, list(f.bands.all())) for f in factors])
+        names = dict(PersonType.objects.values_list("code", "name"))
+        return cls(scorecard, [(f, list(f.bands.all())) for f in factors], names)
 
     def unknown_keys(self) -> list[str]:
         """Factors that are no fact of the register (a scorecard fitted on foreign data)."""
@@ -59,7 +61,7 @@ class LoadedScorecard:
                     key=factor.key,
                     factor=factor.label,
                     value=value,
-                    fact_text=describe(factor.key, value),
+                    fact_text=describe(factor.key, value, self.type_names),
                     band=band.label if band else "",
                     points=band.points if band else 0,
                     cases=list(facts.cases.get(factor.key, [])),
