@@ -147,7 +147,9 @@ class PersonDetailSerializer(PersonSerializer):
 class PersonCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=32)
     id_number = serializers.CharField(max_length=18)
-    gender = serializers.ChoiceField(choices=Gender.choices, required=False, default="")
+    gender = serializers.ChoiceField(
+        choices=Gender.choices, required=False, allow_blank=True, default=""
+    )
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     person_type = serializers.SlugRelatedField(
