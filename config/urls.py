@@ -21,6 +21,7 @@ api_patterns = [
     path("", include("pingan.cases.api.urls")),
     path("", include("pingan.corrections.api.urls")),
     path("", include("pingan.talent.api.urls")),
+    path("", include("pingan.persons.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("cases/", include("pingan.cases.urls")),
     path("corrections/", include("pingan.corrections.urls")),
     path("talent/", include("pingan.talent.urls")),
+    path("persons/", include("pingan.persons.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

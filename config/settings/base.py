@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pingan.cases",
     "pingan.corrections",
     "pingan.talent",
+    "pingan.persons",
     "pingan.demo",
 ]
 
@@ -201,6 +202,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "pingan.orgs.choices.Level",
         "CaseStateEnum": "pingan.cases.choices.State",
+        "RiskLevelEnum": "pingan.persons.choices.RiskLevel",
+        "RegisterStatusEnum": "pingan.persons.choices.RegisterStatus",
+        "MeasureKindEnum": "pingan.persons.choices.MeasureKind",
+        "MeasureStatusEnum": "pingan.persons.choices.MeasureStatus",
+        "ScorecardStatusEnum": "pingan.persons.choices.ScorecardStatus",
     },
 }
 
@@ -278,3 +284,13 @@ PINGAN_REPEAT_SIMILARITY = env.int("PINGAN_REPEAT_SIMILARITY", default=80)
 PINGAN_RELEASE_NOTICE_DAYS = env.int("PINGAN_RELEASE_NOTICE_DAYS", default=30)
 PINGAN_RELEASE_NO_SHOW_DAYS = env.int("PINGAN_RELEASE_NO_SHOW_DAYS", default=3)
 PINGAN_EVIDENCE_HASH = env.str("PINGAN_EVIDENCE_HASH", default="sm3")
+# --- Key persons (M8) ---------------------------------------------------------------------------
+# Columns that risk_fit refuses as factors (compared without case); they may be an audit group.
+PINGAN_PROTECTED_COLUMNS = env.list(
+    "PINGAN_PROTECTED_COLUMNS",
+    default=["民族", "宗教", "宗教信仰", "种族", "ethnicity", "religion", "race"],
+)
+# Days between reviews of a key person, by confirmed level (high monthly … low half-yearly).
+PINGAN_REVIEW_DAYS = {"high": 30, "medium": 90, "low": 182}
+# How long an entry that left the register is kept before its personal data is erased.
+PINGAN_PERSON_RETENTION_DAYS = env.int("PINGAN_PERSON_RETENTION_DAYS", default=5 * 365)

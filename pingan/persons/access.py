@@ -1,0 +1,85 @@
+"""Who may see and do what on the register (X1).
+
+The register is restricted to the roles whose work needs it; each sees its own area
+(``scope_q`` on the person's grid path) plus the persons they are responsible for:
+
+==================  =========================================================================
+role                on the register
+==================  =========================================================================
+网格员 grid worker   sees people in their grids; records reviews, works measures they own
+驻点干警 officer      sees their street (their police station's); registers, rates, reviews
+指挥调度员 dispatcher  sees their area; registers, reviews, plans
+领导 leader          sees their area (district leaders: all); confirms any rating in their area,
+                    and district leaders review scorecard versions
+系统管理员 admin      configures and fits scorecards (superusers see everything)
+受理员 / 调解员 / 考评员  no access: 403 on every page and API of the register
+==================  =========================================================================
+
+Confirming or overriding a proposed rating is for the person's responsible officer, or a
+leader whose area contains the person.
+"""
+
+from django.http import Http404
+
+from pingan.orgs.access import has_role, in_scope, scope_paths
+from pingan.orgs.choices import Level, RoleCode
+
+from .models import KeyPerson, Scorecard
+
+REGISTER_ROLES = (
+    RoleCode.GRID_WORKER,
+    RoleCode.OFFICER,
+    RoleCode.DISPATCHER,
+    RoleCode.LEADER,
+    RoleCode.ADMINISTRATOR,
+)
+EDIT_ROLES = (RoleCode.OFFICER, RoleCode.DISPATCHER, RoleCode.LEADER)
+REVIEW_ROLES = (RoleCode.GRID_WORKER, RoleCode.OFFICER, RoleCode.DISPATCHER, RoleCode.LEADER)
+FIT_ROLES = (RoleCode.ADMINISTRATOR,)
+APPROVE_ROLES = (RoleCode.LEADER, RoleCode.ADMINISTRATOR)
+
+
+def may_see_register(user) -> bool:
+    return has_role(user, *REGISTER_ROLES)
+
+
+def may_decide_rating(user, person: KeyPerson) -> bool:
+    """The responsible officer, or a leader whose area contains the person."""
+    if user.is_superuser or person.responsible_id == user.pk:
+        return True
+    return has_role(user, RoleCode.LEADER) and in_scope(user, person.area_path)
+
+
+def may_approve_scorecards(user) -> bool:
+    """Administrators and district-level leaders (their area is the whole district)."""
+    if user.is_superuser or has_role(user, RoleCode.ADMINISTRATOR):
+        return True
+    if not has_role(user, RoleCode.LEADER):
+        return False
+    unit = getattr(user, "unit", None)
+    return scope_paths(user) is None or bool(unit and unit.division.level == Level.DISTRICT)
+
+
+def may_see_scorecards(user) -> bool:
+    return has_role(user, *FIT_ROLES) or may_approve_scorecards(user)
+
+
+def access_person(pk, user) -> KeyPerson:
+    """One person, if the user may see them; 404 otherwise (also for a malformed id)."""
+    try:
+        return (
+            KeyPerson.objects.visible_to(user)
+            .select_related("person_type", "grid__parent__parent", "responsible", "registered_by")
+            .get(pk=pk)
+        )
+    except (KeyPerson.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_scorecard(pk, user) -> Scorecard:
+    if not may_see_scorecards(user):
+        raise Http404
+    try:
+        return Scorecard.objects.select_related("created_by", "reviewed_by").get(pk=pk)
+    except (Scorecard.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonsConfig(AppConfig):
+    name = "pingan.persons"
+    label = "persons"
+    verbose_name = _("重点人员")

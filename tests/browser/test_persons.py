@@ -1,0 +1,73 @@
+"""An officer opens a key person, reads each point's reason, confirms the proposed level and
+adds a support measure."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from pingan.demo.orgs import DEMO_PASSWORD
+from pingan.persons import demo_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_world(transactional_db, monkeypatch, tmp_path):
+    monkeypatch.setattr(demo_data, "PERSONS", 200)
+    monkeypatch.setattr(demo_data, "DEMO_STREET_PERSONS", 60)
+    monkeypatch.setattr(demo_data, "HISTORY_ROWS", 1500)
+    monkeypatch.setattr(demo_data, "HISTORY_PATH", tmp_path / "risk_history.csv")
+    call_command("pingan_demo", cases=0)
+
+
+def _login(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_officer_confirms_a_proposed_level_change(demo_world, live_server, page, screenshot):
+    from pingan.persons.models import KeyPerson
+
+    base = live_server.url
+    # given the 东华门 officer with proposals waiting in their queue
+    _login(page, base, "officer")
+    page.goto(f"{base}/persons/queue/")
+    proposals = page.get_by_test_id("queue-proposals")
+    proposals.locator("a").first.click()
+    page.wait_for_selector("[data-testid=proposal]")
+    page.wait_for_load_state("networkidle")
+    person = KeyPerson.objects.get(pk=int(re.search(r"/persons/(\d+)/", page.url).group(1)))
+    proposed = person.proposals.get(state="pending")
+    # each point on the page states the fact it came from
+    lines = page.get_by_test_id("proposal-lines").inner_text()
+    for line in proposed.breakdown:
+        assert line["fact_text"] in lines
+    screenshot("person-proposal")
+    # when they confirm the proposed level
+    with page.expect_response(lambda r: "/act/confirm/" in r.url):
+        page.get_by_test_id("confirm").click()
+    page.wait_for_selector("[data-testid=proposal]", state="detached")
+    # then the level is the confirmed one and the history records who confirmed it
+    label = {"low": "低", "medium": "中", "high": "高"}[proposed.level]
+    assert page.get_by_test_id("person-level").inner_text().strip() == label
+    assert "确认评级" in page.get_by_test_id("history").inner_text()
+    person.refresh_from_db()
+    assert person.level == proposed.level
+
+    # and they add a support measure with an owner and a due date
+    page.get_by_test_id("add-measure").click()
+    page.select_option("select[name=kind]", "support")
+    page.select_option("select[name=category]", "jobs")
+    page.fill("textarea[name=description]", "推荐到愿意接收的企业面试")
+    page.select_option("select[name=owner]", index=1)
+    page.fill("input[name=due_on]", "2030-01-15")
+    with page.expect_response(lambda r: "/act/measure/" in r.url):
+        page.click("text=保存措施")
+    page.wait_for_load_state("networkidle")
+    assert "推荐到愿意接收的企业面试" in page.get_by_test_id("measures").inner_text()
+    screenshot("person-confirmed")
