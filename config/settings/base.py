@@ -41,9 +41,9 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
+    "pingan.persons",
     "pingan.corrections",
     "pingan.talent",
-    "pingan.persons",
     "pingan.demo",
 ]
 

@@ -21,6 +21,21 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:funnel", _("四级化解"), "funnel", None),
+    (None, _("协同联动"), "", None),
+    (None, _("网格与风险"), "", None),
+    (
+        "persons:list",
+        _("重点人员"),
+        "person-badge",
+        {
+            RoleCode.GRID_WORKER,
+            RoleCode.OFFICER,
+            RoleCode.DISPATCHER,
+            RoleCode.LEADER,
+            RoleCode.ADMINISTRATOR,
+        },
+    ),
+    ("persons:scorecards", _("风险评分卡"), "clipboard-data", {RoleCode.ADMINISTRATOR}),
     (None, _("刑罚执行"), "", None),
     (
         "corrections:release-list",
@@ -56,19 +71,6 @@ NAVIGATION = [
     ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
     ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     (None, _("基础信息"), "", None),
-    (
-        "persons:list",
-        _("重点人员"),
-        "person-badge",
-        {
-            RoleCode.GRID_WORKER,
-            RoleCode.OFFICER,
-            RoleCode.DISPATCHER,
-            RoleCode.LEADER,
-            RoleCode.ADMINISTRATOR,
-        },
-    ),
-    ("persons:scorecards", _("风险评分卡"), "clipboard-data", {RoleCode.ADMINISTRATOR}),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (

@@ -93,6 +93,14 @@ class Release(BaseModel):
         on_delete=models.PROTECT,
         related_name="resettlement_releases",
     )
+    key_person = models.ForeignKey(
+        "persons.KeyPerson",
+        verbose_name=_("重点人员登记"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="releases",
+    )
     insurance_enrolled_on = models.DateField(_("参保日期"), null=True, blank=True)
     insurance_kind = models.CharField(_("参保险种"), max_length=60, blank=True)
     reoffended_on = models.DateField(_("重新犯罪日期"), null=True, blank=True)

@@ -24,6 +24,9 @@ from pingan.core.validators import validate_id_number
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode, UnitKind
 from pingan.orgs.models import Division, Staff
+from pingan.persons.choices import Employment, MeasureCategory, MeasureKind
+from pingan.persons.models import KeyPerson, PersonType
+from pingan.persons.services import PersonInput, measure_add, person_register
 
 from . import chain
 from .choices import (
@@ -314,6 +317,9 @@ def release_confirm_arrival(
         arrived_at=now,
         responsible=responsible,
     )
+    person = _open_register_entry(release, actor=actor, responsible=responsible, now=now)
+    Release.objects.filter(pk=release.pk).update(key_person=person)
+    release.key_person = person
     late = (_today(now) - release.release_date).days
     text = _("确认报到，帮教责任人：{who}").format(who=responsible)
     if late > no_show_days():
@@ -332,6 +338,45 @@ def release_confirm_arrival(
         ]
     )
     return release
+
+
+def _open_register_entry(
+    release: Release, *, actor: Staff, responsible: Staff, now: datetime
+) -> KeyPerson:
+    """The person joins the key-person register (M8) as a released person, with a first
+    support measure (jobs) owned by the helper; an entry already on the register is kept."""
+    index = KeyPerson._meta.get_field("id_number_index").lookup_value(release.id_number)
+    existing = KeyPerson.objects.active().filter(id_number_index=index).first()
+    if existing is not None:
+        return existing
+    released = PersonType.objects.get(code="released")
+    person = person_register(
+        actor=actor,
+        data=PersonInput(
+            name=release.name,
+            person_type=released,
+            grid=release.grid,
+            responsible=responsible,
+            legal_basis=released.legal_basis,
+            id_number=release.id_number,
+            address=release.address,
+            employment=Employment.UNEMPLOYED,
+            released_on=release.release_date,
+        ),
+        now=now,
+    )
+    skills = f"（技能：{release.skills}）" if release.skills else ""
+    measure_add(
+        person=person,
+        actor=actor,
+        kind=MeasureKind.SUPPORT,
+        category=MeasureCategory.JOBS,
+        description=_("刑释衔接：推荐就业岗位，登记社会保险{skills}").format(skills=skills),
+        owner=responsible,
+        due_on=_today(now) + timedelta(days=30),
+        now=now,
+    )
+    return person
 
 
 @transaction.atomic

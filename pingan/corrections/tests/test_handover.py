@@ -137,6 +137,20 @@ def test_the_receiving_street_confirms_arrival_and_names_the_helper(register, st
     release.refresh_from_db()
     assert (release.status, release.responsible.username) == ("arrived", "grid_worker")
     assert release.events.last().kind == "arrived"
+    # and the person joins the key-person register with a first support measure
+    person = release.key_person
+    assert (person.person_type.code, person.grid_id, person.responsible.username) == (
+        "released",
+        release.grid_id,
+        "grid_worker",
+    )
+    assert person.id_number == release.id_number and person.released_on == release.release_date
+    measure = person.plan.measures.get()
+    assert (measure.kind, measure.category, measure.owner.username) == (
+        "support",
+        "jobs",
+        "grid_worker",
+    )
     assert Notice.objects.filter(recipient__username="grid_worker", title__contains="帮教责任人")
     with pytest.raises(ApplicationError, match="无需重复确认"):
         services.release_confirm_arrival(
