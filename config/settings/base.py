@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
+    "pingan.collaboration",
     "pingan.demo",
 ]
 
@@ -269,3 +270,9 @@ PINGAN_ROUTER_PATH = env.path(
 PINGAN_REPEAT_WINDOW_DAYS = env.int("PINGAN_REPEAT_WINDOW_DAYS", default=90)
 # Narratives in the same grid at least this similar (0–100, rapidfuzz) are near-duplicates.
 PINGAN_REPEAT_SIMILARITY = env.int("PINGAN_REPEAT_SIMILARITY", default=80)
+
+# --- Whistle-and-report (M4.2) -------------------------------------------------------------------
+# Hours a summoned department or officer has to acknowledge (报到) unless the street sets another,
+# and hours after the first late notice before it climbs to the level above.
+PINGAN_WHISTLE_REPORT_HOURS = env.int("PINGAN_WHISTLE_REPORT_HOURS", default=24)
+PINGAN_WHISTLE_ESCALATE_AFTER_HOURS = env.int("PINGAN_WHISTLE_ESCALATE_AFTER_HOURS", default=24)
