@@ -144,7 +144,9 @@ def test_routing_prefers_a_unit_on_duty_today(staff, center, monkeypatch):
 
     grid = Division.objects.get(code="110101001001001")
     narrative = "小区物业拆迁补偿纠纷，住建部门和街道都可以处理。"
-    before = {s.unit.name: s for s in routing.suggest(narrative=narrative, category=None, grid=grid)}
+    before = {
+        s.unit.name: s for s in routing.suggest(narrative=narrative, category=None, grid=grid)
+    }
     housing = Unit.objects.get(name="东城区住房和城市建设委员会")
     assert housing.name in before and "今日在岗" not in before[housing.name].reason
     # when the housing commission is on duty at the district center today
