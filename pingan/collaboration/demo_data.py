@@ -242,21 +242,26 @@ def _response_minutes(rng: random.Random, speed: float) -> float:
 def _whistles(rng: random.Random, end: datetime) -> tuple[int, int]:
     """Whistles on complex cases at street level or above, with realistic response times."""
     rows = list(
-        Case.objects.filter(complexity="complex", accepted_at__isnull=False)
+        Case.objects.filter(accepted_at__isnull=False)
         .filter(Q(level=Level.STREET) | Q(level=Level.DISTRICT))
         .order_by("pk")
-        .values("pk", "area_path", "accepted_at", "concluded_at", "category__code")
+        .values("pk", "area_path", "accepted_at", "concluded_at", "category__code", "complexity")
     )
     if not rows:
         return 0, 0
-    rows = rng.sample(rows, min(WHISTLES, len(rows)))
+    # Streets whistle mostly on complex cases, sometimes on general ones (a quality signal).
+    complex_rows = [row for row in rows if row["complexity"] == "complex"]
+    general_rows = [row for row in rows if row["complexity"] != "complex"]
+    wanted_general = min(len(general_rows), WHISTLES // 6)
+    rows = rng.sample(complex_rows, min(WHISTLES - wanted_general, len(complex_rows)))
+    rows += rng.sample(general_rows, wanted_general)
     agencies = {
         u.agency_type: u
         for u in Unit.objects.filter(kind=UnitKind.AGENCY, division__level=Level.DISTRICT)
         .exclude(stationing="")
         .order_by("-name")
     }
-    speed = {u.pk: rng.uniform(0.4, 2.8) for u in Unit.objects.filter(kind=UnitKind.AGENCY)}
+    speed = {u.pk: rng.uniform(0.4, 3.6) for u in Unit.objects.filter(kind=UnitKind.AGENCY)}
     officers: dict[str, list[NamedOfficer]] = {}
     for officer in NamedOfficer.objects.select_related("street", "staff").order_by("pk"):
         officers.setdefault(officer.street.code, []).append(officer)

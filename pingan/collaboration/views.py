@@ -264,13 +264,17 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
         calls = calls.filter(
             pk__in=WhistleSummons.objects.late(now=timezone.now()).values("call_id")
         )
-    calls = calls.select_related("case", "street").annotate(
-        parties=Count("summonses", distinct=True),
-        answered=Count(
-            "summonses",
-            filter=~Q(summonses__state=SummonsState.SUMMONED),
-            distinct=True,
-        ),
+    calls = (
+        calls.select_related("case", "street")
+        .order_by("-blown_at", "-pk")
+        .annotate(
+            parties=Count("summonses", distinct=True),
+            answered=Count(
+                "summonses",
+                filter=~Q(summonses__state=SummonsState.SUMMONED),
+                distinct=True,
+            ),
+        )
     )
     table = WhistleTable(calls, now=timezone.now())
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)

@@ -15,10 +15,10 @@ from pingan.collaboration.services import (
     ProblemCaseInput,
     problem_add,
     problem_to_case,
+    talk_record,
     task_add,
     task_progress_add,
     task_result_record,
-    talk_record,
 )
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.testing import PermissionMatrix
