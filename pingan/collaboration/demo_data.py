@@ -519,6 +519,7 @@ def _talks(rng: random.Random, end: datetime) -> tuple[int, int, int]:
                 TaskProgress(
                     task=task,
                     kind=ProgressKind.SUPERVISION,
+                    deadline=task.deadline,
                     note="任务已超期，督促责任单位加快落实",
                     recorded_at=datetime.combine(
                         task.deadline + timedelta(days=1), datetime.min.time(), end.tzinfo

@@ -26,7 +26,7 @@ from pingan.orgs.models import Staff, Unit
 
 from .choices import SummonsState
 from .models import WhistleEscalation, WhistleSummons
-from .services import whistle_url
+from .services import RESPONDER_ROLES, whistle_url
 
 NOTICE_KIND = "whistle_late"
 
@@ -103,6 +103,28 @@ def _tier2_due(now: datetime) -> list[dict]:
     return [row for row in rows if row["target_id"]]
 
 
+def leaders_by_unit(unit_ids: set[int]) -> dict[int, list[Staff]]:
+    """Who is told about a unit's lateness: its leaders, or, in a unit without a leader on the
+    system, its responders (officers, dispatchers). Two queries (staff, their roles)."""
+    people = (
+        Staff.objects.filter(
+            unit_id__in=unit_ids,
+            is_active=True,
+            roles__code__in=[RoleCode.LEADER, *RESPONDER_ROLES],
+        )
+        .prefetch_related("roles")
+        .only("pk", "unit_id", "phone")
+        .order_by("pk")
+        .distinct()
+    )
+    leaders: dict[int, list[Staff]] = {}
+    others: dict[int, list[Staff]] = {}
+    for person in people:
+        is_leader = any(role.code == RoleCode.LEADER for role in person.roles.all())
+        (leaders if is_leader else others).setdefault(person.unit_id, []).append(person)
+    return {unit: leaders.get(unit) or others.get(unit, []) for unit in unit_ids}
+
+
 def _issue(*, now: datetime, tier: int, rows: list[dict]) -> int:
     if not rows:
         return 0
@@ -136,17 +158,7 @@ def _issue(*, now: datetime, tier: int, rows: list[dict]) -> int:
             for row, text in zip(rows, texts, strict=True)
         ]
     )
-    leaders: dict[int, list[Staff]] = {}
-    for leader in (
-        Staff.objects.filter(
-            unit_id__in={row["target_id"] for row in rows},
-            is_active=True,
-            roles__code=RoleCode.LEADER,
-        )
-        .only("pk", "unit_id", "phone")
-        .order_by("pk")
-    ):
-        leaders.setdefault(leader.unit_id, []).append(leader)
+    leaders = leaders_by_unit({row["target_id"] for row in rows})
     notify.send(
         [
             Notice(
@@ -189,3 +201,75 @@ def _texts(row: dict, *, tier: int, now: datetime) -> dict[str, str]:
         % facts,
         "reason": _("%(who)s督办后仍未报到，向%(target)s领导督办。") % facts,
     }
+
+
+# --- overdue tasks of the four lists (督办生成落实清单, M5.2) ------------------------------------
+
+TASK_NOTICE_KIND = "task_overdue"
+
+
+@transaction.atomic
+def task_overdue_sweep(*, now: datetime) -> int:
+    """Supervise every task past its deadline without a result: one supervision entry on the
+    implementation list (落实清单) per task and deadline, and a notice to the owner unit's
+    leaders. Running it again writes nothing new. Set-based: a fixed number of queries."""
+    from django.urls import reverse
+
+    from pingan.core.calendar import local_date
+
+    from .choices import ProgressKind
+    from .models import Task, TaskProgress
+
+    today = local_date(now)
+    supervised = TaskProgress.objects.filter(
+        task=OuterRef("pk"), kind=ProgressKind.SUPERVISION, deadline=OuterRef("deadline")
+    )
+    rows = list(
+        Task.objects.overdue(today=today)
+        .filter(~Exists(supervised))
+        .values("pk", "deadline", "owner_id", "owner__name", "problem__talk_id", "description")
+        .order_by("pk")
+    )
+    if not rows:
+        return 0
+    texts = {
+        row["pk"]: _("任务已超期 %(days)s 天，督促%(owner)s加快落实。")
+        % {"days": (today - row["deadline"]).days, "owner": row["owner__name"]}
+        for row in rows
+    }
+    TaskProgress.objects.bulk_create(
+        [
+            TaskProgress(
+                task_id=row["pk"],
+                kind=ProgressKind.SUPERVISION,
+                deadline=row["deadline"],
+                note=texts[row["pk"]],
+                recorded_at=now,
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+    ours = set(
+        TaskProgress.objects.filter(kind=ProgressKind.SUPERVISION, recorded_at=now).values_list(
+            "task_id", flat=True
+        )
+    )
+    rows = [row for row in rows if row["pk"] in ours]
+    leaders = leaders_by_unit({row["owner_id"] for row in rows})
+    notify.send(
+        [
+            Notice(
+                recipient=leader,
+                kind=TASK_NOTICE_KIND,
+                title=_("任务超期督办：%(task)s") % {"task": row["description"][:40]},
+                body=texts[row["pk"]],
+                url=reverse("collaboration:talk-detail", args=[row["problem__talk_id"]])
+                + f"#task-{row['pk']}",
+                created_at=now,
+            )
+            for row in rows
+            for leader in leaders.get(row["owner_id"], [])
+        ]
+    )
+    return len(rows)

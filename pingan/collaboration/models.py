@@ -349,6 +349,9 @@ class TaskProgress(models.Model):
         _("类型"), max_length=16, choices=ProgressKind.choices, default=ProgressKind.PROGRESS
     )
     note = models.TextField(_("落实情况"))
+    deadline = models.DateField(
+        _("针对的时限"), null=True, blank=True, help_text=_("督办时任务的完成时限。")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("记录人"),
@@ -363,6 +366,14 @@ class TaskProgress(models.Model):
         verbose_name = _("落实清单")
         verbose_name_plural = _("落实清单")
         ordering = ["task", "recorded_at", "id"]
+        constraints = [
+            # the overdue sweep supervises a task once per deadline
+            models.UniqueConstraint(
+                fields=["task", "deadline"],
+                condition=Q(kind="supervision"),
+                name="task_supervised_once_per_deadline",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.note[:40]

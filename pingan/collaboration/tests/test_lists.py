@@ -381,3 +381,31 @@ def test_nothing_overdue_before_the_deadline(talk, staff):
         .filter(pk=task.pk)
         .exists()
     )
+
+
+def test_overdue_tasks_are_supervised_once_on_the_implementation_list(talk, staff):
+    from pingan.collaboration.escalation import task_overdue_sweep
+    from pingan.core.models import Notice
+
+    dispatcher = staff("street_dispatcher")
+    problem = problem_add(talk=talk, actor=dispatcher, description="群租房")
+    owner = Unit.objects.get(name="东华门派出所")
+    task = task_add(
+        problem=problem,
+        actor=dispatcher,
+        description="排查群租房",
+        owner=owner,
+        deadline=date(2026, 11, 10),
+    )
+    # before the deadline has passed nothing happens
+    assert task_overdue_sweep(now=datetime(2026, 11, 10, 20, tzinfo=SHANGHAI)) == 0
+    # the day after, one supervision entry and a notice to the owner unit's leaders
+    assert task_overdue_sweep(now=NOW) == 1
+    entry = TaskProgress.objects.get(task=task, kind="supervision")
+    assert entry.note == "任务已超期 10 天，督促东华门派出所加快落实。"
+    notices = Notice.objects.filter(kind="task_overdue")
+    assert set(notices.values_list("recipient__unit", flat=True)) == {owner.pk}
+    assert notices.filter(recipient__username="officer").exists()
+    # running it again writes nothing new
+    assert task_overdue_sweep(now=NOW + timedelta(hours=1)) == 0
+    assert TaskProgress.objects.filter(task=task, kind="supervision").count() == 1

@@ -216,11 +216,13 @@ def test_late_acknowledgements_escalate_once_per_tier(whistle, staff):
     assert whistle_escalation_sweep(now=late) == EscalationResult(1, 0)
     escalation = WhistleEscalation.objects.get()
     assert escalation.unit.name == HOUSING and escalation.tier == 1
-    leaders = set(
-        Staff.objects.filter(unit__name=HOUSING, roles__code="leader").values_list("pk", flat=True)
+    # (the commission has no leader on the system: its officers are told instead)
+    assert not Staff.objects.filter(unit__name=HOUSING, roles__code="leader").exists()
+    officers = set(
+        Staff.objects.filter(unit__name=HOUSING, roles__code="officer").values_list("pk", flat=True)
     )
     notified = set(Notice.objects.filter(kind="whistle_late").values_list("recipient", flat=True))
-    assert notified == leaders
+    assert notified == officers and officers
     assert CaseEvent.objects.filter(case=call.case, kind="whistle_late").count() == 1
     # running it again issues nothing new
     assert whistle_escalation_sweep(now=late + timedelta(minutes=5)) == EscalationResult(0, 0)
@@ -229,6 +231,9 @@ def test_late_acknowledgements_escalate_once_per_tier(whistle, staff):
     climb = late + timedelta(hours=25)
     assert whistle_escalation_sweep(now=climb) == EscalationResult(0, 1)
     assert WhistleEscalation.objects.get(tier=2).unit.name == "东城区综治中心"
+    assert Notice.objects.filter(
+        kind="whistle_late", recipient__username="district_leader"
+    ).exists()
     assert whistle_escalation_sweep(now=climb) == EscalationResult(0, 0)
 
 
@@ -249,14 +254,16 @@ def test_the_command_and_the_periodic_task_run_the_sweep(whistle, monkeypatch):
 
     whistle()
     out = StringIO()
-    call_command("whistle_sweep", at=(MONDAY_MORNING + timedelta(hours=30)).isoformat(), stdout=out)
+    call_command(
+        "collaboration_sweep", at=(MONDAY_MORNING + timedelta(hours=30)).isoformat(), stdout=out
+    )
     assert "2 to summoned departments' leaders" in out.getvalue()
-    periodic = tasks.whistle_escalation_task.task_class()
+    periodic = tasks.collaboration_sweep_task.task_class()
     from datetime import datetime
 
     assert periodic.validate_datetime(datetime(2026, 12, 3, 10, 5))
     monkeypatch.setattr(tasks.timezone, "now", lambda: MONDAY_MORNING + timedelta(hours=60))
-    tasks.whistle_escalation_task.call_local()
+    tasks.collaboration_sweep_task.call_local()
     assert WhistleEscalation.objects.filter(tier=2).count() == 2
 
 

@@ -1,17 +1,18 @@
-"""manage.py whistle_sweep: escalate late acknowledgements now (Huey runs it every 5 minutes)."""
+"""manage.py collaboration_sweep: escalate late acknowledgements and supervise overdue tasks now
+(Huey runs it every five minutes)."""
 
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pingan.collaboration.escalation import whistle_escalation_sweep
+from pingan.collaboration.escalation import task_overdue_sweep, whistle_escalation_sweep
 
 
 class Command(BaseCommand):
     help = (
-        "Escalate whistle summonses not acknowledged by their deadline (报到超时督办); "
-        "running it twice issues nothing new."
+        "Escalate whistle summonses not acknowledged by their deadline (报到超时督办) and "
+        "supervise four-list tasks past theirs; running it twice issues nothing new."
     )
 
     def add_arguments(self, parser):
@@ -27,9 +28,10 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         result = whistle_escalation_sweep(now=now)
+        tasks = task_overdue_sweep(now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"报到超时督办 issued: {result.tier1} to summoned departments' leaders, "
-                f"{result.tier2} to the level above."
+                f"{result.tier2} to the level above; {tasks} overdue tasks supervised."
             )
         )
