@@ -137,6 +137,15 @@ def roster_month(center: Unit, month: date) -> list[dict]:
     return days
 
 
+def calendar_weeks(days: list[dict]) -> list[list[dict | None]]:
+    """A month's days as weeks from Monday, with ``None`` before the first and after the last."""
+    if not days:
+        return []
+    cells: list[dict | None] = [None] * days[0]["date"].weekday() + list(days)
+    cells += [None] * (-len(cells) % 7)
+    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
+
+
 # --- whistle response and quality (M4.2), for evaluation --------------------------------------
 
 

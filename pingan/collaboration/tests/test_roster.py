@@ -186,3 +186,12 @@ def test_a_center_outside_the_users_reach_is_not_found(client_as):
         reverse("collaboration:roster") + f"?center={other.pk}"
     )
     assert response.status_code == 404
+
+
+def test_calendar_weeks_start_on_monday():
+    from pingan.collaboration.selectors import calendar_weeks
+
+    days = [{"date": date(2026, 11, d)} for d in range(1, 31)]  # 1 November 2026 is a Sunday
+    weeks = calendar_weeks(days)
+    assert weeks[0][:6] == [None] * 6 and weeks[0][6]["date"] == date(2026, 11, 1)
+    assert all(len(week) == 7 for week in weeks) and weeks[-1][0]["date"] == date(2026, 11, 30)
