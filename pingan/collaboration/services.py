@@ -134,6 +134,8 @@ def roster_plan_month(*, center: Unit, month: date, actor: Staff | None) -> int:
     if center.kind not in (UnitKind.DISTRICT_CENTER, UnitKind.STREET_CENTER):
         raise ApplicationError(_("只能为综治中心排班。"))
     first = month.replace(day=1)
+    if not 2000 <= first.year <= 2100:
+        raise ApplicationError(_("请选择 2000 年至 2100 年之间的月份。"))
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     if DutyShift.objects.filter(center=center, date__range=(first, last)).exists():
         raise ApplicationError(

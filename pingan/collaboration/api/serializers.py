@@ -72,7 +72,7 @@ class OfficerCreateSerializer(serializers.Serializer):
 
 class SummonsSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.name")
-    officer = serializers.CharField(source="officer.staff.name", default=None)
+    officer = serializers.CharField(source="officer.staff.name", default=None, allow_null=True)
 
     class Meta:
         model = WhistleSummons
@@ -144,7 +144,7 @@ class ProgressSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.name")
     progress = ProgressSerializer(many=True, read_only=True)
-    result = ResultSerializer(read_only=True, default=None)
+    result = ResultSerializer(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Task
@@ -163,7 +163,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class ProblemSerializer(serializers.ModelSerializer):
     talk = serializers.IntegerField(source="talk_id")
-    case = serializers.CharField(source="case.number", default=None)
+    case = serializers.CharField(source="case.number", default=None, allow_null=True)
     tasks = TaskSerializer(many=True, read_only=True)
 
     class Meta:
@@ -248,3 +248,50 @@ class ProblemCaseSerializer(serializers.Serializer):
 class PeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(help_text="含当日")
+
+
+class UnitResponseSerializer(serializers.Serializer):
+    """Whistle response of one department in a period (for evaluation)."""
+
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    summoned = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    reported = serializers.IntegerField()
+    avg_minutes = serializers.FloatField(allow_null=True)
+    p90_minutes = serializers.FloatField(allow_null=True)
+    on_time_rate = serializers.FloatField(allow_null=True)
+
+
+class StreetWhistlesSerializer(serializers.Serializer):
+    """Whistle quality of one street in a period (for evaluation)."""
+
+    street_id = serializers.IntegerField()
+    street_name = serializers.CharField()
+    blown = serializers.IntegerField()
+    parties = serializers.IntegerField()
+    on_complex_cases = serializers.IntegerField()
+    with_result = serializers.IntegerField()
+    all_on_time = serializers.IntegerField()
+    result_share = serializers.FloatField(allow_null=True)
+    complex_share = serializers.FloatField(allow_null=True)
+    all_on_time_share = serializers.FloatField(allow_null=True)
+
+
+class StreetListsSerializer(serializers.Serializer):
+    """Four-list completion of one street's talks in a period (for evaluation)."""
+
+    street_id = serializers.IntegerField()
+    street_name = serializers.CharField()
+    talks = serializers.IntegerField()
+    problems = serializers.IntegerField()
+    problems_to_cases = serializers.IntegerField()
+    tasks = serializers.IntegerField()
+    done = serializers.IntegerField()
+    done_on_time = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    completion_rate = serializers.FloatField(allow_null=True)
+    on_time_rate = serializers.FloatField(allow_null=True)

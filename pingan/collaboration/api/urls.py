@@ -2,10 +2,12 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    DepartmentFiguresView,
     DutyShiftViewSet,
-    FiguresView,
+    FourListFiguresView,
     OfficerViewSet,
     ProblemViewSet,
+    StreetWhistleFiguresView,
     TalkViewSet,
     TaskViewSet,
     WhistleViewSet,
@@ -21,8 +23,18 @@ router.register("collaboration/tasks", TaskViewSet, basename="task")
 urlpatterns = [
     *router.urls,
     path(
-        "collaboration/figures/<str:kind>/",
-        FiguresView.as_view(),
-        name="collaboration-figures",
+        "collaboration/figures/departments/",
+        DepartmentFiguresView.as_view(),
+        name="collaboration-figures-departments",
+    ),
+    path(
+        "collaboration/figures/streets/",
+        StreetWhistleFiguresView.as_view(),
+        name="collaboration-figures-streets",
+    ),
+    path(
+        "collaboration/figures/four-lists/",
+        FourListFiguresView.as_view(),
+        name="collaboration-figures-four-lists",
     ),
 ]

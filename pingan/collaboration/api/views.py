@@ -48,6 +48,8 @@ def _period(request) -> tuple[datetime, datetime]:
 class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Duty roster rows at the centers the caller may read; filter with ?center=&date=."""
 
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
+
     serializer_class = s.DutyShiftSerializer
 
     def get_queryset(self):
@@ -65,7 +67,7 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=s.RosterPlanSerializer, responses={201: s.DutyShiftSerializer(many=True)}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def plan(self, request):
         """Plan a center's roster for a month (permanent every working day, rotating in turn)."""
         data = _valid(s.RosterPlanSerializer, request.data)
@@ -82,6 +84,8 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Named officers (三官一师) assigned to streets in the caller's area."""
+
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
     serializer_class = s.OfficerSerializer
 
@@ -104,6 +108,8 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Whistles blown in the caller's area or summoning them; POST blows one on a case."""
+
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
     serializer_class = s.WhistleSerializer
 
@@ -168,7 +174,7 @@ class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return access_summons(call, summons_pk)
 
     @extend_schema(request=s.VersionSerializer, responses={200: s.SummonsSerializer})
-    @action(detail=True, methods=["post"], url_path=r"summonses/(?P<summons_pk>\d+)/acknowledge")
+    @action(detail=True, methods=["post"], url_path=r"summonses/(?P<summons_pk>[^/]+)/acknowledge")
     def acknowledge(self, request, pk=None, summons_pk=None):
         """Acknowledge a summons (报到), as the officer or department it names."""
         summons = self._summons(request, pk, summons_pk)
@@ -179,7 +185,7 @@ class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(s.SummonsSerializer(summons).data)
 
     @extend_schema(request=s.ReportSerializer, responses={200: s.SummonsSerializer})
-    @action(detail=True, methods=["post"], url_path=r"summonses/(?P<summons_pk>\d+)/report")
+    @action(detail=True, methods=["post"], url_path=r"summonses/(?P<summons_pk>[^/]+)/report")
     def report(self, request, pk=None, summons_pk=None):
         """Record what was done (处置情况) after acknowledging."""
         summons = self._summons(request, pk, summons_pk)
@@ -195,6 +201,8 @@ class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Safety talks in the caller's area; the detail carries the four lists of each problem."""
+
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
     def get_serializer_class(self):
         return s.TalkDetailSerializer if self.action == "retrieve" else s.TalkSerializer
@@ -242,6 +250,8 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 class ProblemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A problem with its tasks, their implementation entries and results."""
 
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
+
     serializer_class = s.ProblemSerializer
 
     def get_queryset(self):
@@ -276,6 +286,8 @@ class ProblemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tasks of visible talks and tasks the caller's unit owns; ?overdue=1 for overdue ones."""
+
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
     serializer_class = s.TaskSerializer
 
@@ -323,56 +335,51 @@ PERIOD = [
 ]
 
 
-class FiguresView(APIView):
-    """Evaluation figures for a period, within the caller's scope: per department (whistle
-    response), per street (whistle quality) and per street (four-list completion)."""
+class _FiguresView(APIView):
+    """Evaluation figures for a period ``[start, end]`` (local dates), within the caller's
+    scope."""
 
-    @extend_schema(parameters=PERIOD, responses={200: dict})
-    def get(self, request, kind: str):
-        start, end = _period(request)
-        user = request.user
-        if kind == "four-lists":
-            if not may_read_board(user):
-                raise PermissionDenied("您的角色不能查看四个清单。")
-            rows = selectors.four_list_completion_by_street(
-                start=start, end=end, talks=SafetyTalk.objects.visible_to(user)
-            )
-            return Response(
-                [
-                    {
-                        **vars(r),
-                        "completion_rate": r.completion_rate,
-                        "on_time_rate": r.on_time_rate,
-                    }
-                    for r in rows.values()
-                ]
-            )
-        if not may_read_figures(user):
+    def period(self, request) -> tuple[datetime, datetime]:
+        return _period(request)
+
+
+class DepartmentFiguresView(_FiguresView):
+    """Whistle response per summoned department (the department is evaluated for response)."""
+
+    @extend_schema(parameters=PERIOD, responses={200: s.UnitResponseSerializer(many=True)})
+    def get(self, request):
+        if not may_read_figures(request.user):
             raise PermissionDenied("您的角色不能查看响应统计。")
-        if kind == "departments":
-            rows = selectors.whistle_response_by_unit(
-                start=start, end=end, summonses=WhistleSummons.objects.visible_to(user)
-            )
-            return Response(
-                [
-                    {k: v for k, v in vars(r).items() if k != "durations"}
-                    | {"on_time_rate": r.on_time_rate}
-                    for r in rows.values()
-                ]
-            )
-        if kind == "streets":
-            rows = selectors.whistle_quality_by_street(
-                start=start, end=end, calls=WhistleCall.objects.visible_to(user)
-            )
-            return Response(
-                [
-                    {
-                        **vars(r),
-                        "result_share": r.result_share,
-                        "complex_share": r.complex_share,
-                        "all_on_time_share": r.all_on_time_share,
-                    }
-                    for r in rows.values()
-                ]
-            )
-        raise NotFound
+        start, end = self.period(request)
+        rows = selectors.whistle_response_by_unit(
+            start=start, end=end, summonses=WhistleSummons.objects.visible_to(request.user)
+        )
+        return Response(s.UnitResponseSerializer(rows.values(), many=True).data)
+
+
+class StreetWhistleFiguresView(_FiguresView):
+    """Whistle quality per summoning street (the street is evaluated for whistle quality)."""
+
+    @extend_schema(parameters=PERIOD, responses={200: s.StreetWhistlesSerializer(many=True)})
+    def get(self, request):
+        if not may_read_figures(request.user):
+            raise PermissionDenied("您的角色不能查看响应统计。")
+        start, end = self.period(request)
+        rows = selectors.whistle_quality_by_street(
+            start=start, end=end, calls=WhistleCall.objects.visible_to(request.user)
+        )
+        return Response(s.StreetWhistlesSerializer(rows.values(), many=True).data)
+
+
+class FourListFiguresView(_FiguresView):
+    """Four-list completion per street, for the talks held in the period."""
+
+    @extend_schema(parameters=PERIOD, responses={200: s.StreetListsSerializer(many=True)})
+    def get(self, request):
+        if not may_read_board(request.user):
+            raise PermissionDenied("您的角色不能查看四个清单。")
+        start, end = self.period(request)
+        rows = selectors.four_list_completion_by_street(
+            start=start, end=end, talks=SafetyTalk.objects.visible_to(request.user)
+        )
+        return Response(s.StreetListsSerializer(rows.values(), many=True).data)

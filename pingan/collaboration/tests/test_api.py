@@ -127,17 +127,17 @@ def test_the_four_lists_through_the_api(talk, client_as):
     assert done["result"]["evidence"] == "照片" and done["progress"][0]["note"] == "已排查"
     assert Task.objects.get(pk=task["id"]).done_at is not None
     figures = client.get(
-        api("collaboration-figures", "four-lists") + "?start=2026-10-01&end=2026-10-31"
+        api("collaboration-figures-four-lists") + "?start=2026-10-01&end=2026-10-31"
     ).json()
     assert figures[0]["tasks"] == 1 and figures[0]["done"] == 1
 
 
 def test_figures_need_a_role_that_reads_them(client_as):
-    url = api("collaboration-figures", "departments") + "?start=2026-10-01&end=2026-10-31"
+    url = api("collaboration-figures-departments") + "?start=2026-10-01&end=2026-10-31"
     assert client_as("street_mediator").get(url).status_code == 403
     assert client_as("district_leader").get(url).status_code == 200
     assert (
-        client_as("district_leader").get(api("collaboration-figures", "departments")).status_code
+        client_as("district_leader").get(api("collaboration-figures-departments")).status_code
         == 400
     )
 
