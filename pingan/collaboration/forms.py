@@ -183,6 +183,10 @@ class TalkForm(StyledForm):
         )
         if len(streets) == 1:
             self.fields["street"].initial = streets[0]
+        else:  # officers of several streets: say whose
+            self.fields["officers"].label_from_instance = lambda o: (
+                f"{o.street.name} · {o.get_kind_display()} {o.staff.name}"
+            )
 
 
 class ProblemForm(StyledForm):
