@@ -22,6 +22,7 @@ api_patterns = [
     path("", include("pingan.corrections.api.urls")),
     path("", include("pingan.talent.api.urls")),
     path("", include("pingan.persons.api.urls")),
+    path("", include("pingan.collaboration.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("corrections/", include("pingan.corrections.urls")),
     path("talent/", include("pingan.talent.urls")),
     path("persons/", include("pingan.persons.urls")),
+    path("collaboration/", include("pingan.collaboration.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pingan.persons",
     "pingan.corrections",
     "pingan.talent",
+    "pingan.collaboration",
     "pingan.demo",
 ]
 
@@ -294,3 +295,8 @@ PINGAN_PROTECTED_COLUMNS = env.list(
 PINGAN_REVIEW_DAYS = {"high": 30, "medium": 90, "low": 182}
 # How long an entry that left the register is kept before its personal data is erased.
 PINGAN_PERSON_RETENTION_DAYS = env.int("PINGAN_PERSON_RETENTION_DAYS", default=5 * 365)
+# --- Whistle-and-report (M4.2) -------------------------------------------------------------------
+# Hours a summoned department or officer has to acknowledge (报到) unless the street sets another,
+# and hours after the first late notice before it climbs to the level above.
+PINGAN_WHISTLE_REPORT_HOURS = env.int("PINGAN_WHISTLE_REPORT_HOURS", default=24)
+PINGAN_WHISTLE_ESCALATE_AFTER_HOURS = env.int("PINGAN_WHISTLE_ESCALATE_AFTER_HOURS", default=24)

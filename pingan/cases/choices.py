@@ -96,6 +96,12 @@ class EventKind(models.TextChoices):
     JUDICIAL_CONFIRMATION = "judicial_confirmation", _("司法确认")
     MERGE = "merge", _("合并重复事项")
     SUPERVISE = "supervise", _("督办")
+    # whistle-and-report (吹哨报到, M4.2), written by pingan.collaboration
+    WHISTLE = "whistle", _("吹哨")
+    WHISTLE_ACK = "whistle_ack", _("报到")
+    WHISTLE_REPORT = "whistle_report", _("报到反馈")
+    WHISTLE_LATE = "whistle_late", _("报到超时督办")
+    WHISTLE_CLOSE = "whistle_close", _("吹哨办结")
 
 
 class ExtensionState(models.TextChoices):

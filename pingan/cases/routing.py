@@ -83,6 +83,8 @@ _KIND_ORDER = {UnitKind.COMMUNITY: 0, UnitKind.STREET_CENTER: 1, UnitKind.AGENCY
 # Below this the model's guess is noise to the clerk: it neither scores nor shows.
 _MODEL_MIN_PROBABILITY = 0.15
 _CHOSEN_CATEGORY_WEIGHT = 0.5
+# A unit with some evidence for the matter that is on duty at a center today weighs more.
+_ON_DUTY_BONUS = 0.2
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,9 @@ def candidate_units(grid: Division) -> list[Unit]:
         | Q(pk__in=serving_street)
         | (Q(division__code=district_code) & ~Q(pk__in=serving_some_streets))
     )
+    # Agencies on duty at a center today (the duty roster, M3.2) are preferred.
+    from pingan.collaboration.selectors import on_duty_exists
+
     return list(
         Unit.objects.filter(is_active=True)
         .filter(
@@ -180,6 +185,7 @@ def candidate_units(grid: Division) -> list[Unit]:
             | Q(kind=UnitKind.STREET_CENTER, division__code=street_code)
             | agency
         )
+        .annotate(on_duty=on_duty_exists(timezone.localdate()))
         .select_related("division")
         .order_by("name")
     )
@@ -472,11 +478,14 @@ def suggest(
         reasons = [duty_reason] if duty_reason else []
         if via:
             reasons += via[1].reasons
+        on_duty = _ON_DUTY_BONUS if getattr(unit, "on_duty", False) else 0.0
+        if on_duty:
+            reasons.append("今日在岗（中心值班表）")
         suggestions.append(
             Suggestion(
                 function_area=via[0].function_area if via else _default_area(unit),
                 unit=unit,
-                score=round(_noisy_or(via[2] if via else 0.0, duty_score), 3),
+                score=round(_noisy_or(via[2] if via else 0.0, duty_score, on_duty), 3),
                 reason="；".join(reasons),
                 category=via[0] if via else None,
             )

@@ -128,7 +128,15 @@ def _case_context(
         "error": error,
         "error_action": error_action,
         "can_act": services.can_act_on(request.user, case),
+        # whistle-and-report (吹哨报到) on this case: pingan.collaboration's section
+        **_collaboration_panel(request, case),
     }
+
+
+def _collaboration_panel(request: HttpRequest, case: Case) -> dict:
+    from pingan.collaboration.views import case_panel
+
+    return case_panel(request, case)
 
 
 @login_required

@@ -71,6 +71,28 @@ NAVIGATION = [
     ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
     ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     (None, _("基础信息"), "", None),
+    ("collaboration:whistles", _("吹哨报到"), "megaphone", None),
+    ("collaboration:talks", _("平安恳谈"), "chat-square-text", None),
+    (
+        "collaboration:board",
+        _("四个清单"),
+        "list-check",
+        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
+    ),
+    (
+        "collaboration:departments",
+        _("部门响应"),
+        "stopwatch",
+        {
+            RoleCode.DISPATCHER,
+            RoleCode.LEADER,
+            RoleCode.EVALUATOR,
+            RoleCode.ADMINISTRATOR,
+            RoleCode.OFFICER,
+        },
+    ),
+    ("collaboration:roster", _("驻点值班"), "calendar-week", None),
+    ("collaboration:officers", _("下沉干警"), "person-badge", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (
