@@ -41,10 +41,10 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
+    "pingan.collaboration",
     "pingan.persons",
     "pingan.corrections",
     "pingan.talent",
-    "pingan.collaboration",
     "pingan.demo",
 ]
 
