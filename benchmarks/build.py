@@ -53,6 +53,7 @@ def ensure_data(target: Target, scale: Scale, *, say=print) -> dict:
     found = read_marker(target)
     if found and all(found.get(key) == value for key, value in wanted.items()):
         say(f"Data: reusing {scale.cases} cases built {found['built_at']} ({target.label}).")
+        _ensure_router(target, say)
         return found
     say(f"Data: building {scale.cases} cases with the demo generator on {target.label} …")
     recreate(target)
@@ -72,9 +73,20 @@ def ensure_data(target: Target, scale: Scale, *, say=print) -> dict:
         "generator_peak_mb": round(peak_mb, 1),
         "timeline_case": timeline,
     }
+    target.router_path.unlink(missing_ok=True)
     write_marker(target, marker)
     _remember_generator(target, marker)
+    _ensure_router(target, say)
     return marker
+
+
+def _ensure_router(target: Target, say) -> None:
+    """The routing model, trained on this data as ``make demo`` trains it, so that intake
+    suggests with the classifier (and the web workers carry it) as in production."""
+    if target.router_path.exists():
+        return
+    say("Data: training the routing model on these cases …")
+    manage(target, "train_router")
 
 
 def _generate(target: Target, scale: Scale, end: datetime) -> tuple[float, float]:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VAR = ROOT / "var" / "bench"
+# Cached databases, logs and per-scale notes; BENCH_VAR moves them (the smoke test does).
+VAR = Path(os.environ.get("BENCH_VAR") or ROOT / "var" / "bench")
 RESULTS = Path(__file__).resolve().parent / "results"
 SEED = 2026
 

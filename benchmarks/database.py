@@ -28,6 +28,12 @@ class Target:
     def label(self) -> str:
         return "sqlite" if self.vendor == "sqlite" else "postgresql"
 
+    @property
+    def router_path(self) -> Path:
+        """The routing model trained on this database's cases."""
+        name = self.path.stem if self.vendor == "sqlite" else self.conninfo["dbname"]
+        return VAR / f"router-{self.label}-{name}.joblib"
+
 
 def resolve(options: Options) -> Target:
     """SQLite under var/bench/ unless DATABASE_URL names PostgreSQL; then a database of its own

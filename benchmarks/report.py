@@ -34,7 +34,9 @@ def write(bench, rows: list[Measurement], *, started: datetime, extra: str = "")
         f"generator {bench.marker['generator']}, year ending {bench.marker['end'][:10]}), "
         f"built {bench.marker['built_at']} in {bench.marker['generate_seconds']} s.",
         f"- Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-        f"Python {platform.python_version()}; server: gunicorn, 2 workers × 4 threads.",
+        f"Python {platform.python_version()}; server: gunicorn, 2 workers × 4 threads; "
+        f"1-minute load average {bench.load_before[0]:.1f} before the scenarios and "
+        f"{bench.load_after[0]:.1f} after (other work on the machine inflates the timings).",
         "- Ours: the full stack over HTTP (client-side wall time) or the job in-process. "
         "Baseline: the same reads and writes by hand through "
         f"{'sqlite3' if target.vendor == 'sqlite' else 'psycopg'}, no Django, same run.",

@@ -14,7 +14,16 @@ def main(environ=os.environ) -> int:
     started = datetime.now().astimezone()
     try:
         options = Options.from_env(environ)
+        from . import scenarios
         from .database import check_reachable, resolve
+
+        registry = scenarios.load()
+        unknown = options.only - set(registry)
+        if unknown:
+            raise BenchError(
+                f"Unknown scenario(s) in BENCH_ONLY: {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(registry)}."
+            )
 
         target = resolve(options)
         check_reachable(target)
@@ -40,12 +49,6 @@ def run(options, target, *, started):
     from .server import Server, manage
 
     registry = scenarios.load()
-    unknown = options.only - set(registry)
-    if unknown:
-        raise BenchError(
-            f"Unknown scenario(s) in BENCH_ONLY: {', '.join(sorted(unknown))}; "
-            f"known: {', '.join(registry)}."
-        )
     marker = ensure_data(target, options.scale)
     manage(target, "collectstatic", "--noinput", "--verbosity", "0")
     from pingan.cases.models import Case, CaseSequence
@@ -56,6 +59,7 @@ def run(options, target, *, started):
     failures = []
     with Server(target, options.port) as server:
         bench = Bench(options=options, target=target, marker=marker, server=server)
+        bench.load_before = os.getloadavg()
         try:
             for name, item in registry.items():
                 if options.only and name not in options.only:
@@ -69,6 +73,7 @@ def run(options, target, *, started):
         finally:
             bench.close()
             _forget_intakes(last_case, sequences)
+            bench.load_after = os.getloadavg()
     extra = ""
     if failures:
         extra = "## Scenarios that failed\n\n" + "\n".join(

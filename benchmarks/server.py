@@ -25,6 +25,7 @@ def bench_env(target: Target) -> dict[str, str]:
             "DATABASE_URL": target.url,
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
             "PINGAN_NOTIFIERS": "pingan.core.notify.LocmemSMSBackend",
+            "PINGAN_ROUTER_PATH": str(target.router_path),
             "PYTHONUNBUFFERED": "1",
         }
     )
