@@ -2,6 +2,7 @@
 baseline, and helpers that time both sides the same way."""
 
 import secrets
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -9,12 +10,12 @@ import httpx
 
 from .config import Options
 from .database import RawDB, Target
-from .measure import Measurement, RSSSampler, Stats, heap_peak_mb, repeat
+from .measure import Measurement, RSSSampler, Stats, cpu_seconds, heap_peak_mb, repeat
 from .server import Server
 
 
 class Bench:
-    def __init__(self, *, options: Options, target: Target, marker: dict, server: Server):
+    def __init__(self, *, options: Options, target: Target, marker: dict, server: Server | None):
         self.options = options
         self.scale = options.scale
         self.target = target
@@ -103,10 +104,17 @@ class Bench:
             if response.status_code >= 400:
                 raise RuntimeError(f"{name}: HTTP {response.status_code} {response.text[:300]}")
 
+        repeat(call, 0, warmup=2)
+        pids = self.server.worker_pids()
+        cpu_before = cpu_seconds(pids)
         with RSSSampler(self.server.worker_pids) as rss:
-            ours = Stats.of(repeat(call, times))
+            ours = Stats.of(repeat(call, times, warmup=0))
         measurement = Measurement(
-            scenario=name, ours=ours, peak_mb=rss.peak_mb, peak_what="web worker RSS"
+            scenario=name,
+            ours=ours,
+            cpu=(cpu_seconds(pids) - cpu_before) / times,
+            peak_mb=rss.peak_mb,
+            peak_what="web worker RSS",
         )
         if queries is not None:
             measurement.queries = queries()
@@ -125,9 +133,15 @@ class Bench:
     ) -> Measurement:
         """Time an in-process job (a periodic task) and its baseline; the Python heap's peak
         is taken in one more, untimed run."""
-        ours = Stats.of(repeat(run, times, warmup=1))
+        repeat(run, 0, warmup=1)
+        cpu_before = time.process_time()
+        ours = Stats.of(repeat(run, times, warmup=0))
         measurement = Measurement(
-            scenario=name, ours=ours, peak_mb=heap_peak_mb(run), peak_what="Python heap"
+            scenario=name,
+            ours=ours,
+            cpu=(time.process_time() - cpu_before) / times,
+            peak_mb=heap_peak_mb(run),
+            peak_what="Python heap",
         )
         if queries is not None:
             measurement.queries = queries()
@@ -147,7 +161,10 @@ class Bench:
         db.reset_counts()
         baseline(db)
         measurement.rows, measurement.baseline_statements = db.reset_counts()
-        measurement.baseline = Stats.of(repeat(lambda: baseline(db), times, warmup=warmup - 1))
+        repeat(lambda: baseline(db), 0, warmup=warmup - 1)
+        cpu_before = time.process_time()
+        measurement.baseline = Stats.of(repeat(lambda: baseline(db), times, warmup=0))
+        measurement.baseline_cpu = (time.process_time() - cpu_before) / times
         db.reset_counts()
 
     def count_queries(self, username: str, method: str, path: str, **kwargs) -> int:

@@ -49,6 +49,8 @@ class Measurement:
     baseline_statements: int | None = None
     peak_mb: float | None = None
     peak_what: str = ""
+    cpu: float | None = None  # our CPU seconds per run (web workers, or this process)
+    baseline_cpu: float | None = None  # the baseline's CPU seconds per run (this process)
     throughput: float | None = None  # cases per second
     baseline_throughput: float | None = None
     notes: str = ""
@@ -59,6 +61,12 @@ class Measurement:
         if self.baseline is None or self.baseline.median <= 0:
             return None
         return self.ours.median / self.baseline.median
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        if not self.cpu or not self.baseline_cpu:
+            return None
+        return self.cpu / self.baseline_cpu
 
     def check(self, target: str, met: bool, detail: str) -> None:
         self.checks.append(Check(target, met, detail))
@@ -74,6 +82,18 @@ def repeat(fn: Callable[[], object], times: int, *, warmup: int = 2) -> list[flo
         fn()
         samples.append(time.perf_counter() - started)
     return samples
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def heap_peak_mb(fn: Callable[[], object]) -> float:

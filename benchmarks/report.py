@@ -43,9 +43,12 @@ def write(bench, rows: list[Measurement], *, started: datetime, extra: str = "")
         "- Rows: rows the baseline read or wrote per run. Queries: our SQL statements per run "
         "(counted in-process) / the baseline's.",
         "",
-        "| scenario | ours median | ours p95 | baseline median | ratio | rows | queries "
-        "| peak memory |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "- CPU: our web workers' (or this process's, for jobs) CPU time per run, and the "
+        "baseline's; on PostgreSQL neither includes the database server's own CPU.",
+        "",
+        "| scenario | ours median | ours p95 | baseline median | ratio | ours CPU | baseline CPU "
+        "| CPU ratio | rows | queries | peak memory |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         ratio = f"{row.ratio:.1f}×" if row.ratio is not None else "–"
@@ -53,9 +56,11 @@ def write(bench, rows: list[Measurement], *, started: datetime, extra: str = "")
             f"{_n(row.queries)} / {_n(row.baseline_statements)}" if row.queries is not None else "–"
         )
         memory = f"{row.peak_mb:.0f} MB {row.peak_what}" if row.peak_mb is not None else "–"
+        cpu_ratio = f"{row.cpu_ratio:.1f}×" if row.cpu_ratio is not None else "–"
         lines.append(
             f"| {row.scenario} | {_ms(row.ours.median)} | {_ms(row.ours.p95)} | "
-            f"{_ms(row.baseline.median if row.baseline else None)} | {ratio} | {_n(row.rows)} | "
+            f"{_ms(row.baseline.median if row.baseline else None)} | {ratio} | "
+            f"{_ms(row.cpu)} | {_ms(row.baseline_cpu)} | {cpu_ratio} | {_n(row.rows)} | "
             f"{queries} | {memory} |"
         )
     notes = [f"- {row.scenario}: {row.notes}" for row in rows if row.notes]

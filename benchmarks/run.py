@@ -5,6 +5,7 @@ stderr and exit status 2."""
 import os
 import sys
 import traceback
+from contextlib import nullcontext
 from datetime import datetime
 
 from .config import BenchError, Options
@@ -50,20 +51,22 @@ def run(options, target, *, started):
 
     registry = scenarios.load()
     marker = ensure_data(target, options.scale)
-    manage(target, "collectstatic", "--noinput", "--verbosity", "0")
+    chosen = {n: s for n, s in registry.items() if not options.only or n in options.only}
+    # jobs run in-process; a server (and its static files) only when a scenario needs HTTP
+    needs_server = any(item.group != "jobs" for item in chosen.values())
+    if needs_server:
+        manage(target, "collectstatic", "--noinput", "--verbosity", "0")
     from pingan.cases.models import Case, CaseSequence
 
     last_case = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     sequences = dict(CaseSequence.objects.values_list("year", "last"))
     rows = []
     failures = []
-    with Server(target, options.port) as server:
+    with Server(target, options.port) if needs_server else nullcontext() as server:
         bench = Bench(options=options, target=target, marker=marker, server=server)
         bench.load_before = os.getloadavg()
         try:
-            for name, item in registry.items():
-                if options.only and name not in options.only:
-                    continue
+            for name, item in chosen.items():
                 print(f"Scenario: {name} …", flush=True)
                 try:
                     rows += item.run(bench)

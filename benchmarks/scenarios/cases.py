@@ -507,8 +507,10 @@ def _concurrent(bench, job: Intake) -> Measurement:
     async def all_clients() -> None:
         await asyncio.gather(*(client_loop(jar) for jar in cookies))
 
-    from ..measure import RSSSampler
+    from ..measure import RSSSampler, cpu_seconds
 
+    pids = bench.server.worker_pids()
+    cpu_before = cpu_seconds(pids)
     with RSSSampler(bench.server.worker_pids) as rss:
         started = time.perf_counter()
         asyncio.run(all_clients())
@@ -516,6 +518,7 @@ def _concurrent(bench, job: Intake) -> Measurement:
     row = Measurement(
         scenario=f"intake (suggest + create), {clients} clients",
         ours=Stats.of(latencies),
+        cpu=(cpu_seconds(pids) - cpu_before) / (clients * each),
         peak_mb=rss.peak_mb,
         peak_what="web worker RSS",
         throughput=clients * each / elapsed,
@@ -541,6 +544,7 @@ def _concurrent(bench, job: Intake) -> Measurement:
             db.close()
 
     threads = [threading.Thread(target=raw_loop) for _ in range(clients)]
+    cpu_before = time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -550,6 +554,7 @@ def _concurrent(bench, job: Intake) -> Measurement:
     if errors:
         raise errors[0]
     row.baseline = Stats.of(raw_latencies)
+    row.baseline_cpu = (time.process_time() - cpu_before) / (clients * each)
     row.baseline_throughput = clients * each / elapsed
     row.notes = (
         f"{row.throughput:.0f} cases/s (baseline {row.baseline_throughput:.0f}/s, "
