@@ -42,7 +42,6 @@ def write(bench, rows: list[Measurement], *, started: datetime, extra: str = "")
         f"{'sqlite3' if target.vendor == 'sqlite' else 'psycopg'}, no Django, same run.",
         "- Rows: rows the baseline read or wrote per run. Queries: our SQL statements per run "
         "(counted in-process) / the baseline's.",
-        "",
         "- CPU: our web workers' (or this process's, for jobs) CPU time per run, and the "
         "baseline's; on PostgreSQL neither includes the database server's own CPU.",
         "",
