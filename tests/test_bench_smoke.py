@@ -36,6 +36,8 @@ def _bench(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
         **extra,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    if "BENCH_ONLY" not in extra:
+        env.pop("BENCH_ONLY", None)
     return subprocess.run(
         [sys.executable, "-m", "benchmarks"],
         cwd=ROOT,
@@ -48,17 +50,15 @@ def _bench(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def bench_target(tmp_path):
-    """The tiny benchmark database, dropped afterwards (PostgreSQL keeps databases around)."""
+def bench_target():
+    """On PostgreSQL, the tiny benchmark database is dropped afterwards (SQLite's file lives in
+    the test's temporary folder)."""
     from benchmarks.database import drop, resolve
 
-    os.environ["BENCH_VAR"] = str(tmp_path / "var")
-    try:
-        target = resolve(Options.from_env({"BENCH_SCALE": "tiny", **os.environ}))
-        yield target
+    target = resolve(Options.from_env({**os.environ, "BENCH_SCALE": "tiny"}))
+    yield target
+    if target.vendor == "postgresql":
         drop(target)
-    finally:
-        os.environ.pop("BENCH_VAR", None)
 
 
 def test_tiny_run_builds_measures_and_reports_then_reuses_the_data(tmp_path, bench_target):
