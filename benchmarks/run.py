@@ -37,7 +37,10 @@ def main(environ=os.environ) -> int:
 
 
 def run(options, target, *, started):
+    from .config import VAR
     from .server import bench_env
+
+    VAR.mkdir(parents=True, exist_ok=True)  # logs, the routing model, notes per scale
 
     os.environ.update(bench_env(target))
     import django
