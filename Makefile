@@ -10,7 +10,7 @@ VENDOR := static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install assets migrate load-demo serve lint fmt messages clean
+.PHONY: demo test install assets migrate load-demo serve lint fmt messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ test: install assets
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 --settings=config.settings.test
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks against raw-SQL baselines (not part of make test): BENCH_SCALE=tiny|district|city,
+# PostgreSQL when DATABASE_URL is set. See benchmarks/README.md.
+bench: install assets
+	$(BIN)/python -m benchmarks
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,129 @@
+"""The results file: benchmarks/results/<date>-<scale>-<db>.md."""
+
+import platform
+from datetime import datetime
+from pathlib import Path
+
+import psutil
+
+from .build import generator_history
+from .measure import Measurement
+from .targets import GENERATOR_FLAT_FACTOR, WEB_MAX_RSS_MB
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _n(value) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def write(bench, rows: list[Measurement], *, started: datetime, extra: str = "") -> Path:
+    scale, target = bench.scale, bench.target
+    path = bench.options.results / f"{started:%Y-%m-%d}-{scale.name}-{target.label}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    web_checks = _web_memory(rows)
+    generator = _generator(bench)
+    lines = [
+        f"# Benchmark: {scale.name} scale on {target.label}, {started:%Y-%m-%d %H:%M %Z}",
+        "",
+        f"- Data: {bench.marker['cases']:,} generated cases (seed {bench.marker['seed']}, "
+        f"generator {bench.marker['generator']}, year ending {bench.marker['end'][:10]}), "
+        f"built {bench.marker['built_at']} in {bench.marker['generate_seconds']} s.",
+        f"- Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}; server: gunicorn, 2 workers × 4 threads; "
+        f"1-minute load average {bench.load_before[0]:.1f} before the scenarios and "
+        f"{bench.load_after[0]:.1f} after (other work on the machine inflates the timings).",
+        "- Ours: the full stack over HTTP (client-side wall time) or the job in-process. "
+        "Baseline: the same reads and writes by hand through "
+        f"{'sqlite3' if target.vendor == 'sqlite' else 'psycopg'}, no Django, same run.",
+        "- Rows: rows the baseline read or wrote per run. Queries: our SQL statements per run "
+        "(counted in-process) / the baseline's.",
+        "- CPU: our web workers' (or this process's, for jobs) CPU time per run, and the "
+        "baseline's; on PostgreSQL neither includes the database server's own CPU.",
+        "",
+        "| scenario | ours median | ours p95 | baseline median | ratio | ours CPU | baseline CPU "
+        "| CPU ratio | rows | queries | peak memory |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        ratio = f"{row.ratio:.1f}×" if row.ratio is not None else "–"
+        queries = (
+            f"{_n(row.queries)} / {_n(row.baseline_statements)}" if row.queries is not None else "–"
+        )
+        memory = f"{row.peak_mb:.0f} MB {row.peak_what}" if row.peak_mb is not None else "–"
+        cpu_ratio = f"{row.cpu_ratio:.1f}×" if row.cpu_ratio is not None else "–"
+        lines.append(
+            f"| {row.scenario} | {_ms(row.ours.median)} | {_ms(row.ours.p95)} | "
+            f"{_ms(row.baseline.median if row.baseline else None)} | {ratio} | "
+            f"{_ms(row.cpu)} | {_ms(row.baseline_cpu)} | {cpu_ratio} | {_n(row.rows)} | "
+            f"{queries} | {memory} |"
+        )
+    notes = [f"- {row.scenario}: {row.notes}" for row in rows if row.notes]
+    if notes:
+        lines += ["", *notes]
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "| target | scenario | result | measured |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        for check in row.checks:
+            lines.append(
+                f"| {check.target} | {row.scenario} | {'met' if check.met else '**not met**'} | "
+                f"{check.detail} |"
+            )
+    for target_text, met, detail in [*web_checks, *generator]:
+        lines.append(f"| {target_text} | – | {'met' if met else '**not met**'} | {detail} |")
+    if extra:
+        lines += ["", extra.strip()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _web_memory(rows: list[Measurement]) -> list[tuple[str, bool, str]]:
+    peaks = [row.peak_mb for row in rows if row.peak_what == "web worker RSS" and row.peak_mb]
+    if not peaks:
+        return []
+    peak = max(peaks)
+    return [
+        (
+            f"web process < {WEB_MAX_RSS_MB:.0f} MB RSS",
+            peak < WEB_MAX_RSS_MB,
+            f"largest worker {peak:.0f} MB",
+        )
+    ]
+
+
+def _generator(bench) -> list[tuple[str, bool, str]]:
+    history = {
+        key: value
+        for key, value in generator_history().items()
+        if key.endswith(f"-{bench.target.label}")
+    }
+    if not history:
+        return []
+    runs = sorted(history.items(), key=lambda item: item[1]["cases"])
+    detail = "; ".join(
+        f"{value['cases']:,} cases: {value['peak_mb']:.0f} MB in {value['seconds']:.0f} s"
+        for _key, value in runs
+    )
+    if len(runs) < 2:
+        return [
+            ("generator memory flat as scale grows", True, detail + " (one scale built so far)")
+        ]
+    smallest, largest = runs[0][1], runs[-1][1]
+    flat = largest["peak_mb"] <= smallest["peak_mb"] * GENERATOR_FLAT_FACTOR
+    return [
+        (
+            f"generator memory flat as scale grows (≤ {GENERATOR_FLAT_FACTOR}× from smallest to "
+            "largest)",
+            flat,
+            detail,
+        )
+    ]

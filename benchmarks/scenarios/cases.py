@@ -1,0 +1,689 @@
+"""Case scenarios: intake over HTTP (sequential and concurrent), the work queue page, the
+case-list API with filters, the case page with a 30-event timeline, and the deadline sweep.
+
+Each baseline does the same reads and writes by hand through sqlite3 / psycopg: the session or
+token, the user's roles and scope, the rows the page shows (and the counts it pages by), the
+rows intake inserts. It renders nothing and computes nothing beyond what the SQL needs, so the
+ratio is the price of everything else: Django, DRF, templates, validation, the Python logic.
+"""
+
+import asyncio
+import json
+import threading
+import time
+from datetime import timedelta
+from itertools import count
+
+import httpx
+
+from .. import targets
+from ..measure import Measurement, Stats
+from . import scenario
+
+OPEN = ("registered", "accepted", "assigned", "mediating")
+CLOCK = ("accepted", "assigned", "mediating")
+PAGE = 50
+LEADER = "district_dispatcher"  # the whole district: the widest queue
+CLERK = "street_clerk"  # registers at 东华门 street
+_serial = count(1)
+
+
+# --- shared raw-SQL pieces -----------------------------------------------------------------
+
+
+def _session(db, key: str) -> int:
+    """Read the session, and write it back (SESSION_SAVE_EVERY_REQUEST); the user id."""
+    now = _now()
+    data, _expires = db.one(
+        "SELECT session_data, expire_date FROM django_session "
+        "WHERE session_key = %s AND expire_date > %s",
+        [key, db.ts(now)],
+    )
+    db.execute(
+        "UPDATE django_session SET session_data = %s, expire_date = %s WHERE session_key = %s",
+        [data, db.ts(now + timedelta(hours=2)), key],
+    )
+    return _user_of_session(data)
+
+
+def _user_of_session(data: str) -> int:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    return int(SessionStore().decode(data)["_auth_user_id"])
+
+
+def _token(db, key: str) -> int:
+    return db.one(
+        "SELECT u.id FROM authtoken_token t JOIN orgs_staff u ON u.id = t.user_id "
+        "WHERE t.key = %s AND u.is_active",
+        [key],
+    )[0]
+
+
+def _user(db, user_id: int) -> dict:
+    """The user, their roles and the org-tree paths they may see."""
+    uid, unit = db.one("SELECT id, unit_id FROM orgs_staff WHERE id = %s AND is_active", [user_id])
+    roles = [
+        r for (r,) in db.all("SELECT role_id FROM orgs_staff_roles WHERE staff_id = %s", [uid])
+    ]
+    paths = [
+        p
+        for (p,) in db.all(
+            "SELECT d.path FROM orgs_division d JOIN orgs_unit_serves s ON s.division_id = d.id "
+            "WHERE s.unit_id = %s",
+            [unit],
+        )
+    ] or [
+        p
+        for (p,) in db.all(
+            "SELECT d.path FROM orgs_division d JOIN orgs_unit u ON u.division_id = d.id "
+            "WHERE u.id = %s",
+            [unit],
+        )
+    ]
+    return {"id": uid, "unit": unit, "roles": roles, "paths": paths}
+
+
+def _visible(user: dict) -> tuple[str, list]:
+    """The scope condition on cases ``c``: in the user's area, or handled or joined by their
+    unit (as ``Case.objects.visible_to``)."""
+    area = " OR ".join(["c.area_path LIKE %s"] * len(user["paths"])) or "1 = 0"
+    sql = (
+        f"({area} OR c.handling_unit_id = %s OR c.id IN "
+        "(SELECT case_id FROM cases_case_joint_units WHERE unit_id = %s))"
+    )
+    return sql, [f"{p}%" for p in user["paths"]] + [user["unit"], user["unit"]]
+
+
+def _unread(db, user: dict) -> None:
+    db.one(
+        "SELECT COUNT(*) FROM core_notice WHERE recipient_id = %s AND read_at IS NULL",
+        [user["id"]],
+    )
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+# --- pages and list APIs -------------------------------------------------------------------
+
+
+@scenario("queue-page", group="pages")
+def queue_page(bench) -> list[Measurement]:
+    """The work queue, all open cases in the district, first page of 50."""
+    client = bench.client(LEADER)
+    path = "/cases/?tab=area&state=open"
+    session = client.cookies["sessionid"]
+
+    def baseline(db):
+        user = _user(db, _session(db, session))
+        scope, params = _visible(user)
+        where = f"{scope} AND c.state IN ({db.placeholders(len(OPEN))})"
+        params += list(OPEN)
+        db.one(f"SELECT COUNT(*) FROM cases_case c WHERE {where}", params)
+        db.all(
+            "SELECT c.number, c.title, c.state, c.level, c.channel, c.registered_at, c.due_at, "
+            "c.warn_at, cat.name, u.name FROM cases_case c "
+            "JOIN cases_category cat ON cat.id = c.category_id "
+            "JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            f"WHERE {where} ORDER BY c.registered_at DESC, c.id DESC LIMIT {PAGE}",
+            params,
+        )
+        db.all("SELECT id, code, name FROM cases_category ORDER BY sort_order")
+        _unread(db, user)
+
+    row = bench.http(
+        "queue-page",
+        lambda: client.get(path),
+        baseline=baseline,
+        queries=lambda: bench.count_queries(LEADER, "get", path),
+    )
+    return [targets.page(bench, row)]
+
+
+def _list_api(bench, name: str, username: str, query: dict, where_sql, order="registered"):
+    client = bench.client(username, api=True)
+    token = client.headers["Authorization"].split()[1]
+    path = "/api/cases/?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+    def baseline(db):
+        user = _user(db, _token(db, token))
+        scope, params = _visible(user)
+        extra, extra_params = where_sql(db)
+        where = f"{scope} AND {extra}"
+        params += extra_params
+        db.one(f"SELECT COUNT(*) FROM cases_case c WHERE {where}", params)
+        db.all(
+            "SELECT c.number, c.title, c.channel, c.complexity, c.urgency, c.state, c.level, "
+            "c.handling_unit_id, c.registered_at, c.accepted_at, c.due_at, c.warn_at, "
+            "c.concluded_at, cat.code, d.code, u.name FROM cases_case c "
+            "JOIN cases_category cat ON cat.id = c.category_id "
+            "JOIN orgs_division d ON d.id = c.grid_id "
+            "JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            f"WHERE {where} ORDER BY c.registered_at DESC, c.id DESC LIMIT {PAGE}",
+            params,
+        )
+
+    row = bench.http(
+        name,
+        lambda: client.get(path),
+        baseline=baseline,
+        queries=lambda: bench.count_queries(username, "get", path),
+    )
+    return targets.page(bench, row)
+
+
+@scenario("case-list-api", group="pages")
+def case_list_api(bench) -> list[Measurement]:
+    """The case API with filters: open labour cases of the last quarter in the district, and
+    the overdue (red) cases of one street."""
+    since = (bench.end - timedelta(days=90)).date()
+
+    def open_labour(db):
+        states = db.placeholders(len(OPEN))
+        return (
+            f"c.state IN ({states}) AND c.category_id = "
+            "(SELECT id FROM cases_category WHERE code = %s) AND c.registered_at >= %s",
+            [*OPEN, "labour", db.ts(bench.end - timedelta(days=90))],
+        )
+
+    def red(db):
+        return (
+            f"c.state IN ({db.placeholders(len(CLOCK))}) AND c.due_at < %s",
+            [*CLOCK, db.ts(_now())],
+        )
+
+    return [
+        _list_api(
+            bench,
+            "case-list-api (open, category, date)",
+            LEADER,
+            {"state": "open", "category": "labour", "registered_after": since.isoformat()},
+            open_labour,
+        ),
+        _list_api(
+            bench, "case-list-api (overdue, street)", "street_dispatcher", {"colour": "red"}, red
+        ),
+    ]
+
+
+@scenario("case-page", group="pages")
+def case_page(bench) -> list[Measurement]:
+    """The case page of an open case with a 30-event timeline."""
+    number = bench.marker["timeline_case"]
+    client = bench.client(CLERK)
+    path = f"/cases/{number}/"
+    session = client.cookies["sessionid"]
+
+    def baseline(db):
+        user = _user(db, _session(db, session))
+        scope, params = _visible(user)
+        case = db.one(
+            "SELECT c.id, c.number, c.title, c.narrative, c.state, c.level, c.due_at, c.warn_at, "
+            "c.version, cat.name, d.name, u.name, c.handler_id, c.registered_by_id "
+            "FROM cases_case c JOIN cases_category cat ON cat.id = c.category_id "
+            "JOIN orgs_division d ON d.id = c.grid_id "
+            "JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            f"WHERE c.number = %s AND {scope}",
+            [number, *params],
+        )
+        pk = case[0]
+        db.all("SELECT id, name FROM orgs_staff WHERE id IN (%s, %s)", [case[12] or 0, case[13]])
+        db.all("SELECT role, name, id_number, phone FROM cases_party WHERE case_id = %s", [pk])
+        db.all(
+            "SELECT e.kind, e.from_state, e.to_state, e.from_level, e.to_level, e.reason, e.data, "
+            "e.created_at, s.name, u.name FROM cases_caseevent e "
+            "LEFT JOIN orgs_staff s ON s.id = e.actor_id LEFT JOIN orgs_unit u ON u.id = e.unit_id "
+            "WHERE e.case_id = %s ORDER BY e.created_at, e.id",
+            [pk],
+        )
+        db.all("SELECT id, original_name, size FROM cases_attachment WHERE case_id = %s", [pk])
+        db.all(
+            "SELECT u.id, u.name FROM orgs_unit u JOIN cases_case_joint_units j "
+            "ON j.unit_id = u.id WHERE j.case_id = %s",
+            [pk],
+        )
+        db.one(
+            "SELECT id, days, reason FROM cases_deadlineextension "
+            "WHERE case_id = %s AND state = 'pending'",
+            [pk],
+        )
+        db.all("SELECT number, title FROM cases_case WHERE repeat_of_id = %s LIMIT 10", [pk])
+        _unread(db, user)
+
+    row = bench.http(
+        "case-page (30 events)",
+        lambda: client.get(path),
+        baseline=baseline,
+        queries=lambda: bench.count_queries(CLERK, "get", path),
+    )
+    return [targets.page(bench, row)]
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+class Intake:
+    """One intake as the one-window page does it over HTTP: the routing suggestion as the clerk
+    types (session, htmx), then the case created through the API (token)."""
+
+    def __init__(self, bench) -> None:
+        from pingan.cases.models import Category
+        from pingan.core.validators import id_number_check_digit
+        from pingan.orgs.models import Division
+
+        self.bench = bench
+        self.check_digit = id_number_check_digit
+        clerk = bench.user(CLERK)
+        self.grids = list(
+            Division.objects.visible_to(clerk).grids().order_by("code").values_list("code", "id")
+        )
+        self.category = Category.objects.values_list("id", flat=True).get(code="neighbourhood")
+        self.token = bench.token(CLERK)
+
+    def payload(self) -> tuple[dict, dict]:
+        n = next(_serial)
+        grid = self.grids[n % len(self.grids)][0]
+        first17 = f"110101{1950 + n % 50}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+        id_number = first17 + self.check_digit(first17)
+        narrative = (
+            f"压测第{n}号：楼上住户卫生间第{n % 97}次漏水，渗到楼下厨房和卧室顶棚，"
+            f"墙皮脱落约{n % 9 + 1}平方米，双方对维修费用分担协商不成，请求调解。"
+        )
+        suggest = {
+            "narrative": narrative,
+            "grid": grid,
+            "category": str(self.category),
+            "party-0-id_number": id_number,
+        }
+        create = {
+            "channel": "walk_in",
+            "category": "neighbourhood",
+            "complexity": "general",
+            "title": f"楼上漏水纠纷（压测{n}）",
+            "narrative": narrative,
+            "grid": grid,
+            "address": f"东华门街道某胡同{n % 200 + 1}号",
+            "parties": [
+                {
+                    "role": "applicant",
+                    "name": "王某某",
+                    "id_number": id_number,
+                    "phone": "13800138000",
+                },
+                {"role": "respondent", "name": "李某某"},
+            ],
+        }
+        return suggest, create
+
+    def raw(self, db, token: str, user_cache: dict | None = None) -> None:
+        """The same reads and writes through sqlite3 / psycopg."""
+        from pingan.core import crypto
+
+        _suggest, create = self.payload()
+        now = _now()
+        since = now - timedelta(days=90)
+        # the suggestion: who asks, the grid, categories, candidate units, earlier matches
+        user = _user(db, _token(db, token))
+        grid_id, path = db.one(
+            "SELECT id, path FROM orgs_division "
+            "WHERE code = %s AND level = 'grid' AND path LIKE %s",
+            [create["grid"], f"{user['paths'][0]}%"],
+        )
+        db.all("SELECT id, code, keywords, function_area FROM cases_category WHERE is_active")
+        codes = path.strip("/").split("/")
+        db.all(
+            "SELECT u.id, u.kind, u.name, u.agency_type, u.responsibilities, d.level "
+            "FROM orgs_unit u JOIN orgs_division d ON d.id = u.division_id WHERE u.is_active AND "
+            "((u.kind = 'community' AND d.code = %s) OR (u.kind = 'street_center' AND d.code = %s)"
+            " OR (u.kind = 'agency' AND (d.code = %s OR u.id IN (SELECT s.unit_id FROM "
+            "orgs_unit_serves s JOIN orgs_division sd ON sd.id = s.division_id WHERE sd.code = %s)"
+            " OR (d.code = %s AND u.id NOT IN (SELECT unit_id FROM orgs_unit_serves)))))",
+            [codes[2], codes[1], codes[1], codes[1], codes[0]],
+        )
+        index = crypto.blind_index("id_number", create["parties"][0]["id_number"])
+        for _pass in range(2):  # the suggestion and then the intake itself look for repeats
+            db.all(
+                "SELECT DISTINCT c.id FROM cases_case c JOIN cases_party p ON p.case_id = c.id "
+                f"WHERE p.id_number_index = %s AND (c.state IN ({db.placeholders(len(OPEN))}) "
+                "OR c.registered_at >= %s)",
+                [index, *OPEN, db.ts(since)],
+            )
+            db.all(
+                "SELECT id, narrative FROM cases_case WHERE grid_id = %s AND registered_at >= %s",
+                [grid_id, db.ts(since)],
+            )
+        # the intake: category, handling unit, number, case, parties, event
+        category = db.one(
+            "SELECT id FROM cases_category WHERE code = %s AND is_active", ["neighbourhood"]
+        )[0]
+        unit = db.one(
+            "SELECT u.id FROM orgs_unit u JOIN orgs_division d ON d.id = u.division_id "
+            "WHERE d.code = %s AND u.kind = 'street_center'",
+            [codes[1]],
+        )[0]
+        year = now.astimezone().year
+        db.begin()
+        db.execute(
+            "INSERT INTO cases_casesequence (year, last) VALUES (%s, 0) ON CONFLICT DO NOTHING",
+            [year],
+        )
+        db.execute("UPDATE cases_casesequence SET last = last + 1 WHERE year = %s", [year])
+        last = db.one("SELECT last FROM cases_casesequence WHERE year = %s", [year])[0]
+        number = f"DC{year}-{last:06d}"
+        stamp = db.ts(now)
+        case_id = db.one(
+            "INSERT INTO cases_case (created_at, updated_at, number, query_code_hash, channel, "
+            "complexity, urgency, title, narrative, address, area_path, state, level, "
+            "registered_at, due_provisional, concluded_level, outcome, legal_route, "
+            "judicially_confirmed, rejection_reason, version, grid_id, handling_unit_id, "
+            "registered_by_id, category_id) VALUES "
+            f"({db.placeholders(25)}) RETURNING id",
+            [
+                stamp, stamp, number, crypto.blind_index("query_code", f"{number}:123456"),
+                "walk_in", "general", "normal", create["title"], create["narrative"],
+                create["address"], path, "registered", "street", stamp, db.flag(False), "", "",
+                "", db.flag(False), "", 1, grid_id, unit, user["id"], category,
+            ],
+        )[0]  # fmt: skip
+        for party in create["parties"]:
+            id_number, phone = party.get("id_number", ""), party.get("phone", "")
+            db.execute(
+                "INSERT INTO cases_party (case_id, role, name, id_number, id_number_index, phone, "
+                f"phone_index) VALUES ({db.placeholders(7)})",
+                [
+                    case_id, party["role"], party["name"],
+                    crypto.encrypt(id_number) if id_number else "",
+                    crypto.blind_index("id_number", id_number) if id_number else "",
+                    crypto.encrypt(phone) if phone else "",
+                    crypto.blind_index("phone", phone) if phone else "",
+                ],
+            )  # fmt: skip
+        db.execute(
+            "INSERT INTO cases_caseevent (case_id, kind, actor_id, from_state, to_state, "
+            "from_level, to_level, unit_id, reason, data, created_at) VALUES "
+            f"({db.placeholders(11)})",
+            [
+                case_id, "register", user["id"], "", "registered", "", "street", unit, "",
+                json.dumps({"channel": "walk_in", "suggested_unit": None}), stamp,
+            ],
+        )  # fmt: skip
+        db.commit()
+        # the response: the case as the API returns it
+        db.one(
+            "SELECT c.number, c.state, c.level, c.due_at, cat.code, d.code, u.name "
+            "FROM cases_case c JOIN cases_category cat ON cat.id = c.category_id "
+            "JOIN orgs_division d ON d.id = c.grid_id "
+            "JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            "WHERE c.id = %s",
+            [case_id],
+        )
+        db.all("SELECT role, name, id_number, phone FROM cases_party WHERE case_id = %s", [case_id])
+        db.all("SELECT kind, created_at FROM cases_caseevent WHERE case_id = %s", [case_id])
+
+
+def _check(response: httpx.Response, what: str) -> None:
+    if response.status_code >= 400:
+        raise RuntimeError(f"{what}: HTTP {response.status_code} {response.text[:300]}")
+
+
+@scenario("intake", group="intake")
+def intake(bench) -> list[Measurement]:
+    """Sequential intakes, then the same with several concurrent clients."""
+    job = Intake(bench)
+    pages = bench.client(CLERK)
+    api = bench.client(CLERK, api=True)
+
+    def one():
+        suggest, create = job.payload()
+        _check(pages.post("/cases/suggest/", data=suggest), "suggest")
+        _check(api.post("/api/cases/", json=create), "create")
+
+    sequential = bench.http(
+        "intake (suggest + create), sequential",
+        _as_response(one),
+        baseline=lambda db: job.raw(db, job.token),
+        queries=lambda: _intake_queries(bench, job),
+        times=bench.scale.intake,
+    )
+    rows = [targets.intake(bench, sequential)]
+    rows.append(_concurrent(bench, job))
+    return rows
+
+
+def _as_response(fn):
+    """Adapt a two-request step to ``Bench.http``, which checks one response."""
+
+    class _Done:
+        status_code = 200
+        text = ""
+
+    def call():
+        fn()
+        return _Done()
+
+    return call
+
+
+def _intake_queries(bench, job: Intake) -> int:
+    suggest, create = job.payload()
+    return bench.count_queries(
+        CLERK, "post", "/cases/suggest/", data=suggest
+    ) + bench.count_queries(
+        CLERK, "post", "/api/cases/", data=create, content_type="application/json"
+    )
+
+
+def _concurrent(bench, job: Intake) -> Measurement:
+    """N clients, each registering cases back to back, against the server; then N threads with
+    their own connections doing the raw baseline."""
+    clients, each = bench.options.clients, bench.scale.concurrent
+    cookies = [bench.session_cookies(CLERK) for _ in range(clients)]
+    latencies: list[float] = []
+
+    async def client_loop(jar: dict) -> None:
+        headers = {"X-CSRFToken": jar["csrftoken"]}
+        async with httpx.AsyncClient(base_url=bench.server.url, timeout=120) as http:
+            for _ in range(each):
+                suggest, create = job.payload()
+                started = time.perf_counter()
+                _check(
+                    await http.post("/cases/suggest/", data=suggest, cookies=jar, headers=headers),
+                    "suggest",
+                )
+                _check(
+                    await http.post(
+                        "/api/cases/",
+                        json=create,
+                        headers={"Authorization": f"Token {job.token}"},
+                    ),
+                    "create",
+                )
+                latencies.append(time.perf_counter() - started)
+
+    async def all_clients() -> None:
+        await asyncio.gather(*(client_loop(jar) for jar in cookies))
+
+    from ..measure import RSSSampler, cpu_seconds
+
+    pids = bench.server.worker_pids()
+    cpu_before = cpu_seconds(pids)
+    with RSSSampler(bench.server.worker_pids) as rss:
+        started = time.perf_counter()
+        asyncio.run(all_clients())
+        elapsed = time.perf_counter() - started
+    row = Measurement(
+        scenario=f"intake (suggest + create), {clients} clients",
+        ours=Stats.of(latencies),
+        cpu=(cpu_seconds(pids) - cpu_before) / (clients * each),
+        peak_mb=rss.peak_mb,
+        peak_what="web worker RSS",
+        throughput=clients * each / elapsed,
+    )
+
+    from ..database import RawDB
+
+    raw_latencies: list[float] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def raw_loop() -> None:
+        db = RawDB.connect(bench.target)
+        try:
+            for _ in range(each):
+                started = time.perf_counter()
+                job.raw(db, job.token)
+                with lock:
+                    raw_latencies.append(time.perf_counter() - started)
+        except BaseException as exc:  # reported after the threads join
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=raw_loop) for _ in range(clients)]
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    row.baseline = Stats.of(raw_latencies)
+    row.baseline_cpu = (time.process_time() - cpu_before) / (clients * each)
+    row.baseline_throughput = clients * each / elapsed
+    row.notes = (
+        f"{row.throughput:.0f} cases/s (baseline {row.baseline_throughput:.0f}/s, "
+        f"{clients} threads)"
+    )
+    return targets.intake_rate(bench, row)
+
+
+# --- the deadline sweep --------------------------------------------------------------------
+
+
+@scenario("sweep", group="jobs")
+def sweep(bench) -> list[Measurement]:
+    """``supervision_sweep`` over all open cases: tier-1 and tier-2 supervisions, timeline
+    events, notices to leaders (and texts, kept in memory). Each run is rolled back, so every
+    run issues the full set."""
+    from django.db import transaction
+
+    from pingan.cases.supervision import supervision_sweep
+    from pingan.core import notify
+
+    now = bench.end
+    issued = {}
+
+    def ours():
+        with transaction.atomic():
+            result = supervision_sweep(now=now)
+            issued["tier1"], issued["tier2"] = result.tier1, result.tier2
+            transaction.set_rollback(True)
+        notify.outbox.clear()
+
+    def queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            ours()
+        return len(captured)
+
+    row = bench.job(
+        "sweep (all open cases)", ours, baseline=lambda db: _raw_sweep(db, now), queries=queries
+    )
+    row.notes = f"{issued['tier1']} tier-1 and {issued['tier2']} tier-2 supervisions per run"
+    return [targets.job(bench, row)]
+
+
+def _raw_sweep(db, now) -> None:
+    """Tier 1 by hand: overdue cases with no tier-1 supervision for their deadline; insert the
+    supervisions, the timeline events, the leaders' notices. Tier 2: the same with the tier-1
+    notice older than the escalation delay. Rolled back like ours."""
+    stamp = db.ts(now)
+    clock = db.placeholders(len(CLOCK))
+    db.begin()
+    try:
+        overdue = db.all(
+            "SELECT c.id, c.number, c.title, c.due_at, c.handling_unit_id, u.name "
+            "FROM cases_case c "
+            "JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            f"WHERE c.state IN ({clock}) AND c.due_at < %s AND NOT EXISTS (SELECT 1 FROM "
+            "cases_supervision s WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at) "
+            "ORDER BY c.id",
+            [*CLOCK, stamp],
+        )
+        _raw_issue(db, overdue, tier=1, stamp=stamp)
+        delay = db.one("SELECT MIN(escalate_after_hours) FROM cases_deadlinepolicy")[0] or 48
+        cutoff = db.ts(now - timedelta(hours=delay))
+        second = db.all(
+            "SELECT c.id, c.number, c.title, c.due_at, COALESCE(u.parent_id, u.id), u.name "
+            "FROM cases_case c JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            f"WHERE c.state IN ({clock}) AND c.due_at < %s AND EXISTS (SELECT 1 FROM "
+            "cases_supervision s WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at "
+            "AND s.issued_at < %s) AND NOT EXISTS (SELECT 1 FROM cases_supervision s WHERE "
+            "s.case_id = c.id AND s.tier = 2 AND s.due_at = c.due_at) ORDER BY c.id",
+            [*CLOCK, stamp, cutoff],
+        )
+        _raw_issue(db, second, tier=2, stamp=stamp)
+    finally:
+        db.rollback()
+
+
+def _raw_issue(db, rows, *, tier: int, stamp) -> None:
+    if not rows:
+        return
+    cur_many = db.conn.cursor()
+    sql = db._sql(
+        "INSERT INTO cases_supervision (case_id, tier, due_at, unit_id, issued_at) "
+        "VALUES (%s, %s, %s, %s, %s)"
+    )
+    cur_many.executemany(sql, [(r[0], tier, r[3], r[4], stamp) for r in rows])
+    db.rows += len(rows)
+    cur_many.executemany(
+        db._sql(
+            "INSERT INTO cases_caseevent (case_id, kind, from_state, to_state, from_level, "
+            "to_level, unit_id, reason, data, created_at) VALUES "
+            "(%s, 'supervise', '', '', '', '', %s, %s, %s, %s)"
+        ),
+        [
+            (r[0], r[4], f"超期，向{r[5]}领导督办。", json.dumps({"tier": tier}), stamp)
+            for r in rows
+        ],
+    )
+    db.rows += len(rows)
+    units = sorted({r[4] for r in rows})
+    leaders: dict[int, list[int]] = {}
+    for staff, unit in db.all(
+        "SELECT s.id, s.unit_id FROM orgs_staff s JOIN orgs_staff_roles r ON r.staff_id = s.id "
+        "WHERE s.is_active AND r.role_id = 'leader' "
+        f"AND s.unit_id IN ({db.placeholders(len(units))})",
+        units,
+    ):
+        leaders.setdefault(unit, []).append(staff)
+    notices = [
+        (
+            leader,
+            "supervision",
+            f"督办：{r[1]} 已超期",
+            f"事项“{r[2]}”已超期。",
+            f"/cases/{r[1]}/",
+            stamp,
+        )
+        for r in rows
+        for leader in leaders.get(r[4], [])
+    ]
+    cur_many.executemany(
+        db._sql(
+            "INSERT INTO core_notice (recipient_id, kind, title, body, url, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s)"
+        ),
+        notices,
+    )
+    db.rows += len(notices)
+    db.statements += 3

@@ -1,0 +1,92 @@
+"""The targets of issue 8, as checks on measurements (README.md lists them in prose)."""
+
+import json
+
+from .config import VAR
+from .measure import Measurement
+
+PAGE_P95_SECONDS = 0.150
+INTAKE_MAX_RATIO = 4.0
+INTAKE_MIN_RATE = 200.0  # cases per second with 8 clients, on PostgreSQL
+JOB_MAX_RATIO = 2.0
+JOB_MAX_SECONDS = 10.0
+WEB_MAX_RSS_MB = 300.0
+GENERATOR_FLAT_FACTOR = 1.5
+
+
+def _at(bench, what: str) -> str:
+    return (
+        ""
+        if bench.scale.name == "city"
+        else f" (measured at {bench.scale.name}; stated for {what})"
+    )
+
+
+def page(bench, row: Measurement) -> Measurement:
+    """Pages and list APIs: p95 under 150 ms at city scale, with a constant number of queries."""
+    row.check(
+        "p95 < 150 ms" + _at(bench, "city"),
+        row.ours.p95 < PAGE_P95_SECONDS,
+        f"p95 {row.ours.p95 * 1000:.0f} ms",
+    )
+    if row.queries is not None:
+        seen = remember_queries(bench, row)
+        # tiny is the smoke test's scale, where a filter may match nothing and skip queries
+        others = {s: n for s, n in seen.items() if s not in {bench.scale.name, "tiny"}}
+        same = all(n == row.queries for n in others.values())
+        detail = f"{row.queries} queries here" + (
+            "; " + ", ".join(f"{n} at {scale}" for scale, n in sorted(others.items()))
+            if others
+            else "; no other scale measured yet on this machine"
+        )
+        row.check("constant number of queries", same, detail)
+    return row
+
+
+def remember_queries(bench, row: Measurement) -> dict[str, int]:
+    """Query counts per scenario and scale, kept under var/bench to compare scales."""
+    path = VAR / f"queries-{bench.target.label}.json"
+    seen = json.loads(path.read_text()) if path.exists() else {}
+    seen.setdefault(row.scenario, {})[bench.scale.name] = row.queries
+    path.write_text(json.dumps(seen, indent=2, sort_keys=True))
+    return seen[row.scenario]
+
+
+def intake(bench, row: Measurement) -> Measurement:
+    """Judged on CPU per case (the web workers' against the baseline's), which a busy machine
+    disturbs far less than wall time; the wall-time ratio is shown beside it."""
+    ratio = row.cpu_ratio
+    row.check(
+        "cost per case ≤ 4× baseline (CPU)",
+        ratio is not None and ratio <= INTAKE_MAX_RATIO,
+        f"CPU {row.cpu * 1000:.1f} ms vs {row.baseline_cpu * 1000:.1f} ms: {ratio:.1f}×; "
+        f"wall time {row.ratio:.1f}×"
+        if ratio is not None
+        else "no baseline",
+    )
+    return row
+
+
+def intake_rate(bench, row: Measurement) -> Measurement:
+    where = "" if bench.target.vendor == "postgresql" else " (stated for PostgreSQL)"
+    row.check(
+        f"≥ {INTAKE_MIN_RATE:.0f} cases/s with {bench.options.clients} clients{where}",
+        (row.throughput or 0) >= INTAKE_MIN_RATE,
+        f"{row.throughput:.0f} cases/s",
+    )
+    return row
+
+
+def job(bench, row: Measurement) -> Measurement:
+    ratio = row.ratio
+    row.check(
+        "≤ 2× baseline",
+        ratio is not None and ratio <= JOB_MAX_RATIO,
+        f"{ratio:.1f}×" if ratio is not None else "no baseline",
+    )
+    row.check(
+        "< 10 s" + _at(bench, "city"),
+        row.ours.p95 < JOB_MAX_SECONDS,
+        f"p95 {row.ours.p95:.2f} s",
+    )
+    return row

@@ -1,0 +1,125 @@
+"""The benchmark harness, end to end at a tiny scale, so that `make bench` cannot rot.
+
+No timing is asserted: only that the data is built and then reused, the server answers, every
+scenario produces its row and its baseline, the targets section is written, and bad input is
+refused with a clear message and a non-zero exit status.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.config import BenchError, Options
+from benchmarks.measure import Stats
+from benchmarks.run import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _bench(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "BENCH_SCALE": "tiny",
+        "BENCH_VAR": str(tmp_path / "var"),
+        "BENCH_RESULTS": str(tmp_path / "results"),
+        "BENCH_PORT": str(_free_port()),
+        **extra,
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if "BENCH_ONLY" not in extra:
+        env.pop("BENCH_ONLY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture
+def bench_target():
+    """On PostgreSQL, the tiny benchmark database is dropped afterwards (SQLite's file lives in
+    the test's temporary folder)."""
+    from benchmarks.database import drop, resolve
+
+    target = resolve(Options.from_env({**os.environ, "BENCH_SCALE": "tiny"}))
+    yield target
+    if target.vendor == "postgresql":
+        drop(target)
+
+
+def test_tiny_run_builds_measures_and_reports_then_reuses_the_data(tmp_path, bench_target):
+    from benchmarks import scenarios
+
+    first = _bench(tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Data: building 300 cases" in first.stdout
+    results = list((tmp_path / "results").glob("*-tiny-*.md"))
+    assert len(results) == 1
+    text = results[0].read_text()
+    for name in ("queue-page", "case-list-api", "case-page", "intake", "sweep"):
+        assert f"| {name}" in text
+    assert set(scenarios.load()) >= {"queue-page", "case-list-api", "case-page", "intake", "sweep"}
+    results_table = text.split("## Targets")[0]
+    table = [
+        line for line in results_table.splitlines() if line.startswith("| ") and " ms |" in line
+    ]
+    # every row has a baseline median and a ratio
+    assert table and all(line.split("|")[5].strip() not in {"", "–"} for line in table)
+    assert "## Targets" in text and "web process < 300 MB RSS" in text
+    assert "cost per case ≤ 4× baseline (CPU)" in text
+
+    again = _bench(tmp_path, BENCH_ONLY="sweep")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Data: reusing 300 cases" in again.stdout
+
+
+def test_unknown_scale_is_refused(capsys):
+    assert main({"BENCH_SCALE": "galaxy"}) == 2
+    assert "Unknown BENCH_SCALE 'galaxy'" in capsys.readouterr().err
+
+
+def test_unreachable_database_is_refused(capsys):
+    environ = {
+        "BENCH_SCALE": "tiny",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_free_port()}/x",
+    }
+    assert main(environ) == 2
+    err = capsys.readouterr().err
+    assert "PostgreSQL at 127.0.0.1" in err and "not reachable" in err
+
+
+def test_unsupported_database_is_refused(capsys):
+    assert main({"BENCH_SCALE": "tiny", "DATABASE_URL": "mysql://root@127.0.0.1/x"}) == 2
+    assert "'mysql' is not supported" in capsys.readouterr().err
+
+
+def test_bad_port_is_refused():
+    with pytest.raises(BenchError, match="BENCH_PORT and BENCH_CLIENTS"):
+        Options.from_env({"BENCH_SCALE": "tiny", "BENCH_PORT": "eighty"})
+
+
+def test_unknown_scenario_is_refused(capsys):
+    assert main({"BENCH_SCALE": "tiny", "BENCH_ONLY": "sweep,teleport"}) == 2
+    assert "Unknown scenario(s) in BENCH_ONLY: teleport" in capsys.readouterr().err
+
+
+def test_percentiles():
+    stats = Stats.of([0.01 * n for n in range(1, 41)])
+    assert stats.n == 40
+    assert stats.median == pytest.approx(0.205)
+    assert stats.p95 == pytest.approx(0.38)  # nearest rank: the 38th of 40
+    assert Stats.of([0.5]).p95 == 0.5
