@@ -105,6 +105,9 @@ def _generate(target: Target, scale: Scale, end: datetime) -> tuple[float, float
                 str(SEED),
                 "--end",
                 end.isoformat(),
+                # the scenarios read cases only; other apps' demo data is not part of a scale
+                "--app-data",
+                "none",
             ],
             cwd=ROOT,
             env=bench_env(target),
