@@ -19,6 +19,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("pingan.orgs.api.urls")),
     path("", include("pingan.cases.api.urls")),
+    path("", include("pingan.evaluation.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("orgs/", include("pingan.orgs.urls")),
     path("inbox/", include("pingan.core.inbox_urls")),
     path("cases/", include("pingan.cases.urls")),
+    path("evaluation/", include("pingan.evaluation.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

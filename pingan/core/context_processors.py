@@ -19,6 +19,7 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:funnel", _("四级化解"), "funnel", None),
+    ("evaluation:index", _("考评"), "clipboard-data", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (

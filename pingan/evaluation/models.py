@@ -102,7 +102,8 @@ class Scheme(BaseModel):
                 name="scheme_one_published",
             ),
             models.CheckConstraint(
-                condition=Q(subject_kind="street", role="") | Q(subject_kind="person") & ~Q(role=""),
+                condition=Q(subject_kind="street", role="")
+                | Q(subject_kind="person") & ~Q(role=""),
                 name="scheme_role_only_for_person",
             ),
         ]
@@ -465,6 +466,13 @@ class CorrectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.case_id}"
+
+    @property
+    def rule_label(self) -> str:
+        from .scan import RULES_BY_CODE
+
+        rule = RULES_BY_CODE.get(self.rule)
+        return str(rule.label) if rule else self.rule
 
 
 def report_path(instance, filename: str) -> str:

@@ -70,9 +70,10 @@ RULES: list[ScanRule] = [
         "level_unit_mismatch",
         _("层级与承办单位不符"),
         _("社区、网格层级的事项由非社区单位承办，或街道层级的事项由社区承办。"),
-        lambda now: Q(level__in=[Level.GRID, Level.COMMUNITY])
-        & ~Q(handling_unit__kind=UnitKind.COMMUNITY)
-        | Q(level=Level.STREET, handling_unit__kind=UnitKind.COMMUNITY),
+        lambda now: (
+            Q(level__in=[Level.GRID, Level.COMMUNITY]) & ~Q(handling_unit__kind=UnitKind.COMMUNITY)
+            | Q(level=Level.STREET, handling_unit__kind=UnitKind.COMMUNITY)
+        ),
     ),
     ScanRule(
         "follow_up_without_satisfaction",
@@ -84,8 +85,10 @@ RULES: list[ScanRule] = [
         "overdue_without_supervision",
         _("超期未督办"),
         _("超期超过一天仍在办理，却没有任何督办记录。"),
-        lambda now: Q(state__in=CLOCK_STATES, due_at__lt=now - SUPERVISION_GRACE)
-        & ~Exists(Supervision.objects.filter(case=OuterRef("pk"))),
+        lambda now: (
+            Q(state__in=CLOCK_STATES, due_at__lt=now - SUPERVISION_GRACE)
+            & ~Exists(Supervision.objects.filter(case=OuterRef("pk")))
+        ),
     ),
 ]
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.cases.choices import EventKind
@@ -775,10 +775,15 @@ def assign_reviewers(
     return pairs
 
 
+REVIEWER_ROLES = (RoleCode.EVALUATOR, RoleCode.LEADER)
+
+
 def reviewer_pool(actor: Staff) -> list[Reviewer]:
-    """The evaluators (考评员) the plan may use: all of them, wherever they sit."""
+    """Who may review: evaluators (考评员) and the leaders of centers and committees, wherever
+    they sit; ``eligible`` then keeps each case away from its own unit."""
     rows = (
-        Staff.objects.filter(is_active=True, roles__code=RoleCode.EVALUATOR)
+        Staff.objects.filter(is_active=True, roles__code__in=REVIEWER_ROLES)
+        .distinct()
         .order_by("pk")
         .values_list("pk", "unit_id", "unit__division__path")
     )
@@ -882,6 +887,7 @@ def review_submit(
             decided_at=now,
             decision_note=_("评查人独立评定"),
         )
-    audit_record(actor=actor, action="evaluation.review.submit", target=review, data={"grade": grade})
+    audit_record(
+        actor=actor, action="evaluation.review.submit", target=review, data={"grade": grade}
+    )
     return review
-

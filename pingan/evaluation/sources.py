@@ -92,6 +92,15 @@ class Spec:
             rows = rows.exclude(self.hit)
         return rows
 
+    def within(self, path: str) -> QuerySet:
+        """The records inside an area (an org-tree path), for area-wide figures."""
+        if self.via is None:
+            return self.records.filter(subject_path__startswith=path)
+        return self.records.filter(**{f"{self.via}area_path__startswith": path})
+
+    def overall(self, path: str) -> Measure:
+        raise NotImplementedError
+
     def cases_of(self, kind: str, subject_id: int, part: str = "") -> QuerySet | None:
         """The cases behind one subject's value, or ``None`` for sources not about cases."""
         if self.via is None:
@@ -114,6 +123,10 @@ class CountOf(Spec):
             if row[self.key(kind)] is not None
         }
 
+    def overall(self, path):
+        n = self.within(path).count()
+        return Measure(float(n), float(n))
+
 
 @dataclass
 class RateOf(Spec):
@@ -133,6 +146,14 @@ class RateOf(Spec):
             if row[self.key(kind)] is not None and row["n"]
         }
 
+    def overall(self, path):
+        totals = self.within(path).aggregate(
+            n=Count("pk", distinct=True), h=Count("pk", filter=self.hit, distinct=True)
+        )
+        if not totals["n"]:
+            return Measure(None, 0.0, 0.0)
+        return Measure(totals["h"] / totals["n"], float(totals["h"]), float(totals["n"]))
+
 
 @dataclass
 class SumOf(Spec):
@@ -147,6 +168,10 @@ class SumOf(Spec):
             for row in rows
             if row[self.key(kind)] is not None
         }
+
+    def overall(self, path):
+        total = float(self.within(path).aggregate(s=Sum(self.field_name))["s"] or 0)
+        return Measure(total, total)
 
 
 @dataclass
@@ -163,9 +188,7 @@ class DurationOf(Spec):
 
     def measures(self, kind):
         durations: dict[int, list[float]] = defaultdict(list)
-        rows = self.records.order_by().values_list(
-            self.key(kind), self.start_field, self.end_field
-        )
+        rows = self.records.order_by().values_list(self.key(kind), self.start_field, self.end_field)
         for subject_id, start, end in rows.iterator(chunk_size=5000):
             if subject_id is not None and start is not None and end is not None:
                 durations[subject_id].append((end - start).total_seconds() / DAY_SECONDS)
@@ -173,6 +196,17 @@ class DurationOf(Spec):
             subject_id: Measure(self.reduce(values), None, float(len(values)))
             for subject_id, values in durations.items()
         }
+
+    def overall(self, path):
+        values = [
+            (end - start).total_seconds() / DAY_SECONDS
+            for start, end in self.within(path)
+            .order_by()
+            .values_list(self.start_field, self.end_field)
+            .iterator(chunk_size=5000)
+            if start is not None and end is not None
+        ]
+        return Measure(self.reduce(values) if values else None, None, float(len(values)))
 
     def reduce(self, values: list[float]) -> float:
         if self.statistic == "p90":
@@ -305,7 +339,10 @@ def overdue_count(window: Window) -> Spec:
     """Matters whose deadline fell in the period and which were not concluded by it."""
     return CountOf(
         Case.objects.filter(due_at__gte=window.start, due_at__lt=window.until).filter(
-            Q(concluded_at__isnull=True, state__in=[State.ACCEPTED, State.ASSIGNED, State.MEDIATING])
+            Q(
+                concluded_at__isnull=True,
+                state__in=[State.ACCEPTED, State.ASSIGNED, State.MEDIATING],
+            )
             | Q(concluded_at__gt=F("due_at"))
         )
     )
@@ -375,4 +412,3 @@ def manual_spec(window: Window, *, year: int, quarter: int, code: str) -> Spec:
         year=year, quarter=quarter, indicator_code=code, state=EntryState.APPROVED
     )
     return SumOf(entries, via=None, field_name="value", missing_is_zero=False)
-
