@@ -132,8 +132,8 @@ def trend_chart(points: list[dict]) -> dict:
     """ECharts options for the trend (built here, passed as JSON)."""
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["总分", *Dimension.labels]},
-        "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30},
+        "legend": {"top": 0, "data": ["总分", *(str(label) for label in Dimension.labels)]},
+        "grid": {"left": 40, "right": 20, "top": 50, "bottom": 30},
         "xAxis": {"type": "category", "data": [p["period"] for p in points]},
         "yAxis": {"type": "value", "name": "分", "max": 100},
         "series": [
@@ -155,8 +155,8 @@ def ranking_chart(rows: list[SubjectScore]) -> dict:
     names = [row.subject_name for row in rows]
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"data": [str(label) for label in Dimension.labels]},
-        "grid": {"left": 110, "right": 30, "top": 30, "bottom": 20},
+        "legend": {"top": 0, "data": [str(label) for label in Dimension.labels]},
+        "grid": {"left": 110, "right": 40, "top": 40, "bottom": 30},
         "xAxis": {"type": "value", "name": "分", "max": 100},
         "yAxis": {"type": "category", "data": names[::-1]},
         "series": [
