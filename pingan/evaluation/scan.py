@@ -21,8 +21,10 @@ from pingan.orgs.choices import Level, UnitKind
 
 from .models import CorrectionItem, ScanRun
 
-CONCLUDED = (State.CONCLUDED, State.FOLLOWED_UP, State.ARCHIVED)
-AFTER_ACCEPTANCE = (*CLOCK_STATES, *CONCLUDED)
+# Concluded cases carry a conclusion time; archived rejections (不予受理) do not, and are no
+# conclusions, so the rules below recognise a concluded case by ``concluded_at``.
+CONCLUDED = Q(concluded_at__isnull=False)
+ACCEPTED = Q(state__in=CLOCK_STATES) | CONCLUDED
 # A case overdue longer than this without any supervision notice means the sweep missed it.
 SUPERVISION_GRACE = timedelta(days=1)
 
@@ -40,13 +42,13 @@ RULES: list[ScanRule] = [
         "missing_acceptance",
         _("缺少受理时间"),
         _("已受理或之后状态的事项，受理时间为空。"),
-        lambda now: Q(state__in=AFTER_ACCEPTANCE, accepted_at__isnull=True),
+        lambda now: ACCEPTED & Q(accepted_at__isnull=True),
     ),
     ScanRule(
         "missing_deadline",
         _("缺少办结期限"),
         _("已受理的事项没有办结期限，无法计算超期。"),
-        lambda now: Q(state__in=AFTER_ACCEPTANCE, due_at__isnull=True),
+        lambda now: ACCEPTED & Q(due_at__isnull=True),
     ),
     ScanRule(
         "dates_out_of_order",
@@ -58,13 +60,13 @@ RULES: list[ScanRule] = [
         "conclusion_without_result",
         _("办结无结果"),
         _("已办结的事项没有填写办理结果。"),
-        lambda now: Q(state__in=CONCLUDED, outcome=""),
+        lambda now: CONCLUDED & Q(outcome=""),
     ),
     ScanRule(
         "conclusion_without_level",
         _("办结无化解层级"),
         _("已办结的事项没有填写化解层级，四级化解统计漏计。"),
-        lambda now: Q(state__in=CONCLUDED, concluded_level=""),
+        lambda now: CONCLUDED & Q(concluded_level=""),
     ),
     ScanRule(
         "level_unit_mismatch",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pingan.core.testing import PermissionMatrix
 from pingan.evaluation import services
 from pingan.evaluation.choices import Rule, SubjectKind
-from pingan.evaluation.models import Indicator, Scheme, SubjectScore
+from pingan.evaluation.models import Indicator, Scheme
 
 from .conftest import NOW, Q3_START, indicator
 
