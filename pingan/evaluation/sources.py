@@ -71,8 +71,15 @@ class Spec:
     via: str | None = ""
     hit: Q | None = None
     missing_is_zero: bool = True
+    # For records that name their subject some other way than through a case (a whistle call's
+    # responding street, a patrol's grid worker): the field per subject kind, and the field
+    # holding an org-tree path for area-wide figures.
+    keys: dict[str, str] | None = None
+    area_field: str | None = None
 
     def key(self, kind: str) -> str:
+        if self.keys is not None:
+            return self.keys[kind]
         if self.via is None:
             return ENTRY_SUBJECT[kind]
         return f"{self.via}{CASE_SUBJECT[kind]}"
@@ -94,6 +101,8 @@ class Spec:
 
     def within(self, path: str) -> QuerySet:
         """The records inside an area (an org-tree path), for area-wide figures."""
+        if self.area_field is not None:
+            return self.records.filter(**{f"{self.area_field}__startswith": path})
         if self.via is None:
             return self.records.filter(subject_path__startswith=path)
         return self.records.filter(**{f"{self.via}area_path__startswith": path})

@@ -33,6 +33,7 @@ from .models import CorrectionItem, ListEntry, ManualEntry, Review, ReviewPlan, 
 from .tables import CorrectionTable, RankingTable, ReviewTable, SchemeTable
 
 PAGE_SIZE = 50
+LIST_LIMIT = 30
 
 
 def _overseer_only(request: HttpRequest) -> None:
@@ -401,8 +402,8 @@ def entries(request: HttpRequest) -> HttpResponse:
         {
             "manual_form": manual_form,
             "list_form": list_form,
-            "manual": manual[:100],
-            "lists": lists[:100],
+            "manual": manual.order_by("-state", "-created_at", "-pk")[:LIST_LIMIT],
+            "lists": lists.order_by("-state", "-occurred_on", "-pk")[:LIST_LIMIT],
             "pending": EntryState.PENDING,
             "can_edit": has_role(request.user, RoleCode.EVALUATOR),
             "decide_form": forms.DecideForm(),

@@ -147,3 +147,16 @@ def test_percentile_is_nearest_rank():
 def test_a_source_is_registered_once():
     with pytest.raises(ValueError):
         sources.source("on_time_rate", "x")(lambda window: None)
+
+
+def test_a_source_may_name_its_subject_its_own_way(data):
+    # the supervised unit's street instead of the case's: the same single supervision
+    spec = sources.CountOf(
+        Supervision.objects.all(),
+        via="case__",
+        keys={"street": "unit__division_id", "person": "case__handler_id"},
+        area_field="unit__division__path",
+    )
+    assert spec.measures("street") == {data["donghuamen"].pk: sources.Measure(1.0, 1.0)}
+    assert spec.overall("/110101/110101001/").value == 1
+    assert list(spec.cases_of("street", data["donghuamen"].pk)) == [data["c"][3]]
