@@ -367,18 +367,20 @@ def load_demo(*, seed: int, end: datetime) -> str:
     # Case-quality review of the last quarter: a stratified 3% sample, partly reviewed.
     year, quarter = quarters[-1]
     start, stop = period_bounds(year, quarter)
-    plan = services.review_plan_create(
-        actor=actor,
-        name=f"{year}年第{quarter}季度分层随机抽查",
-        kind=PlanKind.SAMPLE,
-        start=start.date(),
-        end=(stop - timedelta(days=1)).date(),
-        sample_rate=0.03,
-        seed=seed,
-    )
+    first_day, last_day = start.date(), (stop - timedelta(days=1)).date()
+    reviews, reviewed = [], 0
+    if services.plan_cases(kind=PlanKind.EVERY, start=first_day, end=last_day, rate=None, seed=0):
+        plan = services.review_plan_create(
+            actor=actor,
+            name=f"{year}年第{quarter}季度分层随机抽查",
+            kind=PlanKind.SAMPLE,
+            start=first_day,
+            end=last_day,
+            sample_rate=0.03,
+            seed=seed,
+        )
+        reviews = list(Review.objects.filter(plan=plan).select_related("reviewer").order_by("pk"))
     grades = [Grade.EXCELLENT] * 3 + [Grade.GOOD] * 5 + [Grade.PASS] * 3 + [Grade.FAIL]
-    reviews = list(Review.objects.filter(plan=plan).select_related("reviewer").order_by("pk"))
-    reviewed = 0
     for review in reviews[:REVIEWS_DONE]:
         grade = rng.choice(grades)
         services.review_submit(

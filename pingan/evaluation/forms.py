@@ -238,6 +238,7 @@ class ReportForm(Styled):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Division.objects.visible_to(user).filter(
-            level__in=["district", "street"]
-        )
+        areas = Division.objects.visible_to(user).filter(level__in=["district", "street"])
+        self.fields["area"].queryset = areas
+        # the widest area in scope comes first and is the default
+        self.fields["area"].initial = areas.order_by("path").values_list("code", flat=True).first()
