@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("pingan.talent.api.urls")),
     path("", include("pingan.persons.api.urls")),
     path("", include("pingan.collaboration.api.urls")),
+    path("", include("pingan.evaluation.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("talent/", include("pingan.talent.urls")),
     path("persons/", include("pingan.persons.urls")),
     path("collaboration/", include("pingan.collaboration.urls")),
+    path("evaluation/", include("pingan.evaluation.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pingan.persons",
     "pingan.corrections",
     "pingan.talent",
+    "pingan.evaluation",
     "pingan.demo",
 ]
 
