@@ -44,8 +44,8 @@ INSTALLED_APPS = [
     "pingan.collaboration",
     "pingan.persons",
     "pingan.corrections",
-    "pingan.talent",
     "pingan.evaluation",
+    "pingan.talent",
     "pingan.demo",
 ]
 

@@ -84,6 +84,7 @@ NAVIGATION = [
         {RoleCode.PRISON_OFFICER, RoleCode.AUDITOR, RoleCode.LEADER},
     ),
     (None, _("考评与队伍"), "", None),
+    ("evaluation:index", _("考评"), "clipboard-data", None),
     (
         "talent:overview",
         _("助理培养"),
@@ -93,7 +94,6 @@ NAVIGATION = [
     ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
     ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     (None, _("基础信息"), "", None),
-    ("evaluation:index", _("考评"), "clipboard-data", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (
