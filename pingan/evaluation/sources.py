@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.choices import EventKind, State
@@ -421,3 +422,79 @@ def manual_spec(window: Window, *, year: int, quarter: int, code: str) -> Spec:
         year=year, quarter=quarter, indicator_code=code, state=EntryState.APPROVED
     )
     return SumOf(entries, via=None, field_name="value", missing_is_zero=False)
+
+
+# --- collaboration (M4.2, M5.2): both sides of a whistle, and the four lists ----------------
+
+
+def _summonses(window: Window) -> QuerySet:
+    from pingan.collaboration.models import WhistleSummons
+
+    return WhistleSummons.objects.filter(
+        call__blown_at__gte=window.start, call__blown_at__lt=window.until
+    )
+
+
+# A summoned party answers for itself: a street through its own units (police station,
+# justice office, street center), a person through the summons they acknowledged.
+SUMMONED = {"street": "unit__division_id", "person": "acknowledged_by_id"}
+
+
+@source("whistle_on_time_rate", _("吹哨报到按时率"), unit="%")
+def whistle_on_time_rate(window: Window) -> Spec:
+    """Of the summonses of whistles blown in the period, the share acknowledged (报到) by the
+    report-by time; an unanswered one counts as late."""
+    return RateOf(
+        _summonses(window),
+        via=None,
+        hit=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("call__report_by")),
+        keys=SUMMONED,
+        area_field="unit__division__path",
+    )
+
+
+@source("whistle_late_count", _("吹哨报到超时次数"), unit=_("次"))
+def whistle_late_count(window: Window) -> Spec:
+    """Summonses of the period acknowledged after the report-by time, or not at all."""
+    late = Q(acknowledged_at__gt=F("call__report_by")) | Q(
+        acknowledged_at__isnull=True, call__report_by__lt=window.until
+    )
+    return CountOf(
+        _summonses(window).filter(late),
+        via=None,
+        keys={"street": "unit__division_id", "person": "officer_id"},
+        area_field="unit__division__path",
+    )
+
+
+@source("whistle_closed_rate", _("吹哨闭环率"), unit="%")
+def whistle_closed_rate(window: Window) -> Spec:
+    """The summoning side: of the whistles a street blew in the period, the share closed with
+    a recorded result (吹哨质量)."""
+    from pingan.collaboration.models import WhistleCall
+
+    return RateOf(
+        WhistleCall.objects.filter(blown_at__gte=window.start, blown_at__lt=window.until),
+        via=None,
+        hit=Q(closed_at__isnull=False) & ~Q(result=""),
+        keys={"street": "street_id", "person": "blown_by_id"},
+        area_field="area_path",
+    )
+
+
+@source("four_list_on_time_rate", _("四个清单任务按期完成率"), unit="%")
+def four_list_on_time_rate(window: Window) -> Spec:
+    """Of the four-list tasks due in the period, the share done by their deadline; a person
+    answers for the tasks they analysed out of a problem."""
+    from pingan.collaboration.models import Task
+
+    return RateOf(
+        Task.objects.filter(
+            deadline__gte=timezone.localdate(window.start),
+            deadline__lt=timezone.localdate(window.until),
+        ),
+        via=None,
+        hit=Q(done_at__isnull=False, done_at__date__lte=F("deadline")),
+        keys={"street": "problem__talk__street_id", "person": "created_by_id"},
+        area_field="problem__talk__area_path",
+    )

@@ -160,3 +160,73 @@ def test_a_source_may_name_its_subject_its_own_way(data):
     assert spec.measures("street") == {data["donghuamen"].pk: sources.Measure(1.0, 1.0)}
     assert spec.overall("/110101/110101001/").value == 1
     assert list(spec.cases_of("street", data["donghuamen"].pk)) == [data["c"][3]]
+
+
+# --- collaboration sources ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def whistles(data, staff):
+    """Two whistles blown by 东华门 in Q3 on c1: w1 summons the police station (acknowledged in
+    time by the officer) and the justice office (late); w2 summons the police station (never
+    acknowledged) and is closed with a result. Four-list tasks of a 东华门 talk: t1 done on time,
+    t2 done late, t3 open; t4 is due in Q4 (not counted)."""
+    from pingan.collaboration.models import Problem, SafetyTalk, Task, WhistleCall, WhistleSummons
+    from pingan.orgs.models import Unit
+
+    street, dispatcher, officer = data["donghuamen"], staff("street_dispatcher"), staff("officer")
+    police = Unit.objects.get(division=street, agency_type="police_station")
+    justice = Unit.objects.get(division=street, agency_type="justice_office")
+    blown = Q3_START + 5 * DAY
+
+    def call(**fields):
+        return WhistleCall.objects.create(
+            case=data["c"][0], street=street, area_path=street.path, blown_by=dispatcher,
+            blown_at=blown, report_by=blown + DAY, reason="需要派出所和司法所到场", **fields,
+        )  # fmt: skip
+
+    w1, w2 = call(), call(result="已现场化解", closed_at=blown + 3 * DAY)
+    WhistleSummons.objects.create(
+        call=w1, unit=police, acknowledged_at=blown + DAY / 2, acknowledged_by=officer
+    )
+    WhistleSummons.objects.create(
+        call=w1, unit=justice, acknowledged_at=blown + 2 * DAY, acknowledged_by=dispatcher
+    )
+    WhistleSummons.objects.create(call=w2, unit=police)
+    talk = SafetyTalk.objects.create(
+        mode="collective", held_on=(Q3_START + 2 * DAY).date(), place="社区会议室",
+        street=street, area_path=street.path, topic="停车难", recorded_by=dispatcher,
+    )  # fmt: skip
+    problem = Problem.objects.create(talk=talk, description="夜间乱停车", recorded_by=dispatcher)
+
+    def task(due_days, done_days=None):
+        return Task.objects.create(
+            problem=problem, description="施划车位", owner=police, created_by=dispatcher,
+            deadline=(Q3_START + due_days * DAY).date(),
+            done_at=Q3_START + done_days * DAY if done_days is not None else None,
+        )  # fmt: skip
+
+    task(10, 9), task(10, 15), task(20), task(120, 100)
+    return {"street": street.pk, "dispatcher": dispatcher.pk, "officer": officer.pk}
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("whistle_on_time_rate", (1 / 3, 1, 3)),  # only w1's police summons in time
+        ("whistle_late_count", (2, 2, None)),  # w1's justice office, w2's police station
+        ("whistle_closed_rate", (0.5, 1, 2)),  # w2 closed with a result
+        ("four_list_on_time_rate", (1 / 3, 1, 3)),  # t1 of t1–t3
+    ],
+)
+def test_collaboration_sources_per_street(whistles, code, expected):
+    measure = sources.SOURCES[code].build(window()).measures("street")[whistles["street"]]
+    assert (measure.value, measure.numerator, measure.denominator) == pytest.approx(expected)
+
+
+def test_collaboration_sources_per_person(whistles):
+    on_time = sources.SOURCES["whistle_on_time_rate"].build(window()).measures("person")
+    assert on_time[whistles["officer"]].value == 1.0  # the officer acknowledged in time
+    assert on_time[whistles["dispatcher"]].value == 0.0  # acknowledged the late one
+    closed = sources.SOURCES["whistle_closed_rate"].build(window()).measures("person")
+    assert closed[whistles["dispatcher"]].value == 0.5
