@@ -60,7 +60,7 @@ from pingan.core.validators import id_number_check_digit
 from pingan.orgs.choices import Level, RoleCode, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
-from .orgs import _person_name, _phone
+from .orgs import GIVEN, SURNAMES
 
 WINDOW_DAYS = 365
 SQLITE_CACHE_SIZE = -131072  # negative means KiB: 128 MB
@@ -324,8 +324,9 @@ class DeadlineTable:
             deadline = add_days(
                 start=start, days=policy.days, working=policy.day_type == DayType.WORKING
             )
+            due_at = deadline.due_at.astimezone(UTC)  # the same moment, written faster
             found = (
-                deadline.due_at,
+                due_at,
                 deadline.due_at.timestamp(),
                 deadline.provisional,
                 deadline.due_at.isoformat(),
@@ -646,8 +647,10 @@ class _RowWriter:
             base[name] = now
         getter, converters, blind_indexes = self.getter, self.converters, self.blind_indexes
         values = []
+        complete = len(self.names)
         for row in rows:
-            merged = {**base, **row}
+            # Rows that name every column (the timeline's) need no defaults merged in.
+            merged = row if len(row) == complete else {**base, **row}
             record = list(getter(merged))
             for index, kind, source in blind_indexes:
                 plaintext = merged[source]
@@ -666,13 +669,14 @@ def _prep_for_db(field: models.Field, value):
 
 def _datetime_converter() -> Callable:
     """``adapt_datetimefield_value``, with a shortcut for SQLite storing UTC: there it is the
-    text of the naive UTC moment, which ``str`` gives directly for a datetime already in UTC."""
+    text of the naive UTC moment, which ``isoformat`` gives directly for a datetime in UTC."""
     adapt = connection.ops.adapt_datetimefield_value
     if connection.vendor != "sqlite" or connection.timezone is not UTC:
         return adapt
 
     def convert(value: datetime):
-        return str(value.replace(tzinfo=None)) if value.tzinfo is UTC else adapt(value)
+        # The ISO text of a UTC moment without its "+00:00": the text ``adapt`` writes.
+        return value.isoformat(" ")[:-6] if value.tzinfo is UTC else adapt(value)
 
     return convert
 
@@ -772,7 +776,7 @@ def _registration_times(
         moments = []
         for _ in range(n):
             for _attempt in range(4):
-                ts = midnight + hours.pick(rng) * HOUR + rng.randrange(HOUR)
+                ts = midnight + hours.pick(rng) * HOUR + _below(rng, HOUR)
                 if low <= ts < high:
                     break
             else:
@@ -1304,8 +1308,21 @@ class _CaseFactory:
                 f"{_below(rng, 999) + 1:03d}"
             )
             id_number = first17 + id_number_check_digit(first17)
-        phone = _phone(rng) if rng.random() < phone_share else ""
+        phone = _mobile(rng) if rng.random() < phone_share else ""
         return name, id_number, phone
+
+
+def _person_name(rng: random.Random) -> str:
+    """A surname and one or two given-name characters (as ``orgs._person_name``, in fewer
+    draws: a million cases name about two million people)."""
+    draw = rng.random
+    name = SURNAMES[int(draw() * len(SURNAMES))] + GIVEN[int(draw() * len(GIVEN))]
+    return name + GIVEN[int(draw() * len(GIVEN))] if draw() < 0.5 else name
+
+
+def _mobile(rng: random.Random) -> str:
+    draw = rng.random
+    return f"1{'3589'[int(draw() * 4)]}{int(draw() * 10**9):09d}"
 
 
 def _party(case: int, role: str, name: str, id_number: str, phone: str) -> dict:
