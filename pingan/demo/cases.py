@@ -12,13 +12,15 @@ history mixed into real cases would distort every statistic, and numbering start
 year. Running it again therefore generates nothing; to regenerate, start from an empty database.
 
 Speed and memory: one ``random.Random`` stream drives everything, so the result depends only on
-(count, seed, end), not on the batch size. Cases are built as plain rows and written one batch
-at a time, in one transaction per batch: case ids are reserved first, then cases, parties and
-events go in with one ``executemany`` each (``COPY`` on PostgreSQL). Every value still passes
-through its model field (encryption, blind index, JSON, datetimes), but without model instances
-and the ORM's per-value SQL assembly, which cost about 1.2 ms per case and would have made a
-million cases take over twenty minutes. Per-case work is arithmetic on epoch seconds: the
-database is asked about deadlines once per distinct date, never per case.
+(count, seed, end), not on the batch size nor on where the rows are built. Cases are built as
+plain rows and written one batch at a time, in one transaction per batch: a block of case ids
+is reserved first, then cases, parties and events go in with one ``executemany`` each (``COPY``
+on PostgreSQL). Every value still passes through its model field (encryption, blind index,
+JSON, datetimes), but without model instances and the ORM's per-value SQL assembly. Building a
+batch costs about as much as inserting it, so for large counts a forked process builds the
+batches (a bounded queue ahead) while this one inserts them: the two cores of a small server
+work at once, and memory stays flat whatever the count. Per-case work is arithmetic on epoch
+seconds: the database is asked about deadlines once per distinct date, never per case.
 """
 
 import contextlib
