@@ -27,6 +27,7 @@ import contextlib
 import functools
 import multiprocessing
 import operator
+import os
 import pickle
 import queue
 import random
@@ -479,7 +480,10 @@ def _built_elsewhere(batches: Iterator) -> Iterator[Iterator]:
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=QUEUE_BATCHES)
     child = context.Process(
-        target=_produce, args=(batches, channel), name="pingan-demo-cases", daemon=True
+        target=_produce,
+        args=(batches, channel, os.getpid()),
+        name="pingan-demo-cases",
+        daemon=True,
     )
     child.start()
     try:
@@ -492,19 +496,31 @@ def _built_elsewhere(batches: Iterator) -> Iterator[Iterator]:
         channel.cancel_join_thread()
 
 
-def _produce(batches: Iterator, channel) -> None:
-    """In the child: send each batch, then ``done``; or the error that stopped it."""
+def _produce(batches: Iterator, channel, parent: int) -> None:
+    """In the child: send each batch, then ``done``; or the error that stopped it. Stops
+    quietly when the parent is gone (killed), instead of waiting for it forever."""
     try:
         for batch in batches:
-            channel.put(("batch", batch))
+            if not _send(channel, ("batch", batch), parent):
+                return
     except BaseException as error:  # every failure must reach the parent
         try:
             pickle.dumps(error)
         except Exception:  # an exception that cannot travel goes as its text
             error = RuntimeError("".join(traceback.format_exception(error)))
-        channel.put(("error", error))
+        _send(channel, ("error", error), parent)
     else:
-        channel.put(("done", None))
+        _send(channel, ("done", None), parent)
+
+
+def _send(channel, message: tuple, parent: int) -> bool:
+    while True:
+        try:
+            channel.put(message, timeout=1)
+            return True
+        except queue.Full:
+            if os.getppid() != parent:
+                return False
 
 
 def _consume(channel, child) -> Iterator:

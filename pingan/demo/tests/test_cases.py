@@ -1,6 +1,7 @@
 """The synthetic year of cases: realistic, consistent with the services, deterministic, fast."""
 
 import io
+import queue
 from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -338,3 +339,14 @@ def test_the_demo_command_generates_cases_once():
     call_command("pingan_demo", cases=40, end=END, stdout=out, stderr=io.StringIO())
     assert "none generated" in out.getvalue()
     assert Case.objects.count() == 40
+
+
+def test_the_building_process_stops_when_its_parent_is_gone():
+    # given a queue with room for one batch, and a parent that is no longer there
+    channel = queue.Queue(maxsize=1)
+    gone = -1
+    # when the child has three batches to send
+    demo_cases._produce(iter(["first", "second", "third"]), channel, gone)
+    # then it sent the first and returned instead of waiting forever for room for the second
+    assert channel.get_nowait() == ("batch", "first")
+    assert channel.empty()
