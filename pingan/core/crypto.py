@@ -36,6 +36,12 @@ def _master_key() -> bytes:
     encoded = settings.PINGAN_DATA_KEY or settings.PINGAN_DEMO_DATA_KEY
     if not encoded:
         raise ImproperlyConfigured("PINGAN_DATA_KEY is not set: personal data cannot be read.")
+    return _decode_master_key(encoded)
+
+
+@cache
+def _decode_master_key(encoded: str) -> bytes:
+    """Decoded once per configured value (a changed setting is decoded afresh)."""
     try:
         key = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -52,6 +58,12 @@ def _derive(master: bytes, purpose: str, length: int) -> bytes:
     ).derive(master)
 
 
+@cache
+def _aes_gcm(key: bytes) -> AESGCM:
+    """One AES-GCM context per key: building it costs as much as encrypting a short value."""
+    return AESGCM(key)
+
+
 def _active_cipher() -> str:
     name = settings.PINGAN_DATA_CIPHER
     if name not in _PREFIX:
@@ -64,7 +76,7 @@ def _active_cipher() -> str:
 def _seal(cipher: str, nonce: bytes, plaintext: bytes) -> bytes:
     master = _master_key()
     if cipher == AES_256_GCM:
-        return AESGCM(_derive(master, "aes-256-gcm", 32)).encrypt(nonce, plaintext, None)
+        return _aes_gcm(_derive(master, "aes-256-gcm", 32)).encrypt(nonce, plaintext, None)
     encryptor = Cipher(algorithms.SM4(_derive(master, "sm4-gcm", 16)), modes.GCM(nonce)).encryptor()
     return encryptor.update(plaintext) + encryptor.finalize() + encryptor.tag
 
@@ -72,7 +84,7 @@ def _seal(cipher: str, nonce: bytes, plaintext: bytes) -> bytes:
 def _open(cipher: str, nonce: bytes, sealed: bytes) -> bytes:
     master = _master_key()
     if cipher == AES_256_GCM:
-        return AESGCM(_derive(master, "aes-256-gcm", 32)).decrypt(nonce, sealed, None)
+        return _aes_gcm(_derive(master, "aes-256-gcm", 32)).decrypt(nonce, sealed, None)
     body, tag = sealed[:-_TAG_BYTES], sealed[-_TAG_BYTES:]
     decryptor = Cipher(
         algorithms.SM4(_derive(master, "sm4-gcm", 16)), modes.GCM(nonce, tag)
@@ -114,4 +126,4 @@ def normalize(kind: str, value: str) -> str:
 def blind_index(kind: str, value: str) -> str:
     """Keyed HMAC-SHA256 of a value: equal values give equal indexes, nothing else leaks."""
     key = _derive(_master_key(), f"blind-index:{kind}", 32)
-    return hmac.new(key, normalize(kind, value).encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, normalize(kind, value).encode(), hashlib.sha256).hex()

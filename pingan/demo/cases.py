@@ -12,19 +12,26 @@ history mixed into real cases would distort every statistic, and numbering start
 year. Running it again therefore generates nothing; to regenerate, start from an empty database.
 
 Speed and memory: one ``random.Random`` stream drives everything, so the result depends only on
-(count, seed, end), not on the batch size. Cases are built as plain rows and written one batch
-at a time, in one transaction per batch: case ids are reserved first, then cases, parties and
-events go in with one ``executemany`` each (``COPY`` on PostgreSQL). Every value still passes
-through its model field (encryption, blind index, JSON, datetimes), but without model instances
-and the ORM's per-value SQL assembly, which cost about 1.2 ms per case and would have made a
-million cases take over twenty minutes. Per-case work is arithmetic on epoch seconds: the
-database is asked about deadlines once per distinct date, never per case.
+(count, seed, end), not on the batch size nor on where the rows are built. Cases are built as
+plain rows and written one batch at a time, in one transaction per batch: a block of case ids
+is reserved first, then cases, parties and events go in with one ``executemany`` each (``COPY``
+on PostgreSQL). Every value still passes through its model field (encryption, blind index,
+JSON, datetimes), but without model instances and the ORM's per-value SQL assembly. Building a
+batch costs about as much as inserting it, so for large counts a forked process builds the
+batches (a bounded queue ahead) while this one inserts them: the two cores of a small server
+work at once, and memory stays flat whatever the count. Per-case work is arithmetic on epoch
+seconds: the database is asked about deadlines once per distinct date, never per case.
 """
 
 import contextlib
 import functools
+import multiprocessing
 import operator
+import os
+import pickle
+import queue
 import random
+import traceback
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -56,10 +63,13 @@ from pingan.core.validators import id_number_check_digit
 from pingan.orgs.choices import Level, RoleCode, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
-from .orgs import _person_name, _phone
+from .orgs import GIVEN, SURNAMES
 
 WINDOW_DAYS = 365
 SQLITE_CACHE_SIZE = -131072  # negative means KiB: 128 MB
+# From this many cases on, rows are built in a second process while this one inserts them.
+PARALLEL_FROM = 20_000
+QUEUE_BATCHES = 2
 MINUTE, HOUR, DAY = 60, 3600, 86400
 # China has kept UTC+8 all year since 1991, so local dates are plain arithmetic on epoch seconds.
 LOCAL_OFFSET = 8 * HOUR
@@ -298,6 +308,12 @@ class DeadlineTable:
     def warn_ratio(self, complexity: str) -> float:
         return self._policies[complexity].warn_ratio
 
+    def fill(self, first_day: int, last_day: int) -> None:
+        """Look up every deadline for work starting from ``first_day`` to ``last_day``."""
+        for complexity in self._policies:
+            for day in range(first_day, last_day + 1):
+                self.due(complexity, day)
+
     def due(self, complexity: str, day: int) -> tuple[datetime, float, bool, str]:
         """(due_at, its epoch seconds, provisional, ISO text) for work starting on ``day``
         (days since 1970-01-01, local)."""
@@ -311,8 +327,9 @@ class DeadlineTable:
             deadline = add_days(
                 start=start, days=policy.days, working=policy.day_type == DayType.WORKING
             )
+            due_at = deadline.due_at.astimezone(UTC)  # the same moment, written faster
             found = (
-                deadline.due_at,
+                due_at,
                 deadline.due_at.timestamp(),
                 deadline.provisional,
                 deadline.due_at.isoformat(),
@@ -329,12 +346,15 @@ def generate_cases(
     batch_size: int = 5000,
     progress: Callable[[int], object] | None = None,
     deadlines: DeadlineTable | None = None,
+    parallel: bool | None = None,
 ) -> int:
     """Insert ``count`` cases registered over the 365 days before ``end``; return how many.
 
     Generates nothing (and returns 0) when the database already holds cases. ``progress`` is
     called with the number of cases written after each batch. ``deadlines`` lets a caller
-    reuse a table already filled.
+    reuse a table already filled. ``parallel`` builds the rows in a second process while this
+    one inserts them (by default for large counts, where the platform can fork); the rows are
+    the same either way.
     """
     if count < 0 or batch_size < 1:
         raise ValueError("count must be >= 0 and batch_size >= 1")
@@ -342,81 +362,238 @@ def generate_cases(
         raise ValueError("end must be timezone-aware")
     if count == 0 or Case.objects.exists():
         return 0
+    if parallel is None:
+        parallel = count >= PARALLEL_FROM and _can_fork()
     rng = random.Random(seed)
-    factory = _CaseFactory(rng=rng, end=end, deadlines=deadlines or DeadlineTable())
+    deadlines = deadlines or DeadlineTable()
+    factory = _CaseFactory(rng=rng, end=end, deadlines=deadlines)
     times = _registration_times(
         random.Random(rng.getrandbits(64)), count, factory.start_ts, factory.end_ts
     )
     writers = (_RowWriter(Case, with_pk=True), _RowWriter(Party), _RowWriter(CaseEvent))
+    if parallel:
+        # The building process has no database: every deadline it can need is looked up now.
+        deadlines.fill(_day_of(factory.start_ts), _day_of(factory.end_ts))
+    batches = _batches(factory, writers, times, _reserve_case_ids(count), batch_size)
     written = 0
-    with _large_page_cache():
-        while batch := list(islice(times, batch_size)):
+    with (
+        _bulk_load(),
+        _built_elsewhere(batches) if parallel else contextlib.nullcontext(batches) as batches,
+    ):
+        for cases, parties, events, marks in batches:
             with transaction.atomic():
-                _write_batch(factory, writers, batch)
-            written += len(batch)
+                for writer, values in zip(writers, (cases, parties, events), strict=True):
+                    writer.insert(values)
+                _advance_sequences(marks)
+            written += len(cases)
             if progress is not None:
-                progress(len(batch))
+                progress(len(cases))
     return written
 
 
 @contextlib.contextmanager
-def _large_page_cache():
-    """SQLite keeps 2 MB of pages by default; with 20 indexes on a growing case table that
-    means re-reading pages for every insert. 128 MB for the run saves a sixth of the time."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_SIZE}")
-    try:
-        yield
-    finally:
+def _bulk_load():
+    """Settings for the duration of a large load, restored afterwards.
+
+    SQLite keeps 2 MB of pages by default; with 20 indexes on a growing case table that means
+    re-reading pages for every insert, so the load gets 128 MB. It also skips the fsync at
+    each WAL checkpoint (``synchronous = OFF``): a crash in the middle of a demo load loses the
+    load, which is started again from an empty database anyway. PostgreSQL does not wait for
+    the WAL flush at each batch's commit, for the same reason (``synchronous_commit``; a crash
+    cannot corrupt anything, it can only lose the last batches).
+    """
+    if connection.vendor == "sqlite":
+        settings = {"cache_size": SQLITE_CACHE_SIZE}
+        if not connection.in_atomic_block:  # SQLite refuses to change it in a transaction
+            settings["synchronous"] = 0
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            previous = {}
+            for name, value in settings.items():
+                cursor.execute(f"PRAGMA {name}")
+                previous[name] = int(cursor.fetchone()[0])
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for name, value in previous.items():
+                    cursor.execute(f"PRAGMA {name} = {value}")
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('synchronous_commit')")
+            previous = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('synchronous_commit', 'off', false)")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [previous])
+    else:
+        yield
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def _batches(
+    factory: "_CaseFactory", writers: tuple, times: Iterator[int], first_pk: int, size: int
+) -> Iterator[tuple[list, list, list, dict[int, int]]]:
+    """The database values of each batch of cases, parties and events, with the yearly
+    sequence numbers reached. Needs no database (deadlines come from the table)."""
+    case_writer, party_writer, event_writer = writers
+    pk = first_pk
+    while batch := list(islice(times, size)):
+        cases, parties, events = [], [], []
+        for registered in batch:
+            case, case_parties, case_events = factory.build(registered, pk)
+            pk += 1
+            cases.append(case)
+            parties += case_parties
+            events += case_events
+        # Events in time order, as real registrations write them: the index on the time then
+        # grows at a few places instead of at random ones (each case's steps stay in order).
+        events.sort(key=_EVENT_TIME)
+        yield (
+            case_writer.prepare(cases),
+            party_writer.prepare(parties),
+            event_writer.prepare(events),
+            factory.take_sequence_marks(),
+        )
+
+
+_EVENT_TIME = operator.itemgetter("created_at")
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def _built_elsewhere(batches: Iterator) -> Iterator[Iterator]:
+    """Run ``batches`` in a forked process, a few batches ahead, and yield them here.
+
+    Building rows (random draws, encryption, blind indexes) and inserting them each take about
+    half the time; on two cores they overlap. The child inherits the factory with its random
+    stream and is the only one to draw from it, so the rows are those of the serial path.
+    The queue holds at most ``QUEUE_BATCHES`` batches: memory stays flat however many cases.
+    """
+    context = multiprocessing.get_context("fork")
+    channel = context.Queue(maxsize=QUEUE_BATCHES)
+    child = context.Process(
+        target=_produce,
+        args=(batches, channel, os.getpid()),
+        name="pingan-demo-cases",
+        daemon=True,
+    )
+    child.start()
+    try:
+        yield _consume(channel, child)
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join()
+        channel.close()
+        channel.cancel_join_thread()
+
+
+def _produce(batches: Iterator, channel, parent: int) -> None:
+    """In the child: send each batch, then ``done``; or the error that stopped it. Stops
+    quietly when the parent is gone (killed), instead of waiting for it forever."""
+    try:
+        for batch in batches:
+            if not _send(channel, ("batch", batch), parent):
+                return
+    except BaseException as error:  # every failure must reach the parent
+        try:
+            pickle.dumps(error)
+        except Exception:  # an exception that cannot travel goes as its text
+            error = RuntimeError("".join(traceback.format_exception(error)))
+        _send(channel, ("error", error), parent)
+    else:
+        _send(channel, ("done", None), parent)
+
+
+def _send(channel, message: tuple, parent: int) -> bool:
+    while True:
+        try:
+            channel.put(message, timeout=1)
+            return True
+        except queue.Full:
+            if os.getppid() != parent:
+                return False
+
+
+def _consume(channel, child) -> Iterator:
+    """In the parent: the child's batches until ``done``; its error raised here."""
+    while True:
+        try:
+            kind, payload = channel.get(timeout=1)
+        except queue.Empty:
+            if child.is_alive():
+                continue
+            try:  # whatever it sent before it ended is in the pipe by now
+                kind, payload = channel.get(timeout=1)
+            except queue.Empty:
+                raise RuntimeError(
+                    f"The process building the cases ended unexpectedly ({child.exitcode})."
+                ) from None
+        if kind == "done":
+            return
+        if kind == "error":
+            raise payload
+        yield payload
 
 
 # --- writing --------------------------------------------------------------------------------
 
 
-def _write_batch(factory: "_CaseFactory", writers: tuple, times: list[int]) -> None:
-    """Build and insert one batch: a constant number of queries, whatever its size."""
-    case_writer, party_writer, event_writer = writers
-    cases, parties, events = [], [], []
-    for registered, pk in zip(times, _reserve_case_ids(len(times)), strict=True):
-        case, case_parties, case_events = factory.build(registered, pk)
-        cases.append(case)
-        parties += case_parties
-        events += case_events
-    case_writer.insert(cases)
-    party_writer.insert(parties)
-    event_writer.insert(events)
-    for year, last in sorted(factory.take_sequence_marks().items()):
-        # Later real registrations (services._next_number) continue after the generated ones.
+def _advance_sequences(marks: dict[int, int]) -> None:
+    """Later real registrations (services._next_number) continue after the generated ones."""
+    for year, last in sorted(marks.items()):
         CaseSequence.objects.get_or_create(year=year)
         CaseSequence.objects.filter(year=year, last__lt=last).update(last=last)
 
 
-def _reserve_case_ids(count: int) -> list[int]:
-    """Ids for the next ``count`` cases, so parties and events can point at them at once.
+def _reserve_case_ids(count: int) -> int:
+    """Reserve ``count`` consecutive case ids and return the first, so that parties and events
+    can point at their case before it is written, and a case registered meanwhile takes an
+    id after the block.
 
-    PostgreSQL hands them out from the id sequence. SQLite has no sequence to draw from; the
-    batch's transaction holds the write lock (``transaction_mode`` IMMEDIATE), so the ids
-    after the current maximum stay free until the batch commits.
+    PostgreSQL: the id sequence is moved past the block under a lock that keeps inserts out
+    for that moment. SQLite: ``AUTOINCREMENT`` takes the next id after the larger of the
+    highest id and ``sqlite_sequence``; raising the latter reserves the block.
     """
-    table = connection.ops.quote_name(Case._meta.db_table)
+    table = Case._meta.db_table
     column = Case._meta.pk.column
-    with connection.cursor() as cursor:
+    quoted = connection.ops.quote_name(table)
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [Case._meta.db_table, column, count],
+                "SELECT setval(pg_get_serial_sequence(%s, %s), "
+                "nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+                [table, column, table, column, count],
             )
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 0) FROM {table}")
-        first = cursor.fetchone()[0] + 1
-    return list(range(first, first + count))
+            return cursor.fetchone()[0] - count + 1
+        quoted_column = connection.ops.quote_name(column)
+        cursor.execute(f"SELECT COALESCE(MAX({quoted_column}), 0) FROM {quoted}")
+        highest = cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            first = max(highest, row[0] if row else 0) + 1
+            if row:
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = %s WHERE name = %s",
+                    [first + count - 1, table],
+                )
+            else:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                    [table, first + count - 1],
+                )
+            return first
+        return highest + 1
 
 
 class _RowWriter:
@@ -466,10 +643,10 @@ class _RowWriter:
         self.sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
         self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
 
-    def insert(self, rows: list[dict]) -> None:
-        if not rows:
+    def insert(self, values: list[list]) -> None:
+        """Insert rows already converted by ``prepare``."""
+        if not values:
             return
-        values = self.prepare(rows)
         with connection.cursor() as cursor:
             raw = cursor.cursor
             if connection.vendor == "postgresql" and hasattr(raw, "copy"):
@@ -488,8 +665,10 @@ class _RowWriter:
             base[name] = now
         getter, converters, blind_indexes = self.getter, self.converters, self.blind_indexes
         values = []
+        complete = len(self.names)
         for row in rows:
-            merged = {**base, **row}
+            # Rows that name every column (the timeline's) need no defaults merged in.
+            merged = row if len(row) == complete else {**base, **row}
             record = list(getter(merged))
             for index, kind, source in blind_indexes:
                 plaintext = merged[source]
@@ -508,13 +687,14 @@ def _prep_for_db(field: models.Field, value):
 
 def _datetime_converter() -> Callable:
     """``adapt_datetimefield_value``, with a shortcut for SQLite storing UTC: there it is the
-    text of the naive UTC moment, which ``str`` gives directly for a datetime already in UTC."""
+    text of the naive UTC moment, which ``isoformat`` gives directly for a datetime in UTC."""
     adapt = connection.ops.adapt_datetimefield_value
     if connection.vendor != "sqlite" or connection.timezone is not UTC:
         return adapt
 
     def convert(value: datetime):
-        return str(value.replace(tzinfo=None)) if value.tzinfo is UTC else adapt(value)
+        # The ISO text of a UTC moment without its "+00:00": the text ``adapt`` writes.
+        return value.isoformat(" ")[:-6] if value.tzinfo is UTC else adapt(value)
 
     return convert
 
@@ -614,7 +794,7 @@ def _registration_times(
         moments = []
         for _ in range(n):
             for _attempt in range(4):
-                ts = midnight + hours.pick(rng) * HOUR + rng.randrange(HOUR)
+                ts = midnight + hours.pick(rng) * HOUR + _below(rng, HOUR)
                 if low <= ts < high:
                     break
             else:
@@ -1146,8 +1326,21 @@ class _CaseFactory:
                 f"{_below(rng, 999) + 1:03d}"
             )
             id_number = first17 + id_number_check_digit(first17)
-        phone = _phone(rng) if rng.random() < phone_share else ""
+        phone = _mobile(rng) if rng.random() < phone_share else ""
         return name, id_number, phone
+
+
+def _person_name(rng: random.Random) -> str:
+    """A surname and one or two given-name characters (as ``orgs._person_name``, in fewer
+    draws: a million cases name about two million people)."""
+    draw = rng.random
+    name = SURNAMES[int(draw() * len(SURNAMES))] + GIVEN[int(draw() * len(GIVEN))]
+    return name + GIVEN[int(draw() * len(GIVEN))] if draw() < 0.5 else name
+
+
+def _mobile(rng: random.Random) -> str:
+    draw = rng.random
+    return f"1{'3589'[int(draw() * 4)]}{int(draw() * 10**9):09d}"
 
 
 def _party(case: int, role: str, name: str, id_number: str, phone: str) -> dict:

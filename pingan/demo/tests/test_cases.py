@@ -1,6 +1,7 @@
 """The synthetic year of cases: realistic, consistent with the services, deterministic, fast."""
 
 import io
+import queue
 from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,9 +14,12 @@ from pingan.cases.choices import CLOCK_STATES, OPEN_STATES, DayType, EventKind
 from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, DeadlinePolicy, Party
 from pingan.cases.services import PartyInput, unit_for_level
 from pingan.core.calendar import add_days
+from pingan.core.errors import ApplicationError
 from pingan.core.validators import validate_id_number, validate_phone
+from pingan.demo import cases as demo_cases
 from pingan.demo.cases import DeadlineTable, generate_cases
-from pingan.orgs.models import Division
+from pingan.orgs.choices import RoleCode
+from pingan.orgs.models import Division, Staff
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +39,24 @@ def fingerprint() -> list[tuple]:
             "number", "category__code", "state", "level", "grid__code"
         )
     )
+
+
+def everything() -> dict[str, tuple]:
+    """Every generated value, by case number, without the row ids (which a second run draws
+    afresh) and with personal data as read through the fields (ciphertexts differ by nonce)."""
+    cases = {
+        row.pop("number"): row
+        for row in Case.objects.values(*(f.attname for f in Case._meta.concrete_fields))
+    }
+    numbers = {row.pop("id"): number for number, row in cases.items()}
+    parties, events = defaultdict(list), defaultdict(list)
+    for party in Party.objects.order_by("case_id", "role", "name").values():
+        del party["id"]
+        parties[numbers[party.pop("case_id")]].append(party)
+    for event in CaseEvent.objects.order_by("case_id", "created_at").values():
+        del event["id"]
+        events[numbers[event.pop("case_id")]].append(event)
+    return {number: (row, parties[number], events[number]) for number, row in cases.items()}
 
 
 def timelines() -> dict[int, list[CaseEvent]]:
@@ -77,6 +99,78 @@ def test_the_same_seed_gives_the_same_cases(generated):
     Case.objects.all().delete()
     generate_cases(count=300, seed=SEED + 1, end=END)
     assert fingerprint() != before
+
+
+def test_rows_built_in_a_second_process_are_those_of_the_serial_path():
+    # given the cases built and written in this process, in small batches
+    generate_cases(count=300, seed=SEED, end=END, batch_size=40, parallel=False)
+    serial = everything()
+    assert len(serial) == 300
+    Case.objects.all().delete()
+    # when the same cases are built in a forked process while this one writes them
+    assert generate_cases(count=300, seed=SEED, end=END, batch_size=40, parallel=True) == 300
+    # then every value of every case, party and timeline event is the same
+    assert everything() == serial
+    assert CaseSequence.objects.get(year=2026).last == max(
+        int(number[-6:]) for number in serial if number.startswith("DC2026-")
+    )
+
+
+def test_an_error_in_the_second_process_is_raised_here():
+    # given a district where nobody can mediate any more
+    for staff in Staff.objects.filter(roles__in=[RoleCode.MEDIATOR, RoleCode.DISPATCHER]):
+        staff.is_active = False
+        staff.save(update_fields=["is_active"])
+    # then the generator reports it, as it does when it builds the cases itself
+    for parallel in (False, True):
+        with pytest.raises(ApplicationError, match="没有可办理此环节的工作人员"):
+            generate_cases(count=300, seed=SEED, end=END, parallel=parallel)
+
+
+def test_batches_are_built_one_at_a_time():
+    # given the batches of a year of 100 000 cases
+    factory = demo_cases._CaseFactory(
+        rng=demo_cases.random.Random(SEED), end=END, deadlines=DeadlineTable()
+    )
+    times = demo_cases._registration_times(
+        demo_cases.random.Random(SEED), 100_000, factory.start_ts, factory.end_ts
+    )
+    writers = (
+        demo_cases._RowWriter(Case, with_pk=True),
+        demo_cases._RowWriter(Party),
+        demo_cases._RowWriter(CaseEvent),
+    )
+    batches = demo_cases._batches(factory, writers, times, 1, 50)
+    # when the first batch is taken
+    cases, parties, events, marks = next(batches)
+    # then only its 50 cases have been built: memory does not grow with the count
+    assert len(cases) == 50
+    assert sum(factory.sequence.values()) == 50
+    assert marks == {2025: 50}
+    assert len(parties) >= 50
+    # and its events are in time order, each case's steps still in their own order
+    times_column = writers[2].names.index("created_at")
+    assert [row[times_column] for row in events] == sorted(row[times_column] for row in events)
+
+
+def test_case_ids_are_reserved_as_one_block(staff):
+    # given a block of 100 case ids reserved for a generator
+    first = demo_cases._reserve_case_ids(100)
+    # when a clerk registers a matter meanwhile
+    case, _code = services.case_register(
+        actor=staff("street_clerk"),
+        channel="walk_in",
+        category=Category.objects.get(code="neighbourhood"),
+        complexity="general",
+        title="楼道堆物纠纷",
+        narrative="邻居在楼道内长期堆放杂物，影响通行，协商未果，请求调解。",
+        grid=Division.objects.get(code="110101001001001"),
+        parties=[PartyInput("applicant", "王某某", "", "13812345678")],
+        now=END,
+    )
+    # then the case takes an id after the block, and the next block starts after that
+    assert case.pk >= first + 100
+    assert demo_cases._reserve_case_ids(10) > case.pk
 
 
 def test_every_timeline_follows_the_state_machine(generated):
@@ -249,3 +343,14 @@ def test_the_demo_command_generates_cases_once():
     )
     assert "none generated" in out.getvalue()
     assert Case.objects.count() == 40
+
+
+def test_the_building_process_stops_when_its_parent_is_gone():
+    # given a queue with room for one batch, and a parent that is no longer there
+    channel = queue.Queue(maxsize=1)
+    gone = -1
+    # when the child has three batches to send
+    demo_cases._produce(iter(["first", "second", "third"]), channel, gone)
+    # then it sent the first and returned instead of waiting forever for room for the second
+    assert channel.get_nowait() == ("batch", "first")
+    assert channel.empty()
