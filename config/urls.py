@@ -29,6 +29,8 @@ urlpatterns = [
     path("orgs/", include("pingan.orgs.urls")),
     path("inbox/", include("pingan.core.inbox_urls")),
     path("cases/", include("pingan.cases.urls")),
+    path("patrol/", include("pingan.patrol.urls")),
+    path("open311/v2/", include("pingan.patrol.open311.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
+    "pingan.patrol",
     "pingan.demo",
 ]
 
@@ -269,3 +270,6 @@ PINGAN_ROUTER_PATH = env.path(
 PINGAN_REPEAT_WINDOW_DAYS = env.int("PINGAN_REPEAT_WINDOW_DAYS", default=90)
 # Narratives in the same grid at least this similar (0–100, rapidfuzz) are near-duplicates.
 PINGAN_REPEAT_SIMILARITY = env.int("PINGAN_REPEAT_SIMILARITY", default=80)
+
+# Open311 GeoReport v2 (pingan.patrol.open311): the jurisdiction_id clients may send.
+PINGAN_OPEN311_JURISDICTION = env("PINGAN_OPEN311_JURISDICTION", default="110101")

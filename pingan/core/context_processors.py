@@ -19,6 +19,19 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:funnel", _("四级化解"), "funnel", None),
+    ("patrol:home", _("网格巡查"), "person-walking", {RoleCode.GRID_WORKER}),
+    (
+        "patrol:report-list",
+        _("网格上报"),
+        "megaphone",
+        {RoleCode.GRID_WORKER, RoleCode.DISPATCHER, RoleCode.LEADER},
+    ),
+    (
+        "patrol:coverage",
+        _("巡查覆盖"),
+        "calendar-check",
+        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR},
+    ),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (
