@@ -26,12 +26,14 @@ class Patrol(BaseModel):
         on_delete=models.PROTECT,
         related_name="patrols",
         limit_choices_to={"level": Level.GRID},
+        db_index=False,  # (grid, day) below serves
     )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("网格员"),
         on_delete=models.PROTECT,
         related_name="patrols",
+        db_index=False,  # (staff, started_at) below serves
     )
     day = models.DateField(_("巡查日期"))
     started_at = models.DateTimeField(_("开始时间"))
@@ -47,7 +49,6 @@ class Patrol(BaseModel):
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["grid", "day"], name="patrol_grid_day_idx"),
-            models.Index(fields=["day", "grid"], name="patrol_day_grid_idx"),
             models.Index(fields=["staff", "started_at"], name="patrol_staff_started_idx"),
         ]
         constraints = [
@@ -90,6 +91,7 @@ class Report(BaseModel):
         on_delete=models.PROTECT,
         related_name="patrol_reports",
         limit_choices_to={"level": Level.GRID},
+        db_index=False,  # (grid, reported_at) below serves
     )
     area_path = models.CharField(_("区划路径"), max_length=255, editable=False)
     kind = models.CharField(_("上报类型"), max_length=16, choices=ReportKind.choices)
@@ -101,6 +103,7 @@ class Report(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="patrol_reports",
+        db_index=False,  # read through the grid and time indexes; categories are few
     )
     text = models.TextField(_("情况描述"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
