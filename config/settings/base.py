@@ -273,3 +273,6 @@ PINGAN_REPEAT_SIMILARITY = env.int("PINGAN_REPEAT_SIMILARITY", default=80)
 
 # Open311 GeoReport v2 (pingan.patrol.open311): the jurisdiction_id clients may send.
 PINGAN_OPEN311_JURISDICTION = env("PINGAN_OPEN311_JURISDICTION", default="110101")
+# Share of the patrol demo year to generate (1.0: a year, about 200,000 reports; the tests and
+# browser tests, which load the demo per test, use a small share).
+PINGAN_PATROL_DEMO_SCALE = env.float("PINGAN_PATROL_DEMO_SCALE", default=1.0)

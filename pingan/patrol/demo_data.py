@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from shapely.geometry import shape
@@ -40,6 +41,7 @@ from .services import API_KEY_PREFIX, key_digest
 
 DAYS = 365
 TARGET_REPORTS = 200_000
+MIN_DAYS = 28  # a scaled-down demo still holds the newest surges
 EARLY_SIGN_SHARE = 0.12
 OPEN311_SHARE = 0.015
 BATCH = 20_000
@@ -172,7 +174,8 @@ KIND_CATEGORIES = {
 
 
 def load_demo(*, seed: int, end: datetime) -> str:
-    """Generate the demo year of patrols and reports (see the module docstring)."""
+    """Generate the demo year of patrols and reports (see the module docstring); the setting
+    ``PINGAN_PATROL_DEMO_SCALE`` shrinks it (days and reports) for tests."""
     if Patrol.objects.exists() or Report.objects.exists():
         return "patrols and reports already present, nothing generated"
     key = _demo_key()
@@ -180,13 +183,16 @@ def load_demo(*, seed: int, end: datetime) -> str:
     if not grids:
         return "no grids, nothing generated"
     rng = np.random.default_rng(seed + 6)
+    scale = settings.PINGAN_PATROL_DEMO_SCALE
+    count_days = max(MIN_DAYS, min(DAYS, round(DAYS * scale)))
     last_day = local_date(end)
-    days = [last_day - timedelta(days=offset) for offset in range(DAYS - 1, -1, -1)]
+    days = [last_day - timedelta(days=offset) for offset in range(count_days - 1, -1, -1)]
+    target = round(TARGET_REPORTS * scale)
     with transaction.atomic(), _large_page_cache():
         patrolled, patrols = _patrols(rng, grids, days, end)
-        reports = _reports(rng, grids, days, end, patrolled, key)
+        reports = _reports(rng, grids, days, end, patrolled, key, target)
     return (
-        f"{patrols} patrols and {reports} reports over {DAYS} days in {len(grids)} grids, "
+        f"{patrols} patrols and {reports} reports over {count_days} days in {len(grids)} grids, "
         f"{len(SURGES)} injected surges; Open311 demo key {DEMO_OPEN311_KEY}"
     )
 
@@ -347,12 +353,12 @@ def _surge_extra(grids: list[_Grid], days: list[date], end: datetime) -> np.ndar
     return extra
 
 
-def _reports(rng, grids, days, end, patrolled, key) -> int:
-    """About TARGET_REPORTS reports: per-grid rates (log-normal), mostly on patrolled days,
+def _reports(rng, grids, days, end, patrolled, key, target: int) -> int:
+    """About ``target`` reports: per-grid rates (log-normal), mostly on patrolled days,
     plus the surges' early signs; drawn as whole arrays, written in time order."""
     base = rng.lognormal(mean=0.0, sigma=0.6, size=len(grids))
     expected = base[:, None] * np.where(patrolled, 1.0, 0.3)
-    counts = rng.poisson(expected * (TARGET_REPORTS / expected.sum()))
+    counts = rng.poisson(expected * (target / expected.sum()))
     surge_counts = rng.poisson(_surge_extra(grids, days, end))
 
     day_starts = np.array([_local_start(day) for day in days])
