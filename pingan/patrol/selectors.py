@@ -25,7 +25,7 @@ def patrol_coverage(*, start: date, end: date, within: Division | None = None) -
         grids = grids.within(within)
         patrols = patrols.filter(grid__path__startswith=within.path)
     coverage = dict.fromkeys(grids.values_list("pk", flat=True), 0)
-    counted = patrols.values("grid_id").annotate(days=Count("day", distinct=True))
+    counted = patrols.order_by().values("grid_id").annotate(days=Count("day", distinct=True))
     for row in counted.values_list("grid_id", "days"):
         coverage[row[0]] = row[1]
     return coverage
@@ -62,6 +62,7 @@ def coverage_matrix(*, within: Division, last_day: date, days: int = 7) -> Cover
     grids = list(Division.objects.grids().within(within).select_related("parent").order_by("path"))
     seen = set(
         Patrol.objects.filter(grid__path__startswith=within.path, day__gte=run[0], day__lte=run[-1])
+        .order_by()
         .values_list("grid_id", "day")
         .distinct()
     )

@@ -268,7 +268,5 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 def _default_division(user, divisions):
     """The user's own community or street, else the first street they can see."""
-    unit = user.unit
-    if unit is not None and unit.division.level in (Level.COMMUNITY, Level.STREET):
-        return unit.division
-    return divisions.filter(level=Level.STREET).first() or divisions.first()
+    own = divisions.filter(units=user.unit_id).first() if user.unit_id else None
+    return own or divisions.filter(level=Level.STREET).first() or divisions.first()
