@@ -49,7 +49,7 @@ class ReportForm(StyledForm):
     photo = forms.FileField(
         label=_("照片"),
         required=False,
-        widget=forms.ClearableFileInput(
+        widget=forms.FileInput(
             attrs={"accept": ",".join(sorted(set(PHOTO_TYPES.values()))), "capture": "environment"}
         ),
         help_text=_("JPG 或 PNG，不超过 10 MB。"),

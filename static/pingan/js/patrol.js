@@ -20,6 +20,13 @@
       say("none");
     }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
+  var photo = form.querySelector("input[type=file]");
+  var photoName = form.querySelector("[data-photo-name]");
+  if (photo && photoName) {
+    photo.addEventListener("change", function () {
+      photoName.textContent = photo.files.length ? photo.files[0].name : "";
+    });
+  }
   form.addEventListener("submit", function () {
     var button = form.querySelector("button[type=submit]");
     if (button) {
