@@ -1,6 +1,7 @@
 """Filters of the report list, kept in the URL."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,10 @@ from .models import Report
 
 class ReportFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ReportKind.choices)
-    is_early_sign = django_filters.BooleanFilter(label=_("苗头隐患"))
+    is_early_sign = django_filters.BooleanFilter(
+        label=_("苗头隐患"),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
+    )
     source = django_filters.ChoiceFilter(label=_("来源"), choices=ReportSource.choices)
     area = django_filters.CharFilter(label=_("区划代码"), method="filter_area")
     reported = django_filters.DateFromToRangeFilter(label=_("上报日期"), field_name="reported_at")

@@ -161,6 +161,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "table": table,
             "can_report": has_role(request.user, *PATROL_ROLES),
+            "can_see_coverage": has_role(request.user, *COVERAGE_ROLES),
         },
     )
 
