@@ -19,6 +19,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("pingan.orgs.api.urls")),
     path("", include("pingan.cases.api.urls")),
+    path("", include("pingan.patrol.api.urls")),
 ]
 
 urlpatterns = [
