@@ -275,7 +275,7 @@ def _create(request: HttpRequest) -> JsonResponse:
         contact_name=name,
         contact_phone=params.get("phone") or "",
     )
-    notice = f"已受理，转{report.grid.name}网格员核实。"
+    notice = f"已受理，转{report.grid.name}的网格员核实。"
     return ok(
         [{"service_request_id": str(report.pk), "service_notice": notice, "account_id": None}]
     )
