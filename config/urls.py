@@ -24,6 +24,7 @@ api_patterns = [
     path("", include("pingan.persons.api.urls")),
     path("", include("pingan.collaboration.api.urls")),
     path("", include("pingan.evaluation.api.urls")),
+    path("", include("pingan.patrol.api.urls")),
 ]
 
 urlpatterns = [
@@ -40,6 +41,8 @@ urlpatterns = [
     path("persons/", include("pingan.persons.urls")),
     path("collaboration/", include("pingan.collaboration.urls")),
     path("evaluation/", include("pingan.evaluation.urls")),
+    path("patrol/", include("pingan.patrol.urls")),
+    path("open311/v2/", include("pingan.patrol.open311.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

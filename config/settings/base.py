@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pingan.corrections",
     "pingan.evaluation",
     "pingan.talent",
+    "pingan.patrol",
     "pingan.demo",
 ]
 
@@ -301,3 +302,8 @@ PINGAN_PERSON_RETENTION_DAYS = env.int("PINGAN_PERSON_RETENTION_DAYS", default=5
 # and hours after the first late notice before it climbs to the level above.
 PINGAN_WHISTLE_REPORT_HOURS = env.int("PINGAN_WHISTLE_REPORT_HOURS", default=24)
 PINGAN_WHISTLE_ESCALATE_AFTER_HOURS = env.int("PINGAN_WHISTLE_ESCALATE_AFTER_HOURS", default=24)
+# Open311 GeoReport v2 (pingan.patrol.open311): the jurisdiction_id clients may send.
+PINGAN_OPEN311_JURISDICTION = env("PINGAN_OPEN311_JURISDICTION", default="110101")
+# Share of the patrol demo year to generate (1.0: a year, about 200,000 reports; the tests and
+# browser tests, which load the demo per test, use a small share).
+PINGAN_PATROL_DEMO_SCALE = env.float("PINGAN_PATROL_DEMO_SCALE", default=1.0)

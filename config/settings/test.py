@@ -32,3 +32,6 @@ PINGAN_NOTIFIERS = ["pingan.core.notify.LocmemSMSBackend"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pingan-test-media-"))
 PINGAN_ROUTER_PATH = MEDIA_ROOT / "router.joblib"
+
+# pingan_demo in tests: four weeks of patrols and a few thousand reports, not a year.
+PINGAN_PATROL_DEMO_SCALE = 0.01

@@ -1,0 +1,44 @@
+"""Fixtures for patrol tests: the demo grid worker's grids, other grids, photos, a clock."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from shapely.geometry import shape
+
+from pingan.orgs.models import Division
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MORNING = datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)  # a Monday
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def grid(db):
+    """多福巷社区第1网格: one of the demo grid worker's two grids."""
+    return Division.objects.get(code="110101001001001")
+
+
+@pytest.fixture
+def second_grid(db):
+    return Division.objects.get(code="110101001001002")
+
+
+@pytest.fixture
+def far_grid(db):
+    """A grid in another street (景山), outside the demo grid worker's and street's scope."""
+    return Division.objects.filter(code__startswith="110101002", level="grid").order_by("code")[0]
+
+
+def inside(grid: Division) -> tuple[float, float]:
+    point = shape(grid.geometry).representative_point()
+    return point.x, point.y
+
+
+@pytest.fixture
+def jpeg():
+    return lambda name="photo.jpg", content=JPEG: SimpleUploadedFile(
+        name, content, content_type="image/jpeg"
+    )
