@@ -29,6 +29,7 @@ urlpatterns = [
     path("orgs/", include("pingan.orgs.urls")),
     path("inbox/", include("pingan.core.inbox_urls")),
     path("cases/", include("pingan.cases.urls")),
+    path("risk/", include("pingan.risk.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
+    "pingan.risk",
     "pingan.demo",
 ]
 

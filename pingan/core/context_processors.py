@@ -19,6 +19,13 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:funnel", _("四级化解"), "funnel", None),
+    (
+        "risk:map",
+        _("风险地图"),
+        "map",
+        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
+    ),
+    ("risk:instructions", _("调度指令"), "send", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (
