@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.models import Case
 
+from .choices import InstructionState
 from .models import Instruction, RiskWarning
 
 ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
@@ -38,9 +39,7 @@ class InstructionTable(tables.Table):
     title = tables.Column(verbose_name=_("标题"))
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="path")
     unit = tables.Column(verbose_name=_("承办单位"), accessor="unit__name", order_by="unit__name")
-    state = tables.TemplateColumn(
-        template_name="risk/_instruction_state.html", verbose_name=_("状态"), order_by="state"
-    )
+    state = tables.Column(verbose_name=_("状态"))
     due_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("完成期限"))
     issued_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("下达时间"))
 
@@ -54,9 +53,13 @@ class InstructionTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.now = now
 
-    def before_render(self, request):
-        for record in self.data:
-            record.is_overdue = record.state != "closed" and record.due_at < self.now
+    def render_state(self, record: Instruction) -> str:
+        badge = format_html(
+            '<span class="badge rounded-pill pa-state">{}</span>', record.get_state_display()
+        )
+        if record.state != InstructionState.CLOSED and record.due_at < self.now:
+            return format_html('<span class="badge text-bg-danger">{}</span> {}', _("已超期"), badge)
+        return badge
 
 
 class WarningTable(tables.Table):

@@ -49,3 +49,46 @@ def make_case(db):
         return Case.objects.create(**values)
 
     return make
+
+
+@pytest.fixture
+def snapshots(db, grid):
+    """Stored index snapshots for one window: our grid red, its community and street yellow,
+    a grid of another street green; what the map and pages read."""
+    from pingan.risk.models import IndexSnapshot
+
+    other = Division.objects.get(code=OTHER_STREET_GRID)
+    start = WINDOW_END - timedelta(days=30)
+    components = {
+        "new_cases": {"value": 16, "expected": 6, "reference": 6, "score": 72.7, "weight": 3},
+        "overdue_cases": {"value": 1, "expected": 0, "reference": 0.5, "score": 66.7, "weight": 2},
+    }
+    rows = [
+        (grid, "grid", 71.0, "red"),
+        (grid.parent, "community", 45.0, "yellow"),
+        (grid.parent.parent, "street", 42.0, "yellow"),
+        (other, "grid", 10.0, "green"),
+        (other.parent, "community", 10.0, "green"),
+        (other.parent.parent, "street", 10.0, "green"),
+    ]
+    return IndexSnapshot.objects.bulk_create(
+        [
+            IndexSnapshot(
+                division=division,
+                level=level,
+                path=division.path,
+                window_start=start,
+                window_end=WINDOW_END,
+                value=value,
+                colour=colour,
+                components=components,
+                computed_at=WINDOW_END,
+            )
+            for division, level, value, colour in rows
+        ]
+    )
+
+
+@pytest.fixture
+def community_unit(db) -> Unit:
+    return Unit.objects.get(division__code="110101001001", kind="community")
