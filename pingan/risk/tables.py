@@ -58,7 +58,8 @@ class InstructionTable(tables.Table):
             '<span class="badge rounded-pill pa-state">{}</span>', record.get_state_display()
         )
         if record.state != InstructionState.CLOSED and record.due_at < self.now:
-            return format_html('<span class="badge text-bg-danger">{}</span> {}', _("已超期"), badge)
+            overdue = '<span class="badge text-bg-danger">{}</span> {}'
+            return format_html(overdue, _("已超期"), badge)
         return badge
 
 

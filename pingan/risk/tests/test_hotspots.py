@@ -25,9 +25,7 @@ def lattice(rows: int, cols: int) -> list[dict]:
 
 
 def esda_z(y: np.ndarray, neighbours: list[list[int]]) -> np.ndarray:
-    w = libpysal.weights.W(
-        {i: js for i, js in enumerate(neighbours)}, silence_warnings=True
-    )
+    w = libpysal.weights.W({i: js for i, js in enumerate(neighbours)}, silence_warnings=True)
     return esda.G_Local(y, w, transform="B", star=True, permutations=0).Zs
 
 

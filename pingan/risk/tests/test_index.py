@@ -111,6 +111,7 @@ def test_refresh_queries_do_not_grow_with_cases(grid, make_case):
             make_case(other, WINDOW_END - timedelta(days=3 + day))
     with CaptureQueriesContext(connection) as many:
         index_refresh(window_end=WINDOW_END, now=WINDOW_END)
+
     # the same reads and updates whatever the number of cases; only the batched inserts of
     # snapshots, warnings and notices vary with the number of rows written
     def reads(context):

@@ -74,9 +74,7 @@ def test_only_dispatchers_in_scope_may_issue(issue):
 def test_the_unit_signs_for_and_closes_it(issue, staff):
     instruction = issue()
     unit_member = staff("u26-leader-1")
-    instruction_accept(
-        instruction=instruction, actor=unit_member, version=1, now=WINDOW_END
-    )
+    instruction_accept(instruction=instruction, actor=unit_member, version=1, now=WINDOW_END)
     with pytest.raises(ApplicationError, match="请填写办理结果"):
         instruction_close(
             instruction=instruction, actor=unit_member, result=" ", version=2, now=WINDOW_END

@@ -102,7 +102,7 @@ def test_instruction_list_pins_queries_and_marks_overdue(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("risk:instructions"))
     page = response.content.decode()
-    assert page.count("text-bg-danger\">已超期") == 1
+    assert page.count('text-bg-danger">已超期') == 1
     assert "指令4" in page
     # another street's dispatcher sees none of them, and cannot open one
     other = client_as("dispatcher@110101002")
