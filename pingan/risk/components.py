@@ -118,12 +118,14 @@ def new_cases(start: datetime, end: datetime) -> dict[int, float]:
     return _by_grid(rows)
 
 
-def _open_at(moment: datetime) -> Q:
-    """Registered by ``moment``, not rejected, not concluded by then."""
+def open_at(moment: datetime) -> Q:
+    """Cases open at ``moment``: registered by then, neither rejected nor concluded nor
+    archived by then (a rejected matter is archived without a conclusion)."""
     return (
         Q(registered_at__lt=moment)
         & ~Q(state=State.REJECTED)
         & (Q(concluded_at__isnull=True) | Q(concluded_at__gte=moment))
+        & (Q(archived_at__isnull=True) | Q(archived_at__gte=moment))
     )
 
 
@@ -136,7 +138,7 @@ def _open_at(moment: datetime) -> Q:
 )
 def open_cases(start: datetime, end: datetime) -> dict[int, float]:
     rows = (
-        Case.objects.filter(_open_at(end))
+        Case.objects.filter(open_at(end))
         .values("grid_id")
         .annotate(value=Count("pk"))
         .values_list("grid_id", "value")
@@ -154,7 +156,7 @@ def open_cases(start: datetime, end: datetime) -> dict[int, float]:
 )
 def overdue_cases(start: datetime, end: datetime) -> dict[int, float]:
     rows = (
-        Case.objects.filter(_open_at(end), due_at__lt=end)
+        Case.objects.filter(open_at(end), due_at__lt=end)
         .values("grid_id")
         .annotate(value=Count("pk"))
         .values_list("grid_id", "value")

@@ -7,13 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from pingan.cases.choices import State
 from pingan.cases.models import Case
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division
 
 from .choices import COLOUR_HEX, RiskColour
-from .components import REGISTRY
+from .components import REGISTRY, open_at
 from .models import IndexSnapshot, RiskSettings
 
 MAP_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
@@ -142,7 +141,7 @@ def history_chart(history: list[tuple[datetime, float, str]], config: RiskSettin
             "type": "category",
             "data": [f"{timezone.localtime(end):%m-%d}" for end, _v, _c in history],
         },
-        "yAxis": {"type": "value", "min": 0, "max": 100, "name": "指数"},
+        "yAxis": {"type": "value", "min": 0, "max": 100},
         "series": [
             {
                 "type": "line",
@@ -166,11 +165,7 @@ def cases_behind(user, division: Division, snapshot: IndexSnapshot | None):
     if snapshot is None:
         return cases.none()
     end = snapshot.window_end
-    counted = Q(registered_at__gte=snapshot.window_start, registered_at__lt=end) | (
-        Q(registered_at__lt=end)
-        & ~Q(state=State.REJECTED)
-        & (Q(concluded_at__isnull=True) | Q(concluded_at__gte=end))
-    )
+    counted = Q(registered_at__gte=snapshot.window_start, registered_at__lt=end) | open_at(end)
     return (
         cases.filter(counted).select_related("category", "grid").order_by("-registered_at", "-id")
     )

@@ -83,9 +83,9 @@ class WarningTable(tables.Table):
     def render_detail(self, value: dict, record: RiskWarning) -> str:
         if "last_week" in value:
             return format_html(
-                "最近一周 {} 件，以往每周 {} 件（p = {:.1e}）",
+                "最近一周 {} 件，以往每周 {} 件（p = {}）",
                 value["last_week"],
                 value["baseline_per_week"],
-                value["p"],
+                f"{value['p']:.1e}",
             )
-        return format_html("Gi* z = {}，q = {:.3f}", value.get("z"), value.get("q", 0))
+        return format_html("Gi* z = {}，q = {}", value.get("z"), f"{value.get('q', 0):.3f}")

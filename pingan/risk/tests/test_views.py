@@ -215,3 +215,21 @@ class TestSettingsAdmin:
         response = self._post(client_as("admin"), **{"weights-0-weight": 4})
         assert response.status_code == 302
         assert AuditEvent.objects.filter(action="risk_weights.change").exists()
+
+
+@pytest.mark.django_db
+def test_warning_list_shows_open_warnings_in_scope(client_as, grid, snapshots):
+    from pingan.risk.models import RiskWarning
+
+    RiskWarning.objects.create(
+        grid=grid,
+        path=grid.path,
+        kind="rising",
+        opened_at=snapshots[0].window_end,
+        last_flagged_at=snapshots[0].window_end,
+        data={"p": 0.00001, "last_week": 9, "previous_week": 4, "baseline_per_week": 1.2},
+    )
+    page = client_as("street_dispatcher").get(reverse("risk:warnings")).content.decode()
+    assert "最近一周 9 件，以往每周 1.2 件（p = 1.0e-05）" in page
+    other = client_as("dispatcher@110101002").get(reverse("risk:warnings")).content.decode()
+    assert "最近一周 9 件" not in other
