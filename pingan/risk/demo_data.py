@@ -34,6 +34,8 @@ def load_demo(*, seed: int, end: datetime) -> str:
     episodes open and close in order); nothing if snapshots are already there."""
     if IndexSnapshot.objects.exists():
         return "snapshots already there, none computed"
+    if not Case.objects.exists():
+        return "no cases, no index computed (run manage.py risk_refresh after adding cases)"
     surge_cases = inject_surges(seed=seed, end=end)
     last = default_window_end(end)
     now = timezone.now()

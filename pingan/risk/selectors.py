@@ -22,8 +22,7 @@ HISTORY_LENGTH = 52
 def snapshot_windows(limit: int = HISTORY_LENGTH) -> list[datetime]:
     """The window ends that have stored snapshots, latest first."""
     return list(
-        IndexSnapshot.objects.filter(level=Level.STREET)
-        .order_by("-window_end")
+        IndexSnapshot.objects.order_by("-window_end")
         .values_list("window_end", flat=True)
         .distinct()[:limit]
     )
