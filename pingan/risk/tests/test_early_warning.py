@@ -87,3 +87,25 @@ def test_warnings_notify_dispatchers_once_per_episode(grid, make_case):
     assert run(WINDOW_END + timedelta(days=29)) == 1
     assert RiskWarning.objects.filter(grid=grid).count() == 2
     assert notices.count() == 2 * first_count
+
+
+def test_measurement_finds_strong_surges_with_few_false_warnings():
+    from pingan.risk.management.commands.risk_measure_warnings import simulate
+
+    result = simulate(
+        grids=400,
+        weeks=110,
+        mean_rate=0.6,
+        dispersion=None,
+        surges=40,
+        surge_weeks=4,
+        surge_factor=3,
+        surge_extra=3,
+        alpha=0.001,
+        min_count=3,
+        quiet_days=14,
+        seed=5,
+    )
+    assert result["detected"] >= 32  # at least 80 % of strong surges
+    assert 7 <= result["median_delay_days"] <= 14
+    assert result["false_per_1000"] <= 2
