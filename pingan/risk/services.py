@@ -1,6 +1,7 @@
 """Writes of dispatch (指挥调度, M7.2): every change is one service, one transaction, one
 trail event; the target unit's inbox hears of new instructions."""
 
+import uuid
 from datetime import datetime
 
 from django.db import transaction
@@ -58,7 +59,8 @@ def instruction_issue(
     if warning is not None and warning.grid_id != grid.pk:
         raise ApplicationError("来源预警不属于所选网格。")
     instruction = Instruction.objects.create(
-        number=f"tmp-{now.timestamp()}-{actor.pk}",
+        # a unique placeholder until the primary key gives the number
+        number=uuid.uuid4().hex[:20],
         grid=grid,
         path=grid.path,
         unit=unit,
