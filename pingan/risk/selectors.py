@@ -1,13 +1,15 @@
 """Reads of risk monitoring, always through the user's scope; one query per kind of row."""
 
+import hashlib
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from pingan.cases.models import Case
+from pingan.orgs.access import scope_paths
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division
 
@@ -98,6 +100,15 @@ def map_features(user, *, level: str, window_end: datetime) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def map_cache_key(user, *, level: str, window_end: datetime) -> str:
+    """Level, window, when the window was computed, and the user's scope: one query."""
+    computed = IndexSnapshot.objects.filter(window_end=window_end).aggregate(at=Max("computed_at"))
+    paths = scope_paths(user)
+    scope = "all" if paths is None else hashlib.sha256("|".join(paths).encode()).hexdigest()[:16]
+    stamp = computed["at"].timestamp() if computed["at"] else 0
+    return f"risk-map:{level}:{window_end.timestamp():.0f}:{stamp:.6f}:{scope}"
 
 
 def ranked_areas(user, *, level: str, window_end: datetime, limit: int = 10) -> list[dict]:

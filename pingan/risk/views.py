@@ -1,11 +1,15 @@
 """Risk pages: the heat map, an area's index with the cases behind it, warnings, dispatch."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -89,8 +93,12 @@ def risk_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def risk_map_data(request: HttpRequest) -> JsonResponse:
-    """GeoJSON of one level and window, coloured by the stored index."""
+@gzip_page
+def risk_map_data(request: HttpRequest) -> HttpResponse:
+    """GeoJSON of one level and window, coloured by the stored index.
+
+    Snapshots do not change once computed, so the encoded GeoJSON is cached per level, window,
+    computation and scope (recomputing the window changes the key)."""
     require_monitor(request.user)
     level = request.GET.get("level", Level.COMMUNITY)
     if level not in selectors.MAP_LEVELS:
@@ -98,7 +106,13 @@ def risk_map_data(request: HttpRequest) -> JsonResponse:
     window_end = selectors.pick_window(request.GET.get("end"), selectors.snapshot_windows())
     if window_end is None:
         return JsonResponse({"type": "FeatureCollection", "features": []})
-    return JsonResponse(selectors.map_features(request.user, level=level, window_end=window_end))
+    key = selectors.map_cache_key(request.user, level=level, window_end=window_end)
+    body = cache.get(key)
+    if body is None:
+        features = selectors.map_features(request.user, level=level, window_end=window_end)
+        body = json.dumps(features, ensure_ascii=False, separators=(",", ":"))
+        cache.set(key, body, timeout=24 * 3600)
+    return HttpResponse(body, content_type="application/json")
 
 
 @login_required
