@@ -233,3 +233,23 @@ def test_warning_list_shows_open_warnings_in_scope(client_as, grid, snapshots):
     assert "最近一周 9 件，以往每周 1.2 件（p = 1.0e-05）" in page
     other = client_as("dispatcher@110101002").get(reverse("risk:warnings")).content.decode()
     assert "最近一周 9 件" not in other
+
+
+@pytest.mark.django_db
+def test_map_data_follows_a_recomputed_window(client_as, snapshots):
+    from pingan.risk.models import IndexSnapshot
+
+    client = client_as("street_dispatcher")
+    url = reverse("risk:map-data")
+
+    def value():
+        features = client.get(url, {"level": "grid"}).json()["features"]
+        return next(
+            f["properties"]["value"] for f in features if f["properties"]["code"] == GRID_CODE
+        )
+
+    assert value() == 71.0
+    IndexSnapshot.objects.filter(division__code=GRID_CODE).update(
+        value=30.0, colour="green", computed_at=timezone.now()
+    )
+    assert value() == 30.0
