@@ -179,7 +179,11 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     filterset = WarningFilter(data, queryset=queryset, request=request)
     table = WarningTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    return render(request, "risk/warnings.html", {"filter": filterset, "table": table})
+    return render(
+        request,
+        "risk/warnings.html",
+        {"filter": filterset, "table": table, "config": RiskSettings.load()},
+    )
 
 
 @login_required
