@@ -7,7 +7,8 @@ from huey.contrib.djhuey import db_periodic_task, lock_task
 from .index import default_window_end, index_refresh
 
 
-@db_periodic_task(crontab(minute="30", hour="0"))
+# Huey runs its schedule in UTC (settings.HUEY["utc"]): 16:30 UTC is 00:30 in Beijing.
+@db_periodic_task(crontab(minute="30", hour="16"))
 @lock_task("risk-index-refresh")
 def index_refresh_task() -> None:
     """Every night: the index of the 30 days to midnight, hot spots and early warnings."""

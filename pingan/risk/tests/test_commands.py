@@ -23,5 +23,6 @@ def test_risk_refresh_computes_weekly_windows_once(grid, make_case):
 
 
 def test_the_refresh_runs_every_night():
-    assert index_refresh_task.s().validate_datetime(dt.datetime(2026, 6, 1, 0, 30))
-    assert not index_refresh_task.s().validate_datetime(dt.datetime(2026, 6, 1, 1, 30))
+    # Huey checks the schedule against UTC: 16:30 UTC is half past midnight in Beijing
+    assert index_refresh_task.s().validate_datetime(dt.datetime(2026, 6, 1, 16, 30))
+    assert not index_refresh_task.s().validate_datetime(dt.datetime(2026, 6, 1, 0, 30))
