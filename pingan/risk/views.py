@@ -16,7 +16,8 @@ from django_tables2 import RequestConfig
 from pingan.core.errors import ApplicationError
 from pingan.orgs import selectors as org_selectors
 from pingan.orgs.access import access_division
-from pingan.orgs.choices import Level
+from pingan.orgs.choices import Level, UnitKind
+from pingan.orgs.models import Unit
 
 from . import selectors, services
 from .access import access_instruction, require_monitor
@@ -223,7 +224,11 @@ def instruction_new(request: HttpRequest) -> HttpResponse:
         )
         if warning is None:
             raise Http404
-    initial = {"due_at": timezone.localtime() + timezone.timedelta(days=3)}
+    # the grid's community committee is the usual first responder
+    community = Unit.objects.filter(
+        division=grid.parent_id, kind=UnitKind.COMMUNITY, is_active=True
+    ).first()
+    initial = {"due_at": timezone.localtime() + timezone.timedelta(days=3), "unit": community}
     if warning is not None:
         initial["title"] = f"核查{grid.name}{warning.get_kind_display()}"
     form = InstructionForm(request.POST or None, user=request.user, initial=initial)
