@@ -43,6 +43,7 @@ urlpatterns = [
     path("evaluation/", include("pingan.evaluation.urls")),
     path("patrol/", include("pingan.patrol.urls")),
     path("open311/v2/", include("pingan.patrol.open311.urls")),
+    path("risk/", include("pingan.risk.urls")),
     path("q/", public_query, name="public-query"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

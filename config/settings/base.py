@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pingan.evaluation",
     "pingan.talent",
     "pingan.patrol",
+    "pingan.risk",
     "pingan.demo",
 ]
 

@@ -107,6 +107,13 @@ NAVIGATION = [
         "calendar-check",
         {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR},
     ),
+    (
+        "risk:map",
+        _("风险地图"),
+        "map",
+        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
+    ),
+    ("risk:instructions", _("调度指令"), "send", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (

@@ -1,0 +1,112 @@
+"""The index's settings in the admin: weights, thresholds and category severities, validated
+(no negative weight, not all zero, thresholds in order) and audited."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from pingan.core.services import audit_record
+
+from .components import REGISTRY
+from .models import CategorySeverity, ComponentWeight, Instruction, RiskSettings, RiskWarning
+
+
+class WeightFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        weights = [
+            form.cleaned_data.get("weight")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if weights and not any((w or 0) > 0 for w in weights):
+            raise ValidationError("权重不能全部为 0，至少要有一项构成计入指数。")
+
+
+class ComponentWeightInline(admin.TabularInline):
+    model = ComponentWeight
+    formset = WeightFormSet
+    fields = ["code", "label", "weight"]
+    readonly_fields = ["code", "label"]
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="构成项")
+    def label(self, obj: ComponentWeight) -> str:
+        registered = REGISTRY.get(obj.code)
+        return f"{registered.label}：{registered.explanation}" if registered else "（未注册）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RiskSettings)
+class RiskSettingsAdmin(admin.ModelAdmin):
+    inlines = [ComponentWeightInline]
+    fieldsets = [
+        ("指数", {"fields": ["window_days", "baseline_days", "yellow_threshold", "red_threshold"]}),
+        ("预警", {"fields": ["warning_alpha", "warning_min_count", "hotspot_fdr", "quiet_days"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not RiskSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="risk_settings.change",
+            target=obj,
+            data={"changed": form.changed_data},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        audit_record(
+            actor=request.user,
+            action="risk_weights.change",
+            target=form.instance,
+            data={
+                "weights": {
+                    f.instance.code: f.instance.weight for f in formset.forms if f.has_changed()
+                }
+            },
+        )
+
+
+@admin.register(CategorySeverity)
+class CategorySeverityAdmin(admin.ModelAdmin):
+    list_display = ["category", "severity"]
+    list_editable = ["severity"]
+    list_select_related = ["category"]
+
+
+@admin.register(RiskWarning)
+class RiskWarningAdmin(admin.ModelAdmin):
+    list_display = ["grid", "kind", "opened_at", "last_flagged_at", "closed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["grid"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    """Read-only: instructions change only through their services (trail and notices)."""
+
+    list_display = ["number", "title", "grid", "unit", "state", "due_at"]
+    list_filter = ["state"]
+    list_select_related = ["grid", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,160 @@
+"""Writes of dispatch (指挥调度, M7.2): every change is one service, one transaction, one
+trail event; the target unit's inbox hears of new instructions."""
+
+import uuid
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from pingan.core import notify
+from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.models import Notice
+from pingan.orgs.access import has_role, in_scope
+from pingan.orgs.choices import Level, RoleCode
+from pingan.orgs.models import Division, Staff, Unit
+
+from .choices import InstructionEventKind, InstructionState
+from .models import Instruction, InstructionEvent, RiskWarning
+
+NOTICE_KIND = "instruction"
+CONFLICT_MESSAGE = "该指令刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
+TITLE_MAX = Instruction._meta.get_field("title").max_length
+
+
+def may_issue(user) -> bool:
+    return has_role(user, RoleCode.DISPATCHER)
+
+
+@transaction.atomic
+def instruction_issue(
+    *,
+    actor: Staff,
+    grid: Division,
+    unit: Unit,
+    title: str,
+    content: str,
+    due_at: datetime,
+    now: datetime,
+    warning: RiskWarning | None = None,
+) -> Instruction:
+    """A dispatcher tells a unit to act in a grid by a deadline; the unit's staff are told."""
+    if not may_issue(actor):
+        raise ForbiddenError("只有指挥调度员可以下达指令。")
+    if grid.level != Level.GRID or not in_scope(actor, grid.path):
+        raise ApplicationError("请选择您辖区内的网格。")
+    if not unit.is_active or not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
+        raise ApplicationError("请选择您辖区内在用的承办单位。")
+    title, content = title.strip(), content.strip()
+    if not title:
+        raise ApplicationError("请填写指令标题。")
+    if len(title) > TITLE_MAX:
+        raise ApplicationError(f"指令标题不能超过 {TITLE_MAX} 个字。")
+    if not content:
+        raise ApplicationError("请填写指令内容，写明要做什么、做到什么程度。")
+    if due_at <= now:
+        raise ApplicationError("完成期限必须晚于现在。")
+    if warning is not None and warning.grid_id != grid.pk:
+        raise ApplicationError("来源预警不属于所选网格。")
+    instruction = Instruction.objects.create(
+        # a unique placeholder until the primary key gives the number
+        number=uuid.uuid4().hex[:20],
+        grid=grid,
+        path=grid.path,
+        unit=unit,
+        title=title,
+        content=content,
+        due_at=due_at,
+        warning=warning,
+        issued_by=actor,
+        issued_at=now,
+    )
+    instruction.number = f"ZL{timezone.localtime(now):%Y}{instruction.pk:06d}"
+    instruction.save(update_fields=["number"])
+    InstructionEvent.objects.create(
+        instruction=instruction, kind=InstructionEventKind.ISSUE, actor=actor, created_at=now
+    )
+    notify.send(
+        [
+            Notice(
+                recipient=person,
+                kind=NOTICE_KIND,
+                title=f"调度指令：{title}",
+                body=(
+                    f"{actor}下达：{grid.name}，请于 {timezone.localtime(due_at):%Y-%m-%d %H:%M} "
+                    "前办理并反馈结果。"
+                ),
+                url=reverse("risk:instruction-detail", args=[instruction.number]),
+                created_at=now,
+            )
+            for person in _unit_recipients(unit)
+        ]
+    )
+    return instruction
+
+
+@transaction.atomic
+def instruction_accept(
+    *, instruction: Instruction, actor: Staff, version: int, now: datetime
+) -> Instruction:
+    """The target unit signs for an instruction (签收)."""
+    if actor.unit_id != instruction.unit_id and not actor.is_superuser:
+        raise ForbiddenError("只有承办单位的工作人员可以签收指令。")
+    if instruction.state != InstructionState.ISSUED:
+        raise ApplicationError("该指令已签收或已办结。")
+    _commit(instruction, version, state=InstructionState.ACCEPTED)
+    InstructionEvent.objects.create(
+        instruction=instruction, kind=InstructionEventKind.ACCEPT, actor=actor, created_at=now
+    )
+    return instruction
+
+
+@transaction.atomic
+def instruction_close(
+    *, instruction: Instruction, actor: Staff, result: str, version: int, now: datetime
+) -> Instruction:
+    """The target unit (or the dispatcher who issued it) closes an instruction with a result."""
+    is_party = actor.unit_id == instruction.unit_id or actor.pk == instruction.issued_by_id
+    if not (is_party or actor.is_superuser):
+        raise ForbiddenError("只有承办单位或下达指令的调度员可以办结指令。")
+    if instruction.state == InstructionState.CLOSED:
+        raise ApplicationError("该指令已办结。")
+    result = result.strip()
+    if not result:
+        raise ApplicationError("请填写办理结果。")
+    _commit(instruction, version, state=InstructionState.CLOSED, result=result, closed_at=now)
+    InstructionEvent.objects.create(
+        instruction=instruction,
+        kind=InstructionEventKind.CLOSE,
+        actor=actor,
+        note=result,
+        created_at=now,
+    )
+    return instruction
+
+
+def _commit(instruction: Instruction, version: int, **changes) -> None:
+    """Write the changes if nobody else did since ``version`` was read (optimistic lock)."""
+    updated = Instruction.objects.filter(pk=instruction.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        raise ConflictError(CONFLICT_MESSAGE)
+    for field, value in changes.items():
+        setattr(instruction, field, value)
+    instruction.version = version + 1
+
+
+def _unit_recipients(unit: Unit) -> list[Staff]:
+    """The unit's leaders and dispatchers; all its active staff if it has neither."""
+    staff = list(
+        Staff.objects.filter(unit=unit, is_active=True)
+        .prefetch_related("roles")
+        .only("pk", "phone", "unit_id")
+        .order_by("pk")
+    )
+    wanted = {RoleCode.LEADER, RoleCode.DISPATCHER}
+    chosen = [s for s in staff if {r.code for r in s.roles.all()} & wanted]
+    return chosen or staff

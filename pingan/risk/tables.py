@@ -1,0 +1,91 @@
+"""Tables of risk pages: the cases behind an index, instructions and warnings."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from pingan.cases.models import Case
+
+from .choices import InstructionState
+from .models import Instruction, RiskWarning
+
+ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
+
+
+class CaseBehindTable(tables.Table):
+    number = tables.TemplateColumn(template_name="cases/_number_link.html", verbose_name=_("编号"))
+    title = tables.Column(
+        verbose_name=_("标题"),
+        attrs={"td": {"class": "text-truncate", "style": "max-width: 16rem"}},
+    )
+    category = tables.Column(
+        verbose_name=_("类别"), accessor="category__name", order_by="category__sort_order"
+    )
+    grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="grid__path")
+    state = tables.TemplateColumn(template_name="cases/_state_badge.html", verbose_name=_("状态"))
+    registered_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("登记时间"))
+
+    class Meta:
+        model = Case
+        fields = ["number", "title", "category", "grid", "state", "registered_at"]
+        attrs = ATTRS
+        empty_text = _("该区域在所选窗口内没有计入指数的事项。")
+
+
+class InstructionTable(tables.Table):
+    number = tables.TemplateColumn(
+        template_name="risk/_instruction_link.html", verbose_name=_("编号")
+    )
+    title = tables.Column(verbose_name=_("标题"))
+    grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="path")
+    unit = tables.Column(verbose_name=_("承办单位"), accessor="unit__name", order_by="unit__name")
+    state = tables.Column(verbose_name=_("状态"))
+    due_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("完成期限"))
+    issued_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("下达时间"))
+
+    class Meta:
+        model = Instruction
+        fields = ["number", "title", "grid", "unit", "state", "due_at", "issued_at"]
+        attrs = ATTRS
+        empty_text = _("没有符合条件的调度指令。可以在风险地图上点开网格，从网格页下达指令。")
+
+    def __init__(self, *args, now, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now
+
+    def render_state(self, record: Instruction) -> str:
+        badge = format_html(
+            '<span class="badge rounded-pill pa-state">{}</span>', record.get_state_display()
+        )
+        if record.state != InstructionState.CLOSED and record.due_at < self.now:
+            overdue = '<span class="badge text-bg-danger">{}</span> {}'
+            return format_html(overdue, _("已超期"), badge)
+        return badge
+
+
+class WarningTable(tables.Table):
+    grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="path")
+    kind = tables.Column(verbose_name=_("预警类型"))
+    opened_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("首次触发"))
+    last_flagged_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("最近触发"))
+    closed_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("解除"), default=_("未解除"))
+    detail = tables.Column(verbose_name=_("检验"), accessor="data", orderable=False)
+    actions = tables.TemplateColumn(
+        template_name="risk/_warning_actions.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = RiskWarning
+        fields = ["grid", "kind", "opened_at", "last_flagged_at", "closed_at", "detail", "actions"]
+        attrs = ATTRS
+        empty_text = _("当前没有预警。预警在每日指数计算后自动生成。")
+
+    def render_detail(self, value: dict, record: RiskWarning) -> str:
+        if "last_week" in value:
+            return format_html(
+                "最近一周 {} 件，以往每周 {} 件（p = {}）",
+                value["last_week"],
+                value["baseline_per_week"],
+                f"{value['p']:.1e}",
+            )
+        return format_html("Gi* z = {}，q = {}", value.get("z"), f"{value.get('q', 0):.3f}")
