@@ -42,12 +42,12 @@ INSTALLED_APPS = [
     "pingan.orgs",
     "pingan.cases",
     "pingan.collaboration",
+    "pingan.patrol",
     "pingan.persons",
+    "pingan.risk",
     "pingan.corrections",
     "pingan.evaluation",
     "pingan.talent",
-    "pingan.patrol",
-    "pingan.risk",
     "pingan.demo",
 ]
 

@@ -45,6 +45,26 @@ NAVIGATION = [
     ("collaboration:roster", _("驻点值班"), "calendar-week", None),
     ("collaboration:officers", _("下沉干警"), "person-badge", None),
     (None, _("网格与风险"), "", None),
+    ("patrol:home", _("网格巡查"), "person-walking", {RoleCode.GRID_WORKER}),
+    (
+        "patrol:report-list",
+        _("网格上报"),
+        "megaphone",
+        {RoleCode.GRID_WORKER, RoleCode.DISPATCHER, RoleCode.LEADER},
+    ),
+    (
+        "patrol:coverage",
+        _("巡查覆盖"),
+        "calendar-check",
+        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR},
+    ),
+    (
+        "risk:map",
+        _("风险地图"),
+        "map",
+        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
+    ),
+    ("risk:instructions", _("调度指令"), "send", None),
     (
         "persons:list",
         _("重点人员"),
@@ -94,26 +114,6 @@ NAVIGATION = [
     ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
     ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     (None, _("基础信息"), "", None),
-    ("patrol:home", _("网格巡查"), "person-walking", {RoleCode.GRID_WORKER}),
-    (
-        "patrol:report-list",
-        _("网格上报"),
-        "megaphone",
-        {RoleCode.GRID_WORKER, RoleCode.DISPATCHER, RoleCode.LEADER},
-    ),
-    (
-        "patrol:coverage",
-        _("巡查覆盖"),
-        "calendar-check",
-        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR},
-    ),
-    (
-        "risk:map",
-        _("风险地图"),
-        "map",
-        {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
-    ),
-    ("risk:instructions", _("调度指令"), "send", None),
     ("orgs:division-root", _("区划网格"), "grid-3x3", None),
     ("orgs:unit-list", _("单位"), "building", None),
     (

@@ -377,7 +377,7 @@ def generate_cases(
     batches = _batches(factory, writers, times, _reserve_case_ids(count), batch_size)
     written = 0
     with (
-        _bulk_load(),
+        bulk_load(),
         _built_elsewhere(batches) if parallel else contextlib.nullcontext(batches) as batches,
     ):
         for cases, parties, events, marks in batches:
@@ -392,7 +392,7 @@ def generate_cases(
 
 
 @contextlib.contextmanager
-def _bulk_load():
+def bulk_load():
     """Settings for the duration of a large load, restored afterwards.
 
     SQLite keeps 2 MB of pages by default; with 20 indexes on a growing case table that means

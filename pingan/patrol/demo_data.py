@@ -31,7 +31,7 @@ from shapely.strtree import STRtree
 
 from pingan.cases.models import Category
 from pingan.core.calendar import LOCAL_TZ, local_date
-from pingan.demo.cases import _large_page_cache
+from pingan.demo.cases import bulk_load
 from pingan.orgs.choices import Level, UnitKind
 from pingan.orgs.models import Division, Unit
 
@@ -188,7 +188,7 @@ def load_demo(*, seed: int, end: datetime) -> str:
     last_day = local_date(end)
     days = [last_day - timedelta(days=offset) for offset in range(count_days - 1, -1, -1)]
     target = round(TARGET_REPORTS * scale)
-    with transaction.atomic(), _large_page_cache():
+    with transaction.atomic(), bulk_load():
         patrolled, patrols = _patrols(rng, grids, days, end)
         reports = _reports(rng, grids, days, end, patrolled, key, target)
     return (
