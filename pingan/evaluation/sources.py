@@ -498,3 +498,18 @@ def four_list_on_time_rate(window: Window) -> Spec:
         keys={"street": "problem__talk__street_id", "person": "created_by_id"},
         area_field="problem__talk__area_path",
     )
+
+
+@source("patrol_count", _("网格巡查次数"), unit=_("次"))
+def patrol_count(window: Window) -> Spec:
+    """Patrols of the period (M6.1): a street's grids, or a grid worker's own patrols."""
+    from pingan.patrol.models import Patrol
+
+    return CountOf(
+        Patrol.objects.filter(
+            day__gte=timezone.localdate(window.start), day__lt=timezone.localdate(window.until)
+        ),
+        via=None,
+        keys={"street": "grid__parent__parent_id", "person": "staff_id"},
+        area_field="grid__path",
+    )

@@ -230,3 +230,18 @@ def test_collaboration_sources_per_person(whistles):
     assert on_time[whistles["dispatcher"]].value == 0.0  # acknowledged the late one
     closed = sources.SOURCES["whistle_closed_rate"].build(window()).measures("person")
     assert closed[whistles["dispatcher"]].value == 0.5
+
+
+def test_patrol_count_per_street_and_person(data, staff):
+    from pingan.patrol.models import Patrol
+
+    worker, grid = staff("grid_worker"), staff("grid_worker").grids.order_by("code").first()
+    # two patrols in Q3, one in Q2 (not counted)
+    for days in (4, 30, -3):
+        start = Q3_START + days * DAY
+        Patrol.objects.create(
+            grid=grid, staff=worker, day=start.date(), started_at=start, ended_at=start + DAY / 8
+        )
+    spec = sources.SOURCES["patrol_count"].build(window())
+    assert spec.measures("street")[data["donghuamen"].pk].value == 2
+    assert spec.measures("person")[worker.pk].value == 2

@@ -81,3 +81,28 @@ def test_the_matrix_marks_each_grid_and_day_and_lists_grids_never_patrolled(
     assert grid not in matrix.never
     assert len(matrix.never) == len(matrix.rows) - 1
     assert matrix.rate == pytest.approx(2 / (7 * len(matrix.rows)))
+
+
+@pytest.mark.django_db
+def test_early_signs_are_a_component_of_the_safety_index(grid, second_grid, staff):
+    from datetime import datetime, timedelta
+
+    from pingan.core.calendar import LOCAL_TZ
+    from pingan.patrol.models import Report
+    from pingan.risk.components import REGISTRY
+
+    end = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)
+    reporter = staff("grid_worker")
+    # given early signs 3 and 10 days before the end, one 40 days before, and an ordinary report
+    for where, days, early in (
+        (grid, 3, True),
+        (grid, 10, True),
+        (grid, 40, True),
+        (second_grid, 2, False),
+    ):
+        Report.objects.create(
+            grid=where, kind="event", is_early_sign=early, reporter=reporter,
+            text="楼道堆放杂物", reported_at=end - timedelta(days=days),
+        )  # fmt: skip
+    # then the last 30 days count two, in the first grid only
+    assert REGISTRY["early_signs"].compute(end - timedelta(days=30), end) == {grid.pk: 2.0}

@@ -324,3 +324,16 @@ def test_a_measure_owner_from_another_area_is_refused(register_person, staff):
             due_on=date(2026, 12, 1),
             now=NOW,
         )
+
+
+def test_high_risk_persons_are_a_component_of_the_safety_index(register_person, staff, grid):
+    from pingan.risk.components import REGISTRY
+
+    person = register_person(employment="unemployed", housing="unstable", violations=2)
+    services.rating_confirm(
+        proposal=person.proposals.get(state="pending"), actor=staff("officer"), now=NOW
+    )
+    compute = REGISTRY["high_risk_persons"].compute
+    assert compute(NOW - timedelta(days=30), NOW + timedelta(minutes=1)) == {grid.pk: 1.0}
+    # a stock: as the register stood at the window's end
+    assert compute(NOW - timedelta(days=30), NOW - timedelta(hours=1)) == {}

@@ -16,6 +16,25 @@ from .conftest import WINDOW_END
 
 pytestmark = pytest.mark.django_db
 
+CASE_COMPONENTS = {
+    "new_cases",
+    "open_cases",
+    "overdue_cases",
+    "repeat_cases",
+    "district_escalations",
+}
+
+
+@pytest.fixture(autouse=True)
+def _case_components_only():
+    """The hand computations here are about the case components; the components other apps
+    register (early signs, key persons) are switched off (weight 0), as an administrator may."""
+    ComponentWeight.objects.bulk_create(
+        [ComponentWeight(code=code, weight=0) for code in REGISTRY if code not in CASE_COMPONENTS],
+        ignore_conflicts=True,
+    )
+    ComponentWeight.objects.exclude(code__in=CASE_COMPONENTS).update(weight=0)
+
 
 def test_component_score_is_fifty_at_the_reference_level():
     assert component_score(0, 6) == 0
