@@ -34,7 +34,7 @@ PRISONS = [
 ]
 # (username, name, prison code or "" for the district procuratorate, role, title)
 ACCOUNTS = [
-    ("prison_officer", "韩立新", "P01", RoleCode.PRISON_OFFICER, "刑罚执行科民警"),
+    ("prison_officer", "韩建华", "P01", RoleCode.PRISON_OFFICER, "刑罚执行科民警"),
     ("prison_reviewer", "蒋慧敏", "P01", RoleCode.PRISON_OFFICER, "狱政科民警（复核）"),
     ("prison_officer2", "沈国栋", "P02", RoleCode.PRISON_OFFICER, "刑罚执行科民警"),
     ("prison_reviewer2", "许文静", "P02", RoleCode.PRISON_OFFICER, "狱政科民警（复核）"),
