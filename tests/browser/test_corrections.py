@@ -12,6 +12,7 @@ from pingan.corrections.demo_data import ensure_prisons
 from pingan.corrections.models import Prison, Release
 from pingan.demo.orgs import DEMO_PASSWORD
 from pingan.orgs.models import Staff
+from pingan.persons.reference import ensure_reference_data as ensure_person_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def release(transactional_db):
     call_command("pingan_demo", cases=0, app_data="none")
     ensure_prisons()
+    ensure_person_types()  # reference data from a migration, gone after a flush
     first17 = "11010119850315123"
     return services.release_register(
         prison=Prison.objects.get(code="P01"),

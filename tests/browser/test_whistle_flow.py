@@ -17,7 +17,7 @@ def hard_case(transactional_db):
     from pingan.cases.services import PartyInput, case_accept, case_register
     from pingan.orgs.models import Division, Staff
 
-    call_command("pingan_demo", cases=0)
+    call_command("pingan_demo", cases=0, app_data="collaboration")
     case, _code = case_register(
         actor=Staff.objects.get(username="street_clerk"),
         channel="walk_in",

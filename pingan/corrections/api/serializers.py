@@ -79,15 +79,19 @@ class ReleaseCreateSerializer(serializers.Serializer):
     release_date = serializers.DateField()
     address = serializers.CharField(max_length=200)
     grid_code = serializers.CharField(max_length=24)
-    health = serializers.CharField(max_length=200, required=False, default="")
-    family_contact = serializers.CharField(max_length=32, required=False, default="")
-    family_phone = serializers.CharField(max_length=20, required=False, default="")
-    skills = serializers.CharField(max_length=200, required=False, default="")
+    health = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    family_contact = serializers.CharField(
+        max_length=32, required=False, default="", allow_blank=True
+    )
+    family_phone = serializers.CharField(
+        max_length=20, required=False, default="", allow_blank=True
+    )
+    skills = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
 class ArrivalSerializer(serializers.Serializer):
     responsible = serializers.CharField(help_text="username of the helper (帮教责任人)")
-    note = serializers.CharField(max_length=200, required=False, default="")
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     version = serializers.IntegerField(required=False)
 
 
@@ -149,7 +153,7 @@ class EvidenceFileDetailSerializer(EvidenceFileSerializer):
 
 class ItemInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
-    source = serializers.CharField(max_length=100, required=False, default="")
+    source = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     required = serializers.BooleanField(default=True)
 
 
