@@ -191,7 +191,7 @@ def release_notify_due(*, now: datetime | None = None) -> int:
     horizon = _today(now) + timedelta(days=notice_days())
     with transaction.atomic():
         due = list(
-            Release.objects.select_for_update()
+            Release.objects.select_for_update(of=("self",))
             .filter(status=ReleaseStatus.REGISTERED, release_date__lte=horizon)
             .select_related("prison")
         )
@@ -233,7 +233,7 @@ def release_escalate_no_shows(*, now: datetime | None = None) -> int:
     cutoff = _today(now) - timedelta(days=no_show_days())
     with transaction.atomic():
         late = list(
-            Release.objects.select_for_update()
+            Release.objects.select_for_update(of=("self",))
             .filter(
                 status__in=[ReleaseStatus.REGISTERED, ReleaseStatus.NOTIFIED],
                 release_date__lt=cutoff,
