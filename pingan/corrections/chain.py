@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .choices import HashAlgorithm
 from .models import EnforcementRecord, EvidenceFile
@@ -94,13 +95,17 @@ def verify_chain(file: EvidenceFile, records: list[EnforcementRecord] | None = N
             return ChainReport(file.number, len(records), False, record.sequence, problem)
 
         if record.sequence != position:
-            return broken(f"序号应为 {position}，实为 {record.sequence}（记录被删除或调换顺序）")
+            return broken(
+                _("序号应为 {expected}，实为 {actual}（记录被删除或调换顺序）").format(
+                    expected=position, actual=record.sequence
+                )
+            )
         if record.prev_hash != prev:
-            return broken("前一哈希与上一条记录不符（记录被删除、插入或调换顺序）")
+            return broken(_("前一哈希与上一条记录不符（记录被删除、插入或调换顺序）"))
         if record_content_hash(record, file.number) != record.content_hash:
-            return broken("内容与其哈希不符（记录内容被改动）")
+            return broken(_("内容与其哈希不符（记录内容被改动）"))
         if link(record.algorithm, prev, record.sequence, record.content_hash) != record.entry_hash:
-            return broken("本条哈希与链接计算不符（哈希被改动）")
+            return broken(_("本条哈希与链接计算不符（哈希被改动）"))
         prev = record.entry_hash
     if len(records) != file.chain_length or (records and prev != file.chain_head):
         return ChainReport(
@@ -108,7 +113,9 @@ def verify_chain(file: EvidenceFile, records: list[EnforcementRecord] | None = N
             len(records),
             False,
             None,
-            f"案卷登记的记录数为 {file.chain_length}，链中实有 {len(records)} 条，或链头哈希不符"
-            "（末尾记录被删除或改动）",
+            _(
+                "案卷登记的记录数为 {registered}，链中实有 {found} 条，或链头哈希不符"
+                "（末尾记录被删除或改动）"
+            ).format(registered=file.chain_length, found=len(records)),
         )
     return ChainReport(file.number, len(records), True)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, DateTimeField, Q
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from pingan.core.calendar import LOCAL_TZ
@@ -85,14 +86,14 @@ def job_suggestions(release: Release, *, limit: int = 5) -> list[JobSuggestion]:
         place = 0.0
         reasons = []
         if employer.grid.parent_id == community_id:
-            place, reasons = 0.3, ["同一社区"]
+            place, reasons = 0.3, [_("同一社区")]
         elif employer.grid.parent.parent_id == street_id:
-            place, reasons = 0.2, ["同一街道"]
+            place, reasons = 0.2, [_("同一街道")]
         for job in split_terms(employer.jobs):
             fit = max((fuzz.ratio(skill, job) / 100 for skill in skills), default=0.0)
             if skills and fit < 0.5:
                 continue
-            why = [f"技能对口：{job}"] if fit >= 0.5 else []
+            why = [_("技能对口：{job}").format(job=job)] if fit >= 0.5 else []
             score = round(0.7 * fit + place, 3)
             if score > 0:
                 suggestions.append(JobSuggestion(employer, job, score, why + reasons))
@@ -161,19 +162,19 @@ def verify_bundle(data: dict) -> tuple[bool, str]:
             content=entry["content"],
         )
         if entry["sequence"] != position or entry["prev_hash"] != prev:
-            return False, f"#{entry['sequence']}: 顺序或前一哈希不符"
+            return False, _("#{n}: 顺序或前一哈希不符").format(n=entry["sequence"])
         if chain.digest(algorithm, body) != entry["content_hash"]:
-            return False, f"#{entry['sequence']}: 内容哈希不符"
+            return False, _("#{n}: 内容哈希不符").format(n=entry["sequence"])
         if (
             chain.link(algorithm, prev, entry["sequence"], entry["content_hash"])
             != entry["entry_hash"]
         ):
-            return False, f"#{entry['sequence']}: 本条哈希不符"
+            return False, _("#{n}: 本条哈希不符").format(n=entry["sequence"])
         prev = entry["entry_hash"]
     if data["file"]["chain_length"] != len(data["records"]) or (
         data["records"] and prev != data["file"]["chain_head"]
     ):
-        return False, "链头不符"
+        return False, _("链头不符")
     return True, ""
 
 
@@ -195,7 +196,7 @@ class Series:
 def months_back(today: date, count: int) -> list[date]:
     first = today.replace(day=1)
     months = []
-    for _ in range(count):
+    for _step in range(count):
         months.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     return list(reversed(months))
@@ -254,11 +255,11 @@ def analysis(*, today: date, prisons, months: int = 12) -> dict:
     )
     sections = []
     for title, data in (
-        ("释放人数", releases),
-        ("未按时报到", late),
-        ("重新犯罪", reoffended),
-        ("减假暂审结", concluded),
-        ("排除非法证据", excluded),
+        (_("释放人数"), releases),
+        (_("未按时报到"), late),
+        (_("重新犯罪"), reoffended),
+        (_("减假暂审结"), concluded),
+        (_("排除非法证据"), excluded),
     ):
         series = []
         for prison in prisons:

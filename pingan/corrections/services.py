@@ -37,6 +37,7 @@ from .choices import (
     ReviewKind,
 )
 from .models import (
+    Employer,
     EnforcementRecord,
     EvidenceFile,
     EvidenceItem,
@@ -412,6 +413,21 @@ def release_record_followup(
 
 
 # --- resettlement (安置帮教) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_add(*, actor: Staff, name: str, grid: Division, jobs: str, **details) -> Employer:
+    """Add a company to the list of employers willing to hire released persons."""
+    if not has_role(actor, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER):
+        raise ForbiddenError(_("您的角色不能维护接收企业名单。"))
+    name, jobs = name.strip(), jobs.strip()
+    if not name or not jobs:
+        raise ApplicationError(_("请填写企业名称和可提供的岗位。"))
+    if Employer.objects.filter(name=name).exists():
+        raise ApplicationError(_("该企业已在名单中。"))
+    employer = Employer.objects.create(name=name, grid=grid, jobs=jobs, **details)
+    audit_record(actor=actor, action="corrections.employer_add", target=employer)
+    return employer
 
 
 @transaction.atomic

@@ -355,11 +355,11 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            if Employer.objects.filter(name=data["name"]).exists():
-                form.add_error("name", _("该企业已在名单中。"))
+            try:
+                services.employer_add(actor=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
             else:
-                Employer.objects.create(**data)
                 messages.success(request, _("已加入接收企业名单。"))
                 return redirect("corrections:employer-list")
         status = 400

@@ -1,6 +1,7 @@
 """The corrections API: the same services, scopes and errors as the pages (X4)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +19,7 @@ from . import serializers as s
 def _prison(code: str) -> Prison:
     prison = Prison.objects.filter(code=code).first()
     if prison is None:
-        raise ApplicationError(f"没有代码为 {code} 的监狱。")
+        raise ApplicationError(_("没有代码为 {code} 的监狱。").format(code=code))
     return prison
 
 
@@ -62,7 +63,7 @@ class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data.is_valid(raise_exception=True)
         responsible = Staff.objects.filter(username=data.validated_data["responsible"]).first()
         if responsible is None:
-            raise ApplicationError("帮教责任人须是负责该网格的在岗工作人员。")
+            raise ApplicationError(_("帮教责任人须是负责该网格的在岗工作人员。"))
         services.release_confirm_arrival(
             release=release,
             actor=request.user,
@@ -193,5 +194,5 @@ class EvidenceFileViewSet(
         """Records are append-only: any change or deletion is refused, and the attempt logged."""
         file = self.get_object()
         record = get_object_or_404(EnforcementRecord, file=file, sequence=sequence)
-        attempt = "删除" if request.method == "DELETE" else "修改"
+        attempt = _("删除") if request.method == "DELETE" else _("修改")
         services.record_refuse_change(record=record, actor=request.user, action=attempt)

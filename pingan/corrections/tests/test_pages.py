@@ -296,3 +296,17 @@ def test_the_api_runs_the_two_person_review(file, client_as):
     assert ok.json()["items"][0]["second_reviewer"] == "蒋慧敏"
     auditor = client_as("auditor").post(review, verdicts, content_type="application/json")
     assert auditor.status_code == 403
+
+
+def test_an_employer_is_added_once_and_audited(client_as):
+    from pingan.corrections.models import Employer
+
+    data = {"name": "北京多福物业服务有限公司", "grid": "110101001001001", "jobs": "保安、保洁"}
+    url = reverse("corrections:employer-list")
+    assert client_as("street_dispatcher").post(url, data).status_code == 302
+    assert AuditEvent.objects.get(action="corrections.employer_add").actor.username == (
+        "street_dispatcher"
+    )
+    again = client_as("street_dispatcher").post(url, data)
+    assert again.status_code == 400 and "该企业已在名单中" in again.content.decode()
+    assert Employer.objects.filter(name=data["name"]).count() == 1
