@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -254,7 +255,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc.message
         else:
-            request.session[f"receipt-code-{case.number}"] = code
+            _hold_receipt_code(request.user, case.number, code)
             messages.success(
                 request, _("事项已登记：%(number)s。请打印回执交给群众。") % {"number": case.number}
             )
@@ -406,13 +407,34 @@ def attachment_download(request: HttpRequest, number: str, pk: str) -> FileRespo
     )
 
 
+# The query code is shown once, on the receipt printed right after registration (or a reissue).
+# It waits in the cache, not in the session: with a session saved on every request, an htmx
+# request still in flight when the clerk submits would write back the session without it.
+RECEIPT_CODE_SECONDS = 10 * 60
+
+
+def _receipt_code_key(user, number: str) -> str:
+    return f"receipt-code:{user.pk}:{number}"
+
+
+def _hold_receipt_code(user, number: str, code: str) -> None:
+    cache.set(_receipt_code_key(user, number), code, RECEIPT_CODE_SECONDS)
+
+
+def _take_receipt_code(user, number: str) -> str | None:
+    key = _receipt_code_key(user, number)
+    code = cache.get(key)
+    cache.delete(key)
+    return code
+
+
 @login_required
 @require_GET
 def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
     """The printable receipt (回执). The query code exists only in this session right after
     registration; a reprint issues a new code (the old one stops working)."""
     case = access_case(number, request.user)
-    code = request.session.pop(f"receipt-code-{case.number}", None)
+    code = _take_receipt_code(request.user, case.number)
     query_url = request.build_absolute_uri(reverse("public-query")) + f"?number={case.number}"
     qr_svg = segno.make(query_url, error="m").svg_inline(scale=3)
     return render(
@@ -436,7 +458,7 @@ def case_receipt_reissue(request: HttpRequest, number: str) -> HttpResponse:
     if not services.can_act_on(request.user, case):
         raise PermissionDenied
     code = services.case_reissue_query_code(case=case, actor=request.user)
-    request.session[f"receipt-code-{case.number}"] = code
+    _hold_receipt_code(request.user, case.number, code)
     return redirect("cases:case-receipt", number=case.number)
 
 
