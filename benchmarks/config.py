@@ -22,12 +22,26 @@ class Scale:
     repeat: int  # timed requests per page scenario
     intake: int  # cases created by the sequential intake scenario
     concurrent: int  # cases created by each of the concurrent clients
+    # grid reports in the demo year (patrol's demo generator is scaled to this many); the other
+    # apps' demo data (patrols, key persons, risk snapshots, evaluation schemes …) comes with it
+    reports: int = 200_000
+    # whose demo data ``pingan_demo --app-data`` loads after the cases
+    app_data: str = "all"
 
 
 SCALES = {
-    "tiny": Scale("tiny", 300, repeat=5, intake=5, concurrent=2),
-    "district": Scale("district", 60_000, repeat=40, intake=60, concurrent=25),
-    "city": Scale("city", 1_000_000, repeat=40, intake=60, concurrent=25),
+    "tiny": Scale(
+        # the smoke test: only the apps the scenarios read, to keep it quick
+        "tiny",
+        300,
+        repeat=5,
+        intake=5,
+        concurrent=2,
+        reports=2_000,
+        app_data="patrol,risk,evaluation",
+    ),
+    "district": Scale("district", 60_000, repeat=40, intake=60, concurrent=25, reports=200_000),
+    "city": Scale("city", 1_000_000, repeat=40, intake=60, concurrent=25, reports=5_000_000),
 }
 
 

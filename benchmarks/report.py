@@ -30,8 +30,12 @@ def write(bench, rows: list[Measurement], *, started: datetime, extra: str = "")
     lines = [
         f"# Benchmark: {scale.name} scale on {target.label}, {started:%Y-%m-%d %H:%M %Z}",
         "",
-        f"- Data: {bench.marker['cases']:,} generated cases (seed {bench.marker['seed']}, "
-        f"generator {bench.marker['generator']}, year ending {bench.marker['end'][:10]}), "
+        f"- Data: {bench.marker['cases']:,} generated cases and "
+        f"{bench.marker.get('reports', 0):,} grid reports, demo data of "
+        f"{bench.marker.get('app_data', 'no other app')} "
+        f"(seed {bench.marker['seed']}, generator {bench.marker['generator']}, "
+        f"code at {bench.marker.get('commit', 'unknown')}, "
+        f"year ending {bench.marker['end'][:10]}), "
         f"built {bench.marker['built_at']} in {bench.marker['generate_seconds']} s.",
         f"- Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}; server: gunicorn, 2 workers × 4 threads; "
