@@ -8,22 +8,38 @@ from pingan.orgs.choices import RoleCode
 
 from .notify import unread_count
 
+# The governance center's own staff. The prisons' officers, the procuratorate's auditors and its
+# talent programme also sign in here, but only to their own pages: the center's shared pages
+# (the queue, whistles, the roster …) would open on an empty scope for them.
+CENTER = frozenset(
+    {
+        RoleCode.RECEPTIONIST,
+        RoleCode.MEDIATOR,
+        RoleCode.GRID_WORKER,
+        RoleCode.DISPATCHER,
+        RoleCode.LEADER,
+        RoleCode.OFFICER,
+        RoleCode.EVALUATOR,
+        RoleCode.ADMINISTRATOR,
+    }
+)
+
 # (url name, label, icon, roles that may open it; None = every signed-in user). An entry whose
 # url name is None is a section heading; it is shown only above items the user may open.
 NAVIGATION = [
     ("home", _("首页"), "house", None),
     (None, _("矛盾纠纷"), "", None),
-    ("cases:queue", _("事项办理"), "inbox-fill", None),
+    ("cases:queue", _("事项办理"), "inbox-fill", CENTER),
     (
         "cases:case-new",
         _("登记事项"),
         "plus-square",
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
-    ("cases:funnel", _("四级化解"), "funnel", None),
+    ("cases:funnel", _("四级化解"), "funnel", CENTER),
     (None, _("协同联动"), "", None),
-    ("collaboration:whistles", _("吹哨报到"), "megaphone", None),
-    ("collaboration:talks", _("平安恳谈"), "chat-square-text", None),
+    ("collaboration:whistles", _("吹哨报到"), "megaphone", CENTER),
+    ("collaboration:talks", _("平安恳谈"), "chat-square-text", CENTER),
     (
         "collaboration:board",
         _("四个清单"),
@@ -42,8 +58,8 @@ NAVIGATION = [
             RoleCode.OFFICER,
         },
     ),
-    ("collaboration:roster", _("驻点值班"), "calendar-week", None),
-    ("collaboration:officers", _("下沉干警"), "person-badge", None),
+    ("collaboration:roster", _("驻点值班"), "calendar-week", CENTER),
+    ("collaboration:officers", _("下沉干警"), "person-badge", CENTER),
     (None, _("网格与风险"), "", None),
     ("patrol:home", _("网格巡查"), "person-walking", {RoleCode.GRID_WORKER}),
     (
@@ -64,7 +80,7 @@ NAVIGATION = [
         "map",
         {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
     ),
-    ("risk:instructions", _("调度指令"), "send", None),
+    ("risk:instructions", _("调度指令"), "send", CENTER),
     (
         "persons:list",
         _("重点人员"),
@@ -104,7 +120,7 @@ NAVIGATION = [
         {RoleCode.PRISON_OFFICER, RoleCode.AUDITOR, RoleCode.LEADER},
     ),
     (None, _("考评与队伍"), "", None),
-    ("evaluation:index", _("考评"), "clipboard-data", None),
+    ("evaluation:index", _("考评"), "clipboard-data", CENTER),
     (
         "talent:overview",
         _("助理培养"),
@@ -114,8 +130,8 @@ NAVIGATION = [
     ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
     ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     (None, _("基础信息"), "", None),
-    ("orgs:division-root", _("区划网格"), "grid-3x3", None),
-    ("orgs:unit-list", _("单位"), "building", None),
+    ("orgs:division-root", _("区划网格"), "grid-3x3", CENTER),
+    ("orgs:unit-list", _("单位"), "building", CENTER),
     (
         "orgs:staff-list",
         _("人员"),

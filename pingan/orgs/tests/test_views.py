@@ -220,3 +220,23 @@ def test_navigation_follows_roles(client_as):
     leader_nav = nav("street_leader")
     assert "人员" in leader_nav and "# 刑罚执行" in leader_nav
     assert leader_nav.index("# 刑罚执行") < leader_nav.index("执法分析")
+
+
+@pytest.mark.django_db
+def test_prison_staff_see_only_their_own_pages_in_the_menu(client):
+    """Prison officers and the auditor sign in for releases and evidence files; the center's
+    shared pages (queue, whistles, roster, divisions …) are not in their menu."""
+    from pingan.corrections.demo_data import ensure_prisons
+    from pingan.orgs.models import Staff
+
+    ensure_prisons()
+    for username, own in [
+        ("prison_officer", ["刑释衔接", "减假暂审核", "执法分析"]),
+        ("auditor", ["减假暂审核", "执法分析"]),
+    ]:
+        client.force_login(Staff.objects.get(username=username))
+        items = client.get("/").context["nav_items"]
+        labels = [item["label"] for item in items if "label" in item]
+        headings = [item["heading"] for item in items if "heading" in item]
+        assert labels == ["首页", *own], username
+        assert headings == ["刑罚执行"], username
