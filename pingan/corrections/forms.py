@@ -84,14 +84,25 @@ class FundForm(StyledForm):
 
 class EmployerForm(StyledForm):
     name = forms.CharField(label=_("企业名称"), max_length=100)
+    # chosen with the street -> community -> grid pickers of the page, within the user's scope
     grid = forms.ModelChoiceField(
-        label=_("所在网格"), queryset=Division.objects.filter(level="grid"), to_field_name="code"
+        label=_("所在网格"),
+        queryset=Division.objects.none(),
+        to_field_name="code",
+        error_messages={
+            "required": _("请选择企业所在网格。"),
+            "invalid_choice": _("所选网格不在您的辖区内，请重新选择。"),
+        },
     )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     contact = forms.CharField(label=_("联系人"), max_length=32, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
     jobs = forms.CharField(label=_("岗位"), max_length=200, help_text=_("用顿号分隔"))
     conditions = forms.CharField(label=_("条件"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = Division.objects.visible_to(user).filter(level="grid")
 
 
 class EvidenceFileForm(StyledForm):

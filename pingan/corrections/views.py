@@ -163,26 +163,31 @@ def release_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def places(request: HttpRequest) -> HttpResponse:
-    """htmx: the street -> community -> grid pickers over the whole district (a prison sends
-    people anywhere in it), or grids found by name."""
-    if not _is_prison_officer(request.user):
-        raise PermissionDenied
+    """htmx: the street -> community -> grid pickers, or grids found by name: over the whole
+    district for a prison officer (a prison sends people anywhere in it), within their scope
+    for the staff who keep the employer list."""
+    divisions = _place_scope(request.user)
     query = (request.GET.get("q") or "").strip()
     matches = (
         list(
-            Division.objects.filter(level=Level.GRID, name__icontains=query)
+            divisions.filter(level=Level.GRID, name__icontains=query)
             .select_related("parent__parent")
             .order_by("code")[:20]
         )
         if query
         else []
     )
-    pickers = place_pickers(
-        request, divisions=Division.objects.all(), url=reverse("corrections:places")
-    )
+    pickers = place_pickers(request, divisions=divisions, url=reverse("corrections:places"))
     return render(
         request, "cases/_places.html", {"places": pickers, "matches": matches, "q": query}
     )
+
+
+def _place_scope(user):
+    if _is_prison_officer(user):
+        return Division.objects.all()
+    _require(user, *HANDLING_ROLES)
+    return Division.objects.visible_to(user)
 
 
 def _helpers(release: Release):
@@ -351,7 +356,7 @@ def fund_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def employer_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, *HANDLING_ROLES)
-    form = EmployerForm(request.POST or None)
+    form = EmployerForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -372,10 +377,13 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
     table = EmployerTable(employers)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    places = place_pickers(
+        request, form if form.is_bound else None, url=reverse("corrections:places")
+    )
     return render(
         request,
         "corrections/employer_list.html",
-        {"table": table, "form": form, "q": query},
+        {"table": table, "form": form, "q": query, "places": places},
         status=status,
     )
 

@@ -310,3 +310,28 @@ def test_an_employer_is_added_once_and_audited(client_as):
     again = client_as("street_dispatcher").post(url, data)
     assert again.status_code == 400 and "该企业已在名单中" in again.content.decode()
     assert Employer.objects.filter(name=data["name"]).count() == 1
+
+
+def test_an_employer_is_placed_with_the_pickers_within_the_users_scope(client_as):
+    """The form offers street → community → grid pickers over the user's scope (not a list of
+    all 1,971 grids), and a grid outside the scope is refused with a message."""
+    from pingan.corrections.models import Employer
+
+    url = reverse("corrections:employer-list")
+    dispatcher = client_as("street_dispatcher")  # 东华门街道
+    page = dispatcher.get(url)
+    assert page.context["places"]["streets"] == [{"code": "110101001", "name": "东华门街道"}]
+    assert 'id="id_community"' in page.content.decode()
+    picked = dispatcher.get(reverse("corrections:places"), {"community": "110101001001"})
+    assert [grid["code"] for grid in picked.context["places"]["grids"]][:1] == ["110101001001001"]
+    found = dispatcher.get(reverse("corrections:places"), {"q": "多福巷"})
+    assert found.context["matches"][0].code == "110101001001001"
+    elsewhere = dispatcher.get(reverse("corrections:places"), {"q": "景山"})  # 景山街道's grids
+    assert elsewhere.context["matches"] == []
+
+    data = {"name": "景山某餐饮有限公司", "grid": OTHER_STREET_GRID, "jobs": "厨师"}
+    refused = dispatcher.post(url, data)
+    assert refused.status_code == 400
+    assert "所选网格不在您的辖区内" in refused.content.decode()
+    assert not Employer.objects.filter(name=data["name"]).exists()
+    assert client_as("grid_worker").get(reverse("corrections:places")).status_code == 403
