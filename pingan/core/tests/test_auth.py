@@ -124,3 +124,17 @@ def test_nul_in_a_json_body_is_refused(client_as):
         "/api/cases/", '{"grid": "\\u0000"}', content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_the_error_page_needs_no_database_and_speaks_the_users_language(rf):
+    from django.utils import translation
+
+    from pingan.core.views import server_error
+
+    request = rf.get("/")  # no user, no session: the page must not need them
+    response = server_error(request)
+    assert response.status_code == 500
+    assert "已填写的内容未被保存" in response.content.decode()
+    with translation.override("en"):
+        english = server_error(request).content.decode()
+    assert "has not been saved" in english and 'lang="en"' in english
