@@ -1,16 +1,18 @@
 from django.contrib import admin
 
+from pingan.core.admin import AuditedAdmin
+
 from .models import Employer, EnforcementRecord, JobFair, Prison
 
 
 @admin.register(Prison)
-class PrisonAdmin(admin.ModelAdmin):
+class PrisonAdmin(AuditedAdmin):
     list_display = ["code", "name", "phone"]
     filter_horizontal = ["officers"]
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(AuditedAdmin):
     list_display = ["name", "jobs", "contact", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "jobs"]
@@ -18,7 +20,7 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobFair)
-class JobFairAdmin(admin.ModelAdmin):
+class JobFairAdmin(AuditedAdmin):
     """春风行动 job fairs: attendance and offers as reported by the organisers."""
 
     list_display = ["held_on", "name", "prison", "attendance", "offers"]
@@ -27,7 +29,7 @@ class JobFairAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnforcementRecord)
-class EnforcementRecordAdmin(admin.ModelAdmin):
+class EnforcementRecordAdmin(AuditedAdmin):
     """The record chain, read-only for everyone; `manage.py verify_evidence` checks it."""
 
     list_display = ["file", "sequence", "kind", "actor", "recorded_at", "algorithm", "entry_hash"]

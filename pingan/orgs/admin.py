@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.admin import AuditedAdmin
 from pingan.core.masking import mask_phone
 
 from .models import Division, FunctionArea, Staff, Unit
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(AuditedAdmin):
     list_display = ["name", "code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -26,7 +27,7 @@ class FunctionAreaInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "kind", "agency_type", "division", "stationing", "is_active"]
     list_filter = ["kind", "agency_type", "stationing", "is_active"]
     search_fields = ["name", "short_name"]
@@ -38,7 +39,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(AuditedAdmin, UserAdmin):
     list_display = ["username", "name", "unit", "title", "masked_phone", "is_active"]
     list_filter = ["is_active", "is_staff", "roles", "unit__kind"]
     search_fields = ["username", "name", "unit__name"]

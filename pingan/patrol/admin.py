@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.admin import AuditedAdmin
+
 from .models import ApiKey, Patrol, Report
 from .services import api_key_create
 
@@ -16,7 +18,7 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditedAdmin):
     form = ApiKeyForm
     list_display = ["name", "unit", "prefix", "is_active", "last_used_at", "created_at"]
     list_filter = ["is_active"]
@@ -44,7 +46,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patrol)
-class PatrolAdmin(admin.ModelAdmin):
+class PatrolAdmin(AuditedAdmin):
     list_display = ["grid", "staff", "day", "started_at", "ended_at"]
     list_filter = ["day"]
     search_fields = ["grid__name", "grid__code", "staff__username", "staff__name"]
@@ -59,7 +61,7 @@ class PatrolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AuditedAdmin):
     list_display = ["pk", "kind", "is_early_sign", "grid", "reporter", "source", "reported_at"]
     list_filter = ["kind", "is_early_sign", "source"]
     search_fields = ["grid__name", "grid__code", "text"]

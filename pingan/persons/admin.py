@@ -8,19 +8,20 @@ scorecard's report page. Personal data of the register is not shown in the admin
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.admin import AuditedAdmin
+
 from .choices import ScorecardStatus
 from .models import Partner, PersonType, Scorecard, ScorecardBand, ScorecardFactor
 from .services import scorecard_copy
 
 
 @admin.register(PersonType)
-class PersonTypeAdmin(admin.ModelAdmin):
+class PersonTypeAdmin(AuditedAdmin):
     list_display = ["name", "code", "default_months", "sort_order", "is_active"]
-    list_editable = ["sort_order", "is_active"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "kind", "street", "offer", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "offer"]
@@ -54,7 +55,7 @@ class FactorInline(admin.TabularInline):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(EditableWhilePending, admin.ModelAdmin):
+class ScorecardAdmin(EditableWhilePending, AuditedAdmin):
     list_display = ["name", "source", "status", "medium_from", "high_from", "auc", "created_by"]
     list_filter = ["status", "source"]
     fields = ["name", "medium_from", "high_from", "status", "source", "created_by", "reviewed_by"]
@@ -90,7 +91,7 @@ class BandInline(admin.TabularInline):
 
 
 @admin.register(ScorecardFactor)
-class ScorecardFactorAdmin(EditableWhilePending, admin.ModelAdmin):
+class ScorecardFactorAdmin(EditableWhilePending, AuditedAdmin):
     list_display = ["label", "key", "scorecard"]
     list_filter = ["scorecard"]
     fields = ["scorecard", "key", "label", "position"]

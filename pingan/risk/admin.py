@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from pingan.core.admin import REASON_FIELD, AuditedAdmin
 from pingan.core.services import audit_record
 
 from .components import REGISTRY
@@ -41,7 +42,7 @@ class ComponentWeightInline(admin.TabularInline):
 
 
 @admin.register(RiskSettings)
-class RiskSettingsAdmin(admin.ModelAdmin):
+class RiskSettingsAdmin(AuditedAdmin):
     inlines = [ComponentWeightInline]
     fieldsets = [
         ("指数", {"fields": ["window_days", "baseline_days", "yellow_threshold", "red_threshold"]}),
@@ -54,21 +55,13 @@ class RiskSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="risk_settings.change",
-            target=obj,
-            data={"changed": form.changed_data},
-        )
-
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         audit_record(
             actor=request.user,
             action="risk_weights.change",
             target=form.instance,
+            reason=form.cleaned_data[REASON_FIELD],
             data={
                 "weights": {
                     f.instance.code: f.instance.weight for f in formset.forms if f.has_changed()
@@ -78,14 +71,13 @@ class RiskSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategorySeverity)
-class CategorySeverityAdmin(admin.ModelAdmin):
+class CategorySeverityAdmin(AuditedAdmin):
     list_display = ["category", "severity"]
-    list_editable = ["severity"]
     list_select_related = ["category"]
 
 
 @admin.register(RiskWarning)
-class RiskWarningAdmin(admin.ModelAdmin):
+class RiskWarningAdmin(AuditedAdmin):
     list_display = ["grid", "kind", "opened_at", "last_flagged_at", "closed_at"]
     list_filter = ["kind"]
     list_select_related = ["grid"]
@@ -98,7 +90,7 @@ class RiskWarningAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instruction)
-class InstructionAdmin(admin.ModelAdmin):
+class InstructionAdmin(AuditedAdmin):
     """Read-only: instructions change only through their services (trail and notices)."""
 
     list_display = ["number", "title", "grid", "unit", "state", "due_at"]

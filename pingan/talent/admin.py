@@ -5,6 +5,8 @@ pages and the API (services), so they are not editable here."""
 
 from django.contrib import admin
 
+from pingan.core.admin import AuditedAdmin
+
 from .models import (
     Cohort,
     Department,
@@ -18,7 +20,7 @@ from .models import (
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(AuditedAdmin):
     list_display = [
         "name",
         "order",
@@ -37,7 +39,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Transformation)
-class TransformationAdmin(admin.ModelAdmin):
+class TransformationAdmin(AuditedAdmin):
     list_display = ["__str__", "stage", "order", "code"]
     list_filter = ["stage"]
     list_select_related = ["stage"]
@@ -45,7 +47,7 @@ class TransformationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudyItem)
-class StudyItemAdmin(admin.ModelAdmin):
+class StudyItemAdmin(AuditedAdmin):
     list_display = ["code", "title", "track", "topic", "transformation", "order", "is_active"]
     list_filter = ["track", "topic", "is_active"]
     list_select_related = ["transformation"]
@@ -53,25 +55,25 @@ class StudyItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointRule)
-class PointRuleAdmin(admin.ModelAdmin):
+class PointRuleAdmin(AuditedAdmin):
     list_display = ["name", "code", "category", "points", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "code"]
 
 
 @admin.register(EvaluationWeight)
-class EvaluationWeightAdmin(admin.ModelAdmin):
+class EvaluationWeightAdmin(AuditedAdmin):
     list_display = ["dimension", "weight"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "unit", "head", "is_business"]
     list_select_related = ["unit", "head"]
     raw_id_fields = ["head"]
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(AuditedAdmin):
     list_display = ["name", "year", "unit"]
     list_select_related = ["unit"]

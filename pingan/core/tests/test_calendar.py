@@ -153,10 +153,18 @@ def test_once_an_administrator_enters_2027_the_deadline_is_firm(client_as):
     admin = client_as("admin")
     response = admin.post(
         reverse("admin:core_workcalendarday_add"),
-        {"date": "2027-01-01", "is_workday": "", "note": "元旦"},
+        {
+            "date": "2027-01-01",
+            "is_workday": "",
+            "note": "元旦",
+            "audit_reason": "国务院办公厅通知",
+        },
     )
     assert response.status_code == 302
-    response = admin.post(reverse("admin:core_calendaryear_add"), {"year": 2027, "complete": "on"})
+    response = admin.post(
+        reverse("admin:core_calendaryear_add"),
+        {"year": 2027, "complete": "on", "audit_reason": "2027 年安排已录入"},
+    )
     assert response.status_code == 302
 
     # when the same deadline is computed
@@ -168,14 +176,21 @@ def test_once_an_administrator_enters_2027_the_deadline_is_firm(client_as):
     assert deadline.missing_years == ()
     assert WorkCalendarDay.objects.get(date=date(2027, 1, 1)).source == CalendarSource.ADMIN
     assert CalendarYear.objects.get(year=2027).source == CalendarSource.ADMIN
-    assert AuditEvent.objects.filter(action="calendaryear.add", target_repr="2027").exists()
+    assert AuditEvent.objects.filter(
+        action="admin.core.calendaryear.add", target_repr="2027", reason="2027 年安排已录入"
+    ).exists()
 
 
 def test_admin_edits_of_an_official_day_become_administrator_entries(client_as):
     day = WorkCalendarDay.objects.get(date=date(2026, 10, 9))
     response = client_as("admin").post(
         reverse("admin:core_workcalendarday_change", args=[day.pk]),
-        {"date": "2026-10-09", "is_workday": "", "note": "区里统一安排休息"},
+        {
+            "date": "2026-10-09",
+            "is_workday": "",
+            "note": "区里统一安排休息",
+            "audit_reason": "区通知",
+        },
     )
     assert response.status_code == 302
     day.refresh_from_db()
@@ -249,3 +264,49 @@ def test_admin_lists_a_year_and_finds_holidays_by_note(client_as):
     assert response.status_code == 200
     # the holiday 10-01..10-07 and its make-up working days 09-20 and 10-10
     assert response.context["cl"].result_count == 9
+
+
+def test_admin_changes_need_a_reason_and_are_audited_with_it(client_as):
+    """Every admin form asks why; without a reason nothing changes, and the reason, the actor
+    and the changed fields land in the audit trail. Deleting asks too; bulk delete is gone."""
+    admin = client_as("admin")
+    day = WorkCalendarDay.objects.get(date=date(2026, 10, 9))
+    url = reverse("admin:core_workcalendarday_change", args=[day.pk])
+    data = {"date": "2026-10-09", "is_workday": "", "note": "临时调休"}
+    refused = admin.post(url, data)
+    assert refused.status_code == 200 and "请填写修改原因" in refused.content.decode()
+    day.refresh_from_db()
+    assert day.is_workday and day.note != "临时调休"
+
+    assert admin.post(url, {**data, "audit_reason": "区政府通知"}).status_code == 302
+    event = AuditEvent.objects.get(action="admin.core.workcalendarday.change")
+    assert (event.actor.username, event.reason) == ("admin", "区政府通知")
+    assert set(event.data["changed"]) == {"is_workday", "note"}
+
+    delete = reverse("admin:core_workcalendarday_delete", args=[day.pk])
+    assert 'name="audit_reason"' in admin.get(delete).content.decode()
+    admin.post(delete, {"post": "yes"})
+    assert WorkCalendarDay.objects.filter(pk=day.pk).exists()
+    admin.post(delete, {"post": "yes", "audit_reason": "录入错误"})
+    assert not WorkCalendarDay.objects.filter(pk=day.pk).exists()
+    assert AuditEvent.objects.get(action="admin.core.workcalendarday.delete").reason == "录入错误"
+
+    changelist = admin.get(reverse("admin:core_workcalendarday_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+
+
+def test_every_admin_page_opens_and_every_audited_form_asks_why(client_as):
+    from django.contrib import admin as django_admin
+
+    from pingan.core.admin import AuditedAdmin
+
+    client = client_as("admin")
+    for model, model_admin in django_admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        assert client.get(reverse(f"{info}_changelist")).status_code == 200, info
+        if not isinstance(model_admin, AuditedAdmin):
+            continue
+        add = client.get(reverse(f"{info}_add"))
+        assert add.status_code in (200, 403), info
+        if add.status_code == 200:
+            assert 'name="audit_reason"' in add.content.decode(), info

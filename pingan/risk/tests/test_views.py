@@ -184,6 +184,7 @@ class TestSettingsAdmin:
             "weights-INITIAL_FORMS": len(weights),
             "weights-MIN_NUM_FORMS": 0,
             "weights-MAX_NUM_FORMS": 1000,
+            "audit_reason": "按季度分析调整权重",
         }
         for n, weight in enumerate(weights):
             data[f"weights-{n}-id"] = weight.pk
@@ -214,7 +215,9 @@ class TestSettingsAdmin:
 
         response = self._post(client_as("admin"), **{"weights-0-weight": 4})
         assert response.status_code == 302
-        assert AuditEvent.objects.filter(action="risk_weights.change").exists()
+        assert AuditEvent.objects.filter(
+            action="risk_weights.change", reason="按季度分析调整权重"
+        ).exists()
 
 
 @pytest.mark.django_db
