@@ -267,8 +267,10 @@ def case_page(bench) -> list[Measurement]:
 
 
 class Intake:
-    """One intake as the one-window page does it over HTTP: the routing suggestion as the clerk
-    types (session, htmx), then the case created through the API (token)."""
+    """One intake as issue 8 defines it: the case created through the API (token, validation,
+    routing suggestion, repeat check, number, case, parties, timeline event). The one-window
+    page does the same after its suggestion panel (session, htmx) has asked as the clerk
+    typed; that is the second, page row."""
 
     def __init__(self, bench) -> None:
         from pingan.cases.models import Category
@@ -283,6 +285,7 @@ class Intake:
         )
         self.category = Category.objects.values_list("id", flat=True).get(code="neighbourhood")
         self.token = bench.token(CLERK)
+        self._prepared: list[tuple[dict, str]] = []
 
     def payload(self) -> tuple[dict, dict]:
         n = next(_serial)
@@ -319,43 +322,28 @@ class Intake:
         }
         return suggest, create
 
-    def raw(self, db, token: str, user_cache: dict | None = None) -> None:
-        """The same reads and writes through sqlite3 / psycopg."""
+    def prepare(self, count: int) -> None:
+        """Payloads for the baseline, made before it is timed: with the narrative's words,
+        which the case row stores for the repeat check (computing them is Python, not SQL)."""
+        from pingan.cases.repeats import comparable
+
+        for _ in range(count):
+            create = self.payload()[1]
+            self._prepared.append((create, comparable(create["narrative"])))
+
+    def raw(self, db, token: str, *, session: str | None = None) -> None:
+        """The same reads and writes through sqlite3 / psycopg. With the ``session`` of the
+        intake page, its suggestion panel's reads come first, as the page asks before it
+        registers."""
         from pingan.core import crypto
 
-        _suggest, create = self.payload()
+        create, words = self._prepared.pop()
         now = _now()
         since = now - timedelta(days=90)
-        # the suggestion: who asks, the grid, categories, candidate units, earlier matches
+        if session:  # the panel: who asks, the same suggestion and repeat reads
+            self._suggest_reads(db, _user(db, _session(db, session)), create, now, since)
         user = _user(db, _token(db, token))
-        grid_id, path = db.one(
-            "SELECT id, path FROM orgs_division "
-            "WHERE code = %s AND level = 'grid' AND path LIKE %s",
-            [create["grid"], f"{user['paths'][0]}%"],
-        )
-        db.all("SELECT id, code, keywords, function_area FROM cases_category WHERE is_active")
-        codes = path.strip("/").split("/")
-        db.all(
-            "SELECT u.id, u.kind, u.name, u.agency_type, u.responsibilities, d.level "
-            "FROM orgs_unit u JOIN orgs_division d ON d.id = u.division_id WHERE u.is_active AND "
-            "((u.kind = 'community' AND d.code = %s) OR (u.kind = 'street_center' AND d.code = %s)"
-            " OR (u.kind = 'agency' AND (d.code = %s OR u.id IN (SELECT s.unit_id FROM "
-            "orgs_unit_serves s JOIN orgs_division sd ON sd.id = s.division_id WHERE sd.code = %s)"
-            " OR (d.code = %s AND u.id NOT IN (SELECT unit_id FROM orgs_unit_serves)))))",
-            [codes[2], codes[1], codes[1], codes[1], codes[0]],
-        )
-        index = crypto.blind_index("id_number", create["parties"][0]["id_number"])
-        for _pass in range(2):  # the suggestion and then the intake itself look for repeats
-            db.all(
-                "SELECT DISTINCT c.id FROM cases_case c JOIN cases_party p ON p.case_id = c.id "
-                f"WHERE p.id_number_index = %s AND (c.state IN ({db.placeholders(len(OPEN))}) "
-                "OR c.registered_at >= %s)",
-                [index, *OPEN, db.ts(since)],
-            )
-            db.all(
-                "SELECT id, narrative FROM cases_case WHERE grid_id = %s AND registered_at >= %s",
-                [grid_id, db.ts(since)],
-            )
+        grid_id, path, units = self._suggest_reads(db, user, create, now, since)
         # the intake: category, handling unit, number, case, parties, event
         category = db.one(
             "SELECT id FROM cases_category WHERE code = %s AND is_active", ["neighbourhood"]
@@ -363,8 +351,9 @@ class Intake:
         unit = db.one(
             "SELECT u.id FROM orgs_unit u JOIN orgs_division d ON d.id = u.division_id "
             "WHERE d.code = %s AND u.kind = 'street_center'",
-            [codes[1]],
+            [path.strip("/").split("/")[1]],
         )[0]
+        suggested = units[0][0] if units else None
         year = now.astimezone().year
         db.begin()
         db.execute(
@@ -377,16 +366,17 @@ class Intake:
         stamp = db.ts(now)
         case_id = db.one(
             "INSERT INTO cases_case (created_at, updated_at, number, query_code_hash, channel, "
-            "complexity, urgency, title, narrative, address, area_path, state, level, "
-            "registered_at, due_provisional, concluded_level, outcome, legal_route, "
+            "complexity, urgency, title, narrative, narrative_words, address, area_path, state, "
+            "level, registered_at, due_provisional, concluded_level, outcome, legal_route, "
             "judicially_confirmed, rejection_reason, version, grid_id, handling_unit_id, "
-            "registered_by_id, category_id) VALUES "
-            f"({db.placeholders(25)}) RETURNING id",
+            "registered_by_id, category_id, suggested_unit_id, suggestion_followed) VALUES "
+            f"({db.placeholders(28)}) RETURNING id",
             [
                 stamp, stamp, number, crypto.blind_index("query_code", f"{number}:123456"),
-                "walk_in", "general", "normal", create["title"], create["narrative"],
+                "walk_in", "general", "normal", create["title"], create["narrative"], words,
                 create["address"], path, "registered", "street", stamp, db.flag(False), "", "",
-                "", db.flag(False), "", 1, grid_id, unit, user["id"], category,
+                "", db.flag(False), "", 1, grid_id, unit, user["id"], category, suggested,
+                db.flag(suggested == unit),
             ],
         )[0]  # fmt: skip
         for party in create["parties"]:
@@ -408,7 +398,10 @@ class Intake:
             f"({db.placeholders(11)})",
             [
                 case_id, "register", user["id"], "", "registered", "", "street", unit, "",
-                json.dumps({"channel": "walk_in", "suggested_unit": None}), stamp,
+                json.dumps({"channel": "walk_in", "suggested_unit": suggested,
+                            "suggestion_followed": suggested == unit, "repeat_of": None,
+                            "repeat_reason": "", "attachments": []}),
+                stamp,
             ],
         )  # fmt: skip
         db.commit()
@@ -422,7 +415,49 @@ class Intake:
             [case_id],
         )
         db.all("SELECT role, name, id_number, phone FROM cases_party WHERE case_id = %s", [case_id])
-        db.all("SELECT kind, created_at FROM cases_caseevent WHERE case_id = %s", [case_id])
+        db.all(
+            "SELECT e.kind, e.created_at, s.name, u.name FROM cases_caseevent e "
+            "LEFT JOIN orgs_staff s ON s.id = e.actor_id LEFT JOIN orgs_unit u ON u.id = e.unit_id "
+            "WHERE e.case_id = %s",
+            [case_id],
+        )
+
+    def _suggest_reads(self, db, user: dict, create: dict, now, since):
+        """The grid in the user's scope, the categories and the candidate units (with who is
+        on duty today) for the routing suggestion, and the repeat check's two reads."""
+        from pingan.core import crypto
+
+        grid_id, path = db.one(
+            "SELECT id, path FROM orgs_division "
+            "WHERE code = %s AND level = 'grid' AND path LIKE %s",
+            [create["grid"], f"{user['paths'][0]}%"],
+        )
+        db.all("SELECT id, code, keywords, function_area FROM cases_category WHERE is_active")
+        codes = path.strip("/").split("/")
+        units = db.all(
+            "SELECT u.id, u.kind, u.name, u.agency_type, u.responsibilities, d.level, "
+            "EXISTS (SELECT 1 FROM collaboration_dutyshift s WHERE s.agency_id = u.id AND "
+            "s.date = %s) FROM orgs_unit u JOIN orgs_division d ON d.id = u.division_id "
+            "WHERE u.is_active AND "
+            "((u.kind = 'community' AND d.code = %s) OR (u.kind = 'street_center' AND d.code = %s)"
+            " OR (u.kind = 'agency' AND (d.code = %s OR u.id IN (SELECT s.unit_id FROM "
+            "orgs_unit_serves s JOIN orgs_division sd ON sd.id = s.division_id WHERE sd.code = %s)"
+            " OR (d.code = %s AND u.id NOT IN (SELECT unit_id FROM orgs_unit_serves))))) "
+            "ORDER BY u.name",
+            [now.astimezone().date(), codes[2], codes[1], codes[1], codes[1], codes[0]],
+        )
+        index = crypto.blind_index("id_number", create["parties"][0]["id_number"])
+        db.all(
+            "SELECT DISTINCT c.id FROM cases_case c JOIN cases_party p ON p.case_id = c.id "
+            f"WHERE p.id_number_index = %s AND (c.state IN ({db.placeholders(len(OPEN))}) "
+            "OR c.registered_at >= %s)",
+            [index, *OPEN, db.ts(since)],
+        )
+        db.all(
+            "SELECT id, narrative_words FROM cases_case WHERE grid_id = %s AND registered_at >= %s",
+            [grid_id, db.ts(since)],
+        )
+        return grid_id, path, units
 
 
 def _check(response: httpx.Response, what: str) -> None:
@@ -432,80 +467,71 @@ def _check(response: httpx.Response, what: str) -> None:
 
 @scenario("intake", group="intake")
 def intake(bench) -> list[Measurement]:
-    """Sequential intakes, then the same with several concurrent clients."""
+    """Intakes through the API, sequential and then with several concurrent clients; then
+    the intake page's two requests (the suggestion panel, then the registration)."""
     job = Intake(bench)
     pages = bench.client(CLERK)
+    session = pages.cookies["sessionid"]
     api = bench.client(CLERK, api=True)
+    times = bench.scale.intake
 
-    def one():
-        suggest, create = job.payload()
-        _check(pages.post("/cases/suggest/", data=suggest), "suggest")
-        _check(api.post("/api/cases/", json=create), "create")
-
+    job.prepare(times + 3)
     sequential = bench.http(
-        "intake (suggest + create), sequential",
-        _as_response(one),
+        "intake (API, with routing suggestion), sequential",
+        lambda: api.post("/api/cases/", json=job.payload()[1]),
         baseline=lambda db: job.raw(db, job.token),
-        queries=lambda: _intake_queries(bench, job),
-        times=bench.scale.intake,
+        queries=lambda: _create_queries(bench, job),
+        times=times,
     )
     rows = [targets.intake(bench, sequential)]
     rows.append(_concurrent(bench, job))
+
+    def page_intake():
+        suggest, create = job.payload()
+        _check(pages.post("/cases/suggest/", data=suggest), "suggest")
+        return api.post("/api/cases/", json=create)
+
+    job.prepare(times + 3)
+    page_row = bench.http(
+        "intake page (suggest + create), sequential",
+        page_intake,
+        baseline=lambda db: job.raw(db, job.token, session=session),
+        queries=lambda: _suggest_queries(bench, job) + _create_queries(bench, job),
+        times=times,
+    )
+    rows.append(targets.intake(bench, page_row))
     return rows
 
 
-def _as_response(fn):
-    """Adapt a two-request step to ``Bench.http``, which checks one response."""
-
-    class _Done:
-        status_code = 200
-        text = ""
-
-    def call():
-        fn()
-        return _Done()
-
-    return call
-
-
-def _intake_queries(bench, job: Intake) -> int:
-    suggest, create = job.payload()
+def _create_queries(bench, job: Intake) -> int:
     return bench.count_queries(
-        CLERK, "post", "/cases/suggest/", data=suggest
-    ) + bench.count_queries(
-        CLERK, "post", "/api/cases/", data=create, content_type="application/json"
+        CLERK, "post", "/api/cases/", data=job.payload()[1], content_type="application/json"
     )
 
 
+def _suggest_queries(bench, job: Intake) -> int:
+    return bench.count_queries(CLERK, "post", "/cases/suggest/", data=job.payload()[0])
+
+
 def _concurrent(bench, job: Intake) -> Measurement:
-    """N clients, each registering cases back to back, against the server; then N threads with
-    their own connections doing the raw baseline."""
+    """N clients, each registering cases through the API back to back, against the server;
+    then N threads with their own connections doing the raw baseline."""
     clients, each = bench.options.clients, bench.scale.concurrent
-    cookies = [bench.session_cookies(CLERK) for _ in range(clients)]
     latencies: list[float] = []
 
-    async def client_loop(jar: dict) -> None:
-        headers = {"X-CSRFToken": jar["csrftoken"]}
-        async with httpx.AsyncClient(base_url=bench.server.url, timeout=120) as http:
+    async def client_loop() -> None:
+        headers = {"Authorization": f"Token {job.token}"}
+        async with httpx.AsyncClient(
+            base_url=bench.server.url, headers=headers, timeout=120
+        ) as http:
             for _ in range(each):
-                suggest, create = job.payload()
+                create = job.payload()[1]
                 started = time.perf_counter()
-                _check(
-                    await http.post("/cases/suggest/", data=suggest, cookies=jar, headers=headers),
-                    "suggest",
-                )
-                _check(
-                    await http.post(
-                        "/api/cases/",
-                        json=create,
-                        headers={"Authorization": f"Token {job.token}"},
-                    ),
-                    "create",
-                )
+                _check(await http.post("/api/cases/", json=create), "create")
                 latencies.append(time.perf_counter() - started)
 
     async def all_clients() -> None:
-        await asyncio.gather(*(client_loop(jar) for jar in cookies))
+        await asyncio.gather(*(client_loop() for _ in range(clients)))
 
     from ..measure import RSSSampler, cpu_seconds
 
@@ -516,7 +542,7 @@ def _concurrent(bench, job: Intake) -> Measurement:
         asyncio.run(all_clients())
         elapsed = time.perf_counter() - started
     row = Measurement(
-        scenario=f"intake (suggest + create), {clients} clients",
+        scenario=f"intake (API, with routing suggestion), {clients} clients",
         ours=Stats.of(latencies),
         cpu=(cpu_seconds(pids) - cpu_before) / (clients * each),
         peak_mb=rss.peak_mb,
@@ -529,6 +555,7 @@ def _concurrent(bench, job: Intake) -> Measurement:
     raw_latencies: list[float] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
+    job.prepare(clients * each)
 
     def raw_loop() -> None:
         db = RawDB.connect(bench.target)

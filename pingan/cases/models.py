@@ -100,6 +100,13 @@ class Case(BaseModel):
     )
     title = models.CharField(_("事项标题"), max_length=80)
     narrative = models.TextField(_("事项描述"))
+    # The narrative's words, space-joined, as the repeat check compares them (M1.3): written at
+    # registration so that a check reads them instead of tokenising every recent case of the
+    # grid again. NULL (not "") until computed: rows loaded in bulk get theirs at their first
+    # comparison, while "" is a narrative without words.
+    narrative_words = models.TextField(  # noqa: DJ001
+        _("描述分词"), null=True, blank=True, editable=False
+    )
     address = models.CharField(_("发生地址"), max_length=200, blank=True)
     grid = models.ForeignKey(
         "orgs.Division",
@@ -203,6 +210,14 @@ class Case(BaseModel):
             models.Index(fields=["state", "due_at"], name="case_state_due_idx"),
             models.Index(fields=["handling_unit", "state"], name="case_unit_state_idx"),
             models.Index(fields=["area_path", "registered_at"], name="case_area_time_idx"),
+            # Overdue lists and the deadline sweep: the running cases by deadline. Without it
+            # PostgreSQL walks every case by registration time looking for the few overdue
+            # ones (505 ms → 0.3 ms for a street's overdue list at 60,000 cases, make bench).
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state__in=[State.ACCEPTED, State.ASSIGNED, State.MEDIATING]),
+                name="case_running_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,8 +7,10 @@ Two signs, each with a reason a clerk reads:
 - the same matter: a narrative in the same grid, registered within the window, that is a
   near-duplicate by rapidfuzz over jieba words (`similarity`).
 
-A bounded number of queries whatever the number of candidates: the narratives are fetched in
-one query and compared in Python.
+A bounded number of queries whatever the number of candidates: the candidates' words are
+fetched in one query and compared in Python. Each case's words are computed once, when it is
+registered (``Case.narrative_words``); a case loaded in bulk without them gets them computed
+and stored the first time it is a candidate.
 """
 
 from dataclasses import dataclass
@@ -47,8 +49,24 @@ def similarity_threshold() -> float:
     return float(getattr(settings, "PINGAN_REPEAT_SIMILARITY", DEFAULT_SIMILARITY))
 
 
-def _comparable(narrative: str) -> str:
+def comparable(narrative: str) -> str:
+    """The narrative as the check compares it: its words, space-joined."""
     return " ".join(words(narrative))
+
+
+def _candidate_texts(candidates) -> dict[int, str]:
+    """pk -> comparable text of the candidate cases, in one query; those without stored words
+    (loaded in bulk) get them computed and stored, so the next check reads them."""
+    texts = dict(candidates.values_list("pk", "narrative_words"))
+    missing = [pk for pk, stored in texts.items() if stored is None]
+    if missing:
+        filled = [
+            Case(pk=pk, narrative_words=comparable(narrative))
+            for pk, narrative in Case.objects.filter(pk__in=missing).values_list("pk", "narrative")
+        ]
+        Case.objects.bulk_update(filled, ["narrative_words"])
+        texts.update((case.pk, case.narrative_words) for case in filled)
+    return texts
 
 
 def similarity(first: str, second: str, **_kwargs) -> float:
@@ -96,14 +114,11 @@ def find_repeats(
         for case in same_party:
             add(case, SAME_PARTY_REASON, 1.0)
 
-    query = _comparable(narrative)
+    query = comparable(narrative)
     if query:
-        candidates = dict(
-            cases.filter(grid=grid, registered_at__gte=since).values_list("pk", "narrative")
-        )
         similar = process.extract(
             query,
-            {pk: _comparable(text) for pk, text in candidates.items()},
+            _candidate_texts(cases.filter(grid=grid, registered_at__gte=since)),
             scorer=similarity,
             score_cutoff=similarity_threshold(),
             limit=None,

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
@@ -103,7 +103,14 @@ class Suggestion:
 
 def words(text: str) -> list[str]:
     """The narrative's words (jieba's accurate mode), without punctuation and spaces."""
-    return [token for token in jieba.lcut(text or "") if not _NOT_A_WORD.match(token)]
+    return list(_words(text or ""))
+
+
+@lru_cache(maxsize=512)
+def _words(text: str) -> tuple[str, ...]:
+    # Intake tokenises the same narrative for the routing rules and the repeat check, and
+    # the suggestion panel asks again as the clerk types: jieba is the costly part.
+    return tuple(token for token in jieba.lcut(text) if not _NOT_A_WORD.match(token))
 
 
 def tokenize(text: str) -> list[str]:
@@ -138,11 +145,18 @@ def _keyword_hits(category: Category, text: str, tokens: set[str]) -> list[str]:
     return [word for word in hits if not any(word != other and word in other for other in hits)]
 
 
+@lru_cache(maxsize=8192)
+def _duty_words(line: str) -> frozenset[str]:
+    """The words of a duty line that say something about a matter; the same few hundred
+    lines are read on every suggestion, so each is tokenised once per process."""
+    return frozenset(w for w in words(line) if len(w) >= 2 and w not in _GENERIC_DUTY_WORDS)
+
+
 def _duty_match(line: str, text: str, tokens: set[str]) -> float:
     """How fully a duty line is present in the narrative, 0 when it is not."""
     if len(line) >= 2 and line in text:
         return 1.0
-    significant = {w for w in words(line) if len(w) >= 2 and w not in _GENERIC_DUTY_WORDS}
+    significant = _duty_words(line)
     if not significant:
         return 0.0
     found = sum(_found(word, text, tokens) for word in significant)

@@ -42,7 +42,7 @@ from .models import (
     DeadlinePolicy,
     Party,
 )
-from .repeats import find_repeats
+from .repeats import comparable, find_repeats
 
 CONFLICT_MESSAGE = gettext_lazy(
     "该事项刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
@@ -274,6 +274,7 @@ def case_register(
         urgency=urgency,
         title=title[:80],
         narrative=narrative,
+        narrative_words=comparable(narrative),
         address=(address or "").strip(),
         grid=grid,
         area_path=grid.path,

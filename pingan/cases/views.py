@@ -25,6 +25,7 @@ from pingan.orgs.models import Division, Unit
 from . import repeats, routing, rules, selectors, services
 from .access import access_case
 from .actions import run_action
+from .choices import State
 from .filtersets import TABS, CaseFilter, apply_tab
 from .forms import (
     ActionForm,
@@ -152,8 +153,15 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         "category", "handling_unit"
     )
     filterset = CaseFilter(request.GET, queryset=cases)
-    table = CaseTable(filterset.qs, words=selectors.DeadlineWords(now=now))
+    words = selectors.DeadlineWords(now=now)
+    table = CaseTable(filterset.qs, words=words)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    # The page's rows (read once) get their deadline words and their state and level labels
+    # here: ``get_state_display`` builds and translates every choice again for each call.
+    states, levels = dict(State.choices), dict(Level.choices)
+    for row in table.page.object_list:
+        case = words.label(row.record)
+        case.state_label, case.level_label = states[case.state], levels[case.level]
     return render(
         request,
         "cases/queue.html",
@@ -364,13 +372,18 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
         if key.endswith("-id_number") and value.strip()
     ]
     if grid is not None and (ids or len(narrative) >= 10):
-        matches = [
-            match
-            for match in repeats.find_repeats(
-                id_numbers=ids, narrative=narrative, grid=grid, now=timezone.now()
-            )
-            if Case.objects.visible_to(request.user).filter(pk=match.case.pk).exists()
-        ][:5]
+        found = repeats.find_repeats(
+            id_numbers=ids, narrative=narrative, grid=grid, now=timezone.now()
+        )
+        # only cases this user may open, in one query
+        visible = set(
+            Case.objects.visible_to(request.user)
+            .filter(pk__in=[match.case.pk for match in found])
+            .values_list("pk", flat=True)
+            if found
+            else ()
+        )
+        matches = [match for match in found if match.case.pk in visible][:5]
     suggestions = [
         {
             "unit": item.unit,

@@ -137,11 +137,26 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "narrative", "address", "parties", "events"]
 
 
+class SuggestionSerializer(serializers.Serializer):
+    """One routing suggestion: where the matter could go, and why."""
+
+    unit = serializers.IntegerField(source="unit.pk", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    function_area = serializers.CharField(read_only=True)
+    score = serializers.FloatField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+
+
 class CaseCreatedSerializer(CaseDetailSerializer):
     query_code = serializers.CharField(read_only=True, help_text="shown once, for the receipt")
+    suggestions = SuggestionSerializer(
+        many=True,
+        read_only=True,
+        help_text="routing suggestions, best first; the first is recorded as the suggested unit",
+    )
 
     class Meta(CaseDetailSerializer.Meta):
-        fields = [*CaseDetailSerializer.Meta.fields, "query_code"]
+        fields = [*CaseDetailSerializer.Meta.fields, "query_code", "suggestions"]
 
 
 # --- actions ---------------------------------------------------------------------------------

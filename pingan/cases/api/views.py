@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .. import routing
 from ..actions import run_action
 from ..filtersets import CaseFilter
 from ..models import Case
@@ -61,16 +62,28 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseCreatedSerializer})
     def create(self, request):
-        """Register a matter (one-window intake). The response carries the query code once."""
+        """Register a matter (one-window intake). The response carries the query code once
+        and the routing suggestions (分流推荐), best first."""
         data = s.CaseCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         parties = [PartyInput(**party) for party in fields.pop("parties")]
+        # The routing suggestion the intake page shows; its first unit is recorded as the
+        # suggested one (whether the case went there is kept, as for the page).
+        suggestions = routing.suggest(
+            narrative=fields["narrative"], category=fields["category"], grid=fields["grid"]
+        )
         with transaction.atomic():
-            case, code = case_register(actor=request.user, parties=parties, **fields)
+            case, code = case_register(
+                actor=request.user,
+                parties=parties,
+                suggested_unit=suggestions[0].unit if suggestions else None,
+                **fields,
+            )
         case = self.get_queryset().prefetch_related("parties", "events").get(pk=case.pk)
         DeadlineWords(now=timezone.now()).label(case)
         case.query_code = code
+        case.suggestions = suggestions
         return Response(s.CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, number: str, name: str):

@@ -165,3 +165,41 @@ def test_case_list_pins_queries(api, register, staff, django_assert_num_queries)
     with django_assert_num_queries(8):
         one = second.get("/api/cases/", {"q": number}).json()
     assert one["count"] == 1
+
+
+@pytest.mark.django_db
+def test_api_intake_includes_the_routing_suggestion(api):
+    from pingan.cases import routing
+    from pingan.orgs.models import Division
+
+    payload = _payload()
+    response = api("street_clerk").post("/api/cases/", payload, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    # the suggestions the intake page would show, best first, with their reasons
+    expected = routing.suggest(
+        narrative=payload["narrative"],
+        category=Case.objects.get(number=body["number"]).category,
+        grid=Division.objects.get(code=payload["grid"]),
+    )
+    assert [s["unit"] for s in body["suggestions"]] == [s.unit.pk for s in expected]
+    assert body["suggestions"][0]["reason"] == expected[0].reason
+    assert "拖欠" in body["suggestions"][0]["reason"] or "工资" in body["suggestions"][0]["reason"]
+    # the first is recorded, and whether the case went there
+    case = Case.objects.get(number=body["number"])
+    assert case.suggested_unit_id == expected[0].unit.pk
+    assert case.suggestion_followed == (case.handling_unit_id == expected[0].unit.pk)
+    assert case.events.get().data["suggested_unit"] == expected[0].unit.pk
+
+
+@pytest.mark.django_db
+def test_api_intake_takes_a_bounded_number_of_queries(api, django_assert_max_num_queries):
+    client = api("street_clerk")
+    client.post("/api/cases/", _payload(), format="json")  # the model and jieba are loaded
+    with django_assert_max_num_queries(30):
+        response = client.post(
+            "/api/cases/",
+            _payload(narrative="某餐馆拖欠厨师三个月工资，请求协调支付。"),
+            format="json",
+        )
+    assert response.status_code == 201

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pingan.cases.models import Case
-from pingan.cases.repeats import SAME_PARTY_REASON, find_repeats
+from pingan.cases.repeats import SAME_PARTY_REASON, comparable, find_repeats
 from pingan.cases.services import PartyInput
 from pingan.orgs.models import Division
 
@@ -181,3 +181,33 @@ def test_repeat_detection_takes_a_constant_number_of_queries(register, grid):
 
     assert (few, many) == (1, 16)
     assert few_queries == many_queries <= 3
+
+
+# --- the stored words -----------------------------------------------------------------------
+
+
+def test_registration_stores_the_words_the_check_compares(register):
+    case, _ = register()
+
+    assert case.narrative_words == comparable(case.narrative)
+    assert (
+        Case.objects.get(pk=case.pk).narrative_words
+        == "楼上住户 卫生间 漏水 渗到 楼下 厨房 多次 协商 未果 请求 调解 赔偿"
+    )
+
+
+def test_a_case_loaded_without_words_is_compared_and_then_keeps_its_words(register, grid):
+    # given a case loaded in bulk, without the stored words
+    earlier, _ = register()
+    Case.objects.filter(pk=earlier.pk).update(narrative_words=None)
+
+    # when a similar matter is checked, it is still found
+    first = find_repeats(id_numbers=[], narrative=LEAK_AGAIN, grid=grid, now=LATER)
+    assert [m.case for m in first] == [earlier]
+
+    # and its words are stored, so the next check reads them instead of tokenising again
+    assert Case.objects.get(pk=earlier.pk).narrative_words == comparable(earlier.narrative)
+    with CaptureQueriesContext(connection) as captured:
+        again = find_repeats(id_numbers=[], narrative=LEAK_AGAIN, grid=grid, now=LATER)
+    assert [(m.case, m.reason) for m in again] == [(m.case, m.reason) for m in first]
+    assert len(captured) == 2  # the candidates' words, the matching cases
