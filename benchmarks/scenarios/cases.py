@@ -531,7 +531,14 @@ def _concurrent(bench, job: Intake) -> Measurement:
                 latencies.append(time.perf_counter() - started)
 
     async def all_clients() -> None:
-        await asyncio.gather(*(client_loop() for _ in range(clients)))
+        # every client finishes (or fails) before anything is reported, so that the cleanup
+        # never deletes cases while another client's request is still writing one
+        results = await asyncio.gather(
+            *(client_loop() for _ in range(clients)), return_exceptions=True
+        )
+        failures = [result for result in results if isinstance(result, BaseException)]
+        if failures:
+            raise failures[0]
 
     from ..measure import RSSSampler, cpu_seconds
 
