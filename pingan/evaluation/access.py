@@ -1,28 +1,49 @@
 """Who may see what in the evaluation (X1).
 
-Evaluators and leaders see the subjects inside their scope of the org tree: a district
-evaluator every street and every person, a street's evaluator that street and its people.
-Everybody else sees only their own scores and list entries.
+Evaluators and leaders of centers see the subjects inside their scope of the org tree: a
+district evaluator every street, every unit and every person, a street's evaluator that
+street, the units sitting in it and its people. The leader of an agency (a unit evaluated as
+such) is its head: they see their unit's scores and entries, not the others'. Everybody else
+sees only their own scores and list entries.
 """
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from pingan.orgs.access import has_role, scope_q
-from pingan.orgs.choices import RoleCode
+from pingan.orgs.choices import RoleCode, UnitKind
+from pingan.orgs.models import Unit
 
 from .models import ListEntry, ManualEntry, QuarterReport, Review, Scheme, SubjectScore
 
 OVERSEER_ROLES = (RoleCode.EVALUATOR, RoleCode.LEADER)
+_HEADED_UNIT = "_pingan_evaluation_headed_unit"
+
+
+def headed_unit(user) -> int | None:
+    """The agency whose head (leader) the user is, read once per request; else ``None``."""
+    if not user.is_authenticated or not user.unit_id or not has_role(user, RoleCode.LEADER):
+        return None
+    if not hasattr(user, _HEADED_UNIT):
+        is_agency = Unit.objects.filter(pk=user.unit_id, kind=UnitKind.AGENCY).exists()
+        setattr(user, _HEADED_UNIT, user.unit_id if is_agency else None)
+    return getattr(user, _HEADED_UNIT)
 
 
 def is_overseer(user) -> bool:
-    return has_role(user, *OVERSEER_ROLES)
+    if has_role(user, RoleCode.EVALUATOR):
+        return True
+    return has_role(user, RoleCode.LEADER) and headed_unit(user) is None
 
 
-def subject_filter(user, path_field: str = "subject_path", staff_field: str = "staff") -> Q:
+def subject_filter(
+    user, path_field: str = "subject_path", staff_field: str = "staff", unit_field: str = "unit"
+) -> Q:
     """Rows about subjects this user may see."""
     own = Q(**{staff_field: user.pk})
+    unit = headed_unit(user)
+    if unit is not None:
+        own |= Q(**{unit_field: unit})
     if is_overseer(user):
         return scope_q(user, path_field) | own
     return own
@@ -34,7 +55,11 @@ def scores_visible_to(user) -> QuerySet:
 
 def access_subject_score(pk, user) -> SubjectScore:
     try:
-        return scores_visible_to(user).select_related("run__scheme", "division", "staff").get(pk=pk)
+        return (
+            scores_visible_to(user)
+            .select_related("run__scheme", "division", "staff", "unit")
+            .get(pk=pk)
+        )
     except (SubjectScore.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -50,6 +75,15 @@ def manual_entries_visible_to(user) -> QuerySet:
 def access_entry(model, pk, user):
     try:
         return model.objects.filter(subject_filter(user)).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_evidence(model, pk, user):
+    """An entry whose evidence file the user may read: the person (or unit head) evaluated,
+    overseers whose scope holds the subject, and whoever decided on the entry."""
+    try:
+        return model.objects.filter(subject_filter(user) | Q(decided_by=user.pk)).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -22,7 +22,12 @@ DEFAULT_DIMENSION_WEIGHTS = {
 
 
 class SubjectKind(models.TextChoices):
+    """What a scheme evaluates: streets (by area), units (by the cases they handle) or staff
+    of one role (by the cases they handle); ``pingan.evaluation.services.scheme_subjects``
+    says which units."""
+
     STREET = "street", _("街道")
+    UNIT = "unit", _("部门单位")
     PERSON = "person", _("工作人员（按角色）")
 
 

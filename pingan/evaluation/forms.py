@@ -7,11 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingan.orgs.choices import RoleCode
-from pingan.orgs.models import Division, Staff
+from pingan.orgs.models import Division, Staff, Unit
 
 from . import sources
 from .choices import CHECKLIST, Dimension, Direction, Grade, ListKind, PlanKind, Rule, SubjectKind
-from .services import IndicatorInput
+from .services import EVALUATED_UNIT_KINDS, IndicatorInput
 
 QUARTERS = [
     (0, _("全年")),
@@ -47,7 +47,7 @@ class SchemeForm(Styled):
     subject_kind = forms.ChoiceField(label=_("考评对象"), choices=SubjectKind.choices)
     role = forms.ChoiceField(
         label=_("人员角色"),
-        choices=[("", _("（按街道考评时不选）")), *RoleCode.choices],
+        choices=[("", _("（按街道或部门单位考评时不选）")), *RoleCode.choices],
         required=False,
     )
 
@@ -143,11 +143,12 @@ class ReasonForm(Styled):
 
 
 class SubjectFields(Styled):
-    """A subject: a street in scope, or a member of staff by username."""
+    """A subject: a street or an agency in scope, or a member of staff by username."""
 
     street = forms.ModelChoiceField(
         label=_("街道"), queryset=Division.objects.none(), required=False, to_field_name="code"
     )
+    unit = forms.ModelChoiceField(label=_("部门单位"), queryset=Unit.objects.none(), required=False)
     username = forms.CharField(
         label=_("人员用户名"), required=False, help_text=_("考评人员时填写其登录用户名。")
     )
@@ -155,6 +156,9 @@ class SubjectFields(Styled):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street"].queryset = Division.objects.visible_to(user).streets()
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(
+            kind__in=EVALUATED_UNIT_KINDS, is_active=True
+        )
 
     def clean(self):
         data = super().clean()

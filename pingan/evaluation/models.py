@@ -102,7 +102,7 @@ class Scheme(BaseModel):
                 name="scheme_one_published",
             ),
             models.CheckConstraint(
-                condition=Q(subject_kind="street", role="")
+                condition=Q(subject_kind__in=["street", "unit"], role="")
                 | Q(subject_kind="person") & ~Q(role=""),
                 name="scheme_role_only_for_person",
             ),
@@ -198,7 +198,7 @@ class SubjectScore(models.Model):
     """A subject's score in one run: per dimension, total and rank (得分与排名).
 
     ``subject_path`` is the org-tree path that scopes who may see it: the street's own path,
-    or the division of the person's unit.
+    the division a unit sits at, or the division of the person's unit.
     """
 
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="subjects")
@@ -211,6 +211,9 @@ class SubjectScore(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="evaluation_scores",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     subject_name = models.CharField(_("考评对象"), max_length=100)
     subject_path = models.CharField(_("区划路径"), max_length=255, db_index=True)
@@ -229,6 +232,7 @@ class SubjectScore(models.Model):
             models.Index(fields=["run", "rank"], name="subject_score_run_rank_idx"),
             models.Index(fields=["staff", "run"], name="subject_score_staff_idx"),
             models.Index(fields=["division", "run"], name="subject_score_division_idx"),
+            models.Index(fields=["unit", "run"], name="subject_score_unit_idx"),
         ]
 
     def __str__(self) -> str:
@@ -236,6 +240,11 @@ class SubjectScore(models.Model):
 
     def points_of(self, dimension: str):
         return getattr(self, f"{dimension}_points")
+
+    @property
+    def subject_id(self) -> int:
+        """The street's, unit's or person's id, as the data sources key their values."""
+        return self.division_id or self.unit_id or self.staff_id
 
 
 class IndicatorScore(models.Model):
@@ -258,7 +267,7 @@ class IndicatorScore(models.Model):
 
 
 class SubjectRef(models.Model):
-    """The subject an entry is about: a street (division) or a member of staff."""
+    """The subject an entry is about: a street (division), a unit or a member of staff."""
 
     division = models.ForeignKey(
         "orgs.Division",
@@ -276,6 +285,14 @@ class SubjectRef(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     subject_path = models.CharField(_("区划路径"), max_length=255, db_index=True)
 
     class Meta:
@@ -283,7 +300,7 @@ class SubjectRef(models.Model):
 
     @property
     def subject_name(self) -> str:
-        return str(self.staff or self.division)
+        return str(self.staff or self.unit or self.division)
 
 
 class ManualEntry(SubjectRef, BaseModel):

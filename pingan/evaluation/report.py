@@ -1,7 +1,8 @@
 """The quarterly quality analysis report (质效分析报告, M9.5): one set of figures, three forms.
 
 ``report_generate`` gathers the figures for a period and an area once (headline figures of the
-area's cases, the four dimensions and the rankings from the latest score runs, the problem
+area's cases, the four dimensions and the rankings (streets, units, people) from the latest
+score runs, the problem
 areas, the data-quality scan and the case-quality reviews), stores them with the report, and
 renders them as an A4 PDF (WeasyPrint, Noto Sans CJK through fontconfig) and an Excel workbook
 with the underlying tables. The page shows the same stored figures.
@@ -154,8 +155,10 @@ def report_data(*, year: int, quarter: int, division: Division, now: datetime) -
         area_path__startswith=path, registered_at__gte=start, registered_at__lt=window.until
     ).count()
     street_scheme, street_run = _latest_run(year, quarter, SubjectKind.STREET)
+    unit_scheme, unit_run = _latest_run(year, quarter, SubjectKind.UNIT)
     person_scheme, person_run = _latest_run(year, quarter, SubjectKind.PERSON)
     streets = _run_section(street_scheme, street_run, path)
+    units = _run_section(unit_scheme, unit_run, path)
     people = _run_section(person_scheme, person_run, path, limit=TOP_PEOPLE)
     scan_rows = (
         CorrectionItem.objects.filter(
@@ -211,6 +214,7 @@ def report_data(*, year: int, quarter: int, division: Division, now: datetime) -
         "registered": registered,
         "headline": headline,
         "streets": streets,
+        "units": units,
         "people": people,
         "scan": scan,
         "reviews": reviews,
@@ -291,7 +295,7 @@ def render_xlsx(report: QuarterReport) -> bytes:
     sheet.append(["存在的问题"])
     for problem in data["problems"]:
         sheet.append([problem])
-    for key, title in (("streets", "街道排名"), ("people", "人员排名")):
+    for key, title in (("streets", "街道排名"), ("units", "单位排名"), ("people", "人员排名")):
         section = data.get(key)
         ws = book.create_sheet(title)
         if not section:

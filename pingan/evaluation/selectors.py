@@ -9,7 +9,7 @@ from django.utils import timezone
 from pingan.cases.models import Case
 
 from . import services, sources
-from .access import scores_visible_to
+from .access import headed_unit, scores_visible_to
 from .choices import Dimension, SchemeState
 from .models import (
     CorrectionItem,
@@ -40,7 +40,7 @@ def ranking(run: ScoreRun, user) -> QuerySet:
     return (
         scores_visible_to(user)
         .filter(run=run)
-        .select_related("division", "staff")
+        .select_related("division", "staff", "unit")
         .order_by("rank", "subject_name")
     )
 
@@ -91,7 +91,7 @@ def trace(item: IndicatorScore, *, part: str = "", user=None):
         start=subject.run.window_start, end=scheme.period[1], now=subject.run.window_end
     )
     spec = services.indicator_spec(item.indicator, window)
-    subject_id = subject.division_id or subject.staff_id
+    subject_id = subject.subject_id
     cases = spec.cases_of(scheme.subject_kind, subject_id, part)
     if cases is not None:
         if user is not None:
@@ -104,7 +104,12 @@ def trend(subject: SubjectScore, user) -> list[dict]:
     """The subject's total over periods: the latest run of each published scheme of the
     same kind (one query)."""
     scheme = subject.run.scheme
-    same = Q(staff=subject.staff_id) if subject.staff_id else Q(division=subject.division_id)
+    if subject.staff_id:
+        same = Q(staff=subject.staff_id)
+    elif subject.unit_id:
+        same = Q(unit=subject.unit_id)
+    else:
+        same = Q(division=subject.division_id)
     rows = (
         scores_visible_to(user)
         .filter(same, run__scheme__subject_kind=scheme.subject_kind)
@@ -172,9 +177,10 @@ def ranking_chart(rows: list[SubjectScore]) -> dict:
 
 
 def my_scores(user) -> list[SubjectScore]:
-    """The user's own score in the latest run of each published scheme that evaluates them."""
+    """The user's own score in the latest run of each published scheme that evaluates them,
+    and their unit's if they head an agency evaluated as a unit."""
     rows = (
-        SubjectScore.objects.filter(staff=user.pk, run__scheme__state=SchemeState.PUBLISHED)
+        SubjectScore.objects.filter(_own(user), run__scheme__state=SchemeState.PUBLISHED)
         .select_related("run__scheme")
         .order_by("-run__scheme__year", "-run__scheme__quarter", "-run__computed_at", "-id")
     )
@@ -187,8 +193,21 @@ def my_scores(user) -> list[SubjectScore]:
     return result
 
 
+def _own(user) -> Q:
+    """The user themself, and the agency they head."""
+    own = Q(staff=user.pk)
+    unit = headed_unit(user)
+    if unit is not None:
+        own |= Q(unit=unit)
+    return own
+
+
 def my_list_entries(user) -> QuerySet:
-    return ListEntry.objects.filter(staff=user.pk).select_related("case").order_by("-occurred_on")
+    return (
+        ListEntry.objects.filter(_own(user))
+        .select_related("case", "unit")
+        .order_by("-occurred_on", "-pk")
+    )
 
 
 # --- data-quality scan -----------------------------------------------------------------------

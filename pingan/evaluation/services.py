@@ -1,5 +1,6 @@
 """Writes of the evaluation: every change is one service, one transaction, one audit row."""
 
+import itertools
 import random
 import time
 from collections import defaultdict
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,8 @@ from pingan.cases.models import Case, CaseEvent, Supervision
 from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
 from pingan.core.services import audit_record
 from pingan.orgs.access import has_role, in_scope
-from pingan.orgs.choices import Level, RoleCode
-from pingan.orgs.models import Division, Staff
+from pingan.orgs.choices import Level, RoleCode, UnitKind
+from pingan.orgs.models import Division, Staff, Unit
 
 from . import scoring, sources
 from .choices import (
@@ -91,9 +92,11 @@ def scheme_create(
 ) -> Scheme:
     """Create a draft scheme (version 1) for a period and a kind of subject."""
     _require_evaluator(actor)
+    if subject_kind not in SubjectKind.values:
+        raise ApplicationError(_("请选择考评对象：街道、部门单位或人员。"))
     if subject_kind == SubjectKind.PERSON and not role:
         raise ApplicationError(_("按人员考评的方案必须选择人员角色。"))
-    if subject_kind == SubjectKind.STREET:
+    if subject_kind != SubjectKind.PERSON:
         role = ""
     if Scheme.objects.filter(
         year=year, quarter=quarter, subject_kind=subject_kind, role=role
@@ -166,7 +169,7 @@ class IndicatorInput:
     sort_order: int = 0
 
 
-def _check_indicator(data: IndicatorInput) -> None:
+def _check_indicator(scheme: Scheme, data: IndicatorInput) -> None:
     if data.dimension not in Dimension.values:
         raise ApplicationError(_("请选择考评维度。"))
     if data.rule not in Rule.values:
@@ -175,6 +178,13 @@ def _check_indicator(data: IndicatorInput) -> None:
         raise ApplicationError(_("请选择指标方向。"))
     if data.source != sources.MANUAL and data.source not in sources.SOURCES:
         raise ApplicationError(_("未知的数据来源：%(source)s") % {"source": data.source})
+    if data.source != sources.MANUAL:
+        found = sources.SOURCES[data.source]
+        if not found.build(scheme_window(scheme, scheme.period[0])).applies_to(scheme.subject_kind):
+            raise ApplicationError(
+                _("数据来源“%(source)s”不适用于按“%(kind)s”考评的方案。")
+                % {"source": found.label, "kind": scheme.get_subject_kind_display()}
+            )
     if data.weight is None or data.weight < 0:
         raise ApplicationError(_("分值不能为负数。"))
     problems = scoring.rule_problems(
@@ -203,7 +213,7 @@ def indicator_save(
     """Add an indicator to a draft scheme, or change one; the rule is checked first."""
     _require_evaluator(actor)
     scheme = _editable(scheme, expected_version)
-    _check_indicator(data)
+    _check_indicator(scheme, data)
     fields = {
         "dimension": data.dimension,
         "code": data.code,
@@ -377,10 +387,31 @@ class Subject:
     path: str
 
 
+# The kinds of unit a unit scheme evaluates.
+EVALUATED_UNIT_KINDS = (UnitKind.AGENCY,)
+
+
 def scheme_subjects(scheme: Scheme) -> list[Subject]:
-    """Every subject the scheme evaluates: all streets, or all active staff with its role."""
+    """Every subject the scheme evaluates: all streets, all active agencies, or all active
+    staff with its role.
+
+    Units are the agencies (部门单位, ``UnitKind.AGENCY``): the function departments stationed
+    at the district center (the 5 permanent and 12 rotating of the roster, and those on call)
+    and the street-level police stations and justice offices. They take cases chosen for them
+    at intake, join mediations and answer whistles across streets, so no area-based figure
+    shows their work. Governance centers and community committees are not evaluated as units:
+    what they handle is already their street's score (a street is evaluated by its area, the
+    cases of its center and its communities), and the district center is the evaluator.
+    """
     if scheme.subject_kind == SubjectKind.STREET:
         rows = Division.objects.streets().order_by("path").values_list("pk", "name", "path")
+        return [Subject(pk, name, path) for pk, name, path in rows]
+    if scheme.subject_kind == SubjectKind.UNIT:
+        rows = (
+            Unit.objects.filter(kind__in=EVALUATED_UNIT_KINDS, is_active=True)
+            .order_by("division__path", "name")
+            .values_list("pk", "name", "division__path")
+        )
         return [Subject(pk, name, path) for pk, name, path in rows]
     rows = (
         Staff.objects.filter(is_active=True, roles__code=scheme.role)
@@ -409,10 +440,33 @@ def scheme_window(scheme: Scheme, now: datetime) -> sources.Window:
     return sources.Window(start=start, end=end, now=now)
 
 
+class Measured:
+    """Every value each data source gives each subject of a kind in a window, measured once
+    (one grouped query per source) however many schemes or indicators use it."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple, tuple[sources.Spec, dict[int, sources.Measure]]] = {}
+
+    def of(
+        self, indicator: Indicator, scheme: Scheme, window: sources.Window
+    ) -> tuple[sources.Spec, dict[int, sources.Measure]]:
+        code = indicator.source
+        if code == sources.MANUAL:
+            code = f"manual:{scheme.year}:{scheme.quarter}:{indicator.code}"
+        key = (code, scheme.subject_kind, window.start, window.until)
+        if key not in self._found:
+            spec = indicator_spec(indicator, window)
+            self._found[key] = (spec, spec.measures(scheme.subject_kind))
+        return self._found[key]
+
+
 @transaction.atomic
-def scores_compute(*, scheme: Scheme, actor: Staff | None, now: datetime) -> ScoreRun:
+def scores_compute(
+    *, scheme: Scheme, actor: Staff | None, now: datetime, measured: Measured | None = None
+) -> ScoreRun:
     """Compute every subject's score for a published scheme (a new snapshot; earlier ones stay
-    for comparison). One grouped query per data source, then arithmetic per subject."""
+    for comparison). One grouped query per data source (shared through ``measured`` with the
+    other schemes of a period), arithmetic per subject, and two bulk inserts."""
     if actor is not None:
         _require_evaluator(actor)
     if scheme.state != SchemeState.PUBLISHED:
@@ -421,15 +475,12 @@ def scores_compute(*, scheme: Scheme, actor: Staff | None, now: datetime) -> Sco
     if now < window.start:
         raise ApplicationError(_("考评期间尚未开始，暂无数据可算。"))
     started = time.monotonic()
-    indicators = list(scheme.indicators.select_related("scheme"))
+    measured = measured or Measured()
+    indicators = [
+        (indicator, _rule_spec(indicator), *measured.of(indicator, scheme, window))
+        for indicator in scheme.indicators.select_related("scheme")
+    ]
     subjects = scheme_subjects(scheme)
-    measured: dict[str, dict] = {}
-    specs = {}
-    for indicator in indicators:
-        key = indicator.source if indicator.source != sources.MANUAL else f"manual:{indicator.code}"
-        if key not in measured:
-            specs[key] = indicator_spec(indicator, window)
-            measured[key] = specs[key].measures(scheme.subject_kind)
     run = ScoreRun.objects.create(
         scheme=scheme,
         window_start=window.start,
@@ -438,30 +489,28 @@ def scores_compute(*, scheme: Scheme, actor: Staff | None, now: datetime) -> Sco
         computed_by=actor,
         subject_count=len(subjects),
     )
+    kind = scheme.subject_kind
+    dimensions = Dimension.values
     rows, items = [], []
     for subject in subjects:
-        per_dimension: dict[str, Decimal] = defaultdict(Decimal)
+        per_dimension: dict[str, Decimal] = dict.fromkeys(dimensions, Decimal("0.00"))
         subject_items = []
-        for indicator in indicators:
-            key = (
-                indicator.source
-                if indicator.source != sources.MANUAL
-                else f"manual:{indicator.code}"
-            )
-            measure = measured[key].get(subject.pk) or specs[key].missing()
-            points = scoring.score(_rule_spec(indicator), measure.value)
+        for indicator, rule, spec, values in indicators:
+            measure = values.get(subject.pk) or spec.missing()
+            points = scoring.score(rule, measure.value)
             per_dimension[indicator.dimension] += points
-            subject_items.append((indicator, measure, points))
+            subject_items.append((indicator.pk, measure, points))
         rows.append(
             SubjectScore(
                 run=run,
-                division_id=subject.pk if scheme.subject_kind == SubjectKind.STREET else None,
-                staff_id=subject.pk if scheme.subject_kind == SubjectKind.PERSON else None,
+                division_id=subject.pk if kind == SubjectKind.STREET else None,
+                unit_id=subject.pk if kind == SubjectKind.UNIT else None,
+                staff_id=subject.pk if kind == SubjectKind.PERSON else None,
                 subject_name=subject.name[:100],
                 subject_path=subject.path,
                 total=sum(per_dimension.values(), Decimal("0.00")),
                 rank=0,
-                **{f"{code}_points": per_dimension[code] for code in Dimension.values},
+                **{f"{code}_points": per_dimension[code] for code in dimensions},
             )
         )
         items.append(subject_items)
@@ -472,20 +521,10 @@ def scores_compute(*, scheme: Scheme, actor: Staff | None, now: datetime) -> Sco
     for row in rows:
         row.rank = first_rank[row.total]
     SubjectScore.objects.bulk_create(rows, batch_size=2000)
-    IndicatorScore.objects.bulk_create(
-        [
-            IndicatorScore(
-                subject=row,
-                indicator=indicator,
-                value=measure.value,
-                numerator=measure.numerator,
-                denominator=measure.denominator,
-                points=points,
-            )
-            for row, subject_items in zip(rows, items, strict=True)
-            for indicator, measure, points in subject_items
-        ],
-        batch_size=5000,
+    _insert_indicator_scores(
+        (row.pk, indicator, measure.value, measure.numerator, measure.denominator, points)
+        for row, subject_items in zip(rows, items, strict=True)
+        for indicator, measure, points in subject_items
     )
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.save(update_fields=["duration_ms"])
@@ -496,6 +535,36 @@ def scores_compute(*, scheme: Scheme, actor: Staff | None, now: datetime) -> Sco
         data={"run": run.pk, "subjects": len(subjects), "ms": run.duration_ms},
     )
     return run
+
+
+def _insert_indicator_scores(rows) -> None:
+    """Insert the indicator scores (tens of thousands a quarter) through the DB-API's
+    ``executemany``: the rows are plain tuples, no model instance is built for each."""
+    table = connection.ops.quote_name(IndicatorScore._meta.db_table)
+    columns = ("subject_id", "indicator_id", "value", "numerator", "denominator", "points")
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    adapt = connection.ops.adapt_decimalfield_value
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(itertools.islice(rows, 5000)):
+            cursor.executemany(
+                sql, [(*row[:5], adapt(row[5], max_digits=8, decimal_places=2)) for row in batch]
+            )
+
+
+@transaction.atomic
+def scores_compute_period(
+    *, year: int, quarter: int, actor: Staff | None, now: datetime
+) -> list[ScoreRun]:
+    """Compute every published scheme of a period (streets, units, each role's staff) in one
+    transaction; a source used by several schemes of the same kind is measured once."""
+    measured = Measured()
+    schemes = Scheme.objects.filter(
+        year=year, quarter=quarter, state=SchemeState.PUBLISHED
+    ).order_by("subject_kind", "role", "pk")
+    return [
+        scores_compute(scheme=scheme, actor=actor, now=now, measured=measured) for scheme in schemes
+    ]
 
 
 def _rule_spec(indicator: Indicator) -> scoring.RuleSpec:
@@ -512,18 +581,24 @@ def _rule_spec(indicator: Indicator) -> scoring.RuleSpec:
 # --- manual entries and the positive/negative lists -----------------------------------------
 
 
-def _subject_fields(*, actor: Staff, division: Division | None, staff: Staff | None) -> dict:
-    if (division is None) == (staff is None):
-        raise ApplicationError(_("请选择一个考评对象：街道或人员。"))
+def _subject_fields(
+    *, actor: Staff, division: Division | None, staff: Staff | None, unit: Unit | None = None
+) -> dict:
+    if sum(subject is not None for subject in (division, staff, unit)) != 1:
+        raise ApplicationError(_("请选择一个考评对象：街道、部门单位或人员。"))
     if division is not None:
         if division.level != Level.STREET:
             raise ApplicationError(_("考评对象只能是街道。"))
         path = division.path
+    elif unit is not None:
+        if unit.kind not in EVALUATED_UNIT_KINDS:
+            raise ApplicationError(_("按单位考评的对象只能是部门单位。"))
+        path = unit.division.path
     else:
         path = staff.unit.division.path if staff.unit_id else ""
     if not in_scope(actor, path):
         raise ForbiddenError(_("该考评对象不在您的辖区内。"))
-    return {"division": division, "staff": staff, "subject_path": path}
+    return {"division": division, "staff": staff, "unit": unit, "subject_path": path}
 
 
 def _evidence(evidence: str) -> str:
@@ -544,12 +619,13 @@ def manual_entry_create(
     evidence: str,
     division: Division | None = None,
     staff: Staff | None = None,
+    unit: Unit | None = None,
     evidence_file=None,
 ) -> ManualEntry:
     """Enter a manual indicator's value with its evidence; it counts once a second person
     approves it."""
     _require_evaluator(actor)
-    subject = _subject_fields(actor=actor, division=division, staff=staff)
+    subject = _subject_fields(actor=actor, division=division, staff=staff, unit=unit)
     try:
         value = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -586,6 +662,7 @@ def list_entry_create(
     evidence: str,
     division: Division | None = None,
     staff: Staff | None = None,
+    unit: Unit | None = None,
     case: Case | None = None,
     evidence_file=None,
 ) -> ListEntry:
@@ -593,7 +670,7 @@ def list_entry_create(
     _require_evaluator(actor)
     if kind not in ListKind.values:
         raise ApplicationError(_("请选择正面或负面清单。"))
-    subject = _subject_fields(actor=actor, division=division, staff=staff)
+    subject = _subject_fields(actor=actor, division=division, staff=staff, unit=unit)
     try:
         points = Decimal(str(points))
     except (InvalidOperation, ValueError):
@@ -625,6 +702,8 @@ def _decide(entry, *, actor: Staff, approve: bool, note: str, now: datetime, act
         raise ApplicationError(_("该条目已审核，不能重复审核。"))
     if entry.staff_id == actor.pk:
         raise ForbiddenError(_("被考评人不能审核与本人有关的条目。"))
+    if entry.unit_id is not None and entry.unit_id == actor.unit_id:
+        raise ForbiddenError(_("被考评单位的人员不能审核与本单位有关的条目。"))
     if entry.entered_by_id == actor.pk:
         raise ForbiddenError(_("录入人不能审核自己录入的条目，须由第二人审核。"))
     if not in_scope(actor, entry.subject_path):
@@ -656,6 +735,20 @@ def list_entry_decide(
     return _decide(
         entry, actor=actor, approve=approve, note=note, now=now, action="evaluation.list.decide"
     )
+
+
+@transaction.atomic
+def entry_evidence_read(*, actor: Staff, entry: ManualEntry | ListEntry):
+    """Open an entry's evidence file for someone allowed to see the entry, and record the
+    read: evidence may carry personal data (commendations, findings, ratings), so every read
+    names its reader in the audit trail. The access check is ``access.access_evidence``."""
+    audit_record(
+        actor=actor,
+        action="evaluation.evidence.read",
+        target=entry,
+        data={"file": entry.evidence_file.name},
+    )
+    return entry.evidence_file.open("rb")
 
 
 # --- case-quality review ---------------------------------------------------------------------

@@ -31,13 +31,19 @@ from pingan.orgs.choices import Level
 
 from .choices import PASSING_GRADES, EntryState, ListKind, ReviewState, SubjectKind
 
-# How a case row names its subject: its street (grid → community → street), or its handler.
+# How a case row names its subject: its street (grid → community → street), its handling
+# unit, or its handler.
 CASE_SUBJECT = {
     SubjectKind.STREET: "grid__parent__parent_id",
+    SubjectKind.UNIT: "handling_unit_id",
     SubjectKind.PERSON: "handler_id",
 }
 # How an entry (list, manual) names its subject.
-ENTRY_SUBJECT = {SubjectKind.STREET: "division_id", SubjectKind.PERSON: "staff_id"}
+ENTRY_SUBJECT = {
+    SubjectKind.STREET: "division_id",
+    SubjectKind.UNIT: "unit_id",
+    SubjectKind.PERSON: "staff_id",
+}
 DAY_SECONDS = 86400.0
 CONCLUDED_STATES = (State.CONCLUDED, State.FOLLOWED_UP, State.ARCHIVED)
 
@@ -66,24 +72,34 @@ class Measure:
 
 @dataclass
 class Spec:
-    """Which records count; ``via`` is the path from a record to its case ("" for cases)."""
+    """Which records count; ``via`` is the path from a record to its case ("" for cases).
+
+    Records, their subject keys and ``hit`` follow forward relations only (one row per
+    record), so the grouped counts need no DISTINCT."""
 
     records: QuerySet
     via: str | None = ""
     hit: Q | None = None
     missing_is_zero: bool = True
     # For records that name their subject some other way than through a case (a whistle call's
-    # responding street, a patrol's grid worker): the field per subject kind, and the field
-    # holding an org-tree path for area-wide figures.
-    keys: dict[str, str] | None = None
+    # responding street, a patrol's grid worker): the field per subject kind (``None``: the
+    # source says nothing about that kind of subject; a kind not listed is named the usual
+    # way), and the field holding an org-tree path for area-wide figures.
+    keys: dict[str, str | None] | None = None
     area_field: str | None = None
 
     def key(self, kind: str) -> str:
-        if self.keys is not None:
-            return self.keys[kind]
+        if self.keys is not None and kind in self.keys:
+            found = self.keys[kind]
+            if found is None:
+                raise ValueError(f"source does not apply to {kind} subjects")
+            return found
         if self.via is None:
             return ENTRY_SUBJECT[kind]
         return f"{self.via}{CASE_SUBJECT[kind]}"
+
+    def applies_to(self, kind: str) -> bool:
+        return self.keys is None or self.keys.get(kind, "") is not None
 
     def measures(self, kind: str) -> dict[int, Measure]:
         raise NotImplementedError
@@ -126,7 +142,7 @@ class CountOf(Spec):
     """How many records each subject has."""
 
     def measures(self, kind):
-        rows = self.records.order_by().values(self.key(kind)).annotate(n=Count("pk", distinct=True))
+        rows = self.records.order_by().values(self.key(kind)).annotate(n=Count("pk"))
         return {
             row[self.key(kind)]: Measure(float(row["n"]), float(row["n"]))
             for row in rows
@@ -148,7 +164,7 @@ class RateOf(Spec):
         rows = (
             self.records.order_by()
             .values(self.key(kind))
-            .annotate(n=Count("pk", distinct=True), h=Count("pk", filter=self.hit, distinct=True))
+            .annotate(n=Count("pk"), h=Count("pk", filter=self.hit))
         )
         return {
             row[self.key(kind)]: Measure(row["h"] / row["n"], float(row["h"]), float(row["n"]))
@@ -157,9 +173,7 @@ class RateOf(Spec):
         }
 
     def overall(self, path):
-        totals = self.within(path).aggregate(
-            n=Count("pk", distinct=True), h=Count("pk", filter=self.hit, distinct=True)
-        )
+        totals = self.within(path).aggregate(n=Count("pk"), h=Count("pk", filter=self.hit))
         if not totals["n"]:
             return Measure(None, 0.0, 0.0)
         return Measure(totals["h"] / totals["n"], float(totals["h"]), float(totals["n"]))
@@ -436,8 +450,9 @@ def _summonses(window: Window) -> QuerySet:
 
 
 # A summoned party answers for itself: a street through its own units (police station,
-# justice office, street center), a person through the summons they acknowledged.
-SUMMONED = {"street": "unit__division_id", "person": "acknowledged_by_id"}
+# justice office, street center), a unit for its own summonses, a person through the summons
+# they acknowledged.
+SUMMONED = {"street": "unit__division_id", "unit": "unit_id", "person": "acknowledged_by_id"}
 
 
 @source("whistle_on_time_rate", _("吹哨报到按时率"), unit="%")
@@ -462,7 +477,7 @@ def whistle_late_count(window: Window) -> Spec:
     return CountOf(
         _summonses(window).filter(late),
         via=None,
-        keys={"street": "unit__division_id", "person": "officer_id"},
+        keys={"street": "unit__division_id", "unit": "unit_id", "person": "officer_id"},
         area_field="unit__division__path",
     )
 
@@ -477,7 +492,7 @@ def whistle_closed_rate(window: Window) -> Spec:
         WhistleCall.objects.filter(blown_at__gte=window.start, blown_at__lt=window.until),
         via=None,
         hit=Q(closed_at__isnull=False) & ~Q(result=""),
-        keys={"street": "street_id", "person": "blown_by_id"},
+        keys={"street": "street_id", "unit": None, "person": "blown_by_id"},
         area_field="area_path",
     )
 
@@ -495,7 +510,11 @@ def four_list_on_time_rate(window: Window) -> Spec:
         ),
         via=None,
         hit=Q(done_at__isnull=False, done_at__date__lte=F("deadline")),
-        keys={"street": "problem__talk__street_id", "person": "created_by_id"},
+        keys={
+            "street": "problem__talk__street_id",
+            "unit": "owner_id",
+            "person": "created_by_id",
+        },
         area_field="problem__talk__area_path",
     )
 
@@ -510,6 +529,6 @@ def patrol_count(window: Window) -> Spec:
             day__gte=timezone.localdate(window.start), day__lt=timezone.localdate(window.until)
         ),
         via=None,
-        keys={"street": "grid__parent__parent_id", "person": "staff_id"},
+        keys={"street": "grid__parent__parent_id", "unit": None, "person": "staff_id"},
         area_field="grid__path",
     )

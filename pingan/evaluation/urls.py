@@ -23,6 +23,7 @@ urlpatterns = [
     path("scores/<int:pk>/trace/<int:item_pk>/", views.trace, name="trace"),
     path("entries/", views.entries, name="entries"),
     path("entries/<str:kind>/<int:pk>/decide/", views.entry_decide, name="entry-decide"),
+    path("entries/<str:kind>/<int:pk>/evidence/", views.entry_evidence, name="entry-evidence"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("quality/", views.quality, name="quality"),

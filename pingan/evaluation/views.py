@@ -1,5 +1,8 @@
 """Evaluation pages: schemes, scores with click-through, entries, reviews, the scan, reports."""
 
+import mimetypes
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +22,7 @@ from pingan.orgs.choices import RoleCode
 from . import forms, report, scan, selectors, services, sources
 from .access import (
     access_entry,
+    access_evidence,
     access_report,
     access_review,
     access_scheme,
@@ -34,6 +38,7 @@ from .tables import CorrectionTable, RankingTable, ReviewTable, SchemeTable
 
 PAGE_SIZE = 50
 LIST_LIMIT = 30
+ENTRY_MODELS = {"manual": ManualEntry, "list": ListEntry}
 
 
 def _overseer_only(request: HttpRequest) -> None:
@@ -324,8 +329,11 @@ def trace(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "item": item,
             "part": part,
             "table": table,
-            "entries": list(entries.order_by("-pk")[:200]) if entries is not None else None,
+            "entries": list(entries.select_related("decided_by").order_by("-pk")[:200])
+            if entries is not None
+            else None,
             "has_parts": item.denominator is not None and item.numerator is not None,
+            "entry_kind": "manual" if item.indicator.source == sources.MANUAL else "list",
         },
     )
 
@@ -375,7 +383,11 @@ def entries(request: HttpRequest) -> HttpResponse:
         form = manual_form if kind == "manual" else list_form
         if form.is_valid():
             data = dict(form.cleaned_data)
-            subject = {"division": data.pop("street"), "staff": data.pop("staff")}
+            subject = {
+                "division": data.pop("street"),
+                "staff": data.pop("staff"),
+                "unit": data.pop("unit"),
+            }
             data.pop("username")
             try:
                 if kind == "manual":
@@ -391,10 +403,10 @@ def entries(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     manual = manual_entries_visible_to(request.user).select_related(
-        "division", "staff", "entered_by", "decided_by"
+        "division", "staff", "unit", "entered_by", "decided_by"
     )
     lists = list_entries_visible_to(request.user).select_related(
-        "division", "staff", "entered_by", "decided_by", "case"
+        "division", "staff", "unit", "entered_by", "decided_by", "case"
     )
     return render(
         request,
@@ -416,7 +428,7 @@ def entries(request: HttpRequest) -> HttpResponse:
 @require_POST
 def entry_decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     _overseer_only(request)
-    model = {"manual": ManualEntry, "list": ListEntry}.get(kind)
+    model = ENTRY_MODELS.get(kind)
     if model is None:
         raise Http404
     entry = access_entry(model, pk, request.user)
@@ -438,6 +450,29 @@ def entry_decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已审核。"))
     return redirect("evaluation:entries")
+
+
+@login_required
+@require_GET
+def entry_evidence(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    """An entry's evidence file, to the person evaluated, overseers in scope and the approver;
+    missing and forbidden look the same. Always a download, never rendered in the page."""
+    model = ENTRY_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    entry = access_evidence(model, pk, request.user)
+    stored = entry.evidence_file
+    if not stored or not stored.storage.exists(stored.name):
+        raise Http404
+    name = os.path.basename(stored.name)
+    response = FileResponse(
+        services.entry_evidence_read(actor=request.user, entry=entry),
+        as_attachment=True,
+        filename=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- case-quality review ---------------------------------------------------------------------

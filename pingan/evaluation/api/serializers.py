@@ -73,6 +73,7 @@ class SubjectScoreSerializer(serializers.ModelSerializer):
     scheme = serializers.IntegerField(source="run.scheme_id", read_only=True)
     computed_at = serializers.DateTimeField(source="run.computed_at", read_only=True)
     division = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.PrimaryKeyRelatedField(read_only=True)
     staff = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -84,6 +85,7 @@ class SubjectScoreSerializer(serializers.ModelSerializer):
             "computed_at",
             "subject_name",
             "division",
+            "unit",
             "staff",
             "function_points",
             "efficacy_points",

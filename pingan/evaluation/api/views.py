@@ -48,7 +48,9 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
     own for everyone else. ``?scheme=`` limits to that scheme's latest run."""
 
     def get_queryset(self):
-        scores = scores_visible_to(self.request.user).select_related("run", "division", "staff")
+        scores = scores_visible_to(self.request.user).select_related(
+            "run", "division", "unit", "staff"
+        )
         scheme = self.request.query_params.get("scheme")
         if scheme and scheme.isdigit():
             latest = (

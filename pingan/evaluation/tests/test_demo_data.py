@@ -42,3 +42,18 @@ def test_demo_loads_once_and_is_plausible():
     # a second run creates nothing
     assert load_demo(seed=7, end=END) == "already there"
     assert Scheme.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_unit_demo_scores_every_agency_once():
+    from pingan.evaluation.demo_units import load_unit_demo
+    from pingan.orgs.models import Unit
+
+    summary = load_unit_demo(seed=7, end=END)
+    agencies = Unit.objects.filter(kind="agency", is_active=True).count()
+    assert summary == f"unit schemes for 2 quarters, {2 * agencies} unit scores"
+    runs = ScoreRun.objects.filter(scheme__subject_kind="unit")
+    assert [run.subject_count for run in runs] == [agencies, agencies]
+    cooperation = ManualEntry.objects.filter(unit__isnull=False, state="approved")
+    assert cooperation.count() == 2 * agencies
+    assert load_unit_demo(seed=7, end=END) == "already there"
