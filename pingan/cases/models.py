@@ -203,6 +203,17 @@ class Case(BaseModel):
             models.Index(fields=["state", "due_at"], name="case_state_due_idx"),
             models.Index(fields=["handling_unit", "state"], name="case_unit_state_idx"),
             models.Index(fields=["area_path", "registered_at"], name="case_area_time_idx"),
+            # the safety-index recompute's grouped reads (pingan.risk.components)
+            models.Index(fields=["registered_at", "grid", "category"], name="case_risk_time_idx"),
+            models.Index(
+                fields=["registered_at", "grid"],
+                condition=Q(repeat_of__isnull=False),
+                name="case_risk_repeat_idx",
+            ),
+            models.Index(
+                fields=["concluded_at", "archived_at", "state", "registered_at", "due_at", "grid"],
+                name="case_risk_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -276,6 +287,7 @@ class CaseEvent(models.Model):
         verbose_name = _("办理轨迹")
         verbose_name_plural = _("办理轨迹")
         ordering = ["case", "created_at", "id"]
+        indexes = [models.Index(fields=["kind", "created_at"], name="caseevent_kind_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"

@@ -145,16 +145,15 @@ class ComponentColumns:
 
 
 def measure(frame: GridFrame, window: Window, weights: dict[str, float]) -> list[ComponentColumns]:
-    """Run every component over the window and its baseline: two queries per component."""
+    """Run every component over the window and its baseline: one grouped query per paired
+    component, two per other one."""
     columns = []
     for comp in registered():
-        value = frame.vector(comp.compute(window.start, window.end))
+        value, base = comp.measure(window.baseline_start, window.start, window.end)
+        expected = frame.vector(base)
         if comp.kind == ComponentKind.FLOW:
-            base = frame.vector(comp.compute(window.baseline_start, window.start))
-            expected = base * window.scale
-        else:
-            expected = frame.vector(comp.compute(window.baseline_start, window.start))
-        columns.append(ComponentColumns(comp, weights[comp.code], value, expected))
+            expected = expected * window.scale
+        columns.append(ComponentColumns(comp, weights[comp.code], frame.vector(value), expected))
     return columns
 
 
