@@ -175,13 +175,17 @@ def score_areas(
         reference = np.maximum(np.maximum(e, norm), REFERENCE_FLOOR)
         score = np.where(x > 0, 100.0 * x / (x + reference), 0.0)
         index += col.weight * score
-        for row in range(size):
-            details[row][col.component.code] = {
-                "value": round(float(x[row]), 3),
-                "expected": round(float(e[row]), 3),
-                "reference": round(float(reference[row]), 3),
-                "score": round(float(score[row]), 2),
-                "weight": col.weight,
+        code, weight = col.component.code, col.weight
+        # Python floats (tolist) rounded by Python's round: cheap per row, exact decimals
+        for row, (xr, er, rr, sr) in enumerate(
+            zip(x.tolist(), e.tolist(), reference.tolist(), score.tolist(), strict=True)
+        ):
+            details[row][code] = {
+                "value": round(xr, 3),
+                "expected": round(er, 3),
+                "reference": round(rr, 3),
+                "score": round(sr, 2),
+                "weight": weight,
             }
     index = np.round(index / total_weight, 1) if total_weight > 0 else index
     return index, details
