@@ -25,6 +25,7 @@ api_patterns = [
     path("", include("pingan.collaboration.api.urls")),
     path("", include("pingan.evaluation.api.urls")),
     path("", include("pingan.patrol.api.urls")),
+    path("", include("pingan.risk.api.urls")),
 ]
 
 urlpatterns = [

@@ -218,6 +218,17 @@ class Case(BaseModel):
                 condition=Q(state__in=[State.ACCEPTED, State.ASSIGNED, State.MEDIATING]),
                 name="case_running_due_idx",
             ),
+            # the safety-index recompute's grouped reads (pingan.risk.components)
+            models.Index(fields=["registered_at", "grid", "category"], name="case_risk_time_idx"),
+            models.Index(
+                fields=["registered_at", "grid"],
+                condition=Q(repeat_of__isnull=False),
+                name="case_risk_repeat_idx",
+            ),
+            models.Index(
+                fields=["concluded_at", "archived_at", "state", "registered_at", "due_at", "grid"],
+                name="case_risk_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -291,6 +302,7 @@ class CaseEvent(models.Model):
         verbose_name = _("办理轨迹")
         verbose_name_plural = _("办理轨迹")
         ordering = ["case", "created_at", "id"]
+        indexes = [models.Index(fields=["kind", "created_at"], name="caseevent_kind_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"

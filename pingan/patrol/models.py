@@ -163,6 +163,12 @@ class Report(BaseModel):
             models.Index(fields=["grid", "reported_at"], name="report_grid_time_idx"),
             models.Index(fields=["area_path", "reported_at"], name="report_area_time_idx"),
             models.Index(fields=["reported_at"], name="report_time_idx"),
+            # the safety index's early-sign component (patrol.risk_components)
+            models.Index(
+                fields=["reported_at", "grid"],
+                condition=Q(is_early_sign=True),
+                name="report_early_sign_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Func, IntegerField
 from django.urls import reverse
 from scipy import stats
 
@@ -42,6 +42,7 @@ from .models import RiskSettings, RiskWarning
 WEEKS = 53
 RECENT_WEEKS = 2
 NOTICE_KIND = "risk_warning"
+WEEK_SECONDS = 7 * 24 * 3600
 
 
 def rising_test(
@@ -85,28 +86,46 @@ def episode_step(
     return EpisodeStep(opened, continued, closed)
 
 
-def weekly_counts(grid_ids: np.ndarray, window_end: datetime) -> np.ndarray:
-    """New cases per grid per week for the 53 weeks before ``window_end``: one query."""
-    start = window_end - timedelta(weeks=WEEKS)
-    bounds = [start + timedelta(weeks=k) for k in range(WEEKS + 1)]
-    aggregates = {
-        f"w{k}": Count(
-            "pk", filter=Q(registered_at__gte=bounds[k], registered_at__lt=bounds[k + 1])
+class WeekOf(Func):
+    """The week (0, 1, …) of a moment counted from ``origin``: whole weeks elapsed, computed
+    in integer seconds so a moment on a week's boundary falls in the week it starts."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, *, origin: datetime):
+        super().__init__(expression)
+        self.origin = int(origin.timestamp())
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"((unixepoch({sql}) - %s) / {WEEK_SECONDS})", [*params, self.origin]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"FLOOR((EXTRACT(EPOCH FROM {sql}) - %s) / {WEEK_SECONDS})::integer",
+            [*params, self.origin],
         )
-        for k in range(WEEKS)
-    }
+
+
+def weekly_counts(grid_ids: np.ndarray, window_end: datetime) -> np.ndarray:
+    """New cases per grid per week for the 53 weeks before ``window_end``: one query grouped
+    by grid and week, over the case index on ``(registered_at, grid)``."""
+    start = window_end - timedelta(weeks=WEEKS)
     rows = (
         Case.objects.filter(registered_at__gte=start, registered_at__lt=window_end)
-        .values("grid_id")
-        .annotate(**aggregates)
+        .annotate(week=WeekOf("registered_at", origin=start))
+        .values("grid_id", "week")
+        .annotate(n=Count("pk"))
+        .values_list("grid_id", "week", "n")
         .order_by()
     )
     position = {int(pk): i for i, pk in enumerate(grid_ids)}
     counts = np.zeros((len(grid_ids), WEEKS))
-    for row in rows:
-        i = position.get(row["grid_id"])
+    for grid_id, week, n in rows:
+        i = position.get(grid_id)
         if i is not None:
-            counts[i] = [row[f"w{k}"] for k in range(WEEKS)]
+            counts[i, week] = n
     return counts
 
 
@@ -148,9 +167,11 @@ def _sync(
     open_rows = dict(
         RiskWarning.objects.open().filter(kind=kind).values_list("grid_id", "last_flagged_at")
     )
-    # A run for an earlier window than an episode's latest flag must not reopen or close it.
+    # A run for an earlier window than an episode's latest flag must not reopen, continue or
+    # close it (nor open a second episode beside it).
+    later = {g for g, last in open_rows.items() if last > at}
     open_rows = {g: last for g, last in open_rows.items() if last <= at}
-    step = episode_step(open_rows, flagged, at=at, quiet=quiet)
+    step = episode_step(open_rows, flagged.keys() - later, at=at, quiet=quiet)
     if step.closed:
         RiskWarning.objects.open().filter(kind=kind, grid_id__in=step.closed).update(closed_at=at)
     if step.continued:

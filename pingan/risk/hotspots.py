@@ -17,6 +17,8 @@
   its q-value is below the configured false discovery rate and z > 0.
 """
 
+import hashlib
+import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,9 +26,22 @@ from scipy import sparse, stats
 from shapely import STRtree
 from shapely.geometry import shape
 
+_NEIGHBOURS: dict[str, list[list[int]]] = {}
+
 
 def queen_neighbours(geometries: Sequence[dict | None]) -> list[list[int]]:
-    """For each polygon (GeoJSON), the indexes of the others that share at least a point."""
+    """For each polygon (GeoJSON), the indexes of the others that share at least a point.
+
+    Grid boundaries seldom change: the last answer is kept per process, keyed by a digest of
+    the polygons themselves, so a nightly or repeated recompute skips the geometry work."""
+    key = hashlib.sha256(json.dumps(list(geometries), sort_keys=True).encode()).hexdigest()
+    if key not in _NEIGHBOURS:
+        _NEIGHBOURS.clear()
+        _NEIGHBOURS[key] = _queen_neighbours(geometries)
+    return [list(js) for js in _NEIGHBOURS[key]]
+
+
+def _queen_neighbours(geometries: Sequence[dict | None]) -> list[list[int]]:
     shapes = [shape(g) if g else None for g in geometries]
     present = [i for i, s in enumerate(shapes) if s is not None]
     tree = STRtree([shapes[i] for i in present])

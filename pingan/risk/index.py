@@ -145,16 +145,15 @@ class ComponentColumns:
 
 
 def measure(frame: GridFrame, window: Window, weights: dict[str, float]) -> list[ComponentColumns]:
-    """Run every component over the window and its baseline: two queries per component."""
+    """Run every component over the window and its baseline: one grouped query per paired
+    component, two per other one."""
     columns = []
     for comp in registered():
-        value = frame.vector(comp.compute(window.start, window.end))
+        value, base = comp.measure(window.baseline_start, window.start, window.end)
+        expected = frame.vector(base)
         if comp.kind == ComponentKind.FLOW:
-            base = frame.vector(comp.compute(window.baseline_start, window.start))
-            expected = base * window.scale
-        else:
-            expected = frame.vector(comp.compute(window.baseline_start, window.start))
-        columns.append(ComponentColumns(comp, weights[comp.code], value, expected))
+            expected = expected * window.scale
+        columns.append(ComponentColumns(comp, weights[comp.code], frame.vector(value), expected))
     return columns
 
 
@@ -176,13 +175,17 @@ def score_areas(
         reference = np.maximum(np.maximum(e, norm), REFERENCE_FLOOR)
         score = np.where(x > 0, 100.0 * x / (x + reference), 0.0)
         index += col.weight * score
-        for row in range(size):
-            details[row][col.component.code] = {
-                "value": round(float(x[row]), 3),
-                "expected": round(float(e[row]), 3),
-                "reference": round(float(reference[row]), 3),
-                "score": round(float(score[row]), 2),
-                "weight": col.weight,
+        code, weight = col.component.code, col.weight
+        # Python floats (tolist) rounded by Python's round: cheap per row, exact decimals
+        for row, (xr, er, rr, sr) in enumerate(
+            zip(x.tolist(), e.tolist(), reference.tolist(), score.tolist(), strict=True)
+        ):
+            details[row][code] = {
+                "value": round(xr, 3),
+                "expected": round(er, 3),
+                "reference": round(rr, 3),
+                "score": round(sr, 2),
+                "weight": weight,
             }
     index = np.round(index / total_weight, 1) if total_weight > 0 else index
     return index, details

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.models import Case
+from pingan.cases.tables import CaseTable
 
 from .choices import InstructionState
 from .models import Instruction, RiskWarning
@@ -13,7 +14,8 @@ ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
 
 
 class CaseBehindTable(tables.Table):
-    number = tables.TemplateColumn(template_name="cases/_number_link.html", verbose_name=_("编号"))
+    # Cells rendered by methods, as the work queue's (pingan.cases.tables.CaseTable).
+    number = tables.Column(verbose_name=_("编号"))
     title = tables.Column(
         verbose_name=_("标题"),
         attrs={"td": {"class": "text-truncate", "style": "max-width: 16rem"}},
@@ -22,14 +24,18 @@ class CaseBehindTable(tables.Table):
         verbose_name=_("类别"), accessor="category__name", order_by="category__sort_order"
     )
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="grid__path")
-    state = tables.TemplateColumn(template_name="cases/_state_badge.html", verbose_name=_("状态"))
-    registered_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("登记时间"))
+    state = tables.Column(verbose_name=_("状态"))
+    registered_at = tables.Column(verbose_name=_("登记时间"))
 
     class Meta:
         model = Case
         fields = ["number", "title", "category", "grid", "state", "registered_at"]
         attrs = ATTRS
         empty_text = _("该区域在所选窗口内没有计入指数的事项。")
+
+    render_number = CaseTable.render_number
+    render_state = CaseTable.render_state
+    render_registered_at = CaseTable.render_registered_at
 
 
 class InstructionTable(tables.Table):

@@ -104,5 +104,9 @@ def test_early_signs_are_a_component_of_the_safety_index(grid, second_grid, staf
             grid=where, kind="event", is_early_sign=early, reporter=reporter,
             text="楼道堆放杂物", reported_at=end - timedelta(days=days),
         )  # fmt: skip
-    # then the last 30 days count two, in the first grid only
-    assert REGISTRY["early_signs"].compute(end - timedelta(days=30), end) == {grid.pk: 2.0}
+    # then the last 30 days count two, in the first grid only; the year before it one
+    start = end - timedelta(days=30)
+    assert REGISTRY["early_signs"].measure(start - timedelta(days=365), start, end) == (
+        {grid.pk: 2.0},
+        {grid.pk: 1.0},
+    )

@@ -68,6 +68,9 @@ def test_warnings_notify_dispatchers_once_per_episode(grid, make_case):
     first_count = notices.count()
     assert run(WINDOW_END) == 0
     assert run(WINDOW_END + timedelta(days=1)) == 0
+    # a rerun for the earlier window (risk_refresh --end) neither opens a second episode
+    # beside the open one nor moves it back
+    assert run(WINDOW_END) == 0
     # then: one notice per dispatcher, the episode still open with the latest flag
     assert notices.count() == first_count
     warning = RiskWarning.objects.get(grid=grid)

@@ -68,6 +68,18 @@ def test_area_page_shows_the_components_and_formula(client_as, snapshots):
 
 
 @pytest.mark.django_db
+def test_area_page_lists_the_cases_behind_the_colour(client_as, snapshots, grid, make_case):
+    from .conftest import WINDOW_END
+
+    case = make_case(grid, WINDOW_END - timedelta(days=3), state="accepted", concluded_at=None)
+    response = client_as("street_dispatcher").get(reverse("risk:area", args=[GRID_CODE]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("cases:case-detail", args=[case.number]) in page
+    assert "pa-state-accepted" in page
+
+
+@pytest.mark.django_db
 def test_pages_pin_their_queries(client_as, snapshots, django_assert_max_num_queries):
     client = client_as("district_dispatcher")
     with django_assert_max_num_queries(16):
