@@ -386,80 +386,95 @@ def _reports(rng, grids, days, end, patrolled, key, target: int) -> int:
     centers = np.array([grid.center for grid in grids])
     via_open311 = rng.random(n) < OPEN311_SHARE
     gps = (rng.random(n) < 0.8) | via_open311
-    lons = np.where(gps, lons, centers[grid_of, 0]).tolist()
-    lats = np.where(gps, lats, centers[grid_of, 1]).tolist()
+    lons = np.where(gps, lons, centers[grid_of, 0])
+    lats = np.where(gps, lats, centers[grid_of, 1])
     kinds = [kind for kind, _share in KIND_SHARES]
-    kind_of = rng.choice(len(kinds), size=n, p=[share for _kind, share in KIND_SHARES]).tolist()
-    a, b = rng.random(n).tolist(), rng.random(n).tolist()
+    kind_of = rng.choice(len(kinds), size=n, p=[share for _kind, share in KIND_SHARES])
+    a, b = rng.random(n), rng.random(n)
     categories = dict(Category.objects.values_list("code", "pk"))
-    moments = _moments(times)
     empty_phone = Report._meta.get_field("contact_phone").get_db_prep_save("", connection)
-    early, via_open311, gps = early.tolist(), via_open311.tolist(), gps.tolist()
-    rows = []
-    for i, g in enumerate(grid_of.tolist()):
-        grid, kind, external = grids[g], kinds[kind_of[i]], via_open311[i]
-        category = None
-        if external or a[i] < 0.5:
-            options = KIND_CATEGORIES[kind]
-            category = categories.get(options[int(b[i] * len(options))])
-        if external:
-            position = PositionSource.CLIENT
-        else:
-            position = PositionSource.GPS if gps[i] else PositionSource.GRID
-        rows.append(
-            (
-                grid.pk,
-                grid.path,
-                kind,
-                early[i],
-                category,
-                _text(kind, early[i], a[i], b[i]),
-                "",
-                moments[i],
-                None if external else grid.worker,
-                None,
-                ReportSource.OPEN311 if external else ReportSource.PATROL,
-                key.pk if external else None,
-                lons[i],
-                lats[i],
-                position,
-                "",
-                "市民" if external else "",
-                empty_phone,
-                None,
-                moments[i],
-                moments[i],
+    writer = _Writer(Report, REPORT_COLUMNS)
+    # Everything random is drawn above, as whole arrays; rows are built and written a batch at
+    # a time, so memory stays flat however many reports are asked for.
+    for first in range(0, n, BATCH):
+        part = slice(first, first + BATCH)
+        moments = _moments(times[part])
+        rows = []
+        for i, (g, kind_index, is_early, external, by_gps, lon, lat, ai, bi) in enumerate(
+            zip(
+                grid_of[part].tolist(),
+                kind_of[part].tolist(),
+                early[part].tolist(),
+                via_open311[part].tolist(),
+                gps[part].tolist(),
+                lons[part].tolist(),
+                lats[part].tolist(),
+                a[part].tolist(),
+                b[part].tolist(),
+                strict=True,
             )
-        )
-    writer = _Writer(
-        Report,
-        [
-            "grid_id",
-            "area_path",
-            "kind",
-            "is_early_sign",
-            "category_id",
-            "text",
-            "address",
-            "reported_at",
-            "reporter_id",
-            "patrol_id",
-            "source",
-            "api_key_id",
-            "lon",
-            "lat",
-            "position_source",
-            "photo",
-            "contact_name",
-            "contact_phone",
-            "case_id",
-            "created_at",
-            "updated_at",
-        ],
-    )
-    for first in range(0, len(rows), BATCH):
-        writer.insert(rows[first : first + BATCH])
-    return len(rows)
+        ):
+            grid, kind = grids[g], kinds[kind_index]
+            category = None
+            if external or ai < 0.5:
+                options = KIND_CATEGORIES[kind]
+                category = categories.get(options[int(bi * len(options))])
+            if external:
+                position = PositionSource.CLIENT
+            else:
+                position = PositionSource.GPS if by_gps else PositionSource.GRID
+            rows.append(
+                (
+                    grid.pk,
+                    grid.path,
+                    kind,
+                    is_early,
+                    category,
+                    _text(kind, is_early, ai, bi),
+                    "",
+                    moments[i],
+                    None if external else grid.worker,
+                    None,
+                    ReportSource.OPEN311 if external else ReportSource.PATROL,
+                    key.pk if external else None,
+                    lon,
+                    lat,
+                    position,
+                    "",
+                    "市民" if external else "",
+                    empty_phone,
+                    None,
+                    moments[i],
+                    moments[i],
+                )
+            )
+        writer.insert(rows)
+    return n
+
+
+REPORT_COLUMNS = [
+    "grid_id",
+    "area_path",
+    "kind",
+    "is_early_sign",
+    "category_id",
+    "text",
+    "address",
+    "reported_at",
+    "reporter_id",
+    "patrol_id",
+    "source",
+    "api_key_id",
+    "lon",
+    "lat",
+    "position_source",
+    "photo",
+    "contact_name",
+    "contact_phone",
+    "case_id",
+    "created_at",
+    "updated_at",
+]
 
 
 def _text(kind: str, early: bool, a: float, b: float) -> str:
