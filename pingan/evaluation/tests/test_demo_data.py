@@ -46,7 +46,7 @@ def test_demo_loads_once_and_is_plausible():
 
 @pytest.mark.django_db
 def test_unit_demo_scores_every_agency_once():
-    from pingan.evaluation.demo_units import load_unit_demo
+    from pingan.evaluation.demo_data import load_unit_demo
     from pingan.orgs.models import Unit
 
     summary = load_unit_demo(seed=7, end=END)
