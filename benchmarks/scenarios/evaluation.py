@@ -43,8 +43,9 @@ def latest_period() -> tuple[int, int]:
 
 @contextmanager
 def every_subject_schemes(year: int, quarter: int, *, units: bool = True):
-    """Published schemes for every role with active staff (and for units) in the period,
-    beside the demo's; written directly (no audit rows) and deleted on exit."""
+    """Published schemes for every role with active staff (and for units, unless the demo has
+    theirs) in the period, beside the demo's; written directly (no audit rows) and deleted on
+    exit."""
     from django.db import transaction
 
     from pingan.evaluation import sources
@@ -63,7 +64,7 @@ def every_subject_schemes(year: int, quarter: int, *, units: bool = True):
     )
     window = scheme_window(street, street.period[1])
     wanted = [("person", role, people) for role in roles]
-    if units:
+    if units and not published.filter(subject_kind="unit").exists():
         wanted.append(("unit", "", street))
     created = []
     with transaction.atomic():

@@ -27,9 +27,10 @@ def test_demo_loads_once_and_is_plausible():
     assert "4 schemes over 2 quarters" in summary
     schemes = Scheme.objects.filter(state="published")
     assert {(s.year, s.quarter, s.subject_kind) for s in schemes} == {
-        (2026, 2, "street"), (2026, 2, "person"), (2026, 3, "street"), (2026, 3, "person"),
+        (2026, 2, "street"), (2026, 2, "person"), (2026, 2, "unit"),
+        (2026, 3, "street"), (2026, 3, "person"), (2026, 3, "unit"),
     }  # fmt: skip
-    assert ScoreRun.objects.count() == 4
+    assert ScoreRun.objects.count() == 6
     assert ScoreRun.objects.filter(scheme__subject_kind="street").first().subject_count == 17
     assert ManualEntry.objects.filter(state="approved").exists()
     assert not ManualEntry.objects.exclude(state="approved").exists()
@@ -41,7 +42,7 @@ def test_demo_loads_once_and_is_plausible():
     assert report.pdf and report.xlsx
     # a second run creates nothing
     assert load_demo(seed=7, end=END) == "already there"
-    assert Scheme.objects.count() == 4
+    assert Scheme.objects.count() == 6
 
 
 @pytest.mark.django_db
