@@ -266,6 +266,10 @@ def _raw_source(db, source: str, code: str, kind: str, plan: dict, until, area=N
             [*REVIEW_PASSING, start, stop, *scoped],
         )
         return {row[0]: row[1:] for row in rows}
+    if source in ("whistle_on_time_rate", "whistle_late_count"):
+        return _raw_summonses(db, source, kind, start, stop, area)
+    if source == "four_list_on_time_rate":
+        return _raw_four_list(db, kind, plan["start"], until, area)
     entry = ENTRY_KEY[kind]
     if source in ("positive_points", "negative_points"):
         rows = db.all(
@@ -284,6 +288,76 @@ def _raw_source(db, source: str, code: str, kind: str, plan: dict, until, area=N
         )
         return {row[0]: row[1:] for row in rows}
     raise RuntimeError(f"the baseline has no hand-written read for source {source!r}")
+
+
+# How a summons names its subject: the summoned unit (a street through its own units), or the
+# person who acknowledged it (on-time rate) or was named in it (late count).
+SUMMONS_KEY = {
+    "whistle_on_time_rate": {"street": "u.division_id", "unit": "s.unit_id",
+                             "person": "s.acknowledged_by_id"},
+    "whistle_late_count": {"street": "u.division_id", "unit": "s.unit_id",
+                           "person": "s.officer_id"},
+}  # fmt: skip
+
+
+def _raw_summonses(db, source: str, kind: str, start, stop, area) -> dict:
+    """The whistle sources: summonses of whistles blown in the period."""
+    key = "0" if area is not None else SUMMONS_KEY[source][kind]
+    where = "w.blown_at >= %s AND w.blown_at < %s"
+    params = [start, stop]
+    if source == "whistle_on_time_rate":
+        select = (
+            "COUNT(*), SUM(CASE WHEN s.acknowledged_at IS NOT NULL "
+            "AND s.acknowledged_at <= w.report_by THEN 1 ELSE 0 END)"
+        )
+    else:
+        select = "COUNT(*)"
+        where += (
+            " AND (s.acknowledged_at > w.report_by "
+            "OR (s.acknowledged_at IS NULL AND w.report_by < %s))"
+        )
+        params.append(stop)
+    if area is not None:
+        where += " AND d.path LIKE %s"
+        params.append(f"{area}%")
+    rows = db.all(
+        f"SELECT {key}, {select} FROM collaboration_whistlesummons s "
+        "JOIN collaboration_whistlecall w ON w.id = s.call_id "
+        "LEFT JOIN orgs_unit u ON u.id = s.unit_id "
+        "LEFT JOIN orgs_division d ON d.id = u.division_id "
+        f"WHERE {where}" + ("" if area is not None else f" GROUP BY {key}"),
+        params,
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+FOUR_LIST_KEY = {"street": "k.street_id", "unit": "t.owner_id", "person": "t.created_by_id"}
+
+
+def _raw_four_list(db, kind: str, start, until, area) -> dict:
+    """Four-list tasks due in the period, and those done by their deadline (a local date)."""
+    from django.utils import timezone
+
+    key = "0" if area is not None else FOUR_LIST_KEY[kind]
+    done_day = (
+        "date(t.done_at, '+8 hours')"
+        if db.vendor == "sqlite"
+        else "(t.done_at AT TIME ZONE 'Asia/Shanghai')::date"
+    )
+    where = "t.deadline >= %s AND t.deadline < %s"
+    params = [timezone.localdate(start), timezone.localdate(until)]
+    if area is not None:
+        where += " AND k.area_path LIKE %s"
+        params.append(f"{area}%")
+    rows = db.all(
+        f"SELECT {key}, COUNT(*), SUM(CASE WHEN t.done_at IS NOT NULL AND {done_day} "
+        "<= t.deadline THEN 1 ELSE 0 END) FROM collaboration_task t "
+        "JOIN collaboration_problem p ON p.id = t.problem_id "
+        "JOIN collaboration_safetytalk k ON k.id = p.talk_id "
+        f"WHERE {where}" + ("" if area is not None else f" GROUP BY {key}"),
+        params,
+    )
+    return {row[0]: row[1:] for row in rows}
 
 
 def _raw_quarter(db, plan: dict, now) -> None:
