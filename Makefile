@@ -39,7 +39,7 @@ migrate: install
 
 load-demo: migrate
 	$(BIN)/python manage.py pingan_demo
-	test -f var/models/router.joblib || $(BIN)/python manage.py train_router
+	test -f var/models/router.npz || $(BIN)/python manage.py train_router
 	$(BIN)/python manage.py supervision_sweep
 
 # The Huey consumer (periodic jobs such as the supervision sweep) runs beside gunicorn and

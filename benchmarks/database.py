@@ -32,7 +32,7 @@ class Target:
     def router_path(self) -> Path:
         """The routing model trained on this database's cases."""
         name = self.path.stem if self.vendor == "sqlite" else self.conninfo["dbname"]
-        return VAR / f"router-{self.label}-{name}.joblib"
+        return VAR / f"router-{self.label}-{name}.npz"
 
 
 def resolve(options: Options) -> Target:

@@ -275,7 +275,7 @@ else:
 # --- Case routing and repeats (M1.3) -------------------------------------------------------------
 # The routing classifier, retrained by `manage.py train_router`; rules work without it.
 PINGAN_ROUTER_PATH = env.path(
-    "PINGAN_ROUTER_PATH", default=BASE_DIR / "var" / "models" / "router.joblib"
+    "PINGAN_ROUTER_PATH", default=BASE_DIR / "var" / "models" / "router.npz"
 )
 # A matter is a repeat of an open case, or of one registered within this many days.
 PINGAN_REPEAT_WINDOW_DAYS = env.int("PINGAN_REPEAT_WINDOW_DAYS", default=90)

@@ -31,7 +31,7 @@ PINGAN_NOTIFIERS = ["pingan.core.notify.LocmemSMSBackend"]
 # Each test run gets its own in-process cache and a throwaway folder for uploads.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pingan-test-media-"))
-PINGAN_ROUTER_PATH = MEDIA_ROOT / "router.joblib"
+PINGAN_ROUTER_PATH = MEDIA_ROOT / "router.npz"
 
 # pingan_demo in tests: four weeks of patrols and a few thousand reports, not a year.
 PINGAN_PATROL_DEMO_SCALE = 0.01

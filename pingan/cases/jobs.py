@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from pingan.core import jobs
 from pingan.core.models import Job, JobStatus
 
-from . import imports
 from .models import Case
 
 LEDGER_IMPORT = "cases.ledger_import"
@@ -35,6 +34,8 @@ def _import_context(job: Job, user) -> dict:
 )
 def ledger_import_job(job: Job, progress: jobs.Progress) -> dict:
     """All rows become cases, or none, and the clerk gets every problem and an annotated copy."""
+    from . import imports  # openpyxl: loaded by the worker that imports, not by every process
+
     with job.input.open("rb") as stored:
         data = stored.read()
     result = imports.import_ledger(

@@ -8,11 +8,10 @@ Two kinds of evidence, both shown to the clerk in words:
   ``manage.py train_router``; the words that weighed most for its choice are named.
 
 Without a trained model (or with one that cannot be read) the rules answer alone: a suggestion
-never raises. The tokenizer is a module-level function because the saved pipeline refers to it
-by name (``pingan.cases.routing.tokenize``); renaming it makes saved models unreadable, which
-only means falling back to rules until the model is trained again.
+never raises.
 """
 
+import json
 import logging
 import math
 import re
@@ -21,23 +20,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
-import joblib
 import numpy as np
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline
 
 from pingan.core.errors import ApplicationError
 from pingan.orgs.choices import AgencyType, FunctionAreaKind, UnitKind
 from pingan.orgs.models import Division, Unit
 
 from .models import Category
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 jieba.setLogLevel(logging.WARNING)
 logger = logging.getLogger(__name__)
@@ -233,40 +231,77 @@ def _default_area(unit: Unit) -> str:
 
 @dataclass
 class TrainedRouter:
-    """A classifier from narrative to category code, and what it was trained on."""
+    """A classifier from narrative to category code, and what it was trained on.
 
-    pipeline: Pipeline
+    scikit-learn fits it (`fit`: TF-IDF over `tokenize`, then multinomial logistic regression);
+    what is kept is the fitted weights. Serving applies them with numpy (`predict`), so a web
+    process never imports scikit-learn, which with SciPy and pandas costs a worker about
+    150 MB, and the saved file is plain arrays (``numpy.savez``), read without unpickling
+    anything. ``test_routing`` holds `predict` to the fitted pipeline's probabilities.
+    """
+
+    vocabulary: dict[str, int]  # word -> column
+    idf: np.ndarray  # (words,)
+    coef: np.ndarray  # (classes, words); one row, for the second class, with two classes
+    intercept: np.ndarray
+    classes: list[str]
     trained_at: datetime
     case_count: int
     class_counts: dict[str, int] = field(default_factory=dict)
 
-    @cached_property
-    def _feature_names(self) -> np.ndarray:
-        return self.pipeline.named_steps["tfidf"].get_feature_names_out()
+    @classmethod
+    def from_pipeline(cls, pipeline: "Pipeline", **about) -> "TrainedRouter":
+        vectorizer = pipeline.named_steps["tfidf"]
+        classifier = pipeline.named_steps["clf"]
+        return cls(
+            vocabulary={str(word): int(column) for word, column in vectorizer.vocabulary_.items()},
+            idf=np.asarray(vectorizer.idf_, dtype=float),
+            coef=np.asarray(classifier.coef_, dtype=float),
+            intercept=np.asarray(classifier.intercept_, dtype=float),
+            classes=[str(code) for code in classifier.classes_],
+            **about,
+        )
 
-    @property
-    def classes(self) -> list[str]:
-        return [str(code) for code in self.pipeline.named_steps["clf"].classes_]
+    @cached_property
+    def _words(self) -> list[str]:
+        names = [""] * len(self.vocabulary)
+        for word, column in self.vocabulary.items():
+            names[column] = word
+        return names
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The narrative's TF-IDF vector as (columns, values), columns ascending, as the
+        fitted vectorizer computes it: 1 + log(count), times idf, scaled to unit length."""
+        counts = Counter(token for token in tokenize(text) if token in self.vocabulary)
+        columns = np.array(sorted(self.vocabulary[word] for word in counts), dtype=np.intp)
+        if not len(columns):
+            return columns, np.zeros(0)
+        by_column = {self.vocabulary[word]: count for word, count in counts.items()}
+        values = (1.0 + np.log([by_column[int(j)] for j in columns])) * self.idf[columns]
+        return columns, values / np.sqrt(values @ values)
+
+    def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        scores = self.coef[:, columns] @ values + self.intercept
+        if self.coef.shape[0] == 1:  # two classes: the logistic of the second
+            second = 1.0 / (1.0 + math.exp(-scores[0]))
+            return np.array([1.0 - second, second])
+        scores = np.exp(scores - scores.max())
+        return scores / scores.sum()
 
     def predict(self, text: str) -> tuple[dict[str, float], dict[str, list[tuple[str, float]]]]:
         """Each category's probability, and the words that weighed for each (top three)."""
-        vectorizer = self.pipeline.named_steps["tfidf"]
-        classifier = self.pipeline.named_steps["clf"]
-        features = vectorizer.transform([text])
-        probabilities = classifier.predict_proba(features)[0]
-        names = self._feature_names
-        coef = classifier.coef_
+        columns, values = self.features(text)
+        probabilities = self.probabilities(columns, values)
+        coef = self.coef
         explanations = {}
         for row, code in enumerate(self.classes):
             # A two-class model keeps one row of weights, for its second class.
             weights = coef[row] if coef.shape[0] > 1 else (coef[0] if row == 1 else -coef[0])
-            contributions = features.data * weights[features.indices]
-            ranked = sorted(
-                zip(features.indices, contributions, strict=True), key=lambda item: -item[1]
-            )
+            contributions = values * weights[columns]
+            ranked = sorted(zip(columns, contributions, strict=True), key=lambda item: -item[1])
             shown: list[tuple[str, float]] = []
             for j, contribution in ranked:
-                word = str(names[j])
+                word = self._words[j]
                 # search mode yields "卫生" beside "卫生间": name the longer one only
                 if contribution <= 0 or len(shown) == 3:
                     break
@@ -275,26 +310,56 @@ class TrainedRouter:
             explanations[code] = shown
         return dict(zip(self.classes, map(float, probabilities), strict=True)), explanations
 
-    def predict_proba_many(self, texts: list[str]) -> np.ndarray:
-        return self.pipeline.predict_proba(texts)
-
     def save(self, path: Path | str | None = None) -> Path:
-        """Write the model (joblib) where `load` looks for it; returns the path written."""
+        """Write the model (arrays, ``numpy.savez``) where `load` looks for it; returns the
+        path written."""
         path = Path(path) if path else model_path()
         path.parent.mkdir(parents=True, exist_ok=True)
+        about = {
+            "trained_at": self.trained_at.isoformat(),
+            "case_count": self.case_count,
+            "class_counts": self.class_counts,
+        }
         temporary = path.with_suffix(path.suffix + ".tmp")
-        joblib.dump(self, temporary)
+        with temporary.open("wb") as out:
+            np.savez(
+                out,
+                words=np.array(self._words, dtype=str),
+                idf=self.idf,
+                coef=self.coef,
+                intercept=self.intercept,
+                classes=np.array(self.classes, dtype=str),
+                about=np.array(json.dumps(about, ensure_ascii=False)),
+            )
         temporary.replace(path)  # readers never see half a file
         _cache.clear()
         return path
 
+    @classmethod
+    def read(cls, path: Path) -> "TrainedRouter":
+        with np.load(path, allow_pickle=False) as arrays:
+            words_, classes = arrays["words"].tolist(), arrays["classes"].tolist()
+            router = cls(
+                vocabulary={word: column for column, word in enumerate(words_)},
+                idf=arrays["idf"],
+                coef=arrays["coef"],
+                intercept=arrays["intercept"],
+                classes=classes,
+                **json.loads(str(arrays["about"])),
+            )
+        router.trained_at = datetime.fromisoformat(str(router.trained_at))
+        rows = len(classes) if len(classes) > 2 else 1
+        if router.coef.shape != (rows, len(words_)) or router.idf.shape != (len(words_),):
+            raise ValueError("the model's arrays do not fit together")
+        return router
+
 
 def model_path() -> Path:
-    """``PINGAN_ROUTER_PATH`` if set, else ``<MEDIA_ROOT>/../models/router.joblib``."""
+    """``PINGAN_ROUTER_PATH`` if set, else ``<MEDIA_ROOT>/../models/router.npz``."""
     configured = getattr(settings, "PINGAN_ROUTER_PATH", None)
     if configured:
         return Path(str(configured))
-    return Path(str(settings.MEDIA_ROOT)).parent / "models" / "router.joblib"
+    return Path(str(settings.MEDIA_ROOT)).parent / "models" / "router.npz"
 
 
 _cache: dict[tuple[str, int], TrainedRouter] = {}
@@ -302,10 +367,7 @@ _cache: dict[tuple[str, int], TrainedRouter] = {}
 
 def load(path: Path | str | None = None) -> TrainedRouter | None:
     """The trained model, or None when there is none or it cannot be read (then rules answer).
-
-    The file is trusted like code (joblib unpickles it): it must be writable only by the
-    deployment, never uploaded by users.
-    """
+    Read once per process and file version."""
     path = Path(path) if path else model_path()
     try:
         stamp = path.stat().st_mtime_ns
@@ -314,19 +376,20 @@ def load(path: Path | str | None = None) -> TrainedRouter | None:
     key = (str(path), stamp)
     if key not in _cache:
         try:
-            router = joblib.load(path)
-        except Exception:  # a truncated file, another scikit-learn version …: use rules
+            router = TrainedRouter.read(path)
+        except Exception:  # a truncated file, a file of another kind …: use rules
             logger.warning("Routing model %s could not be read; using rules only.", path)
-            return None
-        if not isinstance(router, TrainedRouter):
-            logger.warning("Routing model %s is not a TrainedRouter; using rules only.", path)
             return None
         _cache.clear()
         _cache[key] = router
     return _cache[key]
 
 
-def _pipeline() -> Pipeline:
+def _pipeline() -> "Pipeline":
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     return Pipeline(
         [
             (
@@ -354,16 +417,19 @@ def training_data(cases) -> tuple[list[str], list[str]]:
     return narratives, labels
 
 
-def fit(narratives: list[str], labels: list[str], *, now: datetime | None = None) -> TrainedRouter:
-    counts = Counter(labels)
-    if len(counts) < 2:
+def fitted_pipeline(narratives: list[str], labels: list[str]) -> "Pipeline":
+    """The scikit-learn pipeline fitted to these cases; training only, never when serving."""
+    if len(set(labels)) < 2:
         raise ApplicationError("历史事项至少要涉及两个类别，才能训练分流模型。")
-    pipeline = _pipeline().fit(narratives, labels)
-    return TrainedRouter(
-        pipeline=pipeline,
+    return _pipeline().fit(narratives, labels)
+
+
+def fit(narratives: list[str], labels: list[str], *, now: datetime | None = None) -> TrainedRouter:
+    return TrainedRouter.from_pipeline(
+        fitted_pipeline(narratives, labels),
         trained_at=now or timezone.now(),
         case_count=len(labels),
-        class_counts=dict(counts),
+        class_counts=dict(Counter(labels)),
     )
 
 
@@ -388,6 +454,8 @@ def evaluate(
 ) -> Evaluation:
     """Train on a split and measure accuracy and top-3 accuracy on the held-out part;
     stratified by category when every category has at least two cases."""
+    from sklearn.model_selection import train_test_split
+
     counts = Counter(labels)
     test_size = math.ceil(len(labels) * holdout)
     stratified = min(counts.values()) >= 2 and len(counts) <= min(
@@ -400,9 +468,9 @@ def evaluate(
         random_state=seed,
         stratify=labels if stratified else None,
     )
-    router = fit(train_x, train_y)
-    probabilities = router.predict_proba_many(test_x)
-    classes = np.array(router.classes)
+    pipeline = fitted_pipeline(train_x, train_y)
+    probabilities = pipeline.predict_proba(test_x)
+    classes = np.array([str(code) for code in pipeline.classes_])
     top = classes[np.argsort(-probabilities, axis=1)[:, :3]]
     best = top[:, 0]
     accuracy = float(np.mean(best == np.array(test_y)))

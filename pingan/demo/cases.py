@@ -53,6 +53,7 @@ from pingan.cases.choices import (
     Urgency,
 )
 from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, DeadlinePolicy, Party
+from pingan.cases.repeats import comparable
 from pingan.cases.rules import SATISFIED_FROM, level_above
 from pingan.cases.services import query_code_digest
 from pingan.core import crypto
@@ -876,6 +877,8 @@ class _CaseFactory:
         self.sequence: dict[int, int] = {}
         self._marks: dict[int, int] = {}
         self.recent_applicants: deque = deque(maxlen=2000)
+        # narrative -> its words as the repeat check stores them (few distinct narratives)
+        self._words: dict[str, str] = {}
         self._load_org()
         self._load_categories()
         self.channels = _Weighted(CHANNELS)
@@ -885,6 +888,13 @@ class _CaseFactory:
         self.satisfaction = _Weighted(SATISFACTION)
         self.satisfied = _Weighted([pair for pair in SATISFACTION if pair[0] >= SATISFIED_FROM])
         self.routes = {code: _Weighted(pairs) for code, pairs in LEGAL_ROUTES.items()}
+
+    def _words_of(self, narrative: str) -> str:
+        """The words a case registered through the service stores (``Case.narrative_words``),
+        so the repeat check reads generated cases as it reads real ones."""
+        if narrative not in self._words:
+            self._words[narrative] = comparable(narrative)
+        return self._words[narrative]
 
     # -- precomputed tables (a handful of queries, whatever the count) --
 
@@ -1065,6 +1075,7 @@ class _CaseFactory:
             "urgency": self.urgencies.pick(rng),
             "title": title,
             "narrative": narrative,
+            "narrative_words": self._words_of(narrative),
             "address": self._address(community),
             "grid_id": grid,
             "area_path": path,

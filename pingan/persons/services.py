@@ -21,7 +21,7 @@ from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division, Staff
 
-from . import access, fitting
+from . import access
 from .choices import (
     ContactResult,
     Employment,
@@ -837,6 +837,8 @@ def scorecard_fit(
     Bad input raises ApplicationError before anything is written."""
     if actor is not None:
         _require_role(actor, access.FIT_ROLES, _("只有系统管理员可以拟合评分卡。"))
+    from . import fitting  # scikit-learn and SciPy: loaded by the process that fits, only
+
     table = fitting.read_table(data, name=filename)
     prepared = fitting.prepare(table, outcome=outcome, group=group or None, exclude=exclude)
     labels = {key: fact.label for key, fact in FACTS.items()}

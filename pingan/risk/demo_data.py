@@ -94,6 +94,7 @@ def inject_surges(*, seed: int, end: datetime) -> int:
                 urgency="urgent",
                 title=template.title,
                 narrative=template.narrative,
+                narrative_words=template.narrative_words,
                 address=template.address,
                 grid_id=template.grid_id,
                 area_path=template.area_path,

@@ -1,6 +1,8 @@
 """Routing suggestions (M1.3): rules on keywords and responsibility lists, and a trained model."""
 
 import random
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -22,7 +24,7 @@ LEAK = "楼上住户卫生间漏水，渗到楼下厨房，多次协商未果，
 @pytest.fixture(autouse=True)
 def router_path(settings, tmp_path):
     """Every test reads and writes its own model file, never the deployment's."""
-    path = tmp_path / "models" / "router.joblib"
+    path = tmp_path / "models" / "router.npz"
     settings.PINGAN_ROUTER_PATH = str(path)
     routing._cache.clear()
     yield path
@@ -267,6 +269,48 @@ def test_a_model_trained_on_past_cases_predicts_held_out_ones_well_above_chance(
     assert evaluation.stratified and (evaluation.train_size, evaluation.test_size) == (160, 40)
     assert evaluation.accuracy >= 0.8
     assert evaluation.top3_accuracy >= max(0.85, evaluation.accuracy)
+
+
+@pytest.mark.parametrize("classes", [5, 2])
+def test_the_served_model_gives_the_fitted_pipelines_probabilities(classes, tmp_path):
+    # given a pipeline fitted by scikit-learn, on five categories or on two
+    corpus = [
+        (text, code) for text, code in synthetic_corpus(300) if code in list(TEMPLATES)[:classes]
+    ]
+    train, held_out = corpus[:-40], [text for text, _code in corpus[-40:]]
+    narratives, labels = zip(*train, strict=True)
+    pipeline = routing.fitted_pipeline(list(narratives), list(labels))
+    vectorizer = pipeline.named_steps["tfidf"]
+
+    # when its weights are kept, saved and read back as the web process serves them
+    router = routing.fit(list(narratives), list(labels))
+    served = routing.TrainedRouter.read(router.save(tmp_path / "router.npz"))
+
+    # then every held-out narrative gets the same features and the same probabilities
+    assert served.classes == [str(code) for code in pipeline.classes_]
+    expected = pipeline.predict_proba(held_out)
+    for text, probabilities in zip(held_out, expected, strict=True):
+        columns, values = served.features(text)
+        row = vectorizer.transform([text])
+        assert columns.tolist() == row.indices.tolist()
+        assert values == pytest.approx(row.data, abs=1e-12)
+        assert served.probabilities(columns, values) == pytest.approx(probabilities, abs=1e-12)
+        assert list(served.predict(text)[0].values()) == pytest.approx(probabilities, abs=1e-12)
+    assert served.case_count == len(train) and served.class_counts == router.class_counts
+
+
+def test_serving_a_suggestion_does_not_import_scikit_learn():
+    # a web worker answering intakes must not carry scikit-learn, SciPy or pandas (~150 MB)
+    code = (
+        "import sys, django; django.setup();"
+        "from pingan.cases import routing;"
+        "heavy = [m for m in ('sklearn', 'scipy', 'pandas', 'joblib') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == ""
 
 
 def test_train_router_saves_a_model_that_suggest_then_explains(grid, staff, router_path):

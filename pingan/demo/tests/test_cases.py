@@ -12,6 +12,7 @@ from django.core.management import call_command
 from pingan.cases import rules, services
 from pingan.cases.choices import CLOCK_STATES, OPEN_STATES, DayType, EventKind
 from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, DeadlinePolicy, Party
+from pingan.cases.repeats import comparable
 from pingan.cases.services import PartyInput, unit_for_level
 from pingan.core.calendar import add_days
 from pingan.core.errors import ApplicationError
@@ -82,6 +83,12 @@ def test_the_requested_number_of_cases_is_generated_with_parties(generated):
         for i in (0, 299)
     )
     assert END - timedelta(days=365) <= first < last < END
+
+
+def test_generated_cases_store_their_words_as_registered_ones_do(generated):
+    # the repeat check reads Case.narrative_words; a generated case carries them already
+    for narrative, stored in Case.objects.values_list("narrative", "narrative_words"):
+        assert stored == comparable(narrative) != ""
 
 
 def test_the_same_seed_gives_the_same_cases(generated):

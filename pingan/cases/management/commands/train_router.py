@@ -2,7 +2,7 @@
 
 Measures accuracy and top-3 accuracy on a held-out part first, then trains on every case and
 saves the model where `routing.load` finds it (``PINGAN_ROUTER_PATH``, or
-``<MEDIA_ROOT>/../models/router.joblib``). With too few cases it writes nothing and fails, so
+``<MEDIA_ROOT>/../models/router.npz``). With too few cases it writes nothing and fails, so
 a scheduled run cannot replace a good model with a poor one.
 """
 
