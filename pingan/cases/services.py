@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,11 +169,21 @@ def _deadline(case: Case, start: datetime) -> dict:
 
 
 def _next_number(now: datetime) -> str:
+    """The next case number of the year. One statement: the increment locks the year's row
+    and returns the new value (``UPDATE … RETURNING``, in PostgreSQL and SQLite ≥ 3.35); a
+    year's first case creates the row."""
     year = timezone.localtime(now).year
-    CaseSequence.objects.get_or_create(year=year)
-    CaseSequence.objects.filter(year=year).update(last=F("last") + 1)
-    last = CaseSequence.objects.values_list("last", flat=True).get(year=year)
-    return f"DC{year}-{last:06d}"
+    table, last = (connection.ops.quote_name(n) for n in (CaseSequence._meta.db_table, "last"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE year = %s RETURNING {last}",
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        CaseSequence.objects.get_or_create(year=year)
+        return _next_number(now)
+    return f"DC{year}-{row[0]:06d}"
 
 
 def _clean_parties(parties: list[PartyInput]) -> list[PartyInput]:

@@ -1,6 +1,6 @@
 """The case API: the same services, permissions and errors as the pages (X4)."""
 
-from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from .. import routing
 from ..actions import run_action
 from ..filtersets import CaseFilter
-from ..models import Case
+from ..models import Case, CaseEvent
 from ..selectors import DeadlineWords
 from ..services import PartyInput, case_register
 from . import serializers as s
@@ -73,14 +73,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         suggestions = routing.suggest(
             narrative=fields["narrative"], category=fields["category"], grid=fields["grid"]
         )
-        with transaction.atomic():
-            case, code = case_register(
-                actor=request.user,
-                parties=parties,
-                suggested_unit=suggestions[0].unit if suggestions else None,
-                **fields,
-            )
-        case = self.get_queryset().prefetch_related("parties", "events").get(pk=case.pk)
+        case, code = case_register(  # atomic
+            actor=request.user,
+            parties=parties,
+            suggested_unit=suggestions[0].unit if suggestions else None,
+            **fields,
+        )
+        # The answer is the case just written, not read again: only its parties and its event.
+        prefetch_related_objects(
+            [case], "parties", Prefetch("events", CaseEvent.objects.select_related("actor", "unit"))
+        )
         DeadlineWords(now=timezone.now()).label(case)
         case.query_code = code
         case.suggestions = suggestions

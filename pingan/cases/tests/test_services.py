@@ -1,13 +1,13 @@
 """Case services: intake, the lifecycle, the funnel, deadlines and conflicts."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from pingan.cases import services
 from pingan.cases.choices import EventKind
-from pingan.cases.models import Case, CaseEvent, Party
+from pingan.cases.models import Case, CaseEvent, CaseSequence, Party
 from pingan.cases.services import PartyInput
 from pingan.core import crypto
 from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
@@ -251,6 +251,21 @@ def test_joint_mediation_lets_the_joint_unit_see_and_act(register, staff):
     officer = staff("officer")
     assert Case.objects.visible_to(officer).filter(pk=case.pk).exists()
     assert services.can_act_on(officer, case)
+
+
+def test_numbers_run_on_within_a_year_and_start_again_at_one_in_the_next(register):
+    # given no case numbered yet: the first creates the year's counter
+    first, _ = register(now=datetime(2026, 12, 31, 10, tzinfo=UTC))
+    second, _ = register(now=datetime(2026, 12, 31, 11, tzinfo=UTC))
+    # and a case registered after New Year (local time) starts that year's numbering
+    new_year, _ = register(now=datetime(2026, 12, 31, 17, tzinfo=UTC))  # 01:00 in Beijing
+
+    assert [first.number, second.number, new_year.number] == [
+        "DC2026-000001",
+        "DC2026-000002",
+        "DC2027-000001",
+    ]
+    assert dict(CaseSequence.objects.values_list("year", "last")) == {2026: 2, 2027: 1}
 
 
 def test_concurrent_update_conflicts_and_keeps_the_first(register, staff):
