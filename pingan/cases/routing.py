@@ -385,6 +385,12 @@ def load(path: Path | str | None = None) -> TrainedRouter | None:
     return _cache[key]
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary and the model now, not in a clerk's first intake."""
+    jieba.initialize()
+    load()
+
+
 def _pipeline() -> "Pipeline":
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
