@@ -81,10 +81,32 @@ def test_tiny_run_builds_measures_and_reports_then_reuses_the_data(tmp_path, ben
     assert table and all(line.split("|")[5].strip() not in {"", "–"} for line in table)
     assert "## Targets" in text and "web process < 300 MB RSS" in text
     assert "cost per case ≤ 4× baseline (CPU)" in text
+    # one scale built: the generator's flatness is not claimed either way
+    assert "| generator memory flat as scale grows | – | not measured | 300 cases (" in text
 
     again = _bench(tmp_path, BENCH_ONLY="sweep")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Data: reusing 300 cases" in again.stdout
+
+
+def test_generator_memory_is_compared_across_scales_and_engines_of_one_generator(monkeypatch):
+    from benchmarks import report
+
+    builds = {
+        "district-sqlite": {"cases": 60_000, "peak_mb": 640.0, "seconds": 560, "generator": "g2"},
+        "city-postgresql": {"cases": 10**6, "peak_mb": 900.0, "seconds": 3600, "generator": "g2"},
+        "city-sqlite": {"cases": 10**6, "peak_mb": 4000.0, "seconds": 9000, "generator": "g1"},
+    }
+    monkeypatch.setattr(report, "generator_history", lambda: builds)
+    monkeypatch.setattr(report, "generator_version", lambda: "g2")
+
+    [(target, met, detail)] = report._generator(bench=None)
+    assert target.startswith("generator memory flat") and met is True  # 900 <= 1.5 × 640
+    assert detail.startswith("60,000 cases (sqlite): 640 MB") and "(postgresql): 900 MB" in detail
+    assert "4000" not in detail  # a build by another generator is not compared
+
+    builds["city-postgresql"]["peak_mb"] = 961.0
+    assert report._generator(bench=None)[0][1] is False
 
 
 def test_unknown_scale_is_refused(capsys):
