@@ -162,6 +162,27 @@ def test_percentile_is_nearest_rank(make_case, staff):
     assert area == sources.Measure(17.0, None, 31.0)
 
 
+def test_handling_days_are_exact_to_the_microsecond(make_case):
+    # given: moments with and without fractions of a second, one borrowing a second
+    moments = [
+        (Q3_START + timedelta(hours=1, microseconds=250_001), 2 * DAY + timedelta(seconds=7)),
+        (Q3_START + timedelta(hours=2), 4 * DAY + timedelta(microseconds=1)),
+        (Q3_START + timedelta(hours=3, microseconds=999_999), DAY + timedelta(microseconds=2)),
+    ]
+    for accepted, took in moments:
+        make_case(accepted_at=accepted, concluded_at=accepted + took)
+    days = [took.total_seconds() / 86400 for _accepted, took in moments]
+    street = Division.objects.get(code="110101001").pk
+
+    # when
+    mean = sources.SOURCES["avg_handling_days"].build(window()).measures("street")[street]
+    p90 = sources.SOURCES["p90_handling_days"].build(window()).measures("street")[street]
+
+    # then: a microsecond is 1.2e-11 days
+    assert mean.value == pytest.approx(sum(days) / 3, rel=1e-14)
+    assert p90.value == max(days)
+
+
 CONCLUDED = [
     "cases_handled",
     "on_time_rate",
