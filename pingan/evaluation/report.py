@@ -137,10 +137,10 @@ def report_data(*, year: int, quarter: int, division: Division, now: datetime) -
     start, end = period_bounds(year, quarter)
     window = sources.Window(start=start, end=end, now=now)
     path = division.path
+    chosen = [sources.SOURCES[code] for code in HEADLINE_SOURCES]
+    measured = sources.overall_together([src.build(window) for src in chosen], path)
     headline = []
-    for code in HEADLINE_SOURCES:
-        src = sources.SOURCES[code]
-        measure = src.build(window).overall(path)
+    for code, src, measure in zip(HEADLINE_SOURCES, chosen, measured, strict=True):
         headline.append(
             {
                 "code": code,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import DecimalField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -442,22 +442,32 @@ def scheme_window(scheme: Scheme, now: datetime) -> sources.Window:
 
 class Measured:
     """Every value each data source gives each subject of a kind in a window, measured once
-    (one grouped query per source) however many schemes or indicators use it."""
+    however many schemes or indicators use it; the sources a scheme needs are measured
+    together (``sources.measure_together``: one grouped query per set of sources over the same
+    records)."""
 
     def __init__(self) -> None:
         self._found: dict[tuple, tuple[sources.Spec, dict[int, sources.Measure]]] = {}
 
-    def of(
-        self, indicator: Indicator, scheme: Scheme, window: sources.Window
-    ) -> tuple[sources.Spec, dict[int, sources.Measure]]:
-        code = indicator.source
-        if code == sources.MANUAL:
-            code = f"manual:{scheme.year}:{scheme.quarter}:{indicator.code}"
-        key = (code, scheme.subject_kind, window.start, window.until)
-        if key not in self._found:
-            spec = indicator_spec(indicator, window)
-            self._found[key] = (spec, spec.measures(scheme.subject_kind))
-        return self._found[key]
+    def of_scheme(
+        self, scheme: Scheme, indicators: list[Indicator], window: sources.Window
+    ) -> list[tuple[sources.Spec, dict[int, sources.Measure]]]:
+        """Each indicator's spec and values, in the order of ``indicators``."""
+        keys = []
+        wanted: dict[tuple, sources.Spec] = {}
+        for indicator in indicators:
+            code = indicator.source
+            if code == sources.MANUAL:
+                code = f"manual:{scheme.year}:{scheme.quarter}:{indicator.code}"
+            key = (code, scheme.subject_kind, window.start, window.until)
+            keys.append(key)
+            if key not in self._found and key not in wanted:
+                wanted[key] = indicator_spec(indicator, window)
+        specs = list(wanted.values())
+        measured = sources.measure_together(specs, scheme.subject_kind)
+        for key, spec, values in zip(wanted, specs, measured, strict=True):
+            self._found[key] = (spec, values)
+        return [self._found[key] for key in keys]
 
 
 @transaction.atomic
@@ -465,8 +475,9 @@ def scores_compute(
     *, scheme: Scheme, actor: Staff | None, now: datetime, measured: Measured | None = None
 ) -> ScoreRun:
     """Compute every subject's score for a published scheme (a new snapshot; earlier ones stay
-    for comparison). One grouped query per data source (shared through ``measured`` with the
-    other schemes of a period), arithmetic per subject, and two bulk inserts."""
+    for comparison). One grouped query per set of data sources over the same records (shared
+    through ``measured`` with the other schemes of a period), arithmetic per subject, and two
+    bulk inserts of plain rows."""
     if actor is not None:
         _require_evaluator(actor)
     if scheme.state != SchemeState.PUBLISHED:
@@ -476,9 +487,12 @@ def scores_compute(
         raise ApplicationError(_("考评期间尚未开始，暂无数据可算。"))
     started = time.monotonic()
     measured = measured or Measured()
+    chosen = list(scheme.indicators.select_related("scheme"))
     indicators = [
-        (indicator, _rule_spec(indicator), *measured.of(indicator, scheme, window))
-        for indicator in scheme.indicators.select_related("scheme")
+        (indicator.pk, indicator.dimension, _points_of(indicator), spec.missing(), values)
+        for indicator, (spec, values) in zip(
+            chosen, measured.of_scheme(scheme, chosen, window), strict=True
+        )
     ]
     subjects = scheme_subjects(scheme)
     run = ScoreRun.objects.create(
@@ -495,36 +509,50 @@ def scores_compute(
     for subject in subjects:
         per_dimension: dict[str, Decimal] = dict.fromkeys(dimensions, Decimal("0.00"))
         subject_items = []
-        for indicator, rule, spec, values in indicators:
-            measure = values.get(subject.pk) or spec.missing()
-            points = scoring.score(rule, measure.value)
-            per_dimension[indicator.dimension] += points
-            subject_items.append((indicator.pk, measure, points))
+        for indicator_id, dimension, points_of, missing, values in indicators:
+            measure = values.get(subject.pk) or missing
+            points = points_of(measure.value)
+            per_dimension[dimension] += points
+            subject_items.append((indicator_id, measure, points))
         rows.append(
-            SubjectScore(
-                run=run,
-                division_id=subject.pk if kind == SubjectKind.STREET else None,
-                unit_id=subject.pk if kind == SubjectKind.UNIT else None,
-                staff_id=subject.pk if kind == SubjectKind.PERSON else None,
-                subject_name=subject.name[:100],
-                subject_path=subject.path,
-                total=sum(per_dimension.values(), Decimal("0.00")),
-                rank=0,
-                **{f"{code}_points": per_dimension[code] for code in dimensions},
+            (
+                run.pk,
+                subject.pk if kind == SubjectKind.STREET else None,
+                subject.pk if kind == SubjectKind.UNIT else None,
+                subject.pk if kind == SubjectKind.PERSON else None,
+                subject.name[:100],
+                subject.path,
+                *(per_dimension[code] for code in dimensions),
+                sum(per_dimension.values(), Decimal("0.00")),
             )
         )
         items.append(subject_items)
-    totals = sorted((row.total for row in rows), reverse=True)
+    totals = sorted((row[-1] for row in rows), reverse=True)
     first_rank = {}
     for position, total in enumerate(totals, start=1):
         first_rank.setdefault(total, position)
-    for row in rows:
-        row.rank = first_rank[row.total]
-    SubjectScore.objects.bulk_create(rows, batch_size=2000)
-    _insert_indicator_scores(
-        (row.pk, indicator, measure.value, measure.numerator, measure.denominator, points)
-        for row, subject_items in zip(rows, items, strict=True)
-        for indicator, measure, points in subject_items
+    _insert(
+        SubjectScore,
+        SUBJECT_COLUMNS,
+        ((*row, first_rank[row[-1]]) for row in rows),
+    )
+    # ids in insertion order: one session's inserts take increasing ids
+    ids = run.subjects.order_by("pk").values_list("pk", flat=True)
+    _insert(
+        IndicatorScore,
+        ("subject_id", "indicator_id", "value", "numerator", "denominator", "points"),
+        (
+            (
+                subject_id,
+                indicator_id,
+                measure.value,
+                measure.numerator,
+                measure.denominator,
+                points,
+            )
+            for subject_id, subject_items in zip(ids, items, strict=True)
+            for indicator_id, measure, points in subject_items
+        ),
     )
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.save(update_fields=["duration_ms"])
@@ -537,19 +565,56 @@ def scores_compute(
     return run
 
 
-def _insert_indicator_scores(rows) -> None:
-    """Insert the indicator scores (tens of thousands a quarter) through the DB-API's
-    ``executemany``: the rows are plain tuples, no model instance is built for each."""
-    table = connection.ops.quote_name(IndicatorScore._meta.db_table)
-    columns = ("subject_id", "indicator_id", "value", "numerator", "denominator", "points")
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+SUBJECT_COLUMNS = (
+    "run_id",
+    "division_id",
+    "unit_id",
+    "staff_id",
+    "subject_name",
+    "subject_path",
+    *(f"{code}_points" for code in Dimension.values),
+    "total",
+    "rank",
+)
+
+
+def _points_of(indicator: Indicator):
+    """The indicator's scoring rule as a function of the value, remembering the points of the
+    values seen (many subjects share one: no data, none counted, a full rate)."""
+    rule = _rule_spec(indicator)
+    known: dict[float | None, Decimal] = {}
+
+    def points_of(value: float | None) -> Decimal:
+        if value not in known:
+            known[value] = scoring.score(rule, value)
+        return known[value]
+
+    return points_of
+
+
+def _insert(model, columns: tuple[str, ...], rows) -> None:
+    """Insert a run's rows (tens of thousands of indicator scores a quarter) as plain tuples
+    through the DB-API's ``executemany``: no model instance is built for each; decimals are
+    adapted as their fields would."""
+    fields = [model._meta.get_field(column) for column in columns]
+    decimal = [
+        (index, field.max_digits, field.decimal_places)
+        for index, field in enumerate(fields)
+        if isinstance(field, DecimalField)
+    ]
     adapt = connection.ops.adapt_decimalfield_value
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
     rows = iter(rows)
     with connection.cursor() as cursor:
         while batch := list(itertools.islice(rows, 5000)):
-            cursor.executemany(
-                sql, [(*row[:5], adapt(row[5], max_digits=8, decimal_places=2)) for row in batch]
-            )
+            if decimal:
+                batch = [list(row) for row in batch]
+                for row in batch:
+                    for index, digits, places in decimal:
+                        row[index] = adapt(row[index], max_digits=digits, decimal_places=places)
+            cursor.executemany(sql, batch)
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ evaluation ``Window`` and returns a *measure spec*: which records count (a query
 whole district) and how they make a value (a count, a rate, a sum, a mean or 90th percentile of
 durations). The framework then, for any kind of subject,
 
-- computes every subject's value in one grouped query (``measures``), and
+- computes every subject's value in one grouped query (``measures``), shared by the specs
+  over the same records (``measure_together``, ``overall_together``), and
 - gives the records behind one subject's value (``records`` / ``cases``), which is what a click
   on a score shows.
 
@@ -14,13 +15,26 @@ another app's tables imports them inside the function, so the registry loads wit
 that app's data.
 """
 
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models import Window as Over
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +89,10 @@ class Spec:
     """Which records count; ``via`` is the path from a record to its case ("" for cases).
 
     Records, their subject keys and ``hit`` follow forward relations only (one row per
-    record), so the grouped counts need no DISTINCT."""
+    record), so the grouped counts need no DISTINCT. ``where`` narrows ``records`` to the ones
+    that count; it is kept apart so that specs over the same records (most case sources: the
+    cases concluded in the window) are measured together, in one grouped query with a
+    filtered aggregate each (``measure_together``)."""
 
     records: QuerySet
     via: str | None = ""
@@ -87,6 +104,7 @@ class Spec:
     # way), and the field holding an org-tree path for area-wide figures.
     keys: dict[str, str | None] | None = None
     area_field: str | None = None
+    where: Q | None = None
 
     def key(self, kind: str) -> str:
         if self.keys is not None and kind in self.keys:
@@ -101,7 +119,33 @@ class Spec:
     def applies_to(self, kind: str) -> bool:
         return self.keys is None or self.keys.get(kind, "") is not None
 
+    def rows(self) -> QuerySet:
+        """The records that count."""
+        return self.records if self.where is None else self.records.filter(self.where)
+
+    def aggregates(self, where: Q | None) -> dict[str, Aggregate]:
+        """The figures a value is made of, over the records that meet ``where``; ``n`` counts
+        the records (none: the subject has no value)."""
+        raise NotImplementedError
+
+    def measure(self, figures: dict) -> Measure:
+        """A value from the figures of ``aggregates``."""
+        raise NotImplementedError
+
+    def shared_key(self, records: QuerySet, subject: str | None) -> tuple | None:
+        """What specs measured in one query have in common: the records (as SQL) and the
+        subject key; ``None`` for a spec that needs a query of its own."""
+        sql, params = records.order_by().query.sql_with_params()
+        return (sql, params, subject)
+
     def measures(self, kind: str) -> dict[int, Measure]:
+        return measure_together([self], kind)[0]
+
+    def own_measures(self, subject: str) -> dict[int, Measure]:
+        """The values of a spec that ``shared_key`` keeps out of shared queries."""
+        raise NotImplementedError
+
+    def own_overall(self, path: str) -> Measure:
         raise NotImplementedError
 
     def missing(self) -> Measure:
@@ -109,23 +153,26 @@ class Spec:
 
     def records_of(self, kind: str, subject_id: int, part: str = "") -> QuerySet:
         """The records behind one subject's value; ``part`` "hit"/"miss" splits a rate."""
-        rows = self.records.filter(**{self.key(kind): subject_id})
+        rows = self.rows().filter(**{self.key(kind): subject_id})
         if self.hit is not None and part == "hit":
             rows = rows.filter(self.hit)
         elif self.hit is not None and part == "miss":
             rows = rows.exclude(self.hit)
         return rows
 
+    def in_area(self, records: QuerySet, path: str) -> QuerySet:
+        if self.area_field is not None:
+            return records.filter(**{f"{self.area_field}__startswith": path})
+        if self.via is None:
+            return records.filter(subject_path__startswith=path)
+        return records.filter(**{f"{self.via}area_path__startswith": path})
+
     def within(self, path: str) -> QuerySet:
         """The records inside an area (an org-tree path), for area-wide figures."""
-        if self.area_field is not None:
-            return self.records.filter(**{f"{self.area_field}__startswith": path})
-        if self.via is None:
-            return self.records.filter(subject_path__startswith=path)
-        return self.records.filter(**{f"{self.via}area_path__startswith": path})
+        return self.in_area(self.rows(), path)
 
     def overall(self, path: str) -> Measure:
-        raise NotImplementedError
+        return overall_together([self], path)[0]
 
     def cases_of(self, kind: str, subject_id: int, part: str = "") -> QuerySet | None:
         """The cases behind one subject's value, or ``None`` for sources not about cases."""
@@ -137,21 +184,91 @@ class Spec:
         return Case.objects.filter(pk__in=rows.values(f"{self.via}id"))
 
 
+def _narrowed(condition: Q | None, where: Q | None) -> Q | None:
+    if where is None:
+        return condition
+    return where if condition is None else where & condition
+
+
+def _grouped(specs: list[Spec], records: QuerySet, subject: str | None, single: bool):
+    """One query for ``specs`` over ``records``, grouped by ``subject`` (or over all of them:
+    one row): per row, the subject and each spec's figures."""
+    aggregates = {}
+    columns = []
+    for index, spec in enumerate(specs):
+        own = spec.aggregates(None if single else spec.where)
+        columns.append([(f"m{index}_{name}", name) for name in own])
+        aggregates.update({f"m{index}_{name}": aggregate for name, aggregate in own.items()})
+    records = records.order_by()
+    if subject is None:
+        rows = [records.aggregate(**aggregates)]
+    else:
+        rows = records.values(subject).annotate(**aggregates)
+    return [
+        (
+            row[subject] if subject else None,
+            [{name: row[column] for column, name in names} for names in columns],
+        )
+        for row in rows
+        if subject is None or row[subject] is not None
+    ]
+
+
+def measure_together(specs: list[Spec], kind: str) -> list[dict[int, Measure]]:
+    """Every subject's values of each spec: one grouped query per set of specs over the same
+    records, however many sources read them (``where`` becomes each one's aggregate filter)."""
+    found: list[dict[int, Measure]] = [{} for _ in specs]
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for index, spec in enumerate(specs):
+        key = spec.shared_key(spec.records, spec.key(kind))
+        if key is None:
+            found[index] = spec.own_measures(spec.key(kind))
+        else:
+            groups[key].append(index)
+    for members in groups.values():
+        first = specs[members[0]]
+        subject = first.key(kind)
+        single = len(members) == 1
+        chosen = [specs[index] for index in members]
+        records = first.rows() if single else first.records
+        for subject_id, figures in _grouped(chosen, records, subject, single):
+            for index, own in zip(members, figures, strict=True):
+                if own["n"]:
+                    found[index][subject_id] = specs[index].measure(own)
+    return found
+
+
+def overall_together(specs: list[Spec], path: str) -> list[Measure]:
+    """Each spec's figure for a whole area, with one query per set of specs over the same
+    records, like ``measure_together``."""
+    found: list[Measure | None] = [None] * len(specs)
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for index, spec in enumerate(specs):
+        key = spec.shared_key(spec.in_area(spec.records, path), None)
+        if key is None:
+            found[index] = spec.own_overall(path)
+        else:
+            groups[key].append(index)
+    for members in groups.values():
+        first = specs[members[0]]
+        single = len(members) == 1
+        chosen = [specs[index] for index in members]
+        records = first.within(path) if single else first.in_area(first.records, path)
+        ((_all, figures),) = _grouped(chosen, records, None, single)
+        for index, own in zip(members, figures, strict=True):
+            found[index] = specs[index].measure(own)
+    return found
+
+
 @dataclass
 class CountOf(Spec):
     """How many records each subject has."""
 
-    def measures(self, kind):
-        rows = self.records.order_by().values(self.key(kind)).annotate(n=Count("pk"))
-        return {
-            row[self.key(kind)]: Measure(float(row["n"]), float(row["n"]))
-            for row in rows
-            if row[self.key(kind)] is not None
-        }
+    def aggregates(self, where):
+        return {"n": Count("pk", filter=where)}
 
-    def overall(self, path):
-        n = self.within(path).count()
-        return Measure(float(n), float(n))
+    def measure(self, figures):
+        return Measure(float(figures["n"]), float(figures["n"]))
 
 
 @dataclass
@@ -160,23 +277,14 @@ class RateOf(Spec):
 
     missing_is_zero: bool = False
 
-    def measures(self, kind):
-        rows = (
-            self.records.order_by()
-            .values(self.key(kind))
-            .annotate(n=Count("pk"), h=Count("pk", filter=self.hit))
-        )
-        return {
-            row[self.key(kind)]: Measure(row["h"] / row["n"], float(row["h"]), float(row["n"]))
-            for row in rows
-            if row[self.key(kind)] is not None and row["n"]
-        }
+    def aggregates(self, where):
+        return {"n": Count("pk", filter=where), "h": Count("pk", filter=_narrowed(self.hit, where))}
 
-    def overall(self, path):
-        totals = self.within(path).aggregate(n=Count("pk"), h=Count("pk", filter=self.hit))
-        if not totals["n"]:
+    def measure(self, figures):
+        if not figures["n"]:
             return Measure(None, 0.0, 0.0)
-        return Measure(totals["h"] / totals["n"], float(totals["h"]), float(totals["n"]))
+        n, h = figures["n"], figures["h"]
+        return Measure(h / n, float(h), float(n))
 
 
 @dataclass
@@ -185,16 +293,11 @@ class SumOf(Spec):
 
     field_name: str = "points"
 
-    def measures(self, kind):
-        rows = self.records.order_by().values(self.key(kind)).annotate(s=Sum(self.field_name))
-        return {
-            row[self.key(kind)]: Measure(float(row["s"] or 0), float(row["s"] or 0))
-            for row in rows
-            if row[self.key(kind)] is not None
-        }
+    def aggregates(self, where):
+        return {"n": Count("pk", filter=where), "s": Sum(self.field_name, filter=where)}
 
-    def overall(self, path):
-        total = float(self.within(path).aggregate(s=Sum(self.field_name))["s"] or 0)
+    def measure(self, figures):
+        total = float(figures["s"] or 0)
         return Measure(total, total)
 
 
@@ -202,48 +305,115 @@ class SumOf(Spec):
 class DurationOf(Spec):
     """A statistic of the days between two moments of each record: mean or 90th percentile.
 
-    Percentiles are not portable SQL, so the durations come in one query (two columns per
-    record) and are sorted here, per subject."""
+    Both are computed by the database: the mean from the records' count and total duration,
+    the percentile by ranking each subject's durations (window functions) and returning the
+    record at the nearest rank, whose two moments give the value here."""
 
     start_field: str = "accepted_at"
     end_field: str = "concluded_at"
     statistic: str = "mean"
     missing_is_zero: bool = False
 
-    def measures(self, kind):
-        durations: dict[int, list[float]] = defaultdict(list)
-        rows = self.records.order_by().values_list(self.key(kind), self.start_field, self.end_field)
-        for subject_id, start, end in rows.iterator(chunk_size=5000):
-            if subject_id is not None and start is not None and end is not None:
-                durations[subject_id].append((end - start).total_seconds() / DAY_SECONDS)
+    def duration(self) -> "Elapsed":
+        return Elapsed(self.end_field, self.start_field)
+
+    def timed(self) -> Q:
+        return Q(**{f"{self.start_field}__isnull": False, f"{self.end_field}__isnull": False})
+
+    def shared_key(self, records, subject):
+        if self.statistic == "p90":
+            return None
+        return super().shared_key(records, subject)
+
+    def aggregates(self, where):
+        timed = _narrowed(self.timed(), where)
+        return {"n": Count("pk", filter=timed), "s": Sum(self.duration(), filter=timed)}
+
+    def measure(self, figures):
+        n = figures["n"]
+        if not n:
+            return Measure(None, None, 0.0)
+        return Measure(figures["s"].total_seconds() / DAY_SECONDS / n, None, float(n))
+
+    def _at_rank(self, records: QuerySet, partition: list) -> QuerySet:
+        """Per partition, the record at the nearest rank of 90% of its durations, with the
+        partition's size: the smallest duration with at least 90% of them at or below it (of
+        1..10 days, 9; of 1..20, 18), whose rank is the smallest at or above 0.9 × size."""
+        fraction = Value(P90, output_field=FloatField())
+        threshold = ExpressionWrapper(F("duration_count") * fraction, output_field=FloatField())
+        return (
+            records.filter(self.timed())
+            .order_by()
+            .annotate(
+                duration_rank=Over(
+                    RowNumber(), partition_by=partition, order_by=self.duration().asc()
+                ),
+                duration_count=Over(Count("pk"), partition_by=partition),
+            )
+            .filter(duration_rank__gte=threshold, duration_rank__lt=threshold + 1)
+        )
+
+    def own_measures(self, subject):
+        rows = self._at_rank(self.rows(), [F(subject)]).values_list(
+            subject, self.start_field, self.end_field, "duration_count"
+        )
         return {
-            subject_id: Measure(self.reduce(values), None, float(len(values)))
-            for subject_id, values in durations.items()
+            subject_id: Measure(_days(start, end), None, float(n))
+            for subject_id, start, end, n in rows
+            if subject_id is not None
         }
 
-    def overall(self, path):
-        values = [
-            (end - start).total_seconds() / DAY_SECONDS
-            for start, end in self.within(path)
-            .order_by()
-            .values_list(self.start_field, self.end_field)
-            .iterator(chunk_size=5000)
-            if start is not None and end is not None
-        ]
-        return Measure(self.reduce(values) if values else None, None, float(len(values)))
-
-    def reduce(self, values: list[float]) -> float:
-        if self.statistic == "p90":
-            return percentile(values, 0.9)
-        return sum(values) / len(values)
+    def own_overall(self, path):
+        rows = self._at_rank(self.within(path), []).values_list(
+            self.start_field, self.end_field, "duration_count"
+        )
+        found = list(rows)
+        if not found:
+            return Measure(None, None, 0.0)
+        ((start, end, n),) = found
+        return Measure(_days(start, end), None, float(n))
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile: the smallest value with at least ``fraction`` of the
-    values at or below it (the 90th of 1..10 is 9, of 1..20 is 18)."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[rank - 1]
+P90 = 0.9
+
+
+class Elapsed(Func):
+    """The time from ``start`` to ``end`` (two datetime columns): ``Elapsed(end, start)``.
+
+    On SQLite, where datetimes are text and Django subtracts them in a Python function called
+    for every row, the exact microseconds are computed in SQL instead: the whole seconds from
+    the Julian days of ``YYYY-MM-DD HH:MM:SS`` (exact once rounded), plus the six digits of the
+    fraction, as Django writes them."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = DurationField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (end, end_params), (start, start_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        fraction = (
+            "CASE WHEN substr({0}, 20, 1) = '.' THEN CAST(substr({0}, 21, 6) AS INTEGER) ELSE 0 END"
+        )
+        sql = (
+            f"(CAST(round((julianday(substr({end}, 1, 19)) - julianday(substr({start}, 1, 19)))"
+            f" * 86400) AS INTEGER) * 1000000 + {fraction.format(end)} - {fraction.format(start)})"
+        )
+        params = (
+            *end_params,
+            *start_params,
+            *end_params,
+            *end_params,
+            *start_params,
+            *start_params,
+        )
+        return sql, params
+
+
+def _days(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / DAY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -300,8 +470,7 @@ def cases_handled(window: Window) -> Spec:
 def on_time_rate(window: Window) -> Spec:
     """Of the matters concluded in the period, the share concluded by their deadline."""
     return RateOf(
-        concluded_in(window).filter(due_at__isnull=False),
-        hit=Q(concluded_at__lte=F("due_at")),
+        concluded_in(window), where=Q(due_at__isnull=False), hit=Q(concluded_at__lte=F("due_at"))
     )
 
 
@@ -309,7 +478,8 @@ def on_time_rate(window: Window) -> Spec:
 def community_share(window: Window) -> Spec:
     """Of the matters concluded in the period, the share resolved at grid or community level."""
     return RateOf(
-        concluded_in(window).exclude(concluded_level=""),
+        concluded_in(window),
+        where=~Q(concluded_level=""),
         hit=Q(concluded_level__in=[Level.GRID, Level.COMMUNITY]),
     )
 
@@ -318,7 +488,8 @@ def community_share(window: Window) -> Spec:
 def street_share(window: Window) -> Spec:
     """Of the matters concluded in the period, the share resolved at street level or below."""
     return RateOf(
-        concluded_in(window).exclude(concluded_level=""),
+        concluded_in(window),
+        where=~Q(concluded_level=""),
         hit=Q(concluded_level__in=[Level.GRID, Level.COMMUNITY, Level.STREET]),
     )
 
@@ -326,13 +497,13 @@ def street_share(window: Window) -> Spec:
 @source("avg_handling_days", _("平均办理用时"), unit=_("天"))
 def avg_handling_days(window: Window) -> Spec:
     """Mean days from acceptance to conclusion of the matters concluded in the period."""
-    return DurationOf(concluded_in(window).filter(accepted_at__isnull=False), statistic="mean")
+    return DurationOf(concluded_in(window), where=Q(accepted_at__isnull=False), statistic="mean")
 
 
 @source("p90_handling_days", _("办理用时（90%分位）"), unit=_("天"))
 def p90_handling_days(window: Window) -> Spec:
     """Days within which 90% of the matters concluded in the period were handled."""
-    return DurationOf(concluded_in(window).filter(accepted_at__isnull=False), statistic="p90")
+    return DurationOf(concluded_in(window), where=Q(accepted_at__isnull=False), statistic="p90")
 
 
 @source("satisfaction_rate", _("回访满意率"), unit="%")
@@ -340,7 +511,8 @@ def satisfaction_rate(window: Window) -> Spec:
     """Of the matters concluded in the period and followed up, the share rated satisfied
     (3 or more of 5)."""
     return RateOf(
-        concluded_in(window).filter(satisfaction__isnull=False),
+        concluded_in(window),
+        where=Q(satisfaction__isnull=False),
         hit=Q(satisfaction__gte=SATISFIED_FROM),
     )
 

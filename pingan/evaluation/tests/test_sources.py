@@ -138,10 +138,77 @@ def test_area_figures_add_up_the_streets(data):
     assert p90.value == pytest.approx(LATE)
 
 
-def test_percentile_is_nearest_rank():
-    assert sources.percentile(list(range(1, 11)), 0.9) == 9
-    assert sources.percentile(list(range(1, 21)), 0.9) == 18
-    assert sources.percentile([7.0], 0.9) == 7.0
+def test_percentile_is_nearest_rank(make_case, staff):
+    # given: handled in 1..10 days in 东华门 and 1..20 in 景山 (registered longest first), and
+    # one case of 7 days handled by the mediator
+    mediator = staff("street_mediator")
+    accepted = Q3_START + timedelta(hours=1)
+    for street, longest in (("donghuamen", 10), ("jingshan", 20)):
+        for days in range(longest, 0, -1):
+            make_case(street, accepted_at=accepted, concluded_at=accepted + days * DAY)
+    make_case("jingshan", handler=mediator, accepted_at=accepted, concluded_at=accepted + 7 * DAY)
+    spec = sources.SOURCES["p90_handling_days"].build(window())
+
+    # when
+    streets = spec.measures("street")
+    people = spec.measures("person")
+    area = spec.overall("/110101/")
+
+    # then: the smallest value with at least 90% at or below it
+    assert streets[Division.objects.get(code="110101001").pk] == sources.Measure(9.0, None, 10.0)
+    assert streets[Division.objects.get(code="110101002").pk] == sources.Measure(18.0, None, 21.0)
+    assert people == {mediator.pk: sources.Measure(7.0, None, 1.0)}
+    # of the 31 values 1,1,2,2,…,7,7,7,…,10,10,11…20, the 28th
+    assert area == sources.Measure(17.0, None, 31.0)
+
+
+def test_handling_days_are_exact_to_the_microsecond(make_case):
+    # given: moments with and without fractions of a second, one borrowing a second
+    moments = [
+        (Q3_START + timedelta(hours=1, microseconds=250_001), 2 * DAY + timedelta(seconds=7)),
+        (Q3_START + timedelta(hours=2), 4 * DAY + timedelta(microseconds=1)),
+        (Q3_START + timedelta(hours=3, microseconds=999_999), DAY + timedelta(microseconds=2)),
+    ]
+    for accepted, took in moments:
+        make_case(accepted_at=accepted, concluded_at=accepted + took)
+    days = [took.total_seconds() / 86400 for _accepted, took in moments]
+    street = Division.objects.get(code="110101001").pk
+
+    # when
+    mean = sources.SOURCES["avg_handling_days"].build(window()).measures("street")[street]
+    p90 = sources.SOURCES["p90_handling_days"].build(window()).measures("street")[street]
+
+    # then: a microsecond is 1.2e-11 days
+    assert mean.value == pytest.approx(sum(days) / 3, rel=1e-14)
+    assert p90.value == max(days)
+
+
+CONCLUDED = [
+    "cases_handled",
+    "on_time_rate",
+    "community_share",
+    "street_share",
+    "satisfaction_rate",
+    "avg_handling_days",
+    "reopen_rate",
+]
+
+
+@pytest.mark.parametrize("kind", ["street", "unit", "person"])
+def test_sources_over_the_same_records_are_measured_in_one_query(
+    data, kind, django_assert_num_queries
+):
+    # given: the sources over the cases concluded in the period
+    specs = [sources.SOURCES[code].build(window()) for code in CONCLUDED]
+    alone = [spec.measures(kind) for spec in specs]
+
+    # when / then: one grouped query gives each source what it gives alone
+    with django_assert_num_queries(1):
+        together = sources.measure_together(specs, kind)
+    assert together == alone
+    with django_assert_num_queries(1):
+        area = sources.overall_together(specs, "/110101/")
+    assert area == [spec.overall("/110101/") for spec in specs]
 
 
 def test_a_source_is_registered_once():
