@@ -11,8 +11,9 @@ import asyncio
 import json
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -22,6 +23,8 @@ from . import scenario
 
 OPEN = ("registered", "accepted", "assigned", "mediating")
 CLOCK = ("accepted", "assigned", "mediating")
+COMPLEXITIES = ("general", "complex")
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 PAGE = 50
 LEADER = "district_dispatcher"  # the whole district: the widest queue
 CLERK = "street_clerk"  # registers at 东华门 street
@@ -637,8 +640,11 @@ def sweep(bench) -> list[Measurement]:
 
 def _raw_sweep(db, now) -> None:
     """Tier 1 by hand: overdue cases with no tier-1 supervision for their deadline; insert the
-    supervisions, the timeline events, the leaders' notices. Tier 2: the same with the tier-1
-    notice older than the escalation delay. Rolled back like ours."""
+    supervisions, read back the ones this run wrote (as ours does, against a concurrent sweep),
+    insert the timeline events and the leaders' notices, and build the texts for the leaders
+    with a phone (decrypted). Tier 2: the same for cases whose tier-1 notice is older than their
+    complexity's escalation delay, aimed at the next level's unit. The texts are formatted as
+    ours formats them. Rolled back like ours."""
     stamp = db.ts(now)
     clock = db.placeholders(len(CLOCK))
     db.begin()
@@ -652,72 +658,147 @@ def _raw_sweep(db, now) -> None:
             "ORDER BY c.id",
             [*CLOCK, stamp],
         )
-        _raw_issue(db, overdue, tier=1, stamp=stamp)
-        delay = db.one("SELECT MIN(escalate_after_hours) FROM cases_deadlinepolicy")[0] or 48
-        cutoff = db.ts(now - timedelta(hours=delay))
-        second = db.all(
-            "SELECT c.id, c.number, c.title, c.due_at, COALESCE(u.parent_id, u.id), u.name "
-            "FROM cases_case c JOIN orgs_unit u ON u.id = c.handling_unit_id "
-            f"WHERE c.state IN ({clock}) AND c.due_at < %s AND EXISTS (SELECT 1 FROM "
-            "cases_supervision s WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at "
-            "AND s.issued_at < %s) AND NOT EXISTS (SELECT 1 FROM cases_supervision s WHERE "
-            "s.case_id = c.id AND s.tier = 2 AND s.due_at = c.due_at) ORDER BY c.id",
-            [*CLOCK, stamp, cutoff],
+        rows = [(*row, row[4], row[5], None) for row in overdue]
+        texts = _raw_issue(db, rows, tier=1, now=now)
+        hours = dict(db.all("SELECT complexity, escalate_after_hours FROM cases_deadlinepolicy"))
+        delays = [(c, db.ts(now - timedelta(hours=hours.get(c, 48)))) for c in COMPLEXITIES]
+        climbed = " OR ".join(
+            "(c.complexity = %s AND EXISTS (SELECT 1 FROM cases_supervision s "
+            "WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at AND s.issued_at < %s))"
+            for _ in delays
         )
-        _raw_issue(db, second, tier=2, stamp=stamp)
+        second = db.all(
+            "SELECT c.id, c.number, c.title, c.due_at, c.handling_unit_id, u.name, c.area_path, "
+            "u.kind, u.parent_id, p.name, (SELECT s.issued_at FROM cases_supervision s "
+            "WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at LIMIT 1) "
+            "FROM cases_case c JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            "LEFT JOIN orgs_unit p ON p.id = u.parent_id "
+            f"WHERE c.state IN ({clock}) AND c.due_at < %s AND ({climbed}) AND NOT EXISTS "
+            "(SELECT 1 FROM cases_supervision s WHERE s.case_id = c.id AND s.tier = 2 "
+            "AND s.due_at = c.due_at) ORDER BY c.id",
+            [*CLOCK, stamp, *(value for pair in delays for value in pair)],
+        )
+        centers = None
+        rows = []
+        for row in second:
+            pk, number, title, due, unit, unit_name, area, kind, parent, parent_name, first = row
+            if kind == "district_center":
+                target = (unit, unit_name)
+            elif parent:
+                target = (parent, parent_name)
+            else:
+                if centers is None:
+                    centers = db.all(
+                        "SELECT u.id, u.name, d.path FROM orgs_unit u "
+                        "LEFT JOIN orgs_division d ON d.id = u.division_id "
+                        "WHERE u.kind = 'district_center' AND u.is_active ORDER BY u.id"
+                    )
+                target = next(((c, n) for c, n, path in centers if area.startswith(path)), None)
+                target = target or ((centers[0][0], centers[0][1]) if centers else (None, ""))
+            if target[0]:
+                rows.append((pk, number, title, due, unit, unit_name, *target, first))
+        texts += _raw_issue(db, rows, tier=2, now=now)
     finally:
-        db.rollback()
+        db.rollback()  # and the texts are not sent
 
 
-def _raw_issue(db, rows, *, tier: int, stamp) -> None:
+def _raw_issue(db, rows, *, tier: int, now) -> list[tuple[str, str]]:
+    """rows: (case id, number, title, due_at, handling unit, its name, target unit, its name,
+    first tier-1 issue or None)."""
+    from pingan.core import crypto
+
     if not rows:
-        return
+        return []
+    stamp = db.ts(now)
     cur_many = db.conn.cursor()
-    sql = db._sql(
-        "INSERT INTO cases_supervision (case_id, tier, due_at, unit_id, issued_at) "
-        "VALUES (%s, %s, %s, %s, %s)"
+    ignore = (
+        ("INSERT OR IGNORE INTO", "")
+        if db.vendor == "sqlite"
+        else ("INSERT INTO", "ON CONFLICT DO NOTHING")
     )
-    cur_many.executemany(sql, [(r[0], tier, r[3], r[4], stamp) for r in rows])
+    cur_many.executemany(
+        db._sql(
+            f"{ignore[0]} cases_supervision (case_id, tier, due_at, unit_id, issued_at) "
+            f"VALUES (%s, %s, %s, %s, %s) {ignore[1]}"
+        ),
+        [(r[0], tier, r[3], r[6], stamp) for r in rows],
+    )
     db.rows += len(rows)
+    ours = {
+        case
+        for (case,) in db.all(
+            "SELECT case_id FROM cases_supervision WHERE tier = %s AND issued_at = %s",
+            [tier, stamp],
+        )
+    }
+    rows = [r for r in rows if r[0] in ours]
+    today = now.astimezone(LOCAL_TZ).date()
+    texts = []
+    for _pk, number, title, due, _unit, unit, _target, target, first in rows:
+        due = _raw_moment(due)
+        deadline = due.astimezone(LOCAL_TZ).date()
+        days = max(1, (today - deadline).days)
+        if tier == 1:
+            texts.append(
+                (
+                    f"督办：{number} 已超期 {days} 天",
+                    f"事项“{title}”由{unit}承办，办结期限为 {deadline:%Y-%m-%d}。"
+                    "请督促尽快办结，确需延长的请按规定申请延期。",
+                    f"超期 {days} 天，向{unit}领导督办。",
+                    json.dumps({"tier": tier, "due_at": due.isoformat()}),
+                )
+            )
+        else:
+            first = _raw_moment(first).astimezone(LOCAL_TZ).date()
+            texts.append(
+                (
+                    f"二级督办：{number} 已超期 {days} 天",
+                    f"事项“{title}”由{unit}承办，办结期限为 {deadline:%Y-%m-%d}。"
+                    f"{first.month}月{first.day}日已向该单位领导督办，至今仍未办结，"
+                    f"现提请{target}督办。",
+                    f"首次督办后仍未办结，超期 {days} 天，向{target}领导督办。",
+                    json.dumps({"tier": tier, "due_at": due.isoformat()}),
+                )
+            )
     cur_many.executemany(
         db._sql(
             "INSERT INTO cases_caseevent (case_id, kind, from_state, to_state, from_level, "
             "to_level, unit_id, reason, data, created_at) VALUES "
             "(%s, 'supervise', '', '', '', '', %s, %s, %s, %s)"
         ),
-        [
-            (r[0], r[4], f"超期，向{r[5]}领导督办。", json.dumps({"tier": tier}), stamp)
-            for r in rows
-        ],
+        [(r[0], r[6], text[2], text[3], stamp) for r, text in zip(rows, texts, strict=True)],
     )
     db.rows += len(rows)
-    units = sorted({r[4] for r in rows})
-    leaders: dict[int, list[int]] = {}
-    for staff, unit in db.all(
-        "SELECT s.id, s.unit_id FROM orgs_staff s JOIN orgs_staff_roles r ON r.staff_id = s.id "
+    units = sorted({r[6] for r in rows})
+    leaders: dict[int, list[tuple[int, str]]] = {}
+    for staff, unit, phone in db.all(
+        "SELECT s.id, s.unit_id, s.phone FROM orgs_staff s "
+        "JOIN orgs_staff_roles r ON r.staff_id = s.id "
         "WHERE s.is_active AND r.role_id = 'leader' "
-        f"AND s.unit_id IN ({db.placeholders(len(units))})",
+        f"AND s.unit_id IN ({db.placeholders(len(units))}) ORDER BY s.id",
         units,
     ):
-        leaders.setdefault(unit, []).append(staff)
+        leaders.setdefault(unit, []).append((staff, crypto.decrypt(phone) if phone else ""))
     notices = [
-        (
-            leader,
-            "supervision",
-            f"督办：{r[1]} 已超期",
-            f"事项“{r[2]}”已超期。",
-            f"/cases/{r[1]}/",
-            stamp,
-        )
-        for r in rows
-        for leader in leaders.get(r[4], [])
+        (leader, "supervision", text[0], text[1], f"/cases/{r[1]}/", stamp, phone)
+        for r, text in zip(rows, texts, strict=True)
+        for leader, phone in leaders.get(r[6], [])
     ]
     cur_many.executemany(
         db._sql(
             "INSERT INTO core_notice (recipient_id, kind, title, body, url, created_at) "
             "VALUES (%s, %s, %s, %s, %s, %s)"
         ),
-        notices,
+        [notice[:6] for notice in notices],
     )
     db.rows += len(notices)
     db.statements += 3
+    # the texts to the leaders with a phone, handed to the SMS gateway once the sweep commits
+    return [(n[6], f"【平安综治】{n[2]}。{n[3]}") for n in notices if n[6]]
+
+
+def _raw_moment(value) -> datetime:
+    """A stored datetime, aware in UTC: SQLite keeps naive UTC text, psycopg gives it aware."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.astimezone(UTC)
