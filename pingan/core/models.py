@@ -111,8 +111,8 @@ class Notice(models.Model):
     """An in-app notice (站内通知) to one member of staff: a supervision, an assignment …
 
     ``kind`` is a short code ("supervision") for filtering and icons; ``url`` is the page the
-    notice is about. Notices are written in bulk by ``pingan.core.notify.send``, which also hands
-    them to the configured SMS backends (X5).
+    notice is about. Notices are written in bulk by ``pingan.core.notify.send`` (``send_bulk``
+    for thousands), which also hands them to the configured SMS backends (X5).
     """
 
     recipient = models.ForeignKey(

@@ -2,9 +2,10 @@
 
 ``send(notices)`` stores the notices (they appear in the recipient's inbox) and, once the
 transaction commits, hands a text message for every recipient with a phone number to each
-backend named in ``settings.PINGAN_NOTIFIERS``. Backends follow Django's email backends: a
-class constructed with ``fail_silently`` and keyword options, with ``send_messages(messages)``
-returning how many it sent.
+backend named in ``settings.PINGAN_NOTIFIERS``; ``send_bulk`` does the same for jobs that
+notify thousands at once. Backends follow Django's email backends: a class constructed with
+``fail_silently`` and keyword options, with ``send_messages(messages)`` returning how many it
+sent.
 
 - ``ConsoleSMSBackend`` writes each message to stdout with the phone masked (the demo);
 - ``LocmemSMSBackend`` appends to ``pingan.core.notify.outbox`` (tests, like ``mail.outbox``);
@@ -20,14 +21,19 @@ import threading
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from .bulk import db_value, insert_rows
 from .masking import mask_phone
 from .models import Notice
+
+if TYPE_CHECKING:
+    from pingan.orgs.models import Staff
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +144,11 @@ def get_backends(fail_silently: bool = False) -> list[BaseSMSBackend]:
 
 def sms_text(notice: Notice) -> str:
     """The SMS for a notice: the signature, the title and the body."""
-    return SMS_SIGNATURE + "。".join(part for part in (notice.title, notice.body.strip()) if part)
+    return _sms_text(notice.title, notice.body)
+
+
+def _sms_text(title: str, body: str) -> str:
+    return SMS_SIGNATURE + "。".join(part for part in (title, body.strip()) if part)
 
 
 def send(notices: list[Notice]) -> list[Notice]:
@@ -153,14 +163,48 @@ def send(notices: list[Notice]) -> list[Notice]:
     created = Notice.objects.bulk_create(notices)
     if not getattr(settings, "PINGAN_NOTIFIERS", []):
         return created
-    messages = [
-        SMSMessage(phone=phone, text=sms_text(notice))
-        for notice, phone in zip(created, _recipient_phones(created), strict=True)
-        if phone
-    ]
+    _text_on_commit(
+        [
+            SMSMessage(phone=phone, text=sms_text(notice))
+            for notice, phone in zip(created, _recipient_phones(created), strict=True)
+            if phone
+        ]
+    )
+    return created
+
+
+def send_bulk(
+    *, kind: str, created_at: datetime, notices: list[tuple["Staff", str, str, str]]
+) -> int:
+    """``send`` for jobs that notify thousands at once (the deadline sweep).
+
+    Each notice is ``(recipient, title, body, url)``, the recipient a ``Staff`` with its phone
+    loaded; all share ``kind`` and ``created_at``. The notices are stored and texted exactly as
+    ``send`` stores and texts them, but without a ``Notice`` instance each (see
+    ``pingan.core.bulk``). Returns how many notices were stored.
+    """
+    if not notices:
+        return 0
+    stamp = db_value(Notice, "created_at", created_at)
+    insert_rows(
+        Notice,
+        ("recipient", "kind", "title", "body", "url", "created_at"),
+        [(recipient.pk, kind, title, body, url, stamp) for recipient, title, body, url in notices],
+    )
+    if getattr(settings, "PINGAN_NOTIFIERS", []):
+        _text_on_commit(
+            [
+                SMSMessage(phone=recipient.phone, text=_sms_text(title, body))
+                for recipient, title, body, _url in notices
+                if recipient.phone
+            ]
+        )
+    return len(notices)
+
+
+def _text_on_commit(messages: list[SMSMessage]) -> None:
     if messages:
         transaction.on_commit(lambda: _dispatch(messages), robust=True)
-    return created
 
 
 def _recipient_phones(notices: list[Notice]) -> list[str]:
