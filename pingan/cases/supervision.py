@@ -205,24 +205,24 @@ def _issue(*, now: datetime, tier: int, rows: list[dict]) -> int:
         kind=NOTICE_KIND,
         created_at=now,
         notices=[
-            (leader, text["title"], text["body"], f"{head}{row['number']}{tail}")
+            (leader, phone, text["title"], text["body"], f"{head}{row['number']}{tail}")
             for row, text in zip(rows, texts, strict=True)
-            for leader in leaders.get(row["target_id"], [])
+            for leader, phone in leaders.get(row["target_id"], [])
         ],
     )
     return len(rows)
 
 
-def _leaders_by_unit(unit_ids: set[int]) -> dict[int, list[Staff]]:
-    """Active leaders of these units: one query, phones included for the SMS."""
-    by_unit: dict[int, list[Staff]] = {}
+def _leaders_by_unit(unit_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
+    """(id, phone) of the active leaders of these units: one query, phones for the SMS."""
+    by_unit: dict[int, list[tuple[int, str]]] = {}
     leaders = (
         Staff.objects.filter(unit_id__in=unit_ids, is_active=True, roles__code=RoleCode.LEADER)
-        .only("pk", "unit_id", "phone")
         .order_by("pk")
+        .values_list("pk", "unit_id", "phone")
     )
-    for leader in leaders:
-        by_unit.setdefault(leader.unit_id, []).append(leader)
+    for pk, unit_id, phone in leaders:
+        by_unit.setdefault(unit_id, []).append((pk, phone))
     return by_unit
 
 

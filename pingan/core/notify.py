@@ -21,7 +21,6 @@ import threading
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -31,9 +30,6 @@ from django.utils.module_loading import import_string
 from .bulk import db_value, insert_rows
 from .masking import mask_phone
 from .models import Notice
-
-if TYPE_CHECKING:
-    from pingan.orgs.models import Staff
 
 logger = logging.getLogger(__name__)
 
@@ -174,13 +170,13 @@ def send(notices: list[Notice]) -> list[Notice]:
 
 
 def send_bulk(
-    *, kind: str, created_at: datetime, notices: list[tuple["Staff", str, str, str]]
+    *, kind: str, created_at: datetime, notices: list[tuple[int, str, str, str, str]]
 ) -> int:
     """``send`` for jobs that notify thousands at once (the deadline sweep).
 
-    Each notice is ``(recipient, title, body, url)``, the recipient a ``Staff`` with its phone
-    loaded; all share ``kind`` and ``created_at``. The notices are stored and texted exactly as
-    ``send`` stores and texts them, but without a ``Notice`` instance each (see
+    Each notice is ``(recipient id, recipient's phone or "", title, body, url)``; all share
+    ``kind`` and ``created_at``. The notices are stored and texted exactly as ``send`` stores
+    and texts them, but without a ``Notice`` or ``Staff`` instance each (see
     ``pingan.core.bulk``). Returns how many notices were stored.
     """
     if not notices:
@@ -189,14 +185,14 @@ def send_bulk(
     insert_rows(
         Notice,
         ("recipient", "kind", "title", "body", "url", "created_at"),
-        [(recipient.pk, kind, title, body, url, stamp) for recipient, title, body, url in notices],
+        [(recipient, kind, title, body, url, stamp) for recipient, _, title, body, url in notices],
     )
     if getattr(settings, "PINGAN_NOTIFIERS", []):
         _text_on_commit(
             [
-                SMSMessage(phone=recipient.phone, text=_sms_text(title, body))
-                for recipient, title, body, _url in notices
-                if recipient.phone
+                SMSMessage(phone=phone, text=_sms_text(title, body))
+                for _, phone, title, body, _url in notices
+                if phone
             ]
         )
     return len(notices)

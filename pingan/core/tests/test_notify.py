@@ -40,8 +40,10 @@ def test_send_bulk_stores_and_texts_what_send_does(staff, django_capture_on_comm
         )
     texts = list(notify.outbox)
     notify.outbox.clear()
+    rows = [(r.pk, r.phone, t, b, u) for r, t, b, u in notices]
     with django_capture_on_commit_callbacks(execute=True):
-        assert notify.send_bulk(kind="many", created_at=MOMENT, notices=notices) == 2
+        stored = notify.send_bulk(kind="many", created_at=MOMENT, notices=rows)
+    assert stored == 2
     # then the inboxes hold the same notices and the same single text went out
     one, many = (
         list(Notice.objects.filter(kind=kind).order_by("pk").values(*FIELDS))
@@ -55,9 +57,10 @@ def test_send_bulk_stores_and_texts_what_send_does(staff, django_capture_on_comm
 
 
 def test_send_bulk_texts_nobody_before_the_commit(staff, django_capture_on_commit_callbacks):
+    leader = staff("street_leader")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify.send_bulk(
-            kind="many", created_at=MOMENT, notices=[(staff("street_leader"), "督办", "", "/")]
+            kind="many", created_at=MOMENT, notices=[(leader.pk, leader.phone, "督办", "", "/")]
         )
     assert callbacks and notify.outbox == []
 
