@@ -642,9 +642,9 @@ def _raw_sweep(db, now) -> None:
     """Tier 1 by hand: overdue cases with no tier-1 supervision for their deadline; insert the
     supervisions, read back the ones this run wrote (as ours does, against a concurrent sweep),
     insert the timeline events and the leaders' notices, and build the texts for the leaders
-    with a phone (decrypted). Tier 2: the same for cases whose tier-1 notice is older than their
-    complexity's escalation delay, aimed at the next level's unit. The texts are formatted as
-    ours formats them. Rolled back like ours."""
+    with a phone (decrypted). Tier 2: the same for cases whose tier-1 notice (one per deadline)
+    is older than their complexity's escalation delay, aimed at the next level's unit. The texts
+    are formatted as ours formats them. Rolled back like ours."""
     stamp = db.ts(now)
     clock = db.placeholders(len(CLOCK))
     db.begin()
@@ -662,15 +662,14 @@ def _raw_sweep(db, now) -> None:
         texts = _raw_issue(db, rows, tier=1, now=now)
         hours = dict(db.all("SELECT complexity, escalate_after_hours FROM cases_deadlinepolicy"))
         delays = [(c, db.ts(now - timedelta(hours=hours.get(c, 48)))) for c in COMPLEXITIES]
-        climbed = " OR ".join(
-            "(c.complexity = %s AND EXISTS (SELECT 1 FROM cases_supervision s "
-            "WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at AND s.issued_at < %s))"
-            for _ in delays
+        first = (
+            "(SELECT s.issued_at FROM cases_supervision s "
+            "WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at LIMIT 1)"
         )
+        climbed = " OR ".join(f"(c.complexity = %s AND {first} < %s)" for _ in delays)
         second = db.all(
             "SELECT c.id, c.number, c.title, c.due_at, c.handling_unit_id, u.name, c.area_path, "
-            "u.kind, u.parent_id, p.name, (SELECT s.issued_at FROM cases_supervision s "
-            "WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at LIMIT 1) "
+            f"u.kind, u.parent_id, p.name, {first} "
             "FROM cases_case c JOIN orgs_unit u ON u.id = c.handling_unit_id "
             "LEFT JOIN orgs_unit p ON p.id = u.parent_id "
             f"WHERE c.state IN ({clock}) AND c.due_at < %s AND ({climbed}) AND NOT EXISTS "

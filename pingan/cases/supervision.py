@@ -96,14 +96,17 @@ def _escalation_delays() -> dict[str, timedelta]:
 
 
 def _tier2_due(now: datetime) -> list[dict]:
-    """Still-overdue cases whose tier-1 notice is old enough and that have no tier 2 yet."""
+    """Still-overdue cases whose tier-1 notice is old enough and that have no tier 2 yet.
+
+    A case has one tier-1 supervision per deadline at most (the unique constraint): its
+    moment, read once, tells whether the case's complexity's delay has passed.
+    """
     first_long_ago = Q()
     for complexity, delay in _escalation_delays().items():
-        first_long_ago |= Q(complexity=complexity) & Exists(
-            _supervisions(1, issued_at__lt=now - delay)
-        )
+        first_long_ago |= Q(complexity=complexity, first_issued_at__lt=now - delay)
     rows = list(
         Case.objects.overdue(now=now)
+        .annotate(first_issued_at=Subquery(_supervisions(1).values("issued_at")[:1]))
         .filter(first_long_ago)
         .filter(~Exists(_supervisions(2)))
         .values(
@@ -111,7 +114,7 @@ def _tier2_due(now: datetime) -> list[dict]:
             "handling_unit__kind",
             "handling_unit__parent_id",
             "handling_unit__parent__name",
-            first_issued_at=Subquery(_supervisions(1).values("issued_at")[:1]),
+            "first_issued_at",
         )
         .order_by("pk")
     )
