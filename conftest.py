@@ -9,6 +9,7 @@ transaction that is rolled back.
 import pytest
 from django.core.cache import cache
 
+from pingan.core import notify
 from pingan.demo.orgs import DEMO_PASSWORD, load_org_tree
 
 
@@ -21,6 +22,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Texts kept in memory (``LocmemSMSBackend``) start empty in every test, as Django's
+    ``mail.outbox`` does."""
+    notify.outbox.clear()
+    yield
+    notify.outbox.clear()
 
 
 @pytest.fixture

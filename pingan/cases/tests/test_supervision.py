@@ -25,13 +25,6 @@ AN_HOUR_LATE = DUE + timedelta(hours=1)
 AFTER_DELAY = AN_HOUR_LATE + timedelta(hours=49)  # the default delay is 48 hours
 
 
-@pytest.fixture(autouse=True)
-def _empty_outbox():
-    notify.outbox.clear()
-    yield
-    notify.outbox.clear()
-
-
 @pytest.fixture
 def overdue_case(register, staff):
     """Register and accept street cases on Monday morning; by 3 December they are overdue."""

@@ -9,20 +9,12 @@ from pingan.cases.models import Category
 from pingan.cases.services import PartyInput, case_accept, case_register
 from pingan.collaboration.models import NamedOfficer
 from pingan.collaboration.services import talk_record
-from pingan.core import notify
 from pingan.orgs.models import Division, Unit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_MORNING = datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)
 DONGHUAMEN = "110101001"
 JINGSHAN = "110101002"
-
-
-@pytest.fixture(autouse=True)
-def _empty_outbox():
-    notify.outbox.clear()
-    yield
-    notify.outbox.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 
 from pingan.cases.models import Case
-from pingan.core import notify
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import Notice
 from pingan.persons import services
@@ -188,7 +187,6 @@ def test_a_measure_needs_an_owner_and_a_future_due_date(register_person, staff):
 def test_sweep_expires_entries_notifies_overdue_measures_once_and_erases_after_retention(
     register_person, staff, settings
 ):
-    notify.outbox.clear()
     person = register_person(ends_on=date(2026, 12, 31))
     keep = register_person(ends_on=date(2027, 6, 30))
     services.measure_add(
