@@ -89,24 +89,40 @@ def test_tiny_run_builds_measures_and_reports_then_reuses_the_data(tmp_path, ben
     assert "Data: reusing 300 cases" in again.stdout
 
 
-def test_generator_memory_is_compared_across_scales_and_engines_of_one_generator(monkeypatch):
+def test_generator_memory_is_compared_across_the_scales_of_one_generator(monkeypatch):
+    from types import SimpleNamespace
+
     from benchmarks import report
 
     builds = {
         "district-sqlite": {"cases": 60_000, "peak_mb": 640.0, "seconds": 560, "generator": "g2"},
-        "city-postgresql": {"cases": 10**6, "peak_mb": 900.0, "seconds": 3600, "generator": "g2"},
+        "district-postgresql": {
+            "cases": 60_000,
+            "peak_mb": 480.0,
+            "seconds": 350,
+            "generator": "g2",
+        },
+        "city-postgresql": {"cases": 10**6, "peak_mb": 700.0, "seconds": 1900, "generator": "g2"},
         "city-sqlite": {"cases": 10**6, "peak_mb": 4000.0, "seconds": 9000, "generator": "g1"},
     }
     monkeypatch.setattr(report, "generator_history", lambda: builds)
     monkeypatch.setattr(report, "generator_version", lambda: "g2")
 
-    [(target, met, detail)] = report._generator(bench=None)
-    assert target.startswith("generator memory flat") and met is True  # 900 <= 1.5 × 640
-    assert detail.startswith("60,000 cases (sqlite): 640 MB") and "(postgresql): 900 MB" in detail
-    assert "4000" not in detail  # a build by another generator is not compared
+    def on(engine: str):
+        return SimpleNamespace(target=SimpleNamespace(label=engine))
 
-    builds["city-postgresql"]["peak_mb"] = 961.0
-    assert report._generator(bench=None)[0][1] is False
+    # on PostgreSQL, its own two scales: 700 <= 1.5 × 480
+    [(target, met, detail)] = report._generator(on("postgresql"))
+    assert target.startswith("generator memory flat") and met is True
+    assert "sqlite" not in detail and detail.startswith("60,000 cases (postgresql): 480 MB")
+    # on SQLite, one scale of its own: every engine, the lowest peak at the smallest scale
+    [(_target, met, detail)] = report._generator(on("sqlite"))
+    assert met is True and detail.startswith(
+        "60,000 cases (postgresql): 480 MB in 350 s; 60,000 cases (sqlite)"
+    )
+    assert "4000" not in detail  # a build by another generator is not compared
+    builds["city-postgresql"]["peak_mb"] = 721.0
+    assert report._generator(on("sqlite"))[0][1] is False
 
 
 def test_unknown_scale_is_refused(capsys):
