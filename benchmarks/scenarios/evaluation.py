@@ -389,15 +389,28 @@ def _raw_summonses(db, source: str, kind: str, start, stop, area) -> dict:
             "OR (s.acknowledged_at IS NULL AND w.report_by < %s))"
         )
         params.append(stop)
-    if area is not None:
-        where += " AND d.path LIKE %s"
-        params.append(f"{area}%")
-    rows = db.all(
-        f"SELECT {key}, {select} FROM collaboration_whistlesummons s "
-        "JOIN collaboration_whistlecall w ON w.id = s.call_id "
+    return _by_subject(
+        db,
+        key,
+        select,
+        "collaboration_whistlesummons s JOIN collaboration_whistlecall w ON w.id = s.call_id "
         "LEFT JOIN orgs_unit u ON u.id = s.unit_id "
-        "LEFT JOIN orgs_division d ON d.id = u.division_id "
-        f"WHERE {where}" + ("" if area is not None else f" GROUP BY {key}"),
+        "LEFT JOIN orgs_division d ON d.id = u.division_id",
+        where,
+        params,
+        area=area,
+        area_path="d.path",
+    )
+
+
+def _by_subject(db, key, select, tables, where, params, *, area, area_path) -> dict:
+    """key -> the selected figures: grouped by subject, or one row (key 0) for an area."""
+    if area is not None:
+        where += f" AND {area_path} LIKE %s"
+        params = [*params, f"{area}%"]
+    rows = db.all(
+        f"SELECT {key}, {select} FROM {tables} WHERE {where}"
+        + ("" if area is not None else f" GROUP BY {key}"),
         params,
     )
     return {row[0]: row[1:] for row in rows}
@@ -416,20 +429,18 @@ def _raw_four_list(db, kind: str, start, until, area) -> dict:
         if db.vendor == "sqlite"
         else "(t.done_at AT TIME ZONE 'Asia/Shanghai')::date"
     )
-    where = "t.deadline >= %s AND t.deadline < %s"
-    params = [timezone.localdate(start), timezone.localdate(until)]
-    if area is not None:
-        where += " AND k.area_path LIKE %s"
-        params.append(f"{area}%")
-    rows = db.all(
-        f"SELECT {key}, COUNT(*), SUM(CASE WHEN t.done_at IS NOT NULL AND {done_day} "
-        "<= t.deadline THEN 1 ELSE 0 END) FROM collaboration_task t "
-        "JOIN collaboration_problem p ON p.id = t.problem_id "
-        "JOIN collaboration_safetytalk k ON k.id = p.talk_id "
-        f"WHERE {where}" + ("" if area is not None else f" GROUP BY {key}"),
-        params,
+    return _by_subject(
+        db,
+        key,
+        f"COUNT(*), SUM(CASE WHEN t.done_at IS NOT NULL AND {done_day} <= t.deadline "
+        "THEN 1 ELSE 0 END)",
+        "collaboration_task t JOIN collaboration_problem p ON p.id = t.problem_id "
+        "JOIN collaboration_safetytalk k ON k.id = p.talk_id",
+        "t.deadline >= %s AND t.deadline < %s",
+        [timezone.localdate(start), timezone.localdate(until)],
+        area=area,
+        area_path="k.area_path",
     )
-    return {row[0]: row[1:] for row in rows}
 
 
 def _raw_quarter(db, plan: dict, now) -> None:
