@@ -25,6 +25,7 @@ from pingan.cases.models import Case, CaseEvent
 from pingan.cases.routing import AGENCY_FOR_CATEGORY
 from pingan.core.calendar import local_date
 from pingan.demo.orgs import DEMO_PASSWORD, DEMO_STREET, _person_name, _phone
+from pingan.demo.sampling import sample
 from pingan.orgs.choices import AgencyType, Level, RoleCode, UnitKind
 from pingan.orgs.models import Division, Role, Staff, Unit
 
@@ -241,20 +242,18 @@ def _response_minutes(rng: random.Random, speed: float) -> float:
 
 def _whistles(rng: random.Random, end: datetime) -> tuple[int, int]:
     """Whistles on complex cases at street level or above, with realistic response times."""
-    rows = list(
+    cases = (
         Case.objects.filter(accepted_at__isnull=False)
         .filter(Q(level=Level.STREET) | Q(level=Level.DISTRICT))
-        .order_by("pk")
         .values("pk", "area_path", "accepted_at", "concluded_at", "category__code", "complexity")
     )
+    # Streets whistle mostly on complex cases, sometimes on general ones (a quality signal).
+    # The database picks them: at city scale the candidates are half a million cases.
+    general = list(sample(cases.exclude(complexity="complex"), WHISTLES // 6, rng))
+    rows = list(sample(cases.filter(complexity="complex"), WHISTLES - len(general), rng))
+    rows += general
     if not rows:
         return 0, 0
-    # Streets whistle mostly on complex cases, sometimes on general ones (a quality signal).
-    complex_rows = [row for row in rows if row["complexity"] == "complex"]
-    general_rows = [row for row in rows if row["complexity"] != "complex"]
-    wanted_general = min(len(general_rows), WHISTLES // 6)
-    rows = rng.sample(complex_rows, min(WHISTLES - wanted_general, len(complex_rows)))
-    rows += rng.sample(general_rows, wanted_general)
     agencies = {
         u.agency_type: u
         for u in Unit.objects.filter(kind=UnitKind.AGENCY, division__level=Level.DISTRICT)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from pingan.cases.choices import Outcome, State
 from pingan.cases.models import Case
+from pingan.demo.sampling import sample
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff, Unit
 
@@ -280,17 +281,15 @@ def _scheme(actor, approver, *, year, quarter, kind, role, name, indicators, now
 
 def _add_slips(rng: random.Random, start: datetime, stop: datetime) -> list[int]:
     """Make the slips clerks make in a few records; return the ids touched."""
-    ids = list(
-        Case.objects.filter(
-            state__in=[State.CONCLUDED, State.FOLLOWED_UP, State.ARCHIVED],
-            concluded_at__gte=start,
-            concluded_at__lt=stop,
-            outcome=Outcome.AGREEMENT,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    concluded = Case.objects.filter(
+        state__in=[State.CONCLUDED, State.FOLLOWED_UP, State.ARCHIVED],
+        concluded_at__gte=start,
+        concluded_at__lt=stop,
+        outcome=Outcome.AGREEMENT,
     )
-    picked = rng.sample(ids, min(len(ids), max(3, len(ids) // 150)))
+    # one record in 150 (at least 3), picked by the database: a city quarter has 200,000
+    wanted = max(3, concluded.count() // 150)
+    picked = list(sample(concluded.values_list("pk", flat=True), wanted, rng))
     thirds = len(picked) // 3
     Case.objects.filter(pk__in=picked[:thirds]).update(outcome="")
     Case.objects.filter(pk__in=picked[thirds : 2 * thirds]).update(concluded_level="")

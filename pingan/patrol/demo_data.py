@@ -288,25 +288,10 @@ def _patrols(rng, grids: list[_Grid], days: list[date], end: datetime):
         ended[keep],
     )
     item_sets = _item_sets(rng)
-    checked = [item_sets[i] for i in rng.integers(0, len(item_sets), size=day_index.size)]
-    grid_pks = np.array([grid.pk for grid in grids])[grid_index].tolist()
-    workers = np.array([grid.worker for grid in grids])[grid_index].tolist()
+    checked = rng.integers(0, len(item_sets), size=day_index.size)
+    grid_pks = np.array([grid.pk for grid in grids])
+    workers = np.array([grid.worker for grid in grids])
     day_values = [_date_value(day) for day in days]
-    ended_values = _moments(ended)
-    rows = list(
-        zip(
-            grid_pks,
-            workers,
-            [day_values[d] for d in day_index.tolist()],
-            _moments(started),
-            ended_values,
-            checked,
-            [""] * len(grid_pks),
-            ended_values,
-            ended_values,
-            strict=True,
-        )
-    )
     writer = _Writer(
         Patrol,
         [
@@ -321,9 +306,27 @@ def _patrols(rng, grids: list[_Grid], days: list[date], end: datetime):
             "updated_at",
         ],
     )
-    for first in range(0, len(rows), BATCH):
-        writer.insert(rows[first : first + BATCH])
-    return patrolled, len(rows)
+    # Rows are built a batch at a time from the arrays: memory stays flat.
+    for first in range(0, day_index.size, BATCH):
+        part = slice(first, first + BATCH)
+        ended_values = _moments(ended[part])
+        writer.insert(
+            list(
+                zip(
+                    grid_pks[grid_index[part]].tolist(),
+                    workers[grid_index[part]].tolist(),
+                    [day_values[d] for d in day_index[part].tolist()],
+                    _moments(started[part]),
+                    ended_values,
+                    [item_sets[i] for i in checked[part].tolist()],
+                    [""] * len(ended_values),
+                    ended_values,
+                    ended_values,
+                    strict=True,
+                )
+            )
+        )
+    return patrolled, int(day_index.size)
 
 
 def _item_sets(rng) -> list[str]:
@@ -355,70 +358,93 @@ def _surge_extra(grids: list[_Grid], days: list[date], end: datetime) -> np.ndar
 
 def _reports(rng, grids, days, end, patrolled, key, target: int) -> int:
     """About ``target`` reports: per-grid rates (log-normal), mostly on patrolled days,
-    plus the surges' early signs; drawn as whole arrays, written in time order."""
+    plus the surges' early signs; written in time order.
+
+    How many reports each grid gets on each day is drawn first (a grid × day matrix, whose size
+    does not depend on ``target``); the reports themselves are then drawn and written a block
+    of days at a time, each block about ``BATCH`` reports, so memory stays flat however many
+    reports are asked for."""
     base = rng.lognormal(mean=0.0, sigma=0.6, size=len(grids))
     expected = base[:, None] * np.where(patrolled, 1.0, 0.3)
     counts = rng.poisson(expected * (target / expected.sum()))
     surge_counts = rng.poisson(_surge_extra(grids, days, end))
-
+    per_day = counts.sum(axis=0) + surge_counts.sum(axis=0)
     day_starts = np.array([_local_start(day) for day in days])
-    parts = []
-    for matrix, is_surge in ((counts, True), (surge_counts, False)):
-        day_index, grid_index = np.nonzero(matrix.T)
-        repeats = matrix.T[day_index, grid_index]
-        parts.append((np.repeat(day_index, repeats), np.repeat(grid_index, repeats), not is_surge))
-    day_of = np.concatenate([parts[0][0], parts[1][0]])
-    grid_of = np.concatenate([parts[0][1], parts[1][1]])
-    n = day_of.size
-    early = rng.random(n) < EARLY_SIGN_SHARE
-    early[parts[0][0].size :] = True  # the surges' reports are early signs
-    times = np.floor(day_starts[day_of] + rng.uniform(8.5 * 3600, 19 * 3600, n))
-    order = np.argsort(times, kind="stable")
-    keep = order[times[order] <= end.timestamp()]
-    day_of, grid_of, early, times = day_of[keep], grid_of[keep], early[keep], times[keep]
-    n = keep.size
+    block = _ReportBlock(grids, key, end)
+    written, first = 0, 0
+    while first < len(days):
+        last = first + 1
+        while last < len(days) and per_day[first : last + 1].sum() <= BATCH:
+            last += 1
+        written += block.write(
+            rng, counts[:, first:last], surge_counts[:, first:last], day_starts[first:last]
+        )
+        first = last
+    return written
 
-    bounds = np.array([grid.bounds for grid in grids])
-    west, south, east, north = (bounds[grid_of, i] for i in range(4))
-    # Inside the grid, off its border, so the border rule never decides a demo report.
-    lons = np.round(west + (east - west) * rng.uniform(0.05, 0.95, n), 6)
-    lats = np.round(south + (north - south) * rng.uniform(0.05, 0.95, n), 6)
-    centers = np.array([grid.center for grid in grids])
-    via_open311 = rng.random(n) < OPEN311_SHARE
-    gps = (rng.random(n) < 0.8) | via_open311
-    lons = np.where(gps, lons, centers[grid_of, 0])
-    lats = np.where(gps, lats, centers[grid_of, 1])
-    kinds = [kind for kind, _share in KIND_SHARES]
-    kind_of = rng.choice(len(kinds), size=n, p=[share for _kind, share in KIND_SHARES])
-    a, b = rng.random(n), rng.random(n)
-    categories = dict(Category.objects.values_list("code", "pk"))
-    empty_phone = Report._meta.get_field("contact_phone").get_db_prep_save("", connection)
-    writer = _Writer(Report, REPORT_COLUMNS)
-    # Everything random is drawn above, as whole arrays; rows are built and written a batch at
-    # a time, so memory stays flat however many reports are asked for.
-    for first in range(0, n, BATCH):
-        part = slice(first, first + BATCH)
-        moments = _moments(times[part])
+
+class _ReportBlock:
+    """Draws and writes the reports of a block of consecutive days."""
+
+    def __init__(self, grids, key, end: datetime) -> None:
+        self.grids, self.key, self.end = grids, key, end.timestamp()
+        self.bounds = np.array([grid.bounds for grid in grids])
+        self.centers = np.array([grid.center for grid in grids])
+        self.kinds = [kind for kind, _share in KIND_SHARES]
+        self.shares = [share for _kind, share in KIND_SHARES]
+        self.categories = dict(Category.objects.values_list("code", "pk"))
+        self.empty_phone = Report._meta.get_field("contact_phone").get_db_prep_save("", connection)
+        self.writer = _Writer(Report, REPORT_COLUMNS)
+
+    def write(self, rng, counts, surge_counts, day_starts) -> int:
+        """``counts`` and ``surge_counts``: reports per grid (rows) and day of the block."""
+        parts = []
+        for matrix in (counts, surge_counts):
+            day_index, grid_index = np.nonzero(matrix.T)
+            repeats = matrix.T[day_index, grid_index]
+            parts.append((np.repeat(day_index, repeats), np.repeat(grid_index, repeats)))
+        day_of = np.concatenate([parts[0][0], parts[1][0]])
+        grid_of = np.concatenate([parts[0][1], parts[1][1]])
+        n = day_of.size
+        early = rng.random(n) < EARLY_SIGN_SHARE
+        early[parts[0][0].size :] = True  # the surges' reports are early signs
+        times = np.floor(day_starts[day_of] + rng.uniform(8.5 * 3600, 19 * 3600, n))
+        order = np.argsort(times, kind="stable")
+        keep = order[times[order] <= self.end]
+        grid_of, early, times = grid_of[keep], early[keep], times[keep]
+        n = keep.size
+
+        west, south, east, north = (self.bounds[grid_of, i] for i in range(4))
+        # Inside the grid, off its border, so the border rule never decides a demo report.
+        lons = np.round(west + (east - west) * rng.uniform(0.05, 0.95, n), 6)
+        lats = np.round(south + (north - south) * rng.uniform(0.05, 0.95, n), 6)
+        via_open311 = rng.random(n) < OPEN311_SHARE
+        gps = (rng.random(n) < 0.8) | via_open311
+        lons = np.where(gps, lons, self.centers[grid_of, 0])
+        lats = np.where(gps, lats, self.centers[grid_of, 1])
+        kind_of = rng.choice(len(self.kinds), size=n, p=self.shares)
+        a, b = rng.random(n), rng.random(n)
+        moments = _moments(times)
         rows = []
         for i, (g, kind_index, is_early, external, by_gps, lon, lat, ai, bi) in enumerate(
             zip(
-                grid_of[part].tolist(),
-                kind_of[part].tolist(),
-                early[part].tolist(),
-                via_open311[part].tolist(),
-                gps[part].tolist(),
-                lons[part].tolist(),
-                lats[part].tolist(),
-                a[part].tolist(),
-                b[part].tolist(),
+                grid_of.tolist(),
+                kind_of.tolist(),
+                early.tolist(),
+                via_open311.tolist(),
+                gps.tolist(),
+                lons.tolist(),
+                lats.tolist(),
+                a.tolist(),
+                b.tolist(),
                 strict=True,
             )
         ):
-            grid, kind = grids[g], kinds[kind_index]
+            grid, kind = self.grids[g], self.kinds[kind_index]
             category = None
             if external or ai < 0.5:
                 options = KIND_CATEGORIES[kind]
-                category = categories.get(options[int(bi * len(options))])
+                category = self.categories.get(options[int(bi * len(options))])
             if external:
                 position = PositionSource.CLIENT
             else:
@@ -436,20 +462,20 @@ def _reports(rng, grids, days, end, patrolled, key, target: int) -> int:
                     None if external else grid.worker,
                     None,
                     ReportSource.OPEN311 if external else ReportSource.PATROL,
-                    key.pk if external else None,
+                    self.key.pk if external else None,
                     lon,
                     lat,
                     position,
                     "",
                     "市民" if external else "",
-                    empty_phone,
+                    self.empty_phone,
                     None,
                     moments[i],
                     moments[i],
                 )
             )
-        writer.insert(rows)
-    return n
+        self.writer.insert(rows)
+        return n
 
 
 REPORT_COLUMNS = [
