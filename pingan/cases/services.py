@@ -297,7 +297,7 @@ def case_register(
         suggestion_followed=None if suggested_unit is None else suggested_unit == unit,
         repeat_of=matches[0].case if matches else None,
     )
-    Party.objects.bulk_create(
+    written_parties = Party.objects.bulk_create(
         [
             Party(case=case, role=p.role, name=p.name, id_number=p.id_number, phone=p.phone)
             for p in parties
@@ -312,7 +312,7 @@ def case_register(
             content_type=getattr(upload, "content_type", "") or "",
             uploaded_by=actor,
         )
-    _event(
+    event = _event(
         case,
         EventKind.REGISTER,
         actor,
@@ -329,6 +329,10 @@ def case_register(
             "attachments": [upload.name[:200] for upload in attachments or []],
         },
     )
+    # The number comes last: taking it locks the year's counter until the commit, so that
+    # concurrent registrations wait for one statement and the commit, not for all of the above.
+    # The rows just written, for an answer that need not read them back (the API's).
+    case.written_parties, case.written_events = written_parties, [event]
     return case, code
 
 

@@ -148,6 +148,10 @@ class SuggestionSerializer(serializers.Serializer):
 
 
 class CaseCreatedSerializer(CaseDetailSerializer):
+    """The case just registered, from the rows the service wrote (nothing is read back)."""
+
+    parties = PartySerializer(source="written_parties", many=True, read_only=True)
+    events = EventSerializer(source="written_events", many=True, read_only=True)
     query_code = serializers.CharField(read_only=True, help_text="shown once, for the receipt")
     suggestions = SuggestionSerializer(
         many=True,

@@ -1,6 +1,5 @@
 """The case API: the same services, permissions and errors as the pages (X4)."""
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -11,7 +10,7 @@ from rest_framework.response import Response
 from .. import routing
 from ..actions import run_action
 from ..filtersets import CaseFilter
-from ..models import Case, CaseEvent
+from ..models import Case
 from ..selectors import DeadlineWords
 from ..services import PartyInput, case_register
 from . import serializers as s
@@ -78,10 +77,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             parties=parties,
             suggested_unit=suggestions[0].unit if suggestions else None,
             **fields,
-        )
-        # The answer is the case just written, not read again: only its parties and its event.
-        prefetch_related_objects(
-            [case], "parties", Prefetch("events", CaseEvent.objects.select_related("actor", "unit"))
         )
         DeadlineWords(now=timezone.now()).label(case)
         case.query_code = code

@@ -2,6 +2,8 @@
 
 import pytest
 import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -94,7 +96,31 @@ def test_token_authentication(staff):
     assert data["scope"] == ["110101001"]
     assert data["roles"] == ["officer"]
     client.credentials(HTTP_AUTHORIZATION="Token forged-token")
-    assert client.get("/api/me/").status_code == 401
+    refused = client.get("/api/me/")
+    assert refused.status_code == 401 and refused.json()["detail"] == "认证令牌无效。"
+
+
+@pytest.mark.django_db
+def test_a_deactivated_users_token_is_refused(staff):
+    officer = staff("officer")
+    token = Token.objects.create(user=officer)
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    refused = client.get("/api/me/")
+    assert refused.status_code == 401 and refused.json()["detail"] == "用户未激活或者已删除。"
+
+
+@pytest.mark.django_db
+def test_the_token_check_reads_the_users_unit_in_the_same_query(staff):
+    from pingan.core.authentication import TokenAuthentication
+
+    token = Token.objects.create(user=staff("officer"))
+    with CaptureQueriesContext(connection) as queries:
+        user, _token = TokenAuthentication().authenticate_credentials(token.key)
+        assert user.unit.name
+    assert len(queries) == 1
 
 
 @pytest.mark.django_db
