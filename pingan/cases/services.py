@@ -329,8 +329,6 @@ def case_register(
             "attachments": [upload.name[:200] for upload in attachments or []],
         },
     )
-    # The number comes last: taking it locks the year's counter until the commit, so that
-    # concurrent registrations wait for one statement and the commit, not for all of the above.
     # The rows just written, for an answer that need not read them back (the API's).
     case.written_parties, case.written_events = written_parties, [event]
     return case, code
