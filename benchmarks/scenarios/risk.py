@@ -281,7 +281,8 @@ def _windows(db) -> list:
     return [
         w
         for (w,) in db.all(
-            "SELECT DISTINCT window_end FROM risk_indexsnapshot ORDER BY window_end DESC LIMIT 52"
+            "SELECT DISTINCT window_end FROM risk_indexsnapshot WHERE level = 'street' "
+            "ORDER BY window_end DESC LIMIT 52"
         )
     ]
 

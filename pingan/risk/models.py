@@ -180,7 +180,9 @@ class IndexSnapshot(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["window_end", "level", "path"], name="snapshot_window_level_idx")
+            models.Index(fields=["window_end", "level", "path"], name="snapshot_window_level_idx"),
+            # the windows on record (selectors.snapshot_windows)
+            models.Index(fields=["level", "-window_end"], name="snapshot_level_window_idx"),
         ]
 
     def __str__(self) -> str:

@@ -22,9 +22,13 @@ HISTORY_LENGTH = 52
 
 
 def snapshot_windows(limit: int = HISTORY_LENGTH) -> list[datetime]:
-    """The window ends that have stored snapshots, latest first."""
+    """The window ends that have stored snapshots, latest first.
+
+    Read from the streets' snapshots (every refresh computes every area): 17 rows a window on
+    the level-and-window index, instead of a pass over every grid's snapshot of every window."""
     return list(
-        IndexSnapshot.objects.order_by("-window_end")
+        IndexSnapshot.objects.filter(level=Level.STREET)
+        .order_by("-window_end")
         .values_list("window_end", flat=True)
         .distinct()[:limit]
     )
