@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.core.errors import ApplicationError
+from pingan.core.jobs import job_submit
 from pingan.core.masking import mask_id_number, mask_phone
+from pingan.core.models import Job
 from pingan.orgs.access import has_role
 
 from . import access, selectors, services
@@ -31,6 +33,7 @@ from .forms import (
     ScorecardReviewForm,
     SituationForm,
 )
+from .jobs import SCORECARD_FIT
 from .models import KeyPerson, Measure, Scorecard
 from .report import render_pdf, report_context
 from .scoring import LoadedScorecard
@@ -401,31 +404,31 @@ def scorecard_fit(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, *access.FIT_ROLES):
         raise PermissionDenied
     form = ScorecardFitForm(request.POST or None, request.FILES or None)
-    error, status, problems = "", 200, []
+    status = 200
     if request.method == "POST":
         if form.is_valid():
-            upload = form.cleaned_data["csv"]
-            try:
-                scorecard = services.scorecard_fit(
-                    actor=request.user,
-                    data=upload.read(),
-                    filename=upload.name,
-                    outcome=form.cleaned_data["outcome"].strip(),
-                    group=form.cleaned_data["group"].strip() or None,
-                    exclude=form.exclude_list(),
-                )
-            except ApplicationError as exc:
-                error, status = exc.message, exc.status_code
-                problems = exc.extra.get("problems", [])
-            else:
-                messages.success(request, _("评分卡已生成，等待审核。"))
-                return redirect("persons:scorecard-detail", pk=scorecard.pk)
-        else:
-            error, status = _("请按提示修改后再提交。"), 400
+            # A worker fits it (scikit-learn stays out of the web process); the person follows
+            # the job's page, which links to the new version when it is ready.
+            job = job_submit(
+                kind=SCORECARD_FIT,
+                owner=request.user,
+                params={
+                    "outcome": form.cleaned_data["outcome"].strip(),
+                    "group": form.cleaned_data["group"].strip(),
+                    "exclude": list(form.exclude_list()),
+                },
+                upload=form.cleaned_data["csv"],
+            )
+            return redirect("jobs:detail", job.pk)
+        status = 400
     return render(
         request,
         "persons/fit.html",
-        {"form": form, "error": error, "problems": problems},
+        {
+            "form": form,
+            "error": _("请按提示修改后再提交。") if form.errors else "",
+            "recent": Job.objects.filter(owner=request.user, kind=SCORECARD_FIT)[:5],
+        },
         status=status,
     )
 

@@ -161,34 +161,54 @@ def test_person_page_query_count_is_bounded(
         client.get(reverse("persons:person-detail", args=[person.pk]))
 
 
-def test_fit_upload_refusal_is_shown_and_nothing_written(client_as):
+@pytest.fixture
+def fit(client_as, run_jobs):
+    """Upload a history table on the fitting page and let the worker fit it; returns the
+    job's page (or the fitting page's answer when the upload itself is refused)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    data = "y,民族,n\n" + "\n".join(f"{i % 2},汉族{i % 2},{i % 3}" for i in range(300))
-    response = client_as("admin").post(
-        reverse("persons:scorecard-fit"),
-        {"csv": SimpleUploadedFile("h.csv", data.encode()), "outcome": "y"},
-    )
-    assert response.status_code == 400
-    assert "受保护的列不能作为因子" in response.content.decode()
-    assert not Scorecard.objects.filter(source="fitted").exists()
+    def post(client, data: bytes, **fields):
+        with run_jobs():
+            response = client.post(
+                reverse("persons:scorecard-fit"),
+                {"csv": SimpleUploadedFile("h.csv", data), **fields},
+            )
+        if response.status_code != 302:
+            return response
+        assert response["Location"].startswith("/jobs/")
+        return client.get(response["Location"])
+
+    return post
 
 
-def test_fit_upload_review_and_pdf(client_as):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_fit_refusal_is_shown_on_the_jobs_page_and_nothing_written(client_as, fit):
     admin = client_as("admin")
-    response = admin.post(
-        reverse("persons:scorecard-fit"),
-        {
-            "csv": SimpleUploadedFile("h.csv", to_bytes(1200, seed=4)),
-            "outcome": "escalated_12m",
-            "group": "性别",
-            "exclude": "民族",
-        },
-    )
+    data = "y,民族,n\n" + "\n".join(f"{i % 2},汉族{i % 2},{i % 3}" for i in range(300))
+    page = fit(admin, data.encode(), outcome="y")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-status="failed"' in html
+    assert "数据有问题，未拟合、未生成评分卡。" in html and "受保护的列不能作为因子" in html
+    assert not Scorecard.objects.filter(source="fitted").exists()
+    # the fitting page lists it among the person's latest fits
+    assert "h.csv" in admin.get(reverse("persons:scorecard-fit")).content.decode()
+
+
+def test_fit_form_errors_stay_on_the_page_and_queue_nothing(client_as, fit):
+    from pingan.core.models import Job
+
+    response = fit(client_as("admin"), b"y\n1\n", outcome="")
+    assert response.status_code == 400 and "请按提示修改后再提交。" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_fit_in_the_worker_then_review_and_pdf(client_as, fit):
+    admin = client_as("admin")
+    page = fit(admin, to_bytes(1200, seed=4), outcome="escalated_12m", group="性别", exclude="民族")
     scorecard = Scorecard.objects.get(source="fitted")
-    assert response.status_code == 302
+    html = page.content.decode()
+    assert 'data-status="succeeded"' in html and "评分卡已生成，等待审核。" in html
+    assert reverse("persons:scorecard-detail", args=[scorecard.pk]) in html
+    assert scorecard.created_by.username == "admin" and scorecard.status == "pending"
     page = admin.get(reverse("persons:scorecard-detail", args=[scorecard.pk]))
     assert "须由另一位审核人审核" in page.content.decode()
     leader = client_as("district_leader")
