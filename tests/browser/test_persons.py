@@ -71,3 +71,34 @@ def test_officer_confirms_a_proposed_level_change(demo_world, live_server, page,
     page.wait_for_load_state("networkidle")
     assert "推荐到愿意接收的企业面试" in page.get_by_test_id("measures").inner_text()
     screenshot("person-confirmed")
+
+
+def test_admin_fits_a_scorecard_in_the_background(demo_world, live_server, page, screenshot):
+    from huey.contrib.djhuey import HUEY
+
+    from pingan.persons.models import Scorecard
+
+    base = live_server.url
+    HUEY.flush()
+    _login(page, base, "admin")
+    # the administrator uploads the history table on the fitting page
+    page.goto(f"{base}/persons/scorecards/fit/")
+    page.set_input_files("input[name=csv]", str(demo_data.HISTORY_PATH))
+    page.fill("input[name=outcome]", "escalated_12m")
+    page.fill("input[name=group]", "性别")
+    page.fill("input[name=exclude]", "民族")
+    page.click("text=拟合并生成报告")
+    # and lands on the job's page, which waits for the worker
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    assert page.get_by_test_id("job-status").get_attribute("data-status") == "queued"
+    fitted_before = Scorecard.objects.filter(source="fitted").count()
+    while (task := HUEY.dequeue()) is not None:  # the Huey worker's turn
+        HUEY.execute(task)
+    # the page follows the job by itself and links to the new version, waiting for review
+    page.wait_for_selector("[data-testid=job-status][data-status=succeeded]")
+    assert "评分卡已生成，等待审核。" in page.get_by_test_id("job-message").inner_text()
+    screenshot("scorecard-fit-job")
+    page.get_by_test_id("fit-scorecard").click()
+    page.wait_for_url(re.compile(r"/persons/scorecards/\d+/$"))
+    assert "须由另一位审核人审核" in page.content()
+    assert Scorecard.objects.filter(source="fitted").count() == fitted_before + 1
