@@ -9,10 +9,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from pingan.core.job_api import JobSerializer
+from pingan.core.jobs import job_submit
 from pingan.orgs.access import has_role
 
 from .. import access, services
 from ..facts import compute_facts
+from ..jobs import SCORECARD_FIT
 from ..models import KeyPerson, Measure, Scorecard
 from ..scoring import LoadedScorecard
 from . import serializers as s
@@ -187,24 +190,25 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             return s.ScorecardFitSerializer
         return s.ScorecardSerializer
 
-    @extend_schema(request=s.ScorecardFitSerializer, responses={201: s.ScorecardDetailSerializer})
+    @extend_schema(request=s.ScorecardFitSerializer, responses={202: JobSerializer})
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def fit(self, request):
-        """Fit a scorecard from an uploaded CSV (administrators); it waits for review."""
+        """Fit a scorecard from an uploaded CSV (administrators), in the background: the answer
+        is the queued job; follow it at ``/api/jobs/{id}/``. When it succeeds, its ``result``
+        names the new version (``scorecard``), which waits for review; when the data has
+        problems, ``result.problems`` lists them and nothing is written."""
         if not has_role(request.user, *access.FIT_ROLES):
             raise PermissionDenied("只有系统管理员可以拟合评分卡。")
         data = s.ScorecardFitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        scorecard = services.scorecard_fit(
-            actor=request.user,
-            data=v["csv"].read(),
-            filename=v["csv"].name,
-            outcome=v["outcome"],
-            group=v["group"] or None,
-            exclude=tuple(v["exclude"]),
+        job = job_submit(
+            kind=SCORECARD_FIT,
+            owner=request.user,
+            params={"outcome": v["outcome"], "group": v["group"], "exclude": v["exclude"]},
+            upload=v["csv"],
         )
-        return Response(s.ScorecardDetailSerializer(scorecard).data, status=201)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=s.ScorecardReviewSerializer, responses={200: s.ScorecardSerializer})
     @action(detail=True, methods=["post"])

@@ -76,3 +76,69 @@ def test_api_measure_without_owner_is_refused(client_as, register_person):
     )
     assert response.status_code == 400
     assert "负责人" in response.json()["detail"]
+
+
+# --- fitting a scorecard: a background job, followed at /api/jobs/{id}/ ----------------------
+
+
+@pytest.fixture
+def api_fit(client_as, run_jobs):
+    """POST a history table to the fit endpoint and let the worker run the job."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def post(username: str, data: bytes, **fields):
+        client = client_as(username)
+        with run_jobs():
+            response = client.post(
+                reverse("scorecard-fit"), {"csv": SimpleUploadedFile("h.csv", data), **fields}
+            )
+        return client, response
+
+    return post
+
+
+def test_api_fit_queues_a_job_whose_result_names_the_new_version(api_fit):
+    from pingan.persons.history import to_bytes
+    from pingan.persons.models import Scorecard
+
+    client, response = api_fit(
+        "admin", to_bytes(1200, seed=4), outcome="escalated_12m", group="性别", exclude="民族"
+    )
+    assert response.status_code == 202
+    queued = response.json()
+    assert queued["status"] == "queued" and queued["kind"] == "persons.scorecard_fit"
+    job = client.get(reverse("job-detail", args=[queued["id"]])).json()
+    scorecard = Scorecard.objects.get(source="fitted")
+    assert job["status"] == "succeeded" and job["result"] == {"scorecard": scorecard.pk}
+    assert job["message"] == "评分卡已生成，等待审核。" and job["progress"] is None
+    assert scorecard.status == "pending" and scorecard.created_by.username == "admin"
+    assert client.get(reverse("scorecard-detail", args=[scorecard.pk])).status_code == 200
+
+
+def test_api_fit_with_bad_data_fails_with_its_problems_and_writes_nothing(api_fit):
+    from pingan.persons.models import Scorecard
+
+    data = "y,民族,n\n" + "\n".join(f"{i % 2},汉族{i % 2},{i % 3}" for i in range(300))
+    client, response = api_fit("admin", data.encode(), outcome="y")
+    job = client.get(reverse("job-detail", args=[response.json()["id"]])).json()
+    assert job["status"] == "failed" and job["message"] == "数据有问题，未拟合、未生成评分卡。"
+    assert any("受保护的列不能作为因子" in problem for problem in job["result"]["problems"])
+    assert not Scorecard.objects.filter(source="fitted").exists()
+
+
+def test_api_fit_refusals(api_fit, client_as):
+    from pingan.core.models import Job
+
+    _client, refused = api_fit("district_leader", b"y\n1\n", outcome="y")
+    assert refused.status_code == 403
+    _client, invalid = api_fit("admin", b"y\n1\n", outcome="")
+    assert invalid.status_code == 400
+    assert not Job.objects.exists()
+    # a job is its owner's: anyone else gets 404, an anonymous caller 401
+    _client, queued = api_fit("admin", b"y\n1\n", outcome="y")
+    url = reverse("job-detail", args=[queued.json()["id"]])
+    assert client_as("district_leader").get(url).status_code == 404
+    client_as("admin").logout()
+    from rest_framework.test import APIClient
+
+    assert APIClient().get(url).status_code == 401
