@@ -11,10 +11,13 @@ Without a trained model (or with one that cannot be read) the rules answer alone
 never raises.
 """
 
+import copy
 import json
 import logging
 import math
 import re
+import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 import jieba
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -172,13 +176,54 @@ def _noisy_or(*scores: float) -> float:
 # --- candidate units -----------------------------------------------------------------------
 
 
+# Which units may take a grid's matters changes when an administrator edits units or areas;
+# it is read on every suggestion (as the clerk types) and every intake. Each process keeps the
+# answer per area; a change anywhere (``units_changed``, connected in ``apps.py``) gives the
+# shared cache a new generation, which every process compares before using its copy. Entries
+# are also reloaded after ``_UNITS_MAX_AGE``, for a change made without signals (a bulk
+# ``update()``). Who is on duty today is never cached.
+_UNITS_GENERATION = "routing:units-generation"
+_UNITS_MAX_AGE = 600  # seconds
+_units_by_area: dict[tuple[str, str, str], tuple[str, float, list[Unit]]] = {}
+
+
+def units_changed(**_signal) -> None:
+    """Signal receiver: units, the streets they serve or the areas changed."""
+    cache.set(_UNITS_GENERATION, secrets.token_hex(8), None)
+
+
+def _units_generation() -> str:
+    generation = cache.get(_UNITS_GENERATION)
+    if generation is None:  # first use, or the cache was emptied
+        cache.add(_UNITS_GENERATION, secrets.token_hex(8), None)
+        generation = cache.get(_UNITS_GENERATION)
+    return generation
+
+
 def candidate_units(grid: Division) -> list[Unit]:
-    """Units that can take a matter at this grid, in one query: the community committee, the
-    street center, agencies at or serving the street (派出所, 司法所 …), and district agencies
-    that serve the whole district."""
+    """Units that can take a matter at this grid: the community committee, the street center,
+    agencies at or serving the street (派出所, 司法所 …), and district agencies that serve the
+    whole district; each with ``on_duty`` (at some center today, M3.2), which routing prefers.
+    One query for today's duty, and one for the units when this process has no current copy."""
+    from pingan.collaboration.selectors import on_duty_among
+
     codes = grid.path.strip("/").split("/")
-    district_code, street_code = codes[0], codes[1] if len(codes) > 1 else ""
-    community_code = codes[2] if len(codes) > 2 else ""
+    area = (codes[0], codes[1] if len(codes) > 1 else "", codes[2] if len(codes) > 2 else "")
+    generation, now = _units_generation(), time.monotonic()
+    kept = _units_by_area.get(area)
+    if kept is None or kept[0] != generation or now - kept[1] > _UNITS_MAX_AGE:
+        kept = (generation, now, _load_candidate_units(*area))
+        _units_by_area[area] = kept
+    on_duty = on_duty_among([unit.pk for unit in kept[2]], timezone.localdate())
+    units = []
+    for shared in kept[2]:
+        unit = copy.copy(shared)  # the kept ones are shared by requests: never changed
+        unit.on_duty = unit.pk in on_duty
+        units.append(unit)
+    return units
+
+
+def _load_candidate_units(district_code: str, street_code: str, community_code: str):
     serves = Unit.serves.through.objects
     serving_street = serves.filter(division__code=street_code).values("unit_id")
     serving_some_streets = serves.values("unit_id")
@@ -187,9 +232,6 @@ def candidate_units(grid: Division) -> list[Unit]:
         | Q(pk__in=serving_street)
         | (Q(division__code=district_code) & ~Q(pk__in=serving_some_streets))
     )
-    # Agencies on duty at a center today (the duty roster, M3.2) are preferred.
-    from pingan.collaboration.selectors import on_duty_exists
-
     return list(
         Unit.objects.filter(is_active=True)
         .filter(
@@ -197,7 +239,6 @@ def candidate_units(grid: Division) -> list[Unit]:
             | Q(kind=UnitKind.STREET_CENTER, division__code=street_code)
             | agency
         )
-        .annotate(on_duty=on_duty_exists(timezone.localdate()))
         .select_related("division")
         .order_by("name")
     )

@@ -57,9 +57,13 @@ def percentile(values: list[float], q: float) -> float | None:
 # --- rosters (M3.2) ------------------------------------------------------------------------
 
 
-def on_duty_exists(day: date) -> Exists:
-    """For annotating units: is the (outer) unit on duty at some center on ``day``?"""
-    return Exists(DutyShift.objects.filter(agency=OuterRef("pk"), date=day))
+def on_duty_among(unit_ids: list[int], day: date) -> set[int]:
+    """Which of these units are on duty at some center on ``day``: one query."""
+    if not unit_ids:
+        return set()
+    return set(
+        DutyShift.objects.filter(agency__in=unit_ids, date=day).values_list("agency_id", flat=True)
+    )
 
 
 @dataclass

@@ -146,10 +146,49 @@ def test_suggestions_take_a_constant_number_of_queries(grid, django_assert_max_n
         Category(code=f"extra{i}", name=f"附加类别{i}", keywords=f"测试{i} 漏水") for i in range(10)
     )
 
-    # then the count is the same, and small
+    routing.units_changed()  # as saving a unit does (bulk_create sends no signal)
+
+    # then the count is the same, and small: the units, today's duty, the categories
     assert queries() == before
+    with django_assert_max_num_queries(3):
+        routing.suggest(narrative=LEAK, category=None, grid=grid)
+    # and once the units are known in this process, only today's duty and the categories
     with django_assert_max_num_queries(2):
         routing.suggest(narrative=LEAK, category=None, grid=grid)
+
+
+def test_candidate_units_follow_edits_to_units_and_their_streets_at_once(grid):
+    from django.utils import timezone
+
+    from pingan.collaboration.models import DutyShift
+
+    def names() -> set[str]:
+        return {unit.name for unit in routing.candidate_units(grid)}
+
+    police = Unit.objects.get(name="东华门派出所")
+    assert police.name in names()
+    # a unit deactivated by an administrator is no longer offered
+    police.is_active = False
+    police.save()
+    assert police.name not in names()
+    police.is_active = True
+    police.save()
+    # a district agency put to serve this street is offered; once it serves only another
+    # street, it is not
+    agency = Unit.objects.create(
+        name="测试区级部门", kind="agency", agency_type="other", division=grid.parent.parent.parent
+    )
+    assert agency.name in names()
+    other_street = Division.objects.get(code="110101002")
+    agency.serves.add(other_street)
+    assert agency.name not in names()
+    agency.serves.add(grid.parent.parent)
+    assert agency.name in names()
+    # who is on duty shows the moment the roster changes
+    assert not next(u for u in routing.candidate_units(grid) if u.pk == police.pk).on_duty
+    center = Unit.objects.get(kind="street_center", division=grid.parent.parent)
+    DutyShift.objects.create(center=center, agency=police, date=timezone.localdate())
+    assert next(u for u in routing.candidate_units(grid) if u.pk == police.pk).on_duty
 
 
 # --- the trained model ---------------------------------------------------------------------
