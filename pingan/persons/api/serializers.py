@@ -5,6 +5,7 @@ from rest_framework import serializers
 from pingan.core.masking import mask_id_number, mask_phone
 from pingan.orgs.models import Division, Staff
 
+from .. import forms
 from ..choices import (
     ContactResult,
     Employment,
@@ -261,6 +262,11 @@ class ScorecardFitSerializer(serializers.Serializer):
     exclude = serializers.ListField(
         child=serializers.CharField(max_length=80), required=False, default=list
     )
+
+    def validate_csv(self, upload):
+        if upload.size > forms.MAX_CSV_BYTES:  # as the fitting page
+            raise serializers.ValidationError("文件超过 50 MB。")
+        return upload
 
 
 class ScorecardReviewSerializer(serializers.Serializer):

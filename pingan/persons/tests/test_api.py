@@ -126,13 +126,18 @@ def test_api_fit_with_bad_data_fails_with_its_problems_and_writes_nothing(api_fi
     assert not Scorecard.objects.filter(source="fitted").exists()
 
 
-def test_api_fit_refusals(api_fit, client_as):
+def test_api_fit_refusals(api_fit, client_as, monkeypatch):
     from pingan.core.models import Job
+    from pingan.persons import forms
 
     _client, refused = api_fit("district_leader", b"y\n1\n", outcome="y")
     assert refused.status_code == 403
     _client, invalid = api_fit("admin", b"y\n1\n", outcome="")
     assert invalid.status_code == 400
+    with monkeypatch.context() as patch:
+        patch.setattr(forms, "MAX_CSV_BYTES", 3)  # the upload is larger than the page allows
+        _client, too_large = api_fit("admin", b"y\n1\n", outcome="y")
+    assert too_large.status_code == 400 and too_large.json()["csv"] == ["文件超过 50 MB。"]
     assert not Job.objects.exists()
     # a job is its owner's: anyone else gets 404, an anonymous caller 401
     _client, queued = api_fit("admin", b"y\n1\n", outcome="y")
