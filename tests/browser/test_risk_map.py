@@ -22,21 +22,23 @@ def coloured_map(transactional_db):
         "new_cases": {"value": 18, "expected": 4, "reference": 4, "score": 81.8, "weight": 3},
         "overdue_cases": {"value": 3, "expected": 0, "reference": 0.5, "score": 85.7, "weight": 2},
     }
-    grids = Division.objects.filter(level="grid", path__startswith="/110101/110101001/")
+    # a refresh stores every area of the window: here the street's grids and the street
+    areas = Division.objects.filter(level="grid", path__startswith="/110101/110101001/")
+    areas = [*areas, Division.objects.get(code="110101001")]
     IndexSnapshot.objects.bulk_create(
         [
             IndexSnapshot(
-                division=grid,
-                level="grid",
-                path=grid.path,
+                division=area,
+                level=area.level,
+                path=area.path,
                 window_start=end - timedelta(days=30),
                 window_end=end,
-                value=82.0 if grid.code == RED_GRID else 12.0,
-                colour="red" if grid.code == RED_GRID else "green",
+                value=82.0 if area.code == RED_GRID else 12.0,
+                colour="red" if area.code == RED_GRID else "green",
                 components=components,
                 computed_at=end,
             )
-            for grid in grids
+            for area in areas
         ]
     )
     return Division.objects.get(code=RED_GRID)
