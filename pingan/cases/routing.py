@@ -188,15 +188,28 @@ _units_by_area: dict[tuple[str, str, str], tuple[str, float, list[Unit]]] = {}
 
 
 def units_changed(**_signal) -> None:
-    """Signal receiver: units, the streets they serve or the areas changed."""
-    cache.set(_UNITS_GENERATION, secrets.token_hex(8), None)
+    """Signal receiver: units, the streets they serve or the areas changed. Without a
+    reachable cache the change still shows within ``_UNITS_MAX_AGE``, and processes that
+    cannot reach it keep nothing."""
+    try:
+        cache.set(_UNITS_GENERATION, secrets.token_hex(8), None)
+    except Exception:
+        logger.warning(
+            "cache unreachable: other processes see the unit change within %ss", _UNITS_MAX_AGE
+        )
 
 
-def _units_generation() -> str:
-    generation = cache.get(_UNITS_GENERATION)
-    if generation is None:  # first use, or the cache was emptied
-        cache.add(_UNITS_GENERATION, secrets.token_hex(8), None)
+def _units_generation() -> str | None:
+    """The current generation; ``None`` when the cache cannot be reached (nothing is kept
+    then: the units are read every time, and intake goes on)."""
+    try:
         generation = cache.get(_UNITS_GENERATION)
+        if generation is None:  # first use, or the cache was emptied
+            cache.add(_UNITS_GENERATION, secrets.token_hex(8), None)
+            generation = cache.get(_UNITS_GENERATION)
+    except Exception:
+        logger.warning("cache unreachable: candidate units are read without keeping them")
+        return None
     return generation
 
 
@@ -211,7 +224,12 @@ def candidate_units(grid: Division) -> list[Unit]:
     area = (codes[0], codes[1] if len(codes) > 1 else "", codes[2] if len(codes) > 2 else "")
     generation, now = _units_generation(), time.monotonic()
     kept = _units_by_area.get(area)
-    if kept is None or kept[0] != generation or now - kept[1] > _UNITS_MAX_AGE:
+    if (
+        generation is None
+        or kept is None
+        or kept[0] != generation
+        or now - kept[1] > _UNITS_MAX_AGE
+    ):
         kept = (generation, now, _load_candidate_units(*area))
         _units_by_area[area] = kept
     on_duty = on_duty_among([unit.pk for unit in kept[2]], timezone.localdate())

@@ -421,3 +421,21 @@ def test_an_unreadable_model_file_falls_back_to_rules(grid, router_path):
 
     assert suggestions[0].unit.name == "多福巷社区居委会"
     assert all("模型：" not in s.reason for s in suggestions)
+
+
+def test_candidate_units_are_read_every_time_when_the_cache_is_unreachable(grid, monkeypatch):
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    police = Unit.objects.get(name="东华门派出所")
+    monkeypatch.setattr(routing, "cache", Down())
+    with CaptureQueriesContext(connection) as captured:
+        assert police.name in {unit.name for unit in routing.candidate_units(grid)}
+    assert len(captured) == 2  # the units and today's duty: nothing was kept
+    police.is_active = False
+    police.save()  # the signal cannot reach the cache either; the save still succeeds
+    assert police.name not in {unit.name for unit in routing.candidate_units(grid)}
