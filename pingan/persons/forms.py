@@ -22,6 +22,7 @@ from .choices import (
 from .models import Partner, PersonType
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
+CSV_TOO_LARGE = _("文件超过 50 MB。")  # the fitting page's and the API's answer
 
 
 def staff_in_area(path: str):
@@ -181,7 +182,7 @@ class ScorecardFitForm(StyledForm):
     def clean_csv(self):
         upload = self.cleaned_data["csv"]
         if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError(_("文件超过 50 MB。"))
+            raise forms.ValidationError(CSV_TOO_LARGE)
         return upload
 
     def exclude_list(self) -> tuple[str, ...]:

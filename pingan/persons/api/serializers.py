@@ -265,7 +265,7 @@ class ScorecardFitSerializer(serializers.Serializer):
 
     def validate_csv(self, upload):
         if upload.size > forms.MAX_CSV_BYTES:  # as the fitting page
-            raise serializers.ValidationError("文件超过 50 MB。")
+            raise serializers.ValidationError(forms.CSV_TOO_LARGE)
         return upload
 
 
