@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.core.errors import ApplicationError
+from pingan.core.validators import parse_pk
 from pingan.orgs import selectors as org_selectors
 from pingan.orgs.access import access_division, has_role
 from pingan.orgs.choices import FunctionAreaKind, Level
@@ -283,10 +284,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 def _posted_unit(request: HttpRequest, name: str) -> Unit | None:
     """A unit id from the suggestion panel, if the user may see that unit."""
-    value = request.POST.get(name, "")
-    if not value.isdigit():
+    pk = parse_pk(request.POST.get(name, ""))
+    if pk is None:
         return None
-    return Unit.objects.visible_to(request.user).filter(pk=int(value)).first()
+    return Unit.objects.visible_to(request.user).filter(pk=pk).first()
 
 
 def place_pickers(request: HttpRequest, form=None, *, divisions=None, url: str = "") -> dict:
@@ -412,7 +413,7 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
 def attachment_download(request: HttpRequest, number: str, pk: str) -> FileResponse:
     """An attachment, to whoever may see its case (X1); missing and forbidden look the same."""
     case = access_case(number, request.user)
-    attachment = case.attachments.filter(pk=int(pk) if pk.isdigit() else None).first()
+    attachment = case.attachments.filter(pk=parse_pk(pk)).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name):
         raise Http404
     return FileResponse(

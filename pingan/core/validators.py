@@ -37,3 +37,21 @@ def validate_phone(value: str) -> None:
             _("电话号码格式不正确：手机号为11位，固定电话请带区号，如 010-65123456。"),
             code="format",
         )
+
+
+_PK_PATTERN = re.compile(r"[0-9]{1,19}")
+_PK_MAX = 2**63 - 1
+
+
+def parse_pk(value: object) -> int | None:
+    """A primary key from a URL or a query string, or None when it cannot be one.
+
+    Only ASCII digits within a 64-bit integer: ``str.isdigit()`` also accepts '¹¹' and '٣',
+    which ``int()`` refuses, and a longer number overflows the database's integer. A lookup with
+    None finds nothing, so a malformed id is a 404 like a missing one, never a 500.
+    """
+    text = str(value)
+    if not _PK_PATTERN.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= _PK_MAX else None

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.core.errors import ApplicationError
+from pingan.core.validators import parse_pk
 from pingan.orgs import selectors as org_selectors
 from pingan.orgs.access import access_division
 from pingan.orgs.choices import Level, UnitKind
@@ -219,7 +220,7 @@ def instruction_new(request: HttpRequest) -> HttpResponse:
     if warning_id:
         warning = (
             RiskWarning.objects.visible_to(request.user)
-            .filter(pk=warning_id if str(warning_id).isdigit() else None, grid=grid)
+            .filter(pk=parse_pk(warning_id), grid=grid)
             .first()
         )
         if warning is None:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from pingan.cases.access import access_case
 from pingan.core.calendar import LOCAL_TZ
+from pingan.core.validators import parse_pk
 from pingan.orgs.models import Staff, Unit
 
 from .. import selectors, services
@@ -55,8 +56,8 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         shifts = DutyShift.objects.visible_to(self.request.user).select_related("center", "agency")
         params = self.request.query_params
-        if params.get("center", "").isdigit():
-            shifts = shifts.filter(center=params["center"])
+        if (center := parse_pk(params.get("center", ""))) is not None:
+            shifts = shifts.filter(center=center)
         if params.get("date"):
             try:
                 shifts = shifts.filter(date=datetime.fromisoformat(params["date"]).date())

@@ -1,10 +1,10 @@
 """The corrections API: the same services, scopes and errors as the pages (X4)."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from pingan.core.errors import ApplicationError

@@ -1,15 +1,16 @@
 """The evaluation API: schemes, scores and reports, with the pages' permissions (X4)."""
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from pingan.core.validators import parse_pk
 from pingan.orgs.models import Division
 
 from .. import report, services
@@ -51,8 +52,8 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
         scores = scores_visible_to(self.request.user).select_related(
             "run", "division", "unit", "staff"
         )
-        scheme = self.request.query_params.get("scheme")
-        if scheme and scheme.isdigit():
+        scheme = parse_pk(self.request.query_params.get("scheme", ""))
+        if scheme is not None:
             latest = (
                 Scheme.objects.filter(pk=scheme)
                 .values_list("runs__pk", flat=True)

@@ -36,6 +36,7 @@ from pingan.cases.choices import State
 from pingan.cases.models import Category
 from pingan.core.calendar import LOCAL_TZ
 from pingan.core.errors import ApplicationError
+from pingan.core.validators import parse_pk
 
 from ..choices import ReportSource
 from ..models import ApiKey, Report
@@ -205,9 +206,10 @@ def _list(request: HttpRequest) -> JsonResponse:
     reports = _readable(_key(params))
     ids = _csv(params, "service_request_id")
     if ids:
-        if not all(part.isdigit() for part in ids):
+        pks = [parse_pk(part) for part in ids]
+        if None in pks:
             raise Open311Error(400, "service_request_id 应为数字编号，以逗号分隔。")
-        found = reports.filter(pk__in=[int(part) for part in ids]).order_by("-reported_at", "-id")
+        found = reports.filter(pk__in=pks).order_by("-reported_at", "-id")
         return ok([_request(report) for report in found])
     codes = _csv(params, "service_code")
     if codes:
@@ -300,7 +302,7 @@ def request_detail(request: HttpRequest, pk: str, fmt: str) -> JsonResponse:
     _format(fmt)
     _jurisdiction(request.GET)
     reports = _readable(_key(request.GET))
-    report = reports.filter(pk=int(pk)).first() if pk.isdigit() else None
+    report = reports.filter(pk=parse_pk(pk)).first()
     if report is None:
         raise Open311Error(404, f"service_request_id 不存在：{pk}")
     return ok([_request(report)])

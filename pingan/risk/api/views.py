@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from pingan.core.validators import parse_pk
 from pingan.orgs.access import access_division, has_role
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Unit
@@ -80,7 +81,7 @@ class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_object(self):
         pk = self.kwargs["pk"]
-        snapshot = self.get_queryset().filter(pk=pk if str(pk).isdigit() else None).first()
+        snapshot = self.get_queryset().filter(pk=parse_pk(pk)).first()
         if snapshot is None:
             raise NotFound("找不到该指数快照，或不在您的工作范围内。")
         return snapshot
@@ -121,7 +122,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_object(self):
         pk = self.kwargs["pk"]
-        warning = self.get_queryset().filter(pk=pk if str(pk).isdigit() else None).first()
+        warning = self.get_queryset().filter(pk=parse_pk(pk)).first()
         if warning is None:
             raise NotFound("找不到该预警，或不在您的工作范围内。")
         return warning
