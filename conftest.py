@@ -4,13 +4,55 @@ The test database (SQLite in memory, or PostgreSQL when DATABASE_URL is set) is 
 per run and loaded with the Dongcheng demo org tree, units and staff, so tests act as the demo
 personas (``street_dispatcher``, ``grid_worker`` …) against real data. Each test runs in a
 transaction that is rolled back.
+
+The whole run happens under one fixed clock (time-machine): 10:00 Asia/Shanghai on
+``PINGAN_TEST_TODAY`` (YYYY-MM-DD; today's date when unset), ticking from there. No test reads
+the wall clock, so the suite gives the same verdict on any date; ``.ci/run`` proves it by running
+one pass at a hard date (a year without an official holiday calendar, at a year end).
+
+Hypothesis (and schemathesis, which runs on it) is derandomized in the suite, so the same code
+gets the same verdict; ``make fuzz`` loads the exploratory profile instead (``PINGAN_FUZZ=1``):
+fresh randomness and many more examples.
 """
 
+import os
+from datetime import date, datetime, time
+
 import pytest
+import time_machine
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
+from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from pingan.core import notify
+from pingan.core.calendar import LOCAL_TZ
 from pingan.demo.orgs import DEMO_PASSWORD, load_org_tree
+
+TEST_TODAY = date.fromisoformat(os.environ.get("PINGAN_TEST_TODAY") or date.today().isoformat())
+TEST_START = datetime.combine(TEST_TODAY, time(10), tzinfo=LOCAL_TZ)
+
+# Example counts are per test, and for schemathesis per API operation.
+hypothesis_settings.register_profile("suite", derandomize=True, max_examples=20, print_blob=True)
+hypothesis_settings.register_profile("fuzz", derandomize=False, max_examples=400, print_blob=True)
+hypothesis_settings.load_profile("fuzz" if os.environ.get("PINGAN_FUZZ") else "suite")
+
+_clock = time_machine.travel(TEST_START, tick=True)
+
+
+def pytest_configure(config):
+    # Started before collection, so even module-level "now" in a test module is the test clock.
+    _clock.start()
+
+
+def pytest_unconfigure(config):
+    _clock.stop()
+
+
+def pytest_report_header(config):
+    profile = "fuzz" if os.environ.get("PINGAN_FUZZ") else "suite (derandomized)"
+    return [f"clock: {TEST_START.isoformat()} (PINGAN_TEST_TODAY); hypothesis: {profile}"]
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +73,29 @@ def _empty_sms_outbox():
     notify.outbox.clear()
     yield
     notify.outbox.clear()
+
+
+@pytest.fixture
+def keep_connection():
+    """Requests sent straight to the WSGI application (the fuzz harness) keep the test's
+    connection and its transaction open across them, as Django's test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The test clock's moment as the test starts, in Asia/Shanghai: for tests whose data must
+    sit relative to what pages and APIs take as "now"."""
+    return timezone.localtime()
+
+
+@pytest.fixture
+def today(now) -> date:
+    return now.date()
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ def demo_world(transactional_db):
     grid = Division.objects.get(code="110101001001001")
     unit = Unit.objects.get(kind="street_center", division__code="110101001")
     mediator = Staff.objects.get(username="street_mediator")
+    # Hours, not days: at 10:00 on the first day of a quarter (PINGAN_TEST_TODAY=2027-01-01)
+    # the quarter so far is ten hours long, and both cases must have ended by now.
     start = max(quarter_start, now - timedelta(days=20))
     for number, late in (("E1", False), ("E2", True)):
         Case.objects.create(
@@ -32,8 +34,8 @@ def demo_world(transactional_db):
             title="评查用事项", narrative="用于考评的事项。", grid=grid, area_path=grid.path,
             level="street", handling_unit=unit, handler=mediator,
             registered_by=mediator, registered_at=start, accepted_at=start,
-            due_at=start + timedelta(days=3), state="archived", concluded_level="street",
-            concluded_at=start + timedelta(days=5 if late else 2), outcome="agreement",
+            due_at=start + timedelta(hours=3), state="archived", concluded_level="street",
+            concluded_at=start + timedelta(hours=5 if late else 2), outcome="agreement",
         )  # fmt: skip
     return now
 

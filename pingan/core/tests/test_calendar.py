@@ -4,6 +4,7 @@ Expected dates are worked out by hand from the State Council schedules (and chec
 chinese-calendar 1.11); the day of acceptance never counts.
 """
 
+import os
 from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 
@@ -11,6 +12,7 @@ import chinese_calendar
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from pingan.core.calendar import (
     LOCAL_TZ,
@@ -310,3 +312,12 @@ def test_every_admin_page_opens_and_every_audited_form_asks_why(client_as):
         assert add.status_code in (200, 403), info
         if add.status_code == 200:
             assert 'name="audit_reason"' in add.content.decode(), info
+
+
+def test_the_suite_runs_on_its_fixed_clock(now):
+    """conftest.py puts the whole run at 10:00 on PINGAN_TEST_TODAY (today when unset), so no
+    test depends on the day it happens to run."""
+    expected = os.environ.get("PINGAN_TEST_TODAY") or now.date().isoformat()
+    assert timezone.localdate().isoformat() == expected
+    assert (timezone.localtime() - now).total_seconds() < 3600  # it ticks, from 10:00
+    assert 10 <= now.hour < 14  # the suite takes minutes, not hours

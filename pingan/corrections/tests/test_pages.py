@@ -1,7 +1,7 @@
 """Pages and API of the corrections app: who may see and do what, and what they see."""
 
 import json
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -86,9 +86,9 @@ def test_the_list_shows_only_the_scope_with_a_constant_number_of_queries(
 
 
 def test_the_street_confirms_an_arrival_on_the_page_and_a_stale_page_is_refused(
-    register, client_as, staff
+    register, client_as, staff, now
 ):
-    release = register(release_date=date(2026, 10, 30))
+    release = register(release_date=(now - timedelta(days=3)).date(), now=now)
     client = client_as("street_dispatcher")
     url = reverse("corrections:release-arrive", args=[release.pk])
     helper = staff("grid_worker").pk
@@ -104,7 +104,7 @@ def test_the_street_confirms_an_arrival_on_the_page_and_a_stale_page_is_refused(
 
 
 def test_a_registration_through_the_page_refuses_a_bad_id_and_keeps_what_was_typed(
-    client_as, prison
+    client_as, prison, today
 ):
     client = client_as("prison_officer")
     data = {
@@ -113,7 +113,7 @@ def test_a_registration_through_the_page_refuses_a_bad_id_and_keeps_what_was_typ
         "id_number": "110101198001010011",
         "offence": "fraud",
         "sentence_months": 18,
-        "release_date": "2026-12-20",
+        "release_date": str(today + timedelta(days=14)),
         "address": "多福巷 3 号",
         "grid": "110101001001001",
     }
@@ -214,8 +214,9 @@ def test_file_list_pins_its_queries_and_flags_a_broken_chain(
     assert "被篡改" in page.content.decode()
 
 
-def test_the_analysis_page_draws_each_measure(register, client_as):
-    register(release_date=date(2026, 10, 30))
+def test_the_analysis_page_draws_each_measure(register, client_as, now):
+    last_month = now.replace(day=1) - timedelta(days=1)
+    register(release_date=last_month.date(), now=last_month)
     page = client_as("auditor").get(reverse("corrections:analysis"))
     sections = page.context["data"]["sections"]
     assert [s["title"] for s in sections] == [
@@ -226,14 +227,14 @@ def test_the_analysis_page_draws_each_measure(register, client_as):
         "排除非法证据",
     ]
     first = {line.label: line.values for line in sections[0]["series"]}
-    assert first["市第一监狱"][-2] == 1  # October of the twelve months to November
+    assert first["市第一监狱"][-2] == 1  # last month, of the twelve months to this one
     assert page.content.decode().count("data-echarts=") == 5
 
 
 # --- API ---------------------------------------------------------------------------------------
 
 
-def test_the_api_registers_lists_and_confirms_like_the_pages(client_as, staff):
+def test_the_api_registers_lists_and_confirms_like_the_pages(client_as, staff, today):
     prison_client = client_as("prison_officer")
     body = {
         "prison": "P01",
@@ -241,7 +242,7 @@ def test_the_api_registers_lists_and_confirms_like_the_pages(client_as, staff):
         "id_number": id_number(77),
         "offence": "violent",
         "sentence_months": 36,
-        "release_date": "2026-10-30",
+        "release_date": str(today - timedelta(days=37)),
         "address": "多福巷 5 号",
         "grid_code": "110101001001001",
     }
