@@ -10,7 +10,7 @@ VENDOR := static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install assets migrate load-demo serve lint fmt messages clean bench
+.PHONY: demo test fuzz install assets migrate load-demo serve lint fmt messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,14 @@ test: install assets
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 --settings=config.settings.test
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Exploratory fuzzing (not part of make test, where the same tests run derandomized with few
+# examples): the schemathesis API harness and the property-based state machines with fresh
+# randomness and many more examples. Each failure prints the seed (@reproduce_failure) that
+# replays it.
+FUZZ_TESTS = $(wildcard pingan/*/tests/test_*fuzz*.py pingan/*/tests/test_state_machine*.py)
+fuzz: install
+	PINGAN_FUZZ=1 $(BIN)/pytest -p no:cacheprovider --hypothesis-show-statistics $(FUZZ_TESTS) $(PYTEST_ARGS)
 
 # Benchmarks against raw-SQL baselines (not part of make test): BENCH_SCALE=tiny|district|city,
 # PostgreSQL when DATABASE_URL is set. See benchmarks/README.md.
