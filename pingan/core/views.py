@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -53,6 +53,10 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """An unknown address under /api/ (an id the router's pattern refuses, say) answers in
+    JSON like every API error; elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("找不到该地址或对象。")}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -1,5 +1,6 @@
 """Shapes of the evaluation API."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Indicator, IndicatorScore, QuarterReport, Scheme, SubjectScore
@@ -103,6 +104,7 @@ class SubjectScoreDetailSerializer(SubjectScoreSerializer):
         fields = [*SubjectScoreSerializer.Meta.fields, "items"]
 
 
+@extend_schema_serializer(component_name="QuarterReport")
 class ReportSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(source="division", slug_field="code", read_only=True)
     pdf_url = serializers.SerializerMethodField()

@@ -1,5 +1,6 @@
 """Serializers of the patrol API: reports out, a report in, coverage out."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from pingan.orgs.models import Division
@@ -8,6 +9,7 @@ from ..choices import ReportKind
 from ..models import Report
 
 
+@extend_schema_serializer(component_name="PatrolReport")
 class ReportSerializer(serializers.ModelSerializer):
     grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True)

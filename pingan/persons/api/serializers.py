@@ -228,8 +228,10 @@ class MeasureResultSerializer(serializers.Serializer):
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username", default=None, allow_null=True
+    )
 
     class Meta:
         model = Scorecard

@@ -1,6 +1,6 @@
 """Input and output shapes of the risk API; the services do the real checks."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from pingan.orgs.choices import Level
@@ -158,9 +158,11 @@ class InstructionCreateSerializer(serializers.Serializer):
     warning = serializers.IntegerField(required=False, allow_null=True, help_text="来源预警 ID")
 
 
+@extend_schema_serializer(component_name="InstructionVersion")
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="读取时的版本号（乐观锁）")
 
 
+@extend_schema_serializer(component_name="InstructionClose")
 class CloseSerializer(VersionSerializer):
     result = serializers.CharField()

@@ -78,7 +78,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(_detail(self.get_object()))
 
     @extend_schema(responses={200: s.LedgerEntrySerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ledger(self, request, pk=None):
         """The points ledger in date order with the running total of approved points."""
         profile = self.get_object()
