@@ -6,14 +6,13 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pingan.core import crypto
 from pingan.core.calendar import add_days
-from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.errors import ApplicationError, ForbiddenError
+from pingan.core.services import check_version, require_text, versioned_update
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, UnitKind
@@ -44,9 +43,6 @@ from .models import (
 )
 from .repeats import comparable, find_repeats
 
-CONFLICT_MESSAGE = gettext_lazy(
-    "该事项刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
-)
 _UNIT_KIND_AT_LEVEL = {
     Level.DISTRICT: UnitKind.DISTRICT_CENTER,
     Level.STREET: UnitKind.STREET_CENTER,
@@ -125,8 +121,7 @@ def available_actions(user: Staff, case: Case) -> list[str]:
 def _authorize(
     actor: Staff, case: Case, action: str, expected_version: int | None = None
 ) -> str | None:
-    if expected_version is not None and expected_version != case.version:
-        raise ConflictError(CONFLICT_MESSAGE)
+    check_version(case, expected_version)
     if not has_role(actor, *rules.ACTION_ROLES[action]):
         raise ForbiddenError(_("您的角色不能执行此操作。"))
     if not can_act_on(actor, case):
@@ -134,28 +129,8 @@ def _authorize(
     return rules.check_transition(action, case.state)
 
 
-def _commit(case: Case, *, expected_version: int | None, now: datetime, **fields) -> None:
-    """Write fields only if nobody changed the case since it was read (optimistic lock)."""
-    version = case.version if expected_version is None else expected_version
-    updated = Case.objects.filter(pk=case.pk, version=version).update(
-        **fields, version=F("version") + 1, updated_at=now
-    )
-    if updated != 1:
-        raise ConflictError(CONFLICT_MESSAGE)
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.version = version + 1
-
-
 def _event(case: Case, kind: str, actor, now: datetime, **fields) -> CaseEvent:
     return CaseEvent.objects.create(case=case, kind=kind, actor=actor, created_at=now, **fields)
-
-
-def _require_reason(reason: str, what: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(_("请填写%(what)s。") % {"what": what})
-    return reason
 
 
 def _deadline(case: Case, start: datetime) -> dict:
@@ -342,7 +317,7 @@ def case_merge_visit(
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
         raise ForbiddenError(_("您的角色不能登记事项。"))
-    narrative = _require_reason(narrative, _("本次来访的诉求"))
+    narrative = require_text(narrative, _("本次来访的诉求"))
     return _record(
         case,
         actor=actor,
@@ -376,7 +351,7 @@ def _record(
         moves.update(from_state=case.state, to_state=fields["state"])
     if "level" in fields:
         moves.update(from_level=case.level, to_level=fields["level"])
-    _commit(case, expected_version=expected_version, now=now, **fields)
+    versioned_update(case, expected_version=expected_version, now=now, **fields)
     _event(case, kind, actor, now, unit=unit, reason=reason, data=data or {}, **moves)
     return case
 
@@ -420,7 +395,7 @@ def case_reject(
     """Decline a matter (不予受理); the reason is required and shown to the citizen."""
     now = now or timezone.now()
     target = _authorize(actor, case, "reject", expected_version)
-    reason = _require_reason(reason, _("不予受理的理由"))
+    reason = require_text(reason, _("不予受理的理由"))
     return _record(
         case,
         actor=actor,
@@ -505,7 +480,7 @@ def case_conclude(
     """Conclude: an agreement, or none and the legal route the parties are referred to."""
     now = now or timezone.now()
     target = _authorize(actor, case, "conclude", expected_version)
-    summary = _require_reason(summary, _("办结情况说明"))
+    summary = require_text(summary, _("办结情况说明"))
     if outcome not in Outcome.values:
         raise ApplicationError(_("请选择办理结果。"))
     if outcome == Outcome.NO_AGREEMENT and legal_route not in LegalRoute.values:
@@ -556,7 +531,7 @@ def case_follow_up(
     }
     if satisfied:
         return _record(case, kind=EventKind.FOLLOW_UP, reason=note, **common)
-    note = _require_reason(note, _("群众不满意的具体原因"))
+    note = require_text(note, _("群众不满意的具体原因"))
     return _record(
         case,
         kind=EventKind.REOPEN,
@@ -636,7 +611,7 @@ def case_escalate(
     """Move the case one level up (上提) to that level's center, with a reason."""
     now = now or timezone.now()
     _authorize(actor, case, "escalate", expected_version)
-    reason = _require_reason(reason, _("上提理由"))
+    reason = require_text(reason, _("上提理由"))
     target_level = rules.level_above(case.level)
     if target_level is None:
         raise ApplicationError(_("事项已在区级办理，不能再上提。"))
@@ -669,7 +644,7 @@ def case_assign_down(
     """Hand the case down (交办) to a lower level's unit, with a reason."""
     now = now or timezone.now()
     _authorize(actor, case, "assign_down", expected_version)
-    reason = _require_reason(reason, _("交办理由"))
+    reason = require_text(reason, _("交办理由"))
     if level not in rules.levels_below(case.level):
         raise ApplicationError(_("只能交办给比当前层级更低的层级。"))
     unit = unit_for_level(case.grid, level)
@@ -700,7 +675,7 @@ def case_add_joint_units(
     """Bring other units into a joint mediation (联动调处)."""
     now = now or timezone.now()
     _authorize(actor, case, "joint", expected_version)
-    reason = _require_reason(reason, _("联动调处的事由"))
+    reason = require_text(reason, _("联动调处的事由"))
     new = [unit for unit in units if unit.pk != case.handling_unit_id]
     if not new:
         raise ApplicationError(_("请选择承办单位以外的联动单位。"))
@@ -733,7 +708,7 @@ def extension_request(
     """Ask for more time; nothing changes until a leader approves."""
     now = now or timezone.now()
     _authorize(actor, case, "extension_request")
-    reason = _require_reason(reason, _("延期理由"))
+    reason = require_text(reason, _("延期理由"))
     if not isinstance(days, int) or not 1 <= days <= 60:
         raise ApplicationError(_("延长天数应为 1 到 60 天。"))
     if case.extensions.filter(state=ExtensionState.PENDING).exists():
@@ -771,7 +746,7 @@ def extension_decide(
     if extension.requested_by_id == actor.pk:
         raise ForbiddenError(_("不能审批自己提出的延期申请。"))
     if not approve:
-        note = _require_reason(note, _("驳回理由"))
+        note = require_text(note, _("驳回理由"))
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
     extension.save(
@@ -782,7 +757,7 @@ def extension_decide(
         deadline = add_days(
             start=case.due_at, days=extension.days, working=policy.day_type == DayType.WORKING
         )
-        _commit(
+        versioned_update(
             case,
             expected_version=expected_version,
             now=now,
@@ -808,7 +783,7 @@ def case_reissue_query_code(*, case: Case, actor: Staff, now: datetime | None = 
 
     now = now or timezone.now()
     code = f"{secrets.randbelow(10**6):06d}"
-    _commit(
+    versioned_update(
         case, expected_version=None, now=now, query_code_hash=query_code_digest(case.number, code)
     )
     audit_record(

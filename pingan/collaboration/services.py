@@ -10,20 +10,18 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pingan.cases.choices import OPEN_STATES, EventKind, State
 from pingan.cases.models import Case, CaseEvent, Category
 from pingan.cases.services import PartyInput, case_register
 from pingan.core import notify
 from pingan.core.calendar import local_date, workdays_in
-from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import Notice
-from pingan.core.services import audit_record
+from pingan.core.services import audit_record, require_text, versioned_update
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode, Stationing, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
@@ -48,33 +46,12 @@ ORGANISER_ROLES = frozenset({R.DISPATCHER, R.LEADER, R.ADMINISTRATOR})
 RESPONDER_ROLES = frozenset({R.OFFICER, R.LEADER, R.DISPATCHER})
 # Rotating agencies on duty per working day at a center.
 ROTATION_PER_DAY = 3
-CONFLICT_MESSAGE = gettext_lazy("该记录刚被其他人更新，您的操作未保存。请刷新页面后再操作。")
 NOTICE_KIND = "whistle"
-
-
-def _require_text(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(_("请填写%(what)s。") % {"what": what})
-    return value
 
 
 def _require_organiser(actor: Staff) -> None:
     if not has_role(actor, *ORGANISER_ROLES):
         raise ForbiddenError(_("您的角色不能执行此操作。"))
-
-
-def _bump(model, obj, expected_version: int | None, now: datetime, **fields) -> None:
-    """Write fields only if nobody changed the row since it was read (optimistic lock)."""
-    version = obj.version if expected_version is None else expected_version
-    updated = model.objects.filter(pk=obj.pk, version=version).update(
-        **fields, version=F("version") + 1, updated_at=now
-    )
-    if updated != 1:
-        raise ConflictError(CONFLICT_MESSAGE)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.version = version + 1
 
 
 # --- duty rosters (M3.2) -------------------------------------------------------------------
@@ -308,7 +285,7 @@ def whistle_blow(
         raise ApplicationError(
             _("该事项已“%(state)s”，不能再吹哨。") % {"state": State(case.state).label}
         )
-    reason = _require_text(reason, _("需要协同的事项"))
+    reason = require_text(reason, _("需要协同的事项"))
     hours = default_report_hours() if report_hours is None else report_hours
     if not 1 <= hours <= 168:
         raise ApplicationError(_("报到时限应在 1 到 168 小时之间。"))
@@ -435,11 +412,10 @@ def summons_acknowledge(
     call = summons.call
     if call.closed_at is not None:
         raise ApplicationError(_("该吹哨已办结，无需再报到。"))
-    _bump(
-        WhistleSummons,
+    versioned_update(
         summons,
-        expected_version,
-        now,
+        expected_version=expected_version,
+        now=now,
         state=SummonsState.ACKNOWLEDGED,
         acknowledged_at=now,
         acknowledged_by=actor,
@@ -471,16 +447,15 @@ def summons_report(
     """Record what the summoned party did (处置情况), after acknowledging."""
     now = now or timezone.now()
     _check_answerer(actor, summons)
-    report = _require_text(report, _("处置情况"))
+    report = require_text(report, _("处置情况"))
     if summons.state == SummonsState.SUMMONED:
         raise ApplicationError(_("请先报到，再填写处置情况。"))
     if summons.state == SummonsState.REPORTED:
         raise ApplicationError(_("处置情况已经反馈过了。"))
-    _bump(
-        WhistleSummons,
+    versioned_update(
         summons,
-        expected_version,
-        now,
+        expected_version=expected_version,
+        now=now,
         state=SummonsState.REPORTED,
         reported_at=now,
         report=report,
@@ -513,8 +488,15 @@ def whistle_close(
         raise ForbiddenError(_("只有吹哨街道可以办结吹哨。"))
     if call.closed_at is not None:
         raise ApplicationError(_("该吹哨已经办结。"))
-    result = _require_text(result, _("协同结果"))
-    _bump(WhistleCall, call, expected_version, now, result=result, closed_at=now, closed_by=actor)
+    result = require_text(result, _("协同结果"))
+    versioned_update(
+        call,
+        expected_version=expected_version,
+        now=now,
+        result=result,
+        closed_at=now,
+        closed_by=actor,
+    )
     CaseEvent.objects.create(
         case_id=call.case_id,
         kind=EventKind.WHISTLE_CLOSE,
@@ -577,10 +559,10 @@ def talk_record(
     talk = SafetyTalk.objects.create(
         mode=mode,
         held_on=held_on,
-        place=_require_text(place, _("地点")),
+        place=require_text(place, _("地点")),
         street=street,
         area_path=street.path,
-        topic=_require_text(topic, _("主题")),
+        topic=require_text(topic, _("主题")),
         district_leaders=(district_leaders or "").strip(),
         street_members=(street_members or "").strip(),
         resident_count=resident_count,
@@ -602,7 +584,7 @@ def problem_add(
         raise ForbiddenError(_("该恳谈不在您的工作范围内。"))
     return Problem.objects.create(
         talk=talk,
-        description=_require_text(description, _("问题描述")),
+        description=require_text(description, _("问题描述")),
         raised_by=(raised_by or "").strip(),
         recorded_by=actor,
     )
@@ -621,7 +603,7 @@ def task_add(
     _require_organiser(actor)
     if not in_scope(actor, problem.talk.area_path):
         raise ForbiddenError(_("该问题不在您的工作范围内。"))
-    description = _require_text(description, _("任务内容"))
+    description = require_text(description, _("任务内容"))
     if owner is None:
         raise ApplicationError(_("请选择责任单位。"))
     if deadline is None:
@@ -657,7 +639,7 @@ def task_progress_add(
     return TaskProgress.objects.create(
         task=task,
         kind=kind,
-        note=_require_text(note, _("落实情况")),
+        note=require_text(note, _("落实情况")),
         recorded_by=actor,
         recorded_at=now,
     )
@@ -681,7 +663,7 @@ def task_result_record(
         raise ForbiddenError(_("该任务不在您的工作范围内。"))
     if rating not in ResultRating.values:
         raise ApplicationError(_("请选择成效：已解决、部分解决或未解决。"))
-    summary = _require_text(summary, _("成效说明"))
+    summary = require_text(summary, _("成效说明"))
     evidence = (evidence or "").strip()
     if not evidence:
         raise ApplicationError(
@@ -689,7 +671,7 @@ def task_result_record(
         )
     if task.done_at is not None:
         raise ApplicationError(_("该任务已经复盘办结。"))
-    _bump(Task, task, expected_version, now, done_at=now)
+    versioned_update(task, expected_version=expected_version, now=now, done_at=now)
     return TaskResult.objects.create(
         task=task,
         rating=rating,
@@ -735,7 +717,7 @@ def problem_to_case(
             "text": problem.description,
         },
         grid=data.grid,
-        parties=[PartyInput("applicant", _require_text(data.applicant, _("申请人")))],
+        parties=[PartyInput("applicant", require_text(data.applicant, _("申请人")))],
         now=now,
     )
     problem.case = case

@@ -11,15 +11,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.core import notify
 from pingan.core.calendar import LOCAL_TZ
-from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import Notice
-from pingan.core.services import audit_record
+from pingan.core.services import audit_record, versioned_update
 from pingan.core.validators import validate_id_number
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode, UnitKind
@@ -72,18 +72,6 @@ def _require_officer_of(actor: Staff, prison: Prison) -> None:
 def _require_receiving(actor: Staff, release: Release, *roles: str) -> None:
     if not has_role(actor, *(roles or RECEIVING_ROLES)) or not in_scope(actor, release.area_path):
         raise ForbiddenError(_("只有接收社区所在辖区的工作人员可以办理此项。"))
-
-
-def _commit(obj, *, expected_version: int | None, **fields) -> None:
-    """Optimistic lock: write only if nobody changed the row since the user read it."""
-    model = type(obj)
-    version = obj.version if expected_version is None else expected_version
-    updated = model.objects.filter(pk=obj.pk, version=version).update(version=version + 1, **fields)
-    if not updated:
-        raise ConflictError(_("该记录已被他人修改，请刷新页面后重试。"))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.version = version + 1
 
 
 def _event(release: Release, kind: str, actor, now: datetime, note: str = "") -> ReleaseEvent:
@@ -198,8 +186,9 @@ def release_notify_due(*, now: datetime | None = None) -> int:
         )
         if not due:
             return 0
+        # The sweep's change bumps the version too, so a page opened before it is stale.
         Release.objects.filter(pk__in=[r.pk for r in due]).update(
-            status=ReleaseStatus.NOTIFIED, notified_at=now
+            status=ReleaseStatus.NOTIFIED, notified_at=now, version=F("version") + 1, updated_at=now
         )
         ReleaseEvent.objects.bulk_create(
             ReleaseEvent(release=r, kind="notified", at=now, note=_("系统提前通知接收社区"))
@@ -244,7 +233,7 @@ def release_escalate_no_shows(*, now: datetime | None = None) -> int:
         if not late:
             return 0
         Release.objects.filter(pk__in=[r.pk for r in late]).update(
-            status=ReleaseStatus.NO_SHOW, escalated_at=now
+            status=ReleaseStatus.NO_SHOW, escalated_at=now, version=F("version") + 1, updated_at=now
         )
         ReleaseEvent.objects.bulk_create(
             ReleaseEvent(
@@ -311,9 +300,10 @@ def release_confirm_arrival(
         raise ApplicationError(_("尚未到释放日期，不能确认报到。"))
     if not responsible.is_active or not in_scope(responsible, release.area_path):
         raise ApplicationError(_("帮教责任人须是负责该网格的在岗工作人员。"))
-    _commit(
+    versioned_update(
         release,
         expected_version=expected_version,
+        now=now,
         status=ReleaseStatus.ARRIVED,
         arrived_at=now,
         responsible=responsible,
@@ -401,9 +391,10 @@ def release_record_followup(
             raise ApplicationError(_("日期须在释放日期之后、今天之前。"))
     if insurance_enrolled_on and not insurance_kind.strip():
         raise ApplicationError(_("请填写参保险种。"))
-    _commit(
+    versioned_update(
         release,
         expected_version=expected_version,
+        now=now,
         insurance_enrolled_on=insurance_enrolled_on,
         insurance_kind=insurance_kind.strip(),
         reoffended_on=reoffended_on,
@@ -794,9 +785,10 @@ def evidence_file_conclude(
                 titles="、".join(waiting[:5]) + ("等" if len(waiting) > 5 else ""),
             )
         )
-    _commit(
+    versioned_update(
         file,
         expected_version=expected_version,
+        now=now,
         status=FileStatus.CONCLUDED,
         conclusion=conclusion.strip(),
         concluded_by=actor,

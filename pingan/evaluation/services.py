@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from pingan.cases.choices import EventKind
 from pingan.cases.models import Case, CaseEvent, Supervision
-from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
-from pingan.core.services import audit_record
+from pingan.core.errors import ApplicationError, ForbiddenError
+from pingan.core.services import audit_record, check_version, conflict_error, versioned_update
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
@@ -119,8 +119,9 @@ def scheme_create(
 
 def _editable(scheme: Scheme, expected_version: int | None) -> Scheme:
     locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    # A scheme's ``version`` is its revision number; edits are counted in ``edit_version``.
     if expected_version is not None and locked.edit_version != expected_version:
-        raise ConflictError(_("该方案刚被其他人修改，您的修改未保存。请刷新后再改。"))
+        raise conflict_error(Scheme)
     if locked.state != SchemeState.DRAFT:
         raise ApplicationError(
             _(
@@ -1007,8 +1008,7 @@ def review_submit(
     review = Review.objects.select_for_update().select_related("case").get(pk=review.pk)
     if review.reviewer_id != actor.pk:
         raise ForbiddenError(_("只有指派的评查人可以填写此评查。"))
-    if expected_version is not None and expected_version != review.version:
-        raise ConflictError(_("该评查刚被更新，您的修改未保存。请刷新后再填。"))
+    check_version(review, expected_version)
     if review.state == ReviewState.DONE:
         raise ApplicationError(_("该评查已提交，不能修改。"))
     if grade not in Grade.values:
@@ -1018,9 +1018,16 @@ def review_submit(
     note = (note or "").strip()
     if grade == Grade.FAIL and not note:
         raise ApplicationError(_("评为不合格时，请在评查意见中写明问题。"))
-    review.checklist, review.grade, review.note = ticks, grade, note
-    review.state, review.reviewed_at, review.version = ReviewState.DONE, now, review.version + 1
-    review.save()
+    versioned_update(
+        review,
+        expected_version=expected_version,
+        now=now,
+        checklist=ticks,
+        grade=grade,
+        note=note,
+        state=ReviewState.DONE,
+        reviewed_at=now,
+    )
     if grade == Grade.FAIL:
         case = review.case
         staff = Staff.objects.filter(pk=case.handler_id).select_related("unit__division").first()

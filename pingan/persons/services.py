@@ -10,12 +10,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pingan.cases.models import Case, Party
 from pingan.core import notify
-from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import AuditEvent, Notice
+from pingan.core.services import check_version, require_text, versioned_update
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level
@@ -53,7 +53,6 @@ from .models import (
 )
 from .scoring import LoadedScorecard
 
-CONFLICT_MESSAGE = gettext_lazy("该人员信息刚被其他人更新，您的操作未保存。请刷新页面后再操作。")
 MEASURE_NOTICE_KIND = "person_measure"
 
 
@@ -74,26 +73,6 @@ def _event(person: KeyPerson, kind: str, actor, now: datetime, **fields) -> Pers
     return PersonEvent.objects.create(
         person=person, kind=kind, actor=actor, created_at=now, **fields
     )
-
-
-def _commit(person: KeyPerson, *, expected_version: int | None, now: datetime, **fields) -> None:
-    """Write fields only if nobody changed the person since it was read (optimistic lock)."""
-    version = person.version if expected_version is None else expected_version
-    updated = KeyPerson.objects.filter(pk=person.pk, version=version).update(
-        **fields, version=F("version") + 1, updated_at=now
-    )
-    if updated != 1:
-        raise ConflictError(str(CONFLICT_MESSAGE))
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.version = version + 1
-
-
-def _require(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ApplicationError(_("请填写%(what)s。") % {"what": what})
-    return text
 
 
 def _require_role(actor: Staff, roles, message: str) -> None:
@@ -154,8 +133,8 @@ def person_register(*, actor: Staff, data: PersonInput, now: datetime | None = N
     now = now or timezone.now()
     today = timezone.localdate(now)
     _require_role(actor, access.EDIT_ROLES, _("您的角色不能登记重点人员。"))
-    name = _require(data.name, _("姓名"))
-    legal_basis = _require(data.legal_basis, _("登记依据（法律法规或文件依据）"))
+    name = require_text(data.name, _("姓名"))
+    legal_basis = require_text(data.legal_basis, _("登记依据（法律法规或文件依据）"))
     if not data.person_type.is_active:
         raise ApplicationError(_("该人员类别已停用，请选择其他类别。"))
     if data.grid.level != Level.GRID:
@@ -263,14 +242,14 @@ def person_update(
     if "ends_on" in changes and changes["ends_on"] <= timezone.localdate(now):
         raise ApplicationError(_("在册截止日期应晚于今天。"))
     if "legal_basis" in changes:
-        changes["legal_basis"] = _require(changes["legal_basis"], _("登记依据"))
+        changes["legal_basis"] = require_text(changes["legal_basis"], _("登记依据"))
     responsible = changes.get("responsible")
     if responsible is not None and not in_scope(responsible, person.area_path):
         raise ApplicationError(_("责任人应是负责该网格所在区域的在职工作人员。"))
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
     if not changed:
         return person
-    _commit(person, expected_version=version, now=now, **{k: changes[k] for k in changed})
+    versioned_update(person, expected_version=version, now=now, **{k: changes[k] for k in changed})
     labels = [str(KeyPerson._meta.get_field(name).verbose_name) for name in changed]
     _event(person, EventKind.EDIT, actor, now, reason="、".join(labels), data={"fields": changed})
     # A changed situation is a changed fact: the scorecard may propose another level.
@@ -420,8 +399,7 @@ def _decide(proposal: RatingProposal, actor: Staff, version: int | None) -> KeyP
     _require_active(person)
     if not access.may_decide_rating(actor, person):
         raise ForbiddenError(_("只有该人员的责任人或辖区领导可以确认评级。"))
-    if version is not None and version != person.version:
-        raise ConflictError(str(CONFLICT_MESSAGE))
+    check_version(person, version)
     return person
 
 
@@ -429,7 +407,7 @@ def _apply_level(person: KeyPerson, *, level: str, score: int, now: datetime) ->
     due = timezone.localdate(now) + review_interval(level)
     if person.next_review_on and person.next_review_on < due:
         due = person.next_review_on
-    _commit(
+    versioned_update(
         person,
         expected_version=None,
         now=now,
@@ -488,7 +466,7 @@ def rating_override(
         raise ApplicationError(_("请选择风险等级。"))
     if level == proposal.level:
         raise ApplicationError(_("所选等级与提议相同，请直接点击“确认”。"))
-    reason = _require(reason, _("改定理由"))
+    reason = require_text(reason, _("改定理由"))
     keys = {line["key"] for line in proposal.breakdown}
     disputed = [key for key in (disputed_factors or []) if key]
     if set(disputed) - keys:
@@ -541,7 +519,7 @@ def review_record(
     _require_role(actor, access.REVIEW_ROLES, _("您的角色不能复核重点人员。"))
     if contact not in ContactResult.values:
         raise ApplicationError(_("请选择联系情况。"))
-    note = _require(note, _("复核情况"))
+    note = require_text(note, _("复核情况"))
     review = Review.objects.create(
         person=person,
         due_on=person.next_review_on,
@@ -552,7 +530,7 @@ def review_record(
         level=person.level,
     )
     next_on = timezone.localdate(now) + review_interval(person.level)
-    _commit(person, expected_version=version, now=now, next_review_on=next_on)
+    versioned_update(person, expected_version=version, now=now, next_review_on=next_on)
     _event(
         person,
         EventKind.REVIEW,
@@ -588,7 +566,7 @@ def measure_add(
         raise ApplicationError(_("请选择措施类型（管控或帮扶）。"))
     if category not in MeasureCategory.values:
         raise ApplicationError(_("请选择措施内容类别。"))
-    description = _require(description, _("措施内容"))
+    description = require_text(description, _("措施内容"))
     if owner is None:
         raise ApplicationError(_("请指定措施负责人：每项措施都要有人负责落实。"))
     if not owner.is_active:
@@ -629,8 +607,7 @@ def _measure_guard(measure: Measure, actor: Staff, version: int | None) -> KeyPe
     _require_active(person)
     if measure.status != MeasureStatus.OPEN:
         raise ApplicationError(_("该措施已完成或已取消。"))
-    if version is not None and version != measure.version:
-        raise ConflictError(_("该措施刚被其他人更新，请刷新页面后再操作。"))
+    check_version(measure, version)
     if not (
         measure.owner_id == actor.pk
         or person.responsible_id == actor.pk
@@ -638,18 +615,6 @@ def _measure_guard(measure: Measure, actor: Staff, version: int | None) -> KeyPe
     ):
         raise ForbiddenError(_("只有措施负责人、人员责任人或管理人员可以办理此措施。"))
     return person
-
-
-def _measure_commit(measure: Measure, version: int | None, **fields) -> None:
-    expected = measure.version if version is None else version
-    updated = Measure.objects.filter(pk=measure.pk, version=expected).update(
-        **fields, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if updated != 1:
-        raise ConflictError(_("该措施刚被其他人更新，请刷新页面后再操作。"))
-    for name, value in fields.items():
-        setattr(measure, name, value)
-    measure.version = expected + 1
 
 
 @transaction.atomic
@@ -663,8 +628,15 @@ def measure_complete(
 ) -> Measure:
     now = now or timezone.now()
     person = _measure_guard(measure, actor, version)
-    result = _require(result, _("落实结果"))
-    _measure_commit(measure, version, status=MeasureStatus.DONE, result=result, done_at=now)
+    result = require_text(result, _("落实结果"))
+    versioned_update(
+        measure,
+        expected_version=version,
+        now=now,
+        status=MeasureStatus.DONE,
+        result=result,
+        done_at=now,
+    )
     _event(
         person,
         EventKind.MEASURE_DONE,
@@ -688,8 +660,14 @@ def measure_cancel(
 ) -> Measure:
     now = now or timezone.now()
     person = _measure_guard(measure, actor, version)
-    reason = _require(reason, _("取消理由"))
-    _measure_commit(measure, version, status=MeasureStatus.CANCELLED, result=reason)
+    reason = require_text(reason, _("取消理由"))
+    versioned_update(
+        measure,
+        expected_version=version,
+        now=now,
+        status=MeasureStatus.CANCELLED,
+        result=reason,
+    )
     _event(
         person,
         EventKind.MEASURE_CANCEL,
@@ -948,7 +926,7 @@ def scorecard_review(
     if scorecard.created_by_id == actor.pk:
         raise ForbiddenError(_("不能审核自己制作的评分卡，请由另一位审核人审核。"))
     if not approve:
-        note = _require(note, _("退回理由"))
+        note = require_text(note, _("退回理由"))
     loaded = LoadedScorecard.load(scorecard)
     unknown = loaded.unknown_keys()
     if not loaded.factors:

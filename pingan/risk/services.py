@@ -5,13 +5,13 @@ import uuid
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from pingan.core import notify
-from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import Notice
+from pingan.core.services import versioned_update
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff, Unit
@@ -20,7 +20,6 @@ from .choices import InstructionEventKind, InstructionState
 from .models import Instruction, InstructionEvent, RiskWarning
 
 NOTICE_KIND = "instruction"
-CONFLICT_MESSAGE = "该指令刚被其他人更新，您的操作未保存。请刷新页面查看最新情况后再操作。"
 TITLE_MAX = Instruction._meta.get_field("title").max_length
 
 
@@ -104,7 +103,9 @@ def instruction_accept(
         raise ForbiddenError("只有承办单位的工作人员可以签收指令。")
     if instruction.state != InstructionState.ISSUED:
         raise ApplicationError("该指令已签收或已办结。")
-    _commit(instruction, version, state=InstructionState.ACCEPTED)
+    versioned_update(
+        instruction, expected_version=version, now=now, state=InstructionState.ACCEPTED
+    )
     InstructionEvent.objects.create(
         instruction=instruction, kind=InstructionEventKind.ACCEPT, actor=actor, created_at=now
     )
@@ -124,7 +125,14 @@ def instruction_close(
     result = result.strip()
     if not result:
         raise ApplicationError("请填写办理结果。")
-    _commit(instruction, version, state=InstructionState.CLOSED, result=result, closed_at=now)
+    versioned_update(
+        instruction,
+        expected_version=version,
+        now=now,
+        state=InstructionState.CLOSED,
+        result=result,
+        closed_at=now,
+    )
     InstructionEvent.objects.create(
         instruction=instruction,
         kind=InstructionEventKind.CLOSE,
@@ -133,18 +141,6 @@ def instruction_close(
         created_at=now,
     )
     return instruction
-
-
-def _commit(instruction: Instruction, version: int, **changes) -> None:
-    """Write the changes if nobody else did since ``version`` was read (optimistic lock)."""
-    updated = Instruction.objects.filter(pk=instruction.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes
-    )
-    if not updated:
-        raise ConflictError(CONFLICT_MESSAGE)
-    for field, value in changes.items():
-        setattr(instruction, field, value)
-    instruction.version = version + 1
 
 
 def _unit_recipients(unit: Unit) -> list[Staff]:

@@ -6,13 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pingan.cases.models import Case
 from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
+from pingan.core.services import require_text, versioned_update
 from pingan.orgs.access import has_role
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
@@ -51,9 +50,6 @@ from .models import (
     Transformation,
 )
 
-CONFLICT_MESSAGE = gettext_lazy("该档案刚被其他人更新，您的操作未保存。请刷新页面后再操作。")
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -62,17 +58,6 @@ def _require(actor: Staff, profile: Profile, allowed: set[str], what: str) -> fr
     if not found & allowed:
         raise ForbiddenError(_("您不能%(what)s。") % {"what": what})
     return found
-
-
-def _text(value: str, what: str, *, limit: int | None = None) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(_("请填写%(what)s。") % {"what": what})
-    if limit and len(value) > limit:
-        raise ApplicationError(
-            _("%(what)s不能超过 %(limit)s 个字。") % {"what": what, "limit": limit}
-        )
-    return value
 
 
 def _past_date(value: date | None, what: str, now: datetime) -> date:
@@ -92,19 +77,6 @@ def _event(profile: Profile, kind: str, actor, now: datetime, summary: str, reas
         reason=reason,
         created_at=now,
     )
-
-
-def _bump(profile: Profile, expected_version: int | None, now: datetime, **fields) -> None:
-    """Write profile fields only if nobody changed the profile since it was read."""
-    version = profile.version if expected_version is None else expected_version
-    updated = Profile.objects.filter(pk=profile.pk, version=version).update(
-        **fields, version=F("version") + 1, updated_at=now
-    )
-    if updated != 1:
-        raise ConflictError(CONFLICT_MESSAGE)
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    profile.version = version + 1
 
 
 # --- profiles --------------------------------------------------------------------------------
@@ -170,12 +142,12 @@ def mentor_assign(
     """Assign or change the mentor (带教导师): the department head or the committee."""
     now = now or timezone.now()
     _require(actor, profile, {HEAD, COMMITTEE}, _("为该助理指定导师"))
-    reason = _text(reason, _("更换理由"))
+    reason = require_text(reason, _("更换理由"))
     if not has_role(mentor, RoleCode.MENTOR):
         raise ApplicationError(_("%(name)s不是带教导师。") % {"name": mentor})
     if mentor.pk == profile.staff_id:
         raise ApplicationError(_("不能指定本人为自己的导师。"))
-    _bump(profile, expected_version, now, mentor=mentor)
+    versioned_update(profile, expected_version=expected_version, now=now, mentor=mentor)
     _event(profile, EventKind.MENTOR, actor, now, _("带教导师：%s") % mentor, reason)
     return profile
 
@@ -199,7 +171,7 @@ def stage_change(
     """
     now = now or timezone.now()
     _require(actor, profile, {COMMITTEE}, _("确认阶段变更（须人才评审委员会）"))
-    reason = _text(reason, _("变更理由"))
+    reason = require_text(reason, _("变更理由"))
     override_reason = (override_reason or "").strip()
     changed_on = _past_date(changed_on or timezone.localdate(now), _("变更日期"), now)
     current = profile.stage
@@ -218,7 +190,13 @@ def stage_change(
             _("尚未达到晋阶条件（%(missing)s未达标）。如确需破格晋阶，请填写破格理由。")
             % {"missing": missing}
         )
-    _bump(profile, expected_version, now, stage=to_stage, stage_entered_on=changed_on)
+    versioned_update(
+        profile,
+        expected_version=expected_version,
+        now=now,
+        stage=to_stage,
+        stage_entered_on=changed_on,
+    )
     change = StageChange.objects.create(
         profile=profile,
         from_stage=current,
@@ -266,7 +244,7 @@ def study_record(
     found = _require(actor, profile, {SELF, MENTOR}, _("为该助理录入学习记录"))
     item = _catalogue_item(item_code)
     completed_on = _past_date(completed_on, _("完成日期"), now)
-    evidence = _text(evidence, _("佐证材料"))
+    evidence = require_text(evidence, _("佐证材料"))
     by_mentor = MENTOR in found and SELF not in found
     existing = StudyRecord.objects.filter(profile=profile, item=item).first()
     if existing and existing.status == RecordStatus.CONFIRMED:
@@ -327,7 +305,7 @@ def milestone_record(
     now = now or timezone.now()
     found = _require(actor, profile, {SELF, MENTOR}, _("为该助理录入转化节点"))
     completed_on = _past_date(completed_on, _("完成日期"), now)
-    evidence = _text(evidence, _("佐证材料"))
+    evidence = require_text(evidence, _("佐证材料"))
     by_mentor = MENTOR in found and SELF not in found
     existing = MilestoneRecord.objects.filter(profile=profile, milestone=milestone).first()
     if existing and existing.status == RecordStatus.CONFIRMED:
@@ -426,7 +404,7 @@ def rotation_set_entered(
     """Enter the number of assisted cases handled outside the case system."""
     now = now or timezone.now()
     _require(actor, rotation.profile, {MENTOR, HEAD}, _("录入系统外协助办案数"))
-    reason = _text(reason, _("说明"))
+    reason = require_text(reason, _("说明"))
     if count is None or count < 0:
         raise ApplicationError(_("协助办案数不能为负数。"))
     Rotation.objects.filter(pk=rotation.pk).update(entered_cases=count, updated_at=now)
@@ -466,9 +444,9 @@ def activity_record(
     activity = Activity.objects.create(
         profile=profile,
         kind=kind,
-        title=_text(title, _("名称"), limit=100),
+        title=require_text(title, _("名称"), limit=100),
         occurred_on=_past_date(occurred_on, _("日期"), now),
-        evidence=_text(evidence, _("佐证材料")),
+        evidence=require_text(evidence, _("佐证材料")),
         level=level,
         result=(result or "").strip()[:40],
         transformation=transformation,
@@ -504,7 +482,7 @@ def points_submit(
     rule = PointRule.objects.filter(code=(rule_code or "").strip(), is_active=True).first()
     if rule is None:
         raise ApplicationError(_("请选择积分规则：每条积分都须有对应的积分规则。"))
-    evidence = _text(evidence, _("佐证材料"))
+    evidence = require_text(evidence, _("佐证材料"))
     if not isinstance(quantity, int) or not 1 <= quantity <= 50:
         raise ApplicationError(_("数量须为 1 至 50 之间的整数。"))
     entry = PointEntry.objects.create(
@@ -597,7 +575,7 @@ def evaluation_submit(
         dimension = Dimension.PEER
     else:
         raise ForbiddenError(_("您不能评价该助理：只有本人、导师、部门负责人和同批助理可以评价。"))
-    period = _text(period, _("考评周期"), limit=16)
+    period = require_text(period, _("考评周期"), limit=16)
     try:
         value = Decimal(str(score)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
@@ -647,7 +625,7 @@ def transfer_record(
         track=track,
         status=status,
         decided_on=_past_date(decided_on, _("日期"), now),
-        note=_text(note, _("说明"), limit=200),
+        note=require_text(note, _("说明"), limit=200),
         recorded_by=actor,
     )
     _event(
@@ -684,9 +662,9 @@ def outcome_record(
         profile=profile,
         kind=kind,
         level=level,
-        title=_text(title, _("名称"), limit=100),
+        title=require_text(title, _("名称"), limit=100),
         awarded_on=_past_date(awarded_on, _("日期"), now),
-        evidence=_text(evidence, _("佐证材料")),
+        evidence=require_text(evidence, _("佐证材料")),
         recorded_by=actor,
     )
     _event(profile, EventKind.OUTCOME, actor, now, f"{OutcomeKind(kind).label}：{outcome.title}")

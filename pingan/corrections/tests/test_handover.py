@@ -82,6 +82,25 @@ def test_communities_are_told_once_within_the_notice_period(register, staff):
     assert services.release_notify_due(now=datetime(2026, 12, 31, 9, tzinfo=NOW.tzinfo)) == 1
 
 
+def test_a_page_opened_before_the_sweep_is_stale_after_it(register, staff):
+    # given a street officer's page showing a release due soon
+    release = register(release_date=date(2026, 11, 1))
+    seen = release.version
+    # when the sweep notifies the community in the meantime
+    services.release_notify_due(now=NOW)
+    # then confirming from the old page is refused as a conflict, and nothing is written
+    with pytest.raises(ConflictError):
+        services.release_confirm_arrival(
+            release=release,
+            actor=staff("street_dispatcher"),
+            responsible=staff("grid_worker"),
+            expected_version=seen,
+            now=NOW,
+        )
+    release.refresh_from_db()
+    assert (release.status, release.version) == ("notified", seen + 1)
+
+
 def test_a_person_who_has_not_reported_is_escalated_once(register, staff):
     release = register(release_date=date(2026, 11, 20))
     services.release_notify_due(now=NOW)

@@ -93,7 +93,7 @@ def test_the_street_confirms_an_arrival_on_the_page_and_a_stale_page_is_refused(
     url = reverse("corrections:release-arrive", args=[release.pk])
     helper = staff("grid_worker").pk
     stale = client.post(url, {"responsible": helper, "version": release.version + 1})
-    assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
+    assert stale.status_code == 409 and "刚被其他人更新" in stale.content.decode()
     assert Release.objects.get(pk=release.pk).status == "registered"
     done = client.post(url, {"responsible": helper, "version": release.version, "note": "本人报到"})
     assert done.status_code == 302
