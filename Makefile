@@ -60,7 +60,7 @@ test: install assets
 # Exploratory fuzzing (not part of make test, where the same tests run derandomized with few
 # examples): the schemathesis API harness and the property-based state machines with fresh
 # randomness and many more examples. Each failure prints the seed (@reproduce_failure) that
-# replays it.
+# replays it. PINGAN_FUZZ_EXAMPLES sets the examples per test and API operation (300).
 FUZZ_TESTS = $(wildcard pingan/*/tests/test_*fuzz*.py pingan/*/tests/test_state_machine*.py)
 fuzz: install
 	PINGAN_FUZZ=1 $(BIN)/pytest -p no:cacheprovider --hypothesis-show-statistics $(FUZZ_TESTS) $(PYTEST_ARGS)

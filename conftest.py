@@ -35,7 +35,12 @@ TEST_START = datetime.combine(TEST_TODAY, time(10), tzinfo=LOCAL_TZ)
 
 # Example counts are per test, and for schemathesis per API operation.
 hypothesis_settings.register_profile("suite", derandomize=True, max_examples=20, print_blob=True)
-hypothesis_settings.register_profile("fuzz", derandomize=False, max_examples=400, print_blob=True)
+hypothesis_settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    max_examples=int(os.environ.get("PINGAN_FUZZ_EXAMPLES") or 300),
+    print_blob=True,
+)
 hypothesis_settings.load_profile("fuzz" if os.environ.get("PINGAN_FUZZ") else "suite")
 
 _clock = time_machine.travel(TEST_START, tick=True)
