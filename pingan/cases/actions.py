@@ -1,53 +1,287 @@
-"""One dispatcher from an action name to its service, shared by the pages and the API."""
+"""Every action on a case, declared once (DESIGN rule 7): label, page form, API serializer,
+the service it runs and whom it hands work to. The case page (``views.case_act``) and the API
+(``api/views.py``) both run them through ``core.actions.perform``; the moves and roles are
+``rules.CASE``.
+"""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pingan.core.actions import Action, Handoff
 from pingan.core.errors import ApplicationError
+from pingan.orgs.choices import RoleCode
+from pingan.orgs.selectors import unit_staff
 
-from . import services
-from .models import Case
+from . import forms, rules, services
+from .api import serializers as s
+from .choices import ExtensionState, State, Urgency
+from .models import Case, DeadlineExtension
+
+R = RoleCode
 
 
-def run_action(action: str, case: Case, user, data: dict):
-    """Call the service for an action with cleaned form or serializer data."""
-    version, reason = data.get("version"), data.get("reason", "")
-    common = {"case": case, "actor": user, "expected_version": version}
-    if action == "accept":
-        return services.case_accept(**common, reason=reason)
-    if action == "reject":
-        return services.case_reject(**common, reason=reason)
-    if action == "assign":
-        return services.case_assign(
-            **common, unit=data.get("unit"), handler=data.get("handler"), reason=reason
-        )
-    if action == "start_mediation":
-        return services.case_start_mediation(**common, reason=reason)
-    if action == "conclude":
-        return services.case_conclude(
-            **common,
-            outcome=data["outcome"],
-            summary=reason,
-            legal_route=data.get("legal_route", ""),
-        )
-    if action == "follow_up":
-        return services.case_follow_up(**common, satisfaction=data["satisfaction"], note=reason)
-    if action == "archive":
-        return services.case_archive(**common, reason=reason)
-    if action == "escalate":
-        return services.case_escalate(**common, reason=reason)
-    if action == "assign_down":
-        return services.case_assign_down(**common, level=data["level"], reason=reason)
-    if action == "joint":
-        return services.case_add_joint_units(**common, units=list(data["units"]), reason=reason)
-    if action == "extension_request":
-        return services.extension_request(case=case, actor=user, days=data["days"], reason=reason)
-    if action == "extension_decide":
-        extension = case.extensions.get(state="pending")
-        return services.extension_decide(
-            extension=extension,
-            actor=user,
-            approve=data["approve"],
-            note=reason,
-            expected_version=version,
-        )
-    if action == "judicial_confirmation":
-        return services.case_confirm_judicially(**common, note=reason)
-    raise ApplicationError("未知操作。")
+def _common(case: Case, actor, data: dict) -> dict:
+    return {"case": case, "actor": actor, "expected_version": data.get("version")}
+
+
+def _pending_extension(case: Case) -> DeadlineExtension:
+    extension = case.extensions.filter(state=ExtensionState.PENDING).first()
+    if extension is None:
+        raise ApplicationError(_("该事项没有待审批的延期申请。"))
+    return extension
+
+
+def _decided_extension(case: Case) -> DeadlineExtension:
+    return case.extensions.exclude(state=ExtensionState.PENDING).order_by("-decided_at").first()
+
+
+# --- whom a hand-off tells ---------------------------------------------------------------------
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:case-detail", args=[case.number])
+
+
+def _urgent(case: Case) -> bool:
+    return case.urgency == Urgency.URGENT
+
+
+def _receiving_unit(case: Case, actor, data: dict):
+    """The unit's dispatchers; its leaders too when the matter is urgent."""
+    roles = (R.DISPATCHER, R.LEADER) if _urgent(case) else (R.DISPATCHER,)
+    return unit_staff([case.handling_unit_id], *roles)
+
+
+def _handoff(kind_title: str, body: str, recipients, *, sms=_urgent) -> Handoff:
+    """A notice titled "<what>：<number> <title>" whose body names the actor and the reason."""
+
+    def message(case: Case, actor, data: dict) -> tuple[str, str]:
+        words = {
+            "actor": actor.name or actor.username,
+            "unit": case.handling_unit.name if case.handling_unit_id else "",
+            "reason": data.get("reason", ""),
+            "days": data.get("days", ""),
+        }
+        return f"{kind_title}：{case.number} {case.title}", str(body) % words
+
+    return Handoff(kind="case", recipients=recipients, message=message, url=_case_url, sms=sms)
+
+
+ASSIGNED = _handoff(
+    gettext_lazy("交办承办"),
+    gettext_lazy("%(actor)s将该事项交由您（%(unit)s）承办。%(reason)s"),
+    lambda case, actor, data: (
+        [case.handler] if case.handler_id else unit_staff([case.handling_unit_id], R.DISPATCHER)
+    ),
+)
+ESCALATED = _handoff(
+    gettext_lazy("上提"),
+    gettext_lazy("%(actor)s将该事项上提至%(unit)s，请受理并安排承办。理由：%(reason)s"),
+    _receiving_unit,
+)
+HANDED_DOWN = _handoff(
+    gettext_lazy("交办"),
+    gettext_lazy("%(actor)s将该事项交办至%(unit)s，请安排承办。理由：%(reason)s"),
+    _receiving_unit,
+)
+JOINT = _handoff(
+    gettext_lazy("联动调处"),
+    gettext_lazy("%(actor)s邀请您的单位联动调处该事项（%(unit)s承办）。事由：%(reason)s"),
+    lambda case, actor, data: unit_staff(data.get("units") or [], R.DISPATCHER, R.LEADER),
+)
+EXTENSION_ASKED = _handoff(
+    gettext_lazy("延期待审批"),
+    gettext_lazy("%(actor)s申请延期 %(days)s 天，请审批。理由：%(reason)s"),
+    lambda case, actor, data: unit_staff([case.handling_unit_id], R.LEADER),
+)
+EXTENSION_DECIDED = _handoff(
+    gettext_lazy("延期审批结果"),
+    gettext_lazy("%(actor)s已审批您的延期申请。%(reason)s"),
+    lambda case, actor, data: [_decided_extension(case).requested_by],
+)
+DECLINED = _handoff(
+    gettext_lazy("不予受理"),
+    gettext_lazy("%(actor)s对您登记的事项不予受理。理由：%(reason)s"),
+    lambda case, actor, data: [case.registered_by],
+)
+REOPENED = _handoff(
+    gettext_lazy("回访不满意，重新调处"),
+    gettext_lazy("群众对办理结果不满意，事项已重新进入调处，请继续办理。回访记录：%(reason)s"),
+    lambda case, actor, data: [case.handler] if case.state == State.MEDIATING else [],
+    sms=lambda case: True,
+)
+
+
+# --- the declarations ------------------------------------------------------------------------
+
+
+def _declare(name, label, service, form, serializer, *, style="primary", tell=None, offer=None):
+    return Action(
+        name=name,
+        label=label,
+        machine=rules.CASE,
+        service=service,
+        form=form,
+        serializer=serializer,
+        style=style,
+        tell=tell,
+        extra={"offer": offer} if offer else {},
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in [
+        _declare(
+            "accept",
+            gettext_lazy("受理"),
+            lambda c, a, d: services.case_accept(**_common(c, a, d), reason=d.get("reason", "")),
+            forms.ActionForm,
+            s.ActionSerializer,
+        ),
+        _declare(
+            "reject",
+            gettext_lazy("不予受理"),
+            lambda c, a, d: services.case_reject(**_common(c, a, d), reason=d.get("reason", "")),
+            forms.RejectForm,
+            s.ActionSerializer,
+            style="outline-danger",
+            tell=DECLINED,
+        ),
+        _declare(
+            "assign",
+            gettext_lazy("交办承办"),
+            lambda c, a, d: services.case_assign(
+                **_common(c, a, d),
+                unit=d.get("unit"),
+                handler=d.get("handler"),
+                reason=d.get("reason", ""),
+            ),
+            forms.AssignForm,
+            s.AssignSerializer,
+            tell=ASSIGNED,
+        ),
+        _declare(
+            "start_mediation",
+            gettext_lazy("开始调处"),
+            lambda c, a, d: services.case_start_mediation(
+                **_common(c, a, d), reason=d.get("reason", "")
+            ),
+            forms.ActionForm,
+            s.ActionSerializer,
+        ),
+        _declare(
+            "conclude",
+            gettext_lazy("办结"),
+            lambda c, a, d: services.case_conclude(
+                **_common(c, a, d),
+                outcome=d["outcome"],
+                summary=d.get("reason", ""),
+                legal_route=d.get("legal_route", ""),
+            ),
+            forms.ConcludeForm,
+            s.ConcludeSerializer,
+        ),
+        _declare(
+            "follow_up",
+            gettext_lazy("回访"),
+            lambda c, a, d: services.case_follow_up(
+                **_common(c, a, d), satisfaction=d["satisfaction"], note=d.get("reason", "")
+            ),
+            forms.FollowUpForm,
+            s.FollowUpSerializer,
+            tell=REOPENED,
+        ),
+        _declare(
+            "archive",
+            gettext_lazy("归档"),
+            lambda c, a, d: services.case_archive(**_common(c, a, d), reason=d.get("reason", "")),
+            forms.ActionForm,
+            s.ActionSerializer,
+            style="outline-secondary",
+        ),
+        _declare(
+            "escalate",
+            gettext_lazy("上提"),
+            lambda c, a, d: services.case_escalate(**_common(c, a, d), reason=d.get("reason", "")),
+            forms.ReasonRequiredForm,
+            s.ActionSerializer,
+            style="outline-warning",
+            tell=ESCALATED,
+            offer=lambda case: rules.level_above(case.level) is not None,
+        ),
+        _declare(
+            "assign_down",
+            gettext_lazy("下交"),
+            lambda c, a, d: services.case_assign_down(
+                **_common(c, a, d), level=d["level"], reason=d.get("reason", "")
+            ),
+            forms.AssignDownForm,
+            s.AssignDownSerializer,
+            style="outline-secondary",
+            tell=HANDED_DOWN,
+            offer=lambda case: bool(rules.levels_below(case.level)),
+        ),
+        _declare(
+            "joint",
+            gettext_lazy("联动调处"),
+            lambda c, a, d: services.case_add_joint_units(
+                **_common(c, a, d), units=list(d["units"]), reason=d.get("reason", "")
+            ),
+            forms.JointForm,
+            s.JointSerializer,
+            style="outline-secondary",
+            tell=JOINT,
+        ),
+        _declare(
+            "extension_request",
+            gettext_lazy("申请延期"),
+            lambda c, a, d: services.extension_request(
+                case=c, actor=a, days=d["days"], reason=d.get("reason", "")
+            ),
+            forms.ExtensionRequestForm,
+            s.ExtensionRequestSerializer,
+            style="outline-secondary",
+            tell=EXTENSION_ASKED,
+            offer=lambda case: not case.extensions.filter(state=ExtensionState.PENDING).exists(),
+        ),
+        _declare(
+            "extension_decide",
+            gettext_lazy("审批延期"),
+            lambda c, a, d: services.extension_decide(
+                extension=_pending_extension(c),
+                actor=a,
+                approve=d["approve"],
+                note=d.get("reason", ""),
+                expected_version=d.get("version"),
+            ),
+            forms.ExtensionDecideForm,
+            s.ExtensionDecideSerializer,
+            style="outline-primary",
+            tell=EXTENSION_DECIDED,
+            offer=lambda case: case.extensions.filter(state=ExtensionState.PENDING).exists(),
+        ),
+        _declare(
+            "judicial_confirmation",
+            gettext_lazy("司法确认"),
+            lambda c, a, d: services.case_confirm_judicially(
+                **_common(c, a, d), note=d.get("reason", "")
+            ),
+            forms.ActionForm,
+            s.ActionSerializer,
+            style="outline-secondary",
+            offer=lambda case: case.outcome == "agreement" and not case.judicially_confirmed,
+        ),
+    ]
+}
+
+
+def offered_actions(user, case: Case) -> list[Action]:
+    """The declared actions this user may take on the case now, as the case page offers them
+    ("reopen" is not offered alone: a low follow-up score reopens)."""
+    return [
+        ACTIONS[name]
+        for name in services.available_actions(user, case)
+        if name in ACTIONS and ACTIONS[name].extra.get("offer", lambda case: True)(case)
+    ]

@@ -10,6 +10,7 @@ from pingan.orgs.models import Division, Staff, Unit
 
 from .choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Urgency
 from .models import Category
+from .rules import levels_below
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -167,12 +168,18 @@ PartyFormSet = forms.formset_factory(
 
 
 class ActionForm(StyledForm):
-    """Every action carries the version the user saw, so a stale page cannot overwrite."""
+    """Every action carries the version the user saw, so a stale page cannot overwrite. Each
+    action's form is built the same way, for the case and the user in front of it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
         label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, case, user, **kwargs):
+        kwargs.setdefault("initial", {"version": case.version})
+        super().__init__(*args, **kwargs)
+        self.case, self.user = case, user
 
 
 class RejectForm(ActionForm):
@@ -192,13 +199,13 @@ class AssignForm(ActionForm):
         label=_("承办人"), queryset=Staff.objects.none(), required=False, empty_label=_("暂不指定")
     )
 
-    def __init__(self, *args, user, case, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = (
-            Unit.objects.visible_to(user).filter(is_active=True).order_by("kind", "name")
+            Unit.objects.visible_to(self.user).filter(is_active=True).order_by("kind", "name")
         )
         self.fields["handler"].queryset = Staff.objects.filter(
-            unit=case.handling_unit, is_active=True
+            unit=self.case.handling_unit, is_active=True
         ).order_by("name")
 
 
@@ -243,18 +250,20 @@ class ReasonRequiredForm(ActionForm):
 class AssignDownForm(ReasonRequiredForm):
     level = forms.ChoiceField(label=_("交办至"), choices=[])
 
-    def __init__(self, *args, levels: list[str], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [(level, Level(level).label) for level in levels]
+        self.fields["level"].choices = [
+            (level, Level(level).label) for level in levels_below(self.case.level)
+        ]
 
 
 class JointForm(ReasonRequiredForm):
     units = forms.ModelMultipleChoiceField(label=_("联动单位"), queryset=Unit.objects.none())
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = (
-            Unit.objects.visible_to(user).filter(is_active=True).order_by("kind", "name")
+            Unit.objects.visible_to(self.user).filter(is_active=True).order_by("kind", "name")
         )
 
 

@@ -1,44 +1,57 @@
-"""The case state machine and who may do what: one table each (DESIGN rule 3)."""
+"""The case state machines and who may do what: one declared table each (DESIGN rule 3)."""
 
+from pingan.core.actions import Machine
 from pingan.orgs.choices import Level, RoleCode
 
-from .choices import State
+from .choices import ExtensionState, State
+from .models import Case, DeadlineExtension
 
 R = RoleCode
-# action -> (states it may start from, state it leads to); None keeps the state.
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "accept": (frozenset({State.REGISTERED}), State.ACCEPTED),
-    "reject": (frozenset({State.REGISTERED}), State.REJECTED),
-    "assign": (frozenset({State.ACCEPTED, State.ASSIGNED}), State.ASSIGNED),
-    "start_mediation": (frozenset({State.ASSIGNED}), State.MEDIATING),
-    "conclude": (frozenset({State.MEDIATING}), State.CONCLUDED),
-    "follow_up": (frozenset({State.CONCLUDED}), State.FOLLOWED_UP),
-    "reopen": (frozenset({State.CONCLUDED}), State.MEDIATING),
-    "archive": (frozenset({State.FOLLOWED_UP, State.REJECTED}), State.ARCHIVED),
-    "escalate": (frozenset({State.ACCEPTED, State.ASSIGNED, State.MEDIATING}), None),
-    "assign_down": (frozenset({State.ACCEPTED, State.ASSIGNED, State.MEDIATING}), None),
-    "joint": (frozenset({State.ACCEPTED, State.ASSIGNED, State.MEDIATING}), None),
-    "extension_request": (frozenset({State.ACCEPTED, State.ASSIGNED, State.MEDIATING}), None),
-    "extension_decide": (frozenset({State.ACCEPTED, State.ASSIGNED, State.MEDIATING}), None),
-    "judicial_confirmation": (frozenset({State.CONCLUDED, State.FOLLOWED_UP}), None),
-}
+ACCEPTED_OR_LATER = (State.ACCEPTED, State.ASSIGNED, State.MEDIATING)
+HANDLERS = (R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.GRID_WORKER)
+FRONT_DESK = (R.RECEPTIONIST, R.DISPATCHER, R.LEADER)
+COORDINATORS = (R.DISPATCHER, R.LEADER)
+FOLLOWERS = (R.RECEPTIONIST, R.DISPATCHER, R.MEDIATOR)
 
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "accept": frozenset({R.RECEPTIONIST, R.DISPATCHER, R.LEADER}),
-    "reject": frozenset({R.RECEPTIONIST, R.DISPATCHER, R.LEADER}),
-    "assign": frozenset({R.DISPATCHER, R.LEADER}),
-    "start_mediation": frozenset({R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.GRID_WORKER}),
-    "conclude": frozenset({R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.GRID_WORKER}),
-    "follow_up": frozenset({R.RECEPTIONIST, R.DISPATCHER, R.MEDIATOR}),
-    "reopen": frozenset({R.RECEPTIONIST, R.DISPATCHER, R.MEDIATOR}),
-    "archive": frozenset({R.DISPATCHER, R.LEADER}),
-    "escalate": frozenset({R.DISPATCHER, R.LEADER, R.MEDIATOR, R.GRID_WORKER}),
-    "assign_down": frozenset({R.DISPATCHER, R.LEADER}),
-    "joint": frozenset({R.DISPATCHER, R.LEADER}),
-    "extension_request": frozenset({R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.GRID_WORKER}),
-    "extension_decide": frozenset({R.LEADER}),
-    "judicial_confirmation": frozenset({R.OFFICER, R.DISPATCHER, R.MEDIATOR}),
-}
+# action: (states it may start from, state it leads to (None keeps the state), roles)
+CASE = Machine(
+    "case",
+    model=Case,
+    field="state",
+    states=State,
+    moves={
+        "accept": ([State.REGISTERED], State.ACCEPTED, FRONT_DESK),
+        "reject": ([State.REGISTERED], State.REJECTED, FRONT_DESK),
+        "assign": ([State.ACCEPTED, State.ASSIGNED], State.ASSIGNED, COORDINATORS),
+        "start_mediation": ([State.ASSIGNED], State.MEDIATING, HANDLERS),
+        "conclude": ([State.MEDIATING], State.CONCLUDED, HANDLERS),
+        "follow_up": ([State.CONCLUDED], State.FOLLOWED_UP, FOLLOWERS),
+        "reopen": ([State.CONCLUDED], State.MEDIATING, FOLLOWERS),
+        "archive": ([State.FOLLOWED_UP, State.REJECTED], State.ARCHIVED, COORDINATORS),
+        "escalate": (ACCEPTED_OR_LATER, None, (R.DISPATCHER, R.LEADER, R.MEDIATOR, R.GRID_WORKER)),
+        "assign_down": (ACCEPTED_OR_LATER, None, COORDINATORS),
+        "joint": (ACCEPTED_OR_LATER, None, COORDINATORS),
+        "extension_request": (ACCEPTED_OR_LATER, None, HANDLERS),
+        "extension_decide": (ACCEPTED_OR_LATER, None, (R.LEADER,)),
+        "judicial_confirmation": (
+            [State.CONCLUDED, State.FOLLOWED_UP],
+            None,
+            (R.OFFICER, R.DISPATCHER, R.MEDIATOR),
+        ),
+    },
+)
+
+# A deadline extension (延期申请): requested, then approved or rejected by a leader.
+EXTENSION = Machine(
+    "extension",
+    model=DeadlineExtension,
+    field="state",
+    states=ExtensionState,
+    moves={
+        "decide_approve": ([ExtensionState.PENDING], ExtensionState.APPROVED, (R.LEADER,)),
+        "decide_reject": ([ExtensionState.PENDING], ExtensionState.REJECTED, (R.LEADER,)),
+    },
+)
 REGISTER_ROLES = frozenset({R.RECEPTIONIST, R.DISPATCHER, R.GRID_WORKER, R.LEADER})
 
 # The funnel, bottom up (M2.1).
@@ -53,15 +66,3 @@ def level_above(level: str) -> str | None:
 
 def levels_below(level: str) -> list[str]:
     return FUNNEL[: FUNNEL.index(level)]
-
-
-def check_transition(action: str, state: str) -> str | None:
-    """The state an action leads to from ``state``; raise if the table does not allow it."""
-    from pingan.core.errors import ApplicationError
-
-    allowed, target = TRANSITIONS[action]
-    if state not in allowed:
-        raise ApplicationError(
-            f"当前状态“{State(state).label}”下不能执行此操作，请刷新页面查看事项的最新状态。"
-        )
-    return target

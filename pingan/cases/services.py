@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.core import crypto
+from pingan.core.actions import require_roles
 from pingan.core.calendar import add_days
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.services import check_version, require_text, versioned_update
@@ -113,8 +114,8 @@ def available_actions(user: Staff, case: Case) -> list[str]:
         return []
     return [
         action
-        for action, (states, _target) in rules.TRANSITIONS.items()
-        if case.state in states and has_role(user, *rules.ACTION_ROLES[action])
+        for action in rules.CASE.actions_from(case.state)
+        if has_role(user, *rules.CASE.roles(action))
     ]
 
 
@@ -122,11 +123,10 @@ def _authorize(
     actor: Staff, case: Case, action: str, expected_version: int | None = None
 ) -> str | None:
     check_version(case, expected_version)
-    if not has_role(actor, *rules.ACTION_ROLES[action]):
-        raise ForbiddenError(_("您的角色不能执行此操作。"))
+    require_roles(actor, rules.CASE.roles(action))
     if not can_act_on(actor, case):
         raise ForbiddenError(_("该事项不由您的单位承办，您只能查看，不能办理。"))
-    return rules.check_transition(action, case.state)
+    return rules.CASE.check(action, case.state)
 
 
 def _event(case: Case, kind: str, actor, now: datetime, **fields) -> CaseEvent:
@@ -741,13 +741,14 @@ def extension_decide(
     now = now or timezone.now()
     case = extension.case
     _authorize(actor, case, "extension_decide", expected_version)
-    if extension.state != ExtensionState.PENDING:
-        raise ApplicationError(_("该延期申请已经审批过了。"))
+    decided = rules.EXTENSION.check(
+        "decide_approve" if approve else "decide_reject", extension.state
+    )
     if extension.requested_by_id == actor.pk:
         raise ForbiddenError(_("不能审批自己提出的延期申请。"))
     if not approve:
         note = require_text(note, _("驳回理由"))
-    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
+    extension.state = decided
     extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
     extension.save(
         update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"]

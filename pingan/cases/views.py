@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError
 from pingan.core.validators import parse_pk
 from pingan.orgs import selectors as org_selectors
@@ -25,78 +25,17 @@ from pingan.orgs.models import Division, Unit
 
 from . import repeats, routing, rules, selectors, services
 from .access import access_case
-from .actions import run_action
+from .actions import ACTIONS, offered_actions
 from .choices import State
 from .filtersets import TABS, CaseFilter, apply_tab
 from .forms import (
-    ActionForm,
-    AssignDownForm,
-    AssignForm,
     CaseIntakeForm,
-    ConcludeForm,
-    ExtensionDecideForm,
-    ExtensionRequestForm,
-    FollowUpForm,
-    JointForm,
     PartyFormSet,
-    ReasonRequiredForm,
-    RejectForm,
 )
 from .models import Case, Category, DeadlinePolicy
 from .tables import CaseTable
 
 PAGE_SIZE = 50
-
-# action -> (button label, form class, button style)
-ACTION_UI = {
-    "accept": (gettext_lazy("受理"), ActionForm, "primary"),
-    "reject": (gettext_lazy("不予受理"), RejectForm, "outline-danger"),
-    "assign": (gettext_lazy("交办承办"), AssignForm, "primary"),
-    "start_mediation": (gettext_lazy("开始调处"), ActionForm, "primary"),
-    "conclude": (gettext_lazy("办结"), ConcludeForm, "primary"),
-    "follow_up": (gettext_lazy("回访"), FollowUpForm, "primary"),
-    "archive": (gettext_lazy("归档"), ActionForm, "outline-secondary"),
-    "escalate": (gettext_lazy("上提"), ReasonRequiredForm, "outline-warning"),
-    "assign_down": (gettext_lazy("下交"), AssignDownForm, "outline-secondary"),
-    "joint": (gettext_lazy("联动调处"), JointForm, "outline-secondary"),
-    "extension_request": (gettext_lazy("申请延期"), ExtensionRequestForm, "outline-secondary"),
-    "extension_decide": (gettext_lazy("审批延期"), ExtensionDecideForm, "outline-primary"),
-    "judicial_confirmation": (gettext_lazy("司法确认"), ActionForm, "outline-secondary"),
-}
-
-
-def _form_for(action: str, case: Case, user, data=None):
-    form_class = ACTION_UI[action][1]
-    initial = {"version": case.version}
-    if form_class is AssignForm:
-        return form_class(data, initial=initial, user=user, case=case, prefix=action)
-    if form_class is JointForm:
-        return form_class(data, initial=initial, user=user, prefix=action)
-    if form_class is AssignDownForm:
-        return form_class(
-            data, initial=initial, levels=rules.levels_below(case.level), prefix=action
-        )
-    return form_class(data, initial=initial, prefix=action)
-
-
-def _offered_actions(user, case: Case) -> list[str]:
-    actions = services.available_actions(user, case)
-    if "reopen" in actions:
-        actions.remove("reopen")  # offered through the follow-up form (a low score reopens)
-    if "assign_down" in actions and not rules.levels_below(case.level):
-        actions.remove("assign_down")
-    if "escalate" in actions and rules.level_above(case.level) is None:
-        actions.remove("escalate")
-    pending = case.extensions.filter(state="pending").exists()
-    if pending and "extension_request" in actions:
-        actions.remove("extension_request")
-    if not pending and "extension_decide" in actions:
-        actions.remove("extension_decide")
-    if "judicial_confirmation" in actions and (
-        case.outcome != "agreement" or case.judicially_confirmed
-    ):
-        actions.remove("judicial_confirmation")
-    return actions
 
 
 def _case_context(
@@ -124,12 +63,13 @@ def _case_context(
         "report_ids": sorted(case.patrol_reports.order_by().values_list("pk", flat=True)),
         "actions": [
             {
-                "name": action,
-                "label": ACTION_UI[action][0],
-                "style": ACTION_UI[action][2],
-                "form": forms.get(action) or _form_for(action, case, request.user),
+                "name": action.name,
+                "label": action.label,
+                "style": action.style,
+                "form": forms.get(action.name)
+                or action.form(case=case, user=request.user, prefix=action.name),
             }
-            for action in _offered_actions(request.user, case)
+            for action in offered_actions(request.user, case)
         ],
         "error": error,
         "error_action": error_action,
@@ -193,17 +133,18 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Run one action from the case page; answer with the re-rendered case body (htmx) or a
     redirect. A refusal re-renders the form with the message and changes nothing."""
     case = access_case(number, request.user)
-    if action not in ACTION_UI:
+    declared = ACTIONS.get(action)
+    if declared is None:
         raise PermissionDenied
-    form = _form_for(action, case, request.user, data=request.POST)
+    form = declared.form(request.POST, case=case, user=request.user, prefix=action)
     status, error = 200, ""
     if form.is_valid():
         try:
-            run_action(action, case, request.user, form.cleaned_data)
+            perform(declared, case, request.user, form.cleaned_data)
         except ApplicationError as exc:
             status, error = exc.status_code, exc.message
         else:
-            label = ACTION_UI[action][0]
+            label = declared.label
             messages.success(
                 request, _("已%(action)s：%(number)s") % {"action": label, "number": case.number}
             )

@@ -147,8 +147,9 @@ def _sms_text(title: str, body: str) -> str:
     return SMS_SIGNATURE + "。".join(part for part in (title, body.strip()) if part)
 
 
-def send(notices: list[Notice]) -> list[Notice]:
-    """Store the notices and, after the transaction commits, text recipients with a phone.
+def send(notices: list[Notice], *, sms: bool = True) -> list[Notice]:
+    """Store the notices and, after the transaction commits, text recipients with a phone
+    (unless ``sms`` is false: routine hand-offs go to the inbox only).
 
     Set the ``recipient`` objects (not only ids) where you have them: their phones are read
     from there; the rest are fetched in one query. A failing SMS backend is logged and never
@@ -157,7 +158,7 @@ def send(notices: list[Notice]) -> list[Notice]:
     if not notices:
         return []
     created = Notice.objects.bulk_create(notices)
-    if not getattr(settings, "PINGAN_NOTIFIERS", []):
+    if not sms or not getattr(settings, "PINGAN_NOTIFIERS", []):
         return created
     _text_on_commit(
         [

@@ -272,7 +272,7 @@ REOPEN_REASONS = [
 ]
 JUDICIAL_NOTE = "调解协议经人民法院司法确认。"
 
-# Who does what, in order of preference, at the handling unit (roles of ``rules.ACTION_ROLES``).
+# Who does what, in order of preference, at the handling unit (roles of ``rules.CASE``).
 R = RoleCode
 REGISTRARS = (R.RECEPTIONIST, R.DISPATCHER, R.LEADER)
 ACCEPTORS = (R.RECEPTIONIST, R.DISPATCHER, R.LEADER)

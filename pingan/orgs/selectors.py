@@ -111,3 +111,22 @@ def count_columns(division: Division) -> dict:
         "level_child": _("%(level)s数") % {"level": Level(grandchild).label} if grandchild else "",
         "level_grandchild": _("%(level)s数") % {"level": Level(great).label} if great else "",
     }
+
+
+def unit_staff(units, *roles: str) -> list[Staff]:
+    """The active staff of ``units`` who hold any of ``roles``: whom a hand-off to a unit tells.
+
+    A unit where nobody holds those roles is told through all of its active staff, so that work
+    handed to it never goes unseen. One query for the staff and one for their roles.
+    """
+    unit_ids = {getattr(unit, "pk", unit) for unit in units if unit is not None}
+    staff = list(
+        Staff.objects.filter(unit__in=unit_ids, is_active=True)
+        .prefetch_related("roles")
+        .only("pk", "phone", "unit_id", "name", "username")
+        .order_by("pk")
+    )
+    wanted = set(roles)
+    chosen = [s for s in staff if {r.code for r in s.roles.all()} & wanted]
+    covered = {s.unit_id for s in chosen}
+    return chosen + [s for s in staff if s.unit_id not in covered]

@@ -15,6 +15,7 @@ from pingan.core.services import versioned_update
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff, Unit
+from pingan.orgs.selectors import unit_staff
 
 from .choices import InstructionEventKind, InstructionState
 from .models import Instruction, InstructionEvent, RiskWarning
@@ -88,7 +89,7 @@ def instruction_issue(
                 url=reverse("risk:instruction-detail", args=[instruction.number]),
                 created_at=now,
             )
-            for person in _unit_recipients(unit)
+            for person in unit_staff([unit], RoleCode.LEADER, RoleCode.DISPATCHER)
         ]
     )
     return instruction
@@ -141,16 +142,3 @@ def instruction_close(
         created_at=now,
     )
     return instruction
-
-
-def _unit_recipients(unit: Unit) -> list[Staff]:
-    """The unit's leaders and dispatchers; all its active staff if it has neither."""
-    staff = list(
-        Staff.objects.filter(unit=unit, is_active=True)
-        .prefetch_related("roles")
-        .only("pk", "phone", "unit_id")
-        .order_by("pk")
-    )
-    wanted = {RoleCode.LEADER, RoleCode.DISPATCHER}
-    chosen = [s for s in staff if {r.code for r in s.roles.all()} & wanted]
-    return chosen or staff

@@ -7,29 +7,15 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from pingan.core.actions import Action, perform
+
 from .. import routing
-from ..actions import run_action
+from ..actions import ACTIONS
 from ..filtersets import CaseFilter
 from ..models import Case
 from ..selectors import DeadlineWords
 from ..services import PartyInput, case_register
 from . import serializers as s
-
-ACTION_SERIALIZERS = {
-    "accept": s.ActionSerializer,
-    "reject": s.ActionSerializer,
-    "assign": s.AssignSerializer,
-    "start_mediation": s.ActionSerializer,
-    "conclude": s.ConcludeSerializer,
-    "follow_up": s.FollowUpSerializer,
-    "archive": s.ActionSerializer,
-    "escalate": s.ActionSerializer,
-    "assign_down": s.AssignDownSerializer,
-    "joint": s.JointSerializer,
-    "extension_request": s.ExtensionRequestSerializer,
-    "extension_decide": s.ExtensionDecideSerializer,
-    "judicial_confirmation": s.ActionSerializer,
-}
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -83,11 +69,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case.suggestions = suggestions
         return Response(s.CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED)
 
-    def _act(self, request, number: str, name: str):
+    def _act(self, request, number: str, declared: Action):
         case = get_object_or_404(self.get_queryset(), number=number)
-        data = ACTION_SERIALIZERS[name](data=request.data)
+        data = declared.serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run_action(name, case, request.user, dict(data.validated_data))
+        perform(declared, case, request.user, dict(data.validated_data))
         case = get_object_or_404(
             self.get_queryset().prefetch_related("parties", "events"), number=number
         )
@@ -95,19 +81,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.CaseDetailSerializer(case).data)
 
 
-def _make_action(name: str):
-    @extend_schema(
-        request=ACTION_SERIALIZERS[name],
-        responses={200: s.CaseDetailSerializer},
-        operation_id=f"cases_{name}",
-    )
+def _make_action(declared: Action):
     def handler(self, request, number=None):
-        return self._act(request, number, name)
+        return self._act(request, number, declared)
 
-    handler.__name__ = name
-    handler.__doc__ = f"Run the `{name}` step on the case (same rules as the case page)."
-    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(handler)
+    handler.__name__ = declared.name
+    handler.__doc__ = f"{declared.label}: the same declared action as the case page's."
+    # extend_schema goes on top of @action, as drf-spectacular documents, or it is not applied
+    return extend_schema(
+        request=declared.serializer,
+        responses={200: s.CaseDetailSerializer},
+        operation_id=f"cases_{declared.name}",
+        summary=str(declared.label),
+    )(action(detail=True, methods=["post"], url_path=declared.url_path)(handler))
 
 
-for _name in ACTION_SERIALIZERS:
-    setattr(CaseViewSet, _name, _make_action(_name))
+# Every declared action is an operation: /api/cases/{number}/{action}/ (POST).
+for _declared in ACTIONS.values():
+    setattr(CaseViewSet, _declared.name, _make_action(_declared))

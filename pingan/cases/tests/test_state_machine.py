@@ -96,9 +96,9 @@ def test_random_action_sequences_keep_invariants(register, staff):
             for earlier, later in pairwise(changes):
                 assert later.from_state == earlier.to_state
                 assert later.to_state in {
-                    target
-                    for action, (starts, target) in rules.TRANSITIONS.items()
-                    if earlier.to_state in starts and target
+                    rules.CASE.moves[action].target
+                    for action in rules.CASE.actions_from(earlier.to_state)
+                    if rules.CASE.moves[action].target
                 }
             assert changes[-1].to_state == fresh.state
             # level and unit agree: the handling unit is the center of the case's level

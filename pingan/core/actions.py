@@ -1,0 +1,170 @@
+"""Declared state machines and actions (DESIGN rules 3 and 7).
+
+A ``Machine`` is one table per stateful model: for each action, the states it may start from,
+the state it leads to (None keeps the state) and the roles that may take it. ``Machine.check``
+is the one function that refuses a move; the docs' state diagrams are printed from the same
+table (``manage.py state_diagrams``).
+
+An ``Action`` declares one thing a user can do to an object, once: its label, its input (the
+page's form and the API's serializer), the service it runs and whom it hands work to.
+``perform`` is the one way to run it, for the page and the API alike: inside one transaction
+the service writes the change and its timeline row, then every person the action hands work to
+is told through ``core.notify``.
+
+Why a table of our own rather than django-fsm-2: our services write with one versioned UPDATE
+(``core.services.versioned_update``), never ``Model.save()`` after changing a field in memory,
+which is what a transition decorator on a model method expects; and a table is what both the
+docs' diagrams and the property-based tests read.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .errors import ApplicationError, ForbiddenError
+from .models import Notice
+
+
+@dataclass(frozen=True)
+class Move:
+    """One row of a machine's table."""
+
+    sources: frozenset[str]
+    target: str | None
+    roles: frozenset[str]
+
+
+class Machine:
+    """One state machine: ``moves`` maps an action to (source states, target, roles)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        model: type[models.Model],
+        field: str,
+        states: type[models.TextChoices],
+        moves: dict[str, tuple[Iterable[str], str | None, Iterable[str]]],
+    ) -> None:
+        self.name, self.model, self.field, self.states = name, model, field, states
+        self.moves = {
+            action: Move(frozenset(sources), target, frozenset(roles))
+            for action, (sources, target, roles) in moves.items()
+        }
+        unknown = {
+            state
+            for move in self.moves.values()
+            for state in (*move.sources, move.target)
+            if state is not None and state not in states.values
+        }
+        if unknown:
+            raise ValueError(f"{name}: states not in {states.__name__}: {sorted(unknown)}")
+
+    def __repr__(self) -> str:
+        return f"<Machine {self.name}>"
+
+    def state_of(self, obj: models.Model) -> str:
+        return getattr(obj, self.field)
+
+    def allows(self, action: str, state: str) -> bool:
+        return state in self.moves[action].sources
+
+    def roles(self, action: str) -> frozenset[str]:
+        return self.moves[action].roles
+
+    def check(self, action: str, state: str) -> str | None:
+        """The state ``action`` leads to from ``state``; a clerk-readable refusal otherwise."""
+        move = self.moves[action]
+        if state not in move.sources:
+            raise ApplicationError(
+                _("当前状态“%(state)s”下不能执行此操作，请刷新页面查看最新状态。")
+                % {"state": self.states(state).label}
+            )
+        return move.target
+
+    def actions_from(self, state: str) -> list[str]:
+        return [action for action, move in self.moves.items() if state in move.sources]
+
+    def mermaid(self) -> str:
+        """The table as a Mermaid state diagram (for docs/state-machines.md)."""
+        lines = ["stateDiagram-v2"]
+        for action, move in self.moves.items():
+            for source in sorted(move.sources):
+                target = move.target or source
+                lines.append(f"    {source} --> {target}: {action}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """Whom an action hands work to, and what they are told. ``recipients`` and ``message``
+    take (object, actor, data) after the service ran."""
+
+    kind: str
+    recipients: Callable[[Any, Any, dict], Iterable]
+    message: Callable[[Any, Any, dict], tuple[str, str]]
+    url: Callable[[Any], str]
+    # A text message too (urgent matters); otherwise the inbox alone.
+    sms: Callable[[Any], bool] = lambda obj: False
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a user can do to an object, declared once for page and API."""
+
+    name: str
+    label: str
+    machine: Machine
+    service: Callable[[Any, Any, dict], Any]
+    form: type | None = None
+    serializer: type | None = None
+    style: str = "primary"
+    tell: Handoff | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.machine.roles(self.name)
+
+    @property
+    def url_path(self) -> str:
+        return self.name.replace("_", "-")
+
+
+def require_roles(actor, roles: Iterable[str]) -> None:
+    """Refuse an actor who holds none of ``roles`` (superusers hold every role)."""
+    from pingan.orgs.access import has_role
+
+    if not has_role(actor, *roles):
+        raise ForbiddenError(_("您的角色不能执行此操作。"))
+
+
+@transaction.atomic
+def perform(action: Action, obj, actor, data: dict):
+    """Run a declared action: role check, the service (its own checks, the versioned write and
+    the timeline row), then the notices of the hand-off, all in one transaction."""
+    require_roles(actor, action.roles)
+    result = action.service(obj, actor, data)
+    if action.tell is not None:
+        tell(action.tell, obj, actor, data)
+    return result
+
+
+def tell(handoff: Handoff, obj, actor, data: dict) -> list[Notice]:
+    """Notify everyone the hand-off names, except the actor; inbox always, SMS by core.notify."""
+    from . import notify
+
+    title, body = handoff.message(obj, actor, data)
+    url = handoff.url(obj)
+    seen, notices = set(), []
+    for person in handoff.recipients(obj, actor, data):
+        if person is None or person.pk == actor.pk or person.pk in seen:
+            continue
+        seen.add(person.pk)
+        notices.append(
+            Notice(recipient=person, kind=handoff.kind, title=title[:120], body=body, url=url)
+        )
+    return notify.send(notices, sms=handoff.sms(obj))
