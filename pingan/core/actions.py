@@ -30,15 +30,20 @@ from .models import Notice
 
 @dataclass(frozen=True)
 class Move:
-    """One row of a machine's table."""
+    """One row of a machine's table. ``roles`` None: the move is open to whoever stands in the
+    right relation to the object (its unit, its issuer …), which the service checks."""
 
     sources: frozenset[str]
     target: str | None
-    roles: frozenset[str]
+    roles: frozenset[str] | None
+
+
+MACHINES: dict[str, "Machine"] = {}
 
 
 class Machine:
-    """One state machine: ``moves`` maps an action to (source states, target, roles)."""
+    """One state machine: ``moves`` maps an action to (source states, target, roles).
+    Every machine is registered by name for the docs' diagrams and the tests."""
 
     def __init__(
         self,
@@ -47,11 +52,11 @@ class Machine:
         model: type[models.Model],
         field: str,
         states: type[models.TextChoices],
-        moves: dict[str, tuple[Iterable[str], str | None, Iterable[str]]],
+        moves: dict[str, tuple[Iterable[str], str | None, Iterable[str] | None]],
     ) -> None:
         self.name, self.model, self.field, self.states = name, model, field, states
         self.moves = {
-            action: Move(frozenset(sources), target, frozenset(roles))
+            action: Move(frozenset(sources), target, None if roles is None else frozenset(roles))
             for action, (sources, target, roles) in moves.items()
         }
         unknown = {
@@ -62,6 +67,7 @@ class Machine:
         }
         if unknown:
             raise ValueError(f"{name}: states not in {states.__name__}: {sorted(unknown)}")
+        MACHINES[name] = self
 
     def __repr__(self) -> str:
         return f"<Machine {self.name}>"
@@ -72,7 +78,7 @@ class Machine:
     def allows(self, action: str, state: str) -> bool:
         return state in self.moves[action].sources
 
-    def roles(self, action: str) -> frozenset[str]:
+    def roles(self, action: str) -> frozenset[str] | None:
         return self.moves[action].roles
 
     def check(self, action: str, state: str) -> str | None:
@@ -126,7 +132,7 @@ class Action:
     extra: dict = field(default_factory=dict)
 
     @property
-    def roles(self) -> frozenset[str]:
+    def roles(self) -> frozenset[str] | None:
         return self.machine.roles(self.name)
 
     @property
@@ -134,11 +140,12 @@ class Action:
         return self.name.replace("_", "-")
 
 
-def require_roles(actor, roles: Iterable[str]) -> None:
-    """Refuse an actor who holds none of ``roles`` (superusers hold every role)."""
+def require_roles(actor, roles: Iterable[str] | None) -> None:
+    """Refuse an actor who holds none of ``roles`` (superusers hold every role); None admits
+    everyone, for moves decided by the actor's relation to the object."""
     from pingan.orgs.access import has_role
 
-    if not has_role(actor, *roles):
+    if roles is not None and not has_role(actor, *roles):
         raise ForbiddenError(_("您的角色不能执行此操作。"))
 
 

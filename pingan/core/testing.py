@@ -69,3 +69,29 @@ class PermissionMatrix:
     def test_in_scope_is_allowed(self, client_as):
         response = self.request(client_as(self.in_scope))
         assert response.status_code == self.ok_status
+
+
+def check_refusals_change_nothing(machine, *, make, act, events, data) -> None:
+    """The property every declared machine must have, for a Hypothesis test to call with its
+    ``data`` strategy object: an action the table refuses from some state raises, and leaves
+    the object's state, version and timeline exactly as they were.
+
+    ``make(state)`` returns a fresh object in that state; ``act(action, obj)`` runs the action
+    through its service as a permitted user would; ``events(obj)`` counts its timeline rows.
+    """
+    from hypothesis import strategies as st
+
+    from pingan.core.errors import ApplicationError
+
+    state = data.draw(st.sampled_from(sorted(machine.states.values)), label="state")
+    refused = [action for action in machine.moves if not machine.allows(action, state)]
+    if not refused:
+        return
+    action = data.draw(st.sampled_from(refused), label="action")
+    obj = make(state)
+    before = (machine.state_of(obj), getattr(obj, "version", None), events(obj))
+    with pytest.raises(ApplicationError):
+        act(action, obj)
+    obj.refresh_from_db()
+    after = (machine.state_of(obj), getattr(obj, "version", None), events(obj))
+    assert after == before, (state, action)

@@ -7,17 +7,19 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.core import notify
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import Notice
-from pingan.core.services import versioned_update
+from pingan.core.services import require_text, versioned_update
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff, Unit
 from pingan.orgs.selectors import unit_staff
 
-from .choices import InstructionEventKind, InstructionState
+from . import rules
+from .choices import InstructionEventKind
 from .models import Instruction, InstructionEvent, RiskWarning
 
 NOTICE_KIND = "instruction"
@@ -42,22 +44,17 @@ def instruction_issue(
 ) -> Instruction:
     """A dispatcher tells a unit to act in a grid by a deadline; the unit's staff are told."""
     if not may_issue(actor):
-        raise ForbiddenError("只有指挥调度员可以下达指令。")
+        raise ForbiddenError(_("只有指挥调度员可以下达指令。"))
     if grid.level != Level.GRID or not in_scope(actor, grid.path):
-        raise ApplicationError("请选择您辖区内的网格。")
+        raise ApplicationError(_("请选择您辖区内的网格。"))
     if not unit.is_active or not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
-        raise ApplicationError("请选择您辖区内在用的承办单位。")
-    title, content = title.strip(), content.strip()
-    if not title:
-        raise ApplicationError("请填写指令标题。")
-    if len(title) > TITLE_MAX:
-        raise ApplicationError(f"指令标题不能超过 {TITLE_MAX} 个字。")
-    if not content:
-        raise ApplicationError("请填写指令内容，写明要做什么、做到什么程度。")
+        raise ApplicationError(_("请选择您辖区内在用的承办单位。"))
+    title = require_text(title, _("指令标题"), limit=TITLE_MAX)
+    content = require_text(content, _("指令内容（写明要做什么、做到什么程度）"))
     if due_at <= now:
-        raise ApplicationError("完成期限必须晚于现在。")
+        raise ApplicationError(_("完成期限必须晚于现在。"))
     if warning is not None and warning.grid_id != grid.pk:
-        raise ApplicationError("来源预警不属于所选网格。")
+        raise ApplicationError(_("来源预警不属于所选网格。"))
     instruction = Instruction.objects.create(
         # a unique placeholder until the primary key gives the number
         number=uuid.uuid4().hex[:20],
@@ -81,11 +78,13 @@ def instruction_issue(
             Notice(
                 recipient=person,
                 kind=NOTICE_KIND,
-                title=f"调度指令：{title}",
-                body=(
-                    f"{actor}下达：{grid.name}，请于 {timezone.localtime(due_at):%Y-%m-%d %H:%M} "
-                    "前办理并反馈结果。"
-                ),
+                title=_("调度指令：%(title)s") % {"title": title},
+                body=_("%(actor)s下达：%(grid)s，请于 %(due)s 前办理并反馈结果。")
+                % {
+                    "actor": actor,
+                    "grid": grid.name,
+                    "due": f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}",
+                },
                 url=reverse("risk:instruction-detail", args=[instruction.number]),
                 created_at=now,
             )
@@ -101,12 +100,9 @@ def instruction_accept(
 ) -> Instruction:
     """The target unit signs for an instruction (签收)."""
     if actor.unit_id != instruction.unit_id and not actor.is_superuser:
-        raise ForbiddenError("只有承办单位的工作人员可以签收指令。")
-    if instruction.state != InstructionState.ISSUED:
-        raise ApplicationError("该指令已签收或已办结。")
-    versioned_update(
-        instruction, expected_version=version, now=now, state=InstructionState.ACCEPTED
-    )
+        raise ForbiddenError(_("只有承办单位的工作人员可以签收指令。"))
+    state = rules.INSTRUCTION.check("accept", instruction.state)
+    versioned_update(instruction, expected_version=version, now=now, state=state)
     InstructionEvent.objects.create(
         instruction=instruction, kind=InstructionEventKind.ACCEPT, actor=actor, created_at=now
     )
@@ -120,17 +116,14 @@ def instruction_close(
     """The target unit (or the dispatcher who issued it) closes an instruction with a result."""
     is_party = actor.unit_id == instruction.unit_id or actor.pk == instruction.issued_by_id
     if not (is_party or actor.is_superuser):
-        raise ForbiddenError("只有承办单位或下达指令的调度员可以办结指令。")
-    if instruction.state == InstructionState.CLOSED:
-        raise ApplicationError("该指令已办结。")
-    result = result.strip()
-    if not result:
-        raise ApplicationError("请填写办理结果。")
+        raise ForbiddenError(_("只有承办单位或下达指令的调度员可以办结指令。"))
+    state = rules.INSTRUCTION.check("close", instruction.state)
+    result = require_text(result, _("办理结果"))
     versioned_update(
         instruction,
         expected_version=version,
         now=now,
-        state=InstructionState.CLOSED,
+        state=state,
         result=result,
         closed_at=now,
     )

@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError
 from pingan.core.validators import parse_pk
 from pingan.orgs import selectors as org_selectors
@@ -20,9 +22,9 @@ from pingan.orgs.access import access_division
 from pingan.orgs.choices import Level, UnitKind
 from pingan.orgs.models import Unit
 
-from . import selectors, services
+from . import actions, selectors, services
 from .access import access_instruction, require_monitor
-from .choices import COLOUR_HEX, InstructionState, RiskColour
+from .choices import COLOUR_HEX, OPEN_INSTRUCTION_STATES, RiskColour
 from .components import registered
 from .filtersets import InstructionFilter, WarningFilter
 from .forms import CloseForm, InstructionForm, VersionForm
@@ -248,7 +250,10 @@ def instruction_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"指令 {instruction.number} 已下达，承办单位已收到通知。")
+            messages.success(
+                request,
+                _("指令 %(number)s 已下达，承办单位已收到通知。") % {"number": instruction.number},
+            )
             return redirect("risk:instruction-detail", number=instruction.number)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -268,17 +273,16 @@ def instruction_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 def _detail(request, instruction: Instruction, *, close_form=None, status: int = 200):
     user = request.user
-    is_unit = user.unit_id == instruction.unit_id or user.is_superuser
-    is_open = instruction.state != InstructionState.CLOSED
     return render(
         request,
         "risk/instruction_detail.html",
         {
             "instruction": instruction,
             "events": instruction.events.select_related("actor").order_by("created_at", "id"),
-            "is_overdue": is_open and instruction.due_at < timezone.now(),
-            "may_accept": is_unit and instruction.state == InstructionState.ISSUED,
-            "may_close": is_open and (is_unit or user.pk == instruction.issued_by_id),
+            "is_overdue": instruction.state in OPEN_INSTRUCTION_STATES
+            and instruction.due_at < timezone.now(),
+            "may_accept": actions.may(user, "accept", instruction),
+            "may_close": actions.may(user, "close", instruction),
             "close_form": close_form or CloseForm(initial={"version": instruction.version}),
             "version_form": VersionForm(initial={"version": instruction.version}),
         },
@@ -286,48 +290,33 @@ def _detail(request, instruction: Instruction, *, close_form=None, status: int =
     )
 
 
-@login_required
-@require_POST
-def instruction_accept(request: HttpRequest, number: str) -> HttpResponse:
+def _act(request: HttpRequest, number: str, name: str, done: str) -> HttpResponse:
+    """Run a declared instruction action from its page; a refusal re-renders the page."""
     instruction = access_instruction(number, request.user)
-    form = VersionForm(request.POST)
+    declared = actions.ACTIONS[name]
+    form = declared.form(request.POST)
+    close_form = form if name == "close" else None
     if not form.is_valid():
-        return _detail(request, instruction, status=400)
+        return _detail(request, instruction, close_form=close_form, status=400)
     try:
-        services.instruction_accept(
-            instruction=instruction,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            now=timezone.now(),
-        )
+        perform(declared, instruction, request.user, form.cleaned_data)
     except ApplicationError as error:
         if error.status_code == 403:
             raise PermissionDenied from error
+        form.add_error(None, error.message)
         messages.error(request, error.message)
-        return _detail(request, instruction, status=error.status_code)
-    messages.success(request, "已签收。")
+        return _detail(request, instruction, close_form=close_form, status=error.status_code)
+    messages.success(request, done)
     return redirect("risk:instruction-detail", number=number)
+
+
+@login_required
+@require_POST
+def instruction_accept(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(request, number, "accept", _("已签收。"))
 
 
 @login_required
 @require_POST
 def instruction_close(request: HttpRequest, number: str) -> HttpResponse:
-    instruction = access_instruction(number, request.user)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, instruction, close_form=form, status=400)
-    try:
-        services.instruction_close(
-            instruction=instruction,
-            actor=request.user,
-            result=form.cleaned_data["result"],
-            version=form.cleaned_data["version"],
-            now=timezone.now(),
-        )
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise PermissionDenied from error
-        form.add_error(None, error.message)
-        return _detail(request, instruction, close_form=form, status=error.status_code)
-    messages.success(request, "指令已办结。")
-    return redirect("risk:instruction-detail", number=number)
+    return _act(request, number, "close", _("指令已办结，下达指令的调度员已收到通知。"))

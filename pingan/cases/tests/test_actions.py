@@ -163,3 +163,39 @@ def test_every_declared_action_is_an_api_operation_with_its_serializer():
         schema_name = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         component = action.serializer.__name__.removesuffix("Serializer") + "Request"
         assert schema_name == f"#/components/schemas/{component}"
+
+
+def test_a_refused_extension_decision_changes_nothing(register, staff, now):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.cases import services
+    from pingan.cases.models import DeadlineExtension
+    from pingan.core.testing import check_refusals_change_nothing
+
+    mediator, leader = staff("street_mediator"), staff("street_leader")
+
+    def make(state: str) -> DeadlineExtension:
+        case, _code = register(now=now - timedelta(days=1))
+        perform(ACTIONS["accept"], case, staff("street_dispatcher"), {"version": case.version})
+        extension = services.extension_request(case=case, actor=mediator, days=3, reason="出差")
+        DeadlineExtension.objects.filter(pk=extension.pk).update(state=state)
+        extension.refresh_from_db()
+        return extension
+
+    def act(action: str, extension: DeadlineExtension) -> None:
+        approve = action == "decide_approve"
+        services.extension_decide(extension=extension, actor=leader, approve=approve, note="否")
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(
+            rules.EXTENSION,
+            make=make,
+            act=act,
+            events=lambda extension: extension.case.events.count(),
+            data=data,
+        )
+
+    run()

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from pingan.core.actions import perform
 from pingan.core.validators import parse_pk
 from pingan.orgs.access import access_division, has_role
 from pingan.orgs.choices import Level
@@ -18,6 +19,7 @@ from pingan.orgs.models import Unit
 
 from .. import selectors, services
 from ..access import MONITOR_ROLES
+from ..actions import ACTIONS
 from ..models import IndexSnapshot, Instruction, RiskWarning
 from . import serializers as s
 
@@ -218,31 +220,21 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
         return self._detail(instruction, status_code=status.HTTP_201_CREATED)
 
+    def _act(self, request, name: str):
+        instruction = self.get_object()
+        declared = ACTIONS[name]
+        perform(declared, instruction, request.user, _valid(declared.serializer, request.data))
+        return self._detail(instruction)
+
     @extend_schema(request=s.VersionSerializer, responses={200: s.InstructionDetailSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request, number=None):
-        """The target unit signs for the instruction (签收)."""
-        instruction = self.get_object()
-        data = _valid(s.VersionSerializer, request.data)
-        services.instruction_accept(
-            instruction=instruction,
-            actor=request.user,
-            version=data["version"],
-            now=timezone.now(),
-        )
-        return self._detail(instruction)
+        """The target unit signs for the instruction (签收): the declared action ``accept``."""
+        return self._act(request, "accept")
 
     @extend_schema(request=s.CloseSerializer, responses={200: s.InstructionDetailSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, number=None):
-        """The unit, or the dispatcher who issued it, closes the instruction with a result."""
-        instruction = self.get_object()
-        data = _valid(s.CloseSerializer, request.data)
-        services.instruction_close(
-            instruction=instruction,
-            actor=request.user,
-            result=data["result"],
-            version=data["version"],
-            now=timezone.now(),
-        )
-        return self._detail(instruction)
+        """The unit, or the dispatcher who issued it, closes the instruction with a result:
+        the declared action ``close`` (the issuer is told)."""
+        return self._act(request, "close")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from pingan.core.models import Notice
 from pingan.orgs.models import Division
 from pingan.risk.models import Instruction, InstructionEvent, RiskWarning
 from pingan.risk.services import instruction_issue
@@ -154,6 +155,16 @@ def test_dispatch_through_the_api_from_issue_to_closed(client_as, community_unit
     assert [e["kind"] for e in closed.json()["events"]] == ["issue", "accept", "close"]
     instruction = Instruction.objects.get(number=number)
     assert (instruction.state, instruction.version) == ("closed", 3)
+    # the result goes back to the dispatcher who issued it: closing the loop
+    back = Notice.objects.get(recipient__username="street_dispatcher", kind="instruction")
+    assert back.title.startswith(f"指令已办结：{number}") and "已走访 6 户" in back.body
+    # and a closed instruction cannot be closed again
+    again = unit.post(
+        reverse("risk-instruction-close", args=[number]),
+        {"version": 3, "result": "再次办结"},
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and "已办结" in again.json()["detail"]
 
 
 def test_dispatch_refusals(client_as, community_unit):

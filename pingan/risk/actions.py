@@ -1,0 +1,71 @@
+"""The actions on a dispatch instruction, declared once: the instruction page and the API both
+run them through ``core.actions.perform``. Closing hands the result back to the dispatcher who
+issued the instruction, who is told."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pingan.core.actions import Action, Handoff
+
+from . import forms, rules, services
+from .api import serializers as s
+from .models import Instruction
+
+
+def _url(instruction: Instruction) -> str:
+    return reverse("risk:instruction-detail", args=[instruction.number])
+
+
+def _closed_message(instruction: Instruction, actor, data: dict) -> tuple[str, str]:
+    return (
+        _("指令已办结：%(number)s %(title)s")
+        % {"number": instruction.number, "title": instruction.title},
+        _("%(actor)s反馈办理结果：%(result)s") % {"actor": actor, "result": instruction.result},
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in [
+        Action(
+            name="accept",
+            label=gettext_lazy("签收"),
+            machine=rules.INSTRUCTION,
+            service=lambda instruction, actor, data: services.instruction_accept(
+                instruction=instruction, actor=actor, version=data["version"], now=timezone.now()
+            ),
+            form=forms.VersionForm,
+            serializer=s.VersionSerializer,
+        ),
+        Action(
+            name="close",
+            label=gettext_lazy("办结反馈"),
+            machine=rules.INSTRUCTION,
+            service=lambda instruction, actor, data: services.instruction_close(
+                instruction=instruction,
+                actor=actor,
+                result=data["result"],
+                version=data["version"],
+                now=timezone.now(),
+            ),
+            form=forms.CloseForm,
+            serializer=s.CloseSerializer,
+            tell=Handoff(
+                kind=services.NOTICE_KIND,
+                recipients=lambda instruction, actor, data: [instruction.issued_by],
+                message=_closed_message,
+                url=_url,
+            ),
+        ),
+    ]
+}
+
+
+def may(user, name: str, instruction: Instruction) -> bool:
+    """Would the declared action be open to this user now (what the page offers)?"""
+    if not rules.INSTRUCTION.allows(name, instruction.state):
+        return False
+    in_unit = user.unit_id == instruction.unit_id or user.is_superuser
+    return in_unit or (name == "close" and user.pk == instruction.issued_by_id)
