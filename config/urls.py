@@ -18,6 +18,7 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("pingan.core.job_api")),
+    path("", include("pingan.core.inbox_api")),
     path("", include("pingan.orgs.api.urls")),
     path("", include("pingan.cases.api.urls")),
     path("", include("pingan.corrections.api.urls")),

@@ -167,3 +167,45 @@ def test_the_inbox_page_costs_the_same_queries_for_1_or_30_notices(
     with django_assert_num_queries(10):
         response = client.get(reverse("inbox:list"))
     assert len(response.context["page"].object_list) == 30
+
+
+# --- the inbox through the API ----------------------------------------------------------------
+
+
+def test_the_api_lists_my_notices_newest_first_and_filters_unread(
+    client_as, django_assert_max_num_queries
+):
+    mine = notices_for("street_mediator", count=30)
+    notices_for("street_clerk", count=2, title="别人的通知")
+    notify.notice_mark_read(notice=mine[0], now=timezone.now())
+    client = client_as("street_mediator")
+    # session, user, count, page and the session's idle-timeout save: however many notices
+    with django_assert_max_num_queries(7):
+        listed = client.get("/api/notices/").json()
+    assert listed["count"] == 30
+    assert listed["results"][0]["id"] == mine[-1].pk  # newest first
+    assert "别人的通知" not in str(listed)
+    unread = client.get("/api/notices/", {"unread": "true"}).json()
+    assert unread["count"] == 29 and all(not n["read"] for n in unread["results"])
+
+
+def test_the_api_marks_one_or_all_read_and_never_anothers(client_as, staff):
+    (mine,) = notices_for("street_mediator")
+    (theirs,) = notices_for("street_clerk")
+    client = client_as("street_mediator")
+    read = client.post(f"/api/notices/{mine.pk}/read/")
+    assert read.status_code == 200 and read.json()["read"] is True
+    # someone else's notice is not found, and stays unread
+    assert client.post(f"/api/notices/{theirs.pk}/read/").status_code == 404
+    assert client.get(f"/api/notices/{theirs.pk}/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    notices_for("street_mediator", count=3)
+    assert client.post("/api/notices/read-all/").json() == {"marked": 3}
+    assert notify.unread_count(staff("street_mediator")) == 0
+    assert notify.unread_count(staff("street_clerk")) == 1
+
+
+def test_the_inbox_api_needs_a_login(client):
+    assert client.get("/api/notices/").status_code == 401
+    assert client.post("/api/notices/read-all/").status_code == 401

@@ -1,0 +1,60 @@
+"""The inbox through the API (X5): integrations and phones follow the caller's own notices as
+the inbox page shows them, and mark them read. Nobody sees anyone else's notices: another
+person's notice is a 404, as for objects out of scope."""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from . import notify
+from .models import Notice
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    read = serializers.BooleanField(source="is_read", read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "read"]
+
+
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's notices, newest first; ``?unread=true`` for the unread ones only."""
+
+    serializer_class = NoticeSerializer
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
+
+    def get_queryset(self):
+        notices = Notice.objects.filter(recipient=self.request.user).order_by("-created_at", "-id")
+        if self.action == "list" and self.request.query_params.get("unread") in ("true", "1"):
+            notices = notices.filter(read_at__isnull=True)
+        return notices
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="unread only")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark one notice read (reading it again changes nothing)."""
+        notice = notify.notice_mark_read(notice=self.get_object(), now=timezone.now())
+        return Response(NoticeSerializer(notice).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: inline_serializer("ReadAll", {"marked": serializers.IntegerField()})},
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        """Mark every unread notice of the caller read; answers how many were unread."""
+        marked = notify.notices_mark_all_read(recipient=request.user, now=timezone.now())
+        return Response({"marked": marked})
+
+
+router = DefaultRouter(trailing_slash=True)
+router.register("notices", NoticeViewSet, basename="notice")
+urlpatterns = router.urls
