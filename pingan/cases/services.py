@@ -779,10 +779,14 @@ def extension_decide(
 
 @transaction.atomic
 def case_reissue_query_code(*, case: Case, actor: Staff, now: datetime | None = None) -> str:
-    """Issue a new query code for a reprinted receipt; the old code stops working."""
+    """Issue a new query code for a reprinted receipt; the old code stops working. Only the
+    front desk (the roles that register) of a unit that may act on the case reissues."""
     from pingan.core.services import audit_record
 
     now = now or timezone.now()
+    require_roles(actor, rules.REGISTER_ROLES)
+    if not can_act_on(actor, case):
+        raise ForbiddenError(_("该事项不由您的单位承办，您只能查看，不能办理。"))
     code = f"{secrets.randbelow(10**6):06d}"
     versioned_update(
         case, expected_version=None, now=now, query_code_hash=query_code_digest(case.number, code)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.core.actions import perform
-from pingan.core.errors import ApplicationError
+from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.validators import parse_pk
 from pingan.orgs import selectors as org_selectors
 from pingan.orgs.access import access_division, has_role
@@ -413,9 +413,10 @@ def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_receipt_reissue(request: HttpRequest, number: str) -> HttpResponse:
     case = access_case(number, request.user)
-    if not services.can_act_on(request.user, case):
-        raise PermissionDenied
-    code = services.case_reissue_query_code(case=case, actor=request.user)
+    try:
+        code = services.case_reissue_query_code(case=case, actor=request.user)
+    except ForbiddenError as refused:
+        raise PermissionDenied from refused
     _hold_receipt_code(request.user, case.number, code)
     return redirect("cases:case-receipt", number=case.number)
 

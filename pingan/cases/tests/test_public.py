@@ -65,6 +65,23 @@ def test_reissued_code_replaces_the_old_one(client, client_as, register):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "status"), [("street_mediator", 403), ("dispatcher@110101002", 404)]
+)
+def test_only_the_front_desk_of_the_handling_unit_reissues_a_code(
+    client, client_as, register, persona, status
+):
+    # given a case and its citizen's code
+    case, code = register()
+    # when a mediator (not front desk) or another street's dispatcher tries to reissue it
+    response = client_as(persona).post(reverse("cases:case-receipt-reissue", args=[case.number]))
+    # then they are refused (or do not find it), and the citizen's code still works
+    assert response.status_code == status
+    query = {"number": case.number, "code": code}
+    assert client.post(reverse("public-query"), query).status_code == 200
+
+
+@pytest.mark.django_db
 def test_public_page_needs_no_login(client):
     response = client.get(reverse("public-query"))
     assert response.status_code == 200 and "办理进度查询" in response.content.decode()
