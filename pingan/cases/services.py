@@ -133,6 +133,48 @@ def _event(case: Case, kind: str, actor, now: datetime, **fields) -> CaseEvent:
     return CaseEvent.objects.create(case=case, kind=kind, actor=actor, created_at=now, **fields)
 
 
+def case_event_record(
+    *,
+    case_id: int,
+    kind: str,
+    actor: Staff | None,
+    now: datetime,
+    unit_id: int | None = None,
+    reason: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    """Write one row on a case's timeline for another app's step on it (a whistle, say).
+
+    The timeline belongs to cases: other apps call this (or ``case_events_record``) inside
+    their own transaction and never create ``CaseEvent`` rows themselves.
+    """
+    return CaseEvent.objects.create(
+        case_id=case_id,
+        kind=kind,
+        actor=actor,
+        unit_id=unit_id,
+        created_at=now,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def case_events_record(*, kind: str, now: datetime, rows: list[dict]) -> list[CaseEvent]:
+    """``case_event_record`` for many cases at once (a sweep): each row names ``case_id`` and
+    optionally ``unit_id``, ``reason`` and ``data``; no actor (the system)."""
+    return CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case_id=row["case_id"],
+            kind=kind,
+            unit_id=row.get("unit_id"),
+            created_at=now,
+            reason=row.get("reason", ""),
+            data=row.get("data") or {},
+        )
+        for row in rows
+    )
+
+
 def _deadline(case: Case, start: datetime) -> dict:
     policy = DeadlinePolicy.objects.get(complexity=case.complexity)
     deadline = add_days(start=start, days=policy.days, working=policy.day_type == DayType.WORKING)

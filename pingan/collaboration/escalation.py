@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from pingan.cases.choices import EventKind
-from pingan.cases.models import CaseEvent
+from pingan.cases.services import case_events_record
 from pingan.core import notify
 from pingan.core.models import Notice
 from pingan.orgs.choices import RoleCode, UnitKind
@@ -145,18 +145,18 @@ def _issue(*, now: datetime, tier: int, rows: list[dict]) -> int:
     )
     rows = [row for row in rows if row["pk"] in ours]
     texts = [_texts(row, tier=tier, now=now) for row in rows]
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                case_id=row["call__case_id"],
-                kind=EventKind.WHISTLE_LATE,
-                unit_id=row["target_id"],
-                reason=text["reason"],
-                data={"whistle": row["call_id"], "summons": row["pk"], "tier": tier},
-                created_at=now,
-            )
+    case_events_record(
+        kind=EventKind.WHISTLE_LATE,
+        now=now,
+        rows=[
+            {
+                "case_id": row["call__case_id"],
+                "unit_id": row["target_id"],
+                "reason": text["reason"],
+                "data": {"whistle": row["call_id"], "summons": row["pk"], "tier": tier},
+            }
             for row, text in zip(rows, texts, strict=True)
-        ]
+        ],
     )
     leaders = leaders_by_unit({row["target_id"] for row in rows})
     notify.send(

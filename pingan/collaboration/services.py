@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.cases.choices import OPEN_STATES, EventKind, State
-from pingan.cases.models import Case, CaseEvent, Category
-from pingan.cases.services import PartyInput, case_register
+from pingan.cases.models import Case, Category
+from pingan.cases.services import PartyInput, case_event_record, case_register
 from pingan.core import notify
 from pingan.core.calendar import local_date, workdays_in
 from pingan.core.errors import ApplicationError, ForbiddenError
@@ -26,7 +26,8 @@ from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode, Stationing, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
-from .choices import OfficerKind, ProgressKind, ResultRating, SummonsState, TalkMode
+from . import rules
+from .choices import OfficerKind, ProgressKind, ResultRating, TalkMode
 from .models import (
     DutyShift,
     NamedOfficer,
@@ -323,11 +324,11 @@ def whistle_blow(
     names = [unit.name for unit in units if unit.pk not in named_units] + [
         f"{officer.get_kind_display()}{officer.staff}" for officer in officers
     ]
-    CaseEvent.objects.create(
-        case=case,
+    case_event_record(
+        case_id=case.pk,
         kind=EventKind.WHISTLE,
         actor=actor,
-        created_at=now,
+        now=now,
         reason=_("%(street)s吹哨：%(reason)s。召集：%(names)s，限 %(hours)s 小时内报到。")
         % {"street": street.name, "reason": reason, "names": "、".join(names), "hours": hours},
         data={"whistle": call.pk, "summonses": [s.pk for s in summonses], "hours": hours},
@@ -396,6 +397,11 @@ def _check_answerer(user: Staff, summons: WhistleSummons) -> None:
         raise ForbiddenError(_("这不是召集您或您单位的报到，不能代为报到或反馈。"))
 
 
+def _require_open(call: WhistleCall) -> None:
+    if call.closed_at is not None:
+        raise ApplicationError(_("该吹哨已办结，无需再报到或反馈。"))
+
+
 @transaction.atomic
 def summons_acknowledge(
     *,
@@ -407,27 +413,25 @@ def summons_acknowledge(
     """Acknowledge a summons (报到); after the deadline it counts as late."""
     now = now or timezone.now()
     _check_answerer(actor, summons)
-    if summons.state != SummonsState.SUMMONED:
-        raise ApplicationError(_("已经报到过了，请填写处置情况。"))
+    state = rules.SUMMONS.check("acknowledge", summons.state)
     call = summons.call
-    if call.closed_at is not None:
-        raise ApplicationError(_("该吹哨已办结，无需再报到。"))
+    _require_open(call)
     versioned_update(
         summons,
         expected_version=expected_version,
         now=now,
-        state=SummonsState.ACKNOWLEDGED,
+        state=state,
         acknowledged_at=now,
         acknowledged_by=actor,
     )
     minutes = round((now - call.blown_at).total_seconds() / 60)
     late = now > call.report_by
-    CaseEvent.objects.create(
+    case_event_record(
         case_id=call.case_id,
         kind=EventKind.WHISTLE_ACK,
         actor=actor,
         unit_id=summons.unit_id,
-        created_at=now,
+        now=now,
         reason=(_("超时报到，用时 %(time)s。") if late else _("按时报到，用时 %(time)s。"))
         % {"time": duration_words(minutes)},
         data={"whistle": call.pk, "summons": summons.pk, "minutes": minutes, "late": late},
@@ -447,25 +451,23 @@ def summons_report(
     """Record what the summoned party did (处置情况), after acknowledging."""
     now = now or timezone.now()
     _check_answerer(actor, summons)
+    state = rules.SUMMONS.check("report", summons.state)
+    _require_open(summons.call)
     report = require_text(report, _("处置情况"))
-    if summons.state == SummonsState.SUMMONED:
-        raise ApplicationError(_("请先报到，再填写处置情况。"))
-    if summons.state == SummonsState.REPORTED:
-        raise ApplicationError(_("处置情况已经反馈过了。"))
     versioned_update(
         summons,
         expected_version=expected_version,
         now=now,
-        state=SummonsState.REPORTED,
+        state=state,
         reported_at=now,
         report=report,
     )
-    CaseEvent.objects.create(
+    case_event_record(
         case_id=summons.call.case_id,
         kind=EventKind.WHISTLE_REPORT,
         actor=actor,
         unit_id=summons.unit_id,
-        created_at=now,
+        now=now,
         reason=report,
         data={"whistle": summons.call_id, "summons": summons.pk},
     )
@@ -497,11 +499,11 @@ def whistle_close(
         closed_at=now,
         closed_by=actor,
     )
-    CaseEvent.objects.create(
+    case_event_record(
         case_id=call.case_id,
         kind=EventKind.WHISTLE_CLOSE,
         actor=actor,
-        created_at=now,
+        now=now,
         reason=result,
         data={"whistle": call.pk},
     )

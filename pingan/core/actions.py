@@ -53,8 +53,11 @@ class Machine:
         field: str,
         states: type[models.TextChoices],
         moves: dict[str, tuple[Iterable[str], str | None, Iterable[str] | None]],
+        refusals: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.name, self.model, self.field, self.states = name, model, field, states
+        # A clearer word than the generic refusal, by action and state ("请先报到").
+        self.refusals = refusals or {}
         self.moves = {
             action: Move(frozenset(sources), target, None if roles is None else frozenset(roles))
             for action, (sources, target, roles) in moves.items()
@@ -85,8 +88,11 @@ class Machine:
         """The state ``action`` leads to from ``state``; a clerk-readable refusal otherwise."""
         move = self.moves[action]
         if state not in move.sources:
+            hint = self.refusals.get(action, {}).get(state)
             raise ApplicationError(
-                _("当前状态“%(state)s”下不能执行此操作，请刷新页面查看最新状态。")
+                str(hint)
+                if hint
+                else _("当前状态“%(state)s”下不能执行此操作，请刷新页面查看最新状态。")
                 % {"state": self.states(state).label}
             )
         return move.target

@@ -453,3 +453,48 @@ def test_a_department_outside_ones_area_is_not_found(client_as, unit):
         reverse("collaboration:department-detail", args=[other_station.pk])
     )
     assert response.status_code == 404
+
+
+def test_nobody_reports_on_a_closed_whistle(whistle, staff):
+    # given an acknowledged summons whose whistle the street then closes
+    call = whistle()
+    summons = summons_of(call, officer=True)
+    summons_acknowledge(summons=summons, actor=staff("officer"), now=LATER)
+    whistle_close(call=call, actor=staff("street_dispatcher"), result="已协调", now=LATER)
+    summons.refresh_from_db()
+    # when the officer still tries to report, it is refused and nothing is written
+    with pytest.raises(ApplicationError, match="该吹哨已办结"):
+        summons_report(summons=summons, actor=staff("officer"), report="已处置", now=LATER)
+    assert WhistleSummons.objects.get(pk=summons.pk).state == "acknowledged"
+
+
+def test_a_refused_summons_move_changes_nothing(whistle, staff):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.collaboration.rules import SUMMONS
+    from pingan.core.testing import check_refusals_change_nothing
+
+    officer = staff("officer")
+
+    def make(state: str) -> WhistleSummons:
+        summons = summons_of(whistle(), officer=True)
+        WhistleSummons.objects.filter(pk=summons.pk).update(state=state)
+        summons.refresh_from_db()
+        return summons
+
+    def act(action: str, summons: WhistleSummons) -> None:
+        if action == "acknowledge":
+            summons_acknowledge(summons=summons, actor=officer, now=LATER)
+        else:
+            summons_report(summons=summons, actor=officer, report="已处置", now=LATER)
+
+    def events(summons: WhistleSummons) -> int:
+        return CaseEvent.objects.filter(case_id=summons.call.case_id).count()
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(SUMMONS, make=make, act=act, events=events, data=data)
+
+    run()
