@@ -24,6 +24,7 @@ _ERRORS = {
     "403": "角色或单位不允许",
     "404": "不存在，或不在您的工作范围内（两者不作区分）",
     "409": "已被他人更新，请刷新后重试",
+    "415": "请求内容的格式（Content-Type）不受支持，或无法解析",
 }
 
 
@@ -36,7 +37,9 @@ def add_error_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             for code, description in _ERRORS.items():
-                if code == "409" and method == "get":
+                if code in ("409", "415") and method == "get":
+                    continue
+                if code == "415" and "requestBody" not in operation:
                     continue
                 responses.setdefault(
                     code,

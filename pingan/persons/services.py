@@ -21,7 +21,7 @@ from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division, Staff
 
-from . import access
+from . import access, rules
 from .choices import (
     ContactResult,
     Employment,
@@ -29,7 +29,6 @@ from .choices import (
     Housing,
     MeasureCategory,
     MeasureKind,
-    MeasureStatus,
     ProposalState,
     RegisterStatus,
     RiskLevel,
@@ -392,10 +391,9 @@ def rating_refresh(*, now: datetime, person_ids: list[int] | None = None) -> Ref
     return RefreshResult(proposed=len(new), superseded=len(stale))
 
 
-def _decide(proposal: RatingProposal, actor: Staff, version: int | None) -> KeyPerson:
+def _decide(proposal: RatingProposal, actor: Staff, version: int | None, action: str) -> KeyPerson:
     person = proposal.person
-    if proposal.state != ProposalState.PENDING:
-        raise ApplicationError(_("该评级提议已处理或已被新的提议取代，请刷新页面。"))
+    rules.PROPOSAL.check(action, proposal.state)
     _require_active(person)
     if not access.may_decide_rating(actor, person):
         raise ForbiddenError(_("只有该人员的责任人或辖区领导可以确认评级。"))
@@ -428,10 +426,10 @@ def rating_confirm(
 ) -> RatingProposal:
     """The responsible officer accepts the proposed level; it becomes the person's level."""
     now = now or timezone.now()
-    person = _decide(proposal, actor, version)
+    person = _decide(proposal, actor, version, "confirm")
     previous = person.level
     _apply_level(person, level=proposal.level, score=proposal.score, now=now)
-    proposal.state = ProposalState.CONFIRMED
+    proposal.state = rules.PROPOSAL.moves["confirm"].target
     proposal.decided_by, proposal.decided_at = actor, now
     proposal.decided_level = proposal.level
     proposal.save(update_fields=["state", "decided_by", "decided_at", "decided_level"])
@@ -461,7 +459,7 @@ def rating_override(
     """The officer sets another level than proposed, with a reason, naming the factors they
     disagree with; overrides are counted per officer and factor in the scorecard report."""
     now = now or timezone.now()
-    person = _decide(proposal, actor, version)
+    person = _decide(proposal, actor, version, "override")
     if level not in RiskLevel.values:
         raise ApplicationError(_("请选择风险等级。"))
     if level == proposal.level:
@@ -473,7 +471,7 @@ def rating_override(
         raise ApplicationError(_("有异议的因子不在此次评分中。"))
     previous = person.level
     _apply_level(person, level=level, score=proposal.score, now=now)
-    proposal.state = ProposalState.OVERRIDDEN
+    proposal.state = rules.PROPOSAL.moves["override"].target
     proposal.decided_by, proposal.decided_at = actor, now
     proposal.decided_level, proposal.reason = level, reason
     proposal.disputed_factors = disputed
@@ -602,11 +600,12 @@ def measure_add(
     return measure
 
 
-def _measure_guard(measure: Measure, actor: Staff, version: int | None) -> KeyPerson:
+def _measure_guard(
+    measure: Measure, actor: Staff, version: int | None, action: str
+) -> tuple[KeyPerson, str]:
     person = measure.plan.person
     _require_active(person)
-    if measure.status != MeasureStatus.OPEN:
-        raise ApplicationError(_("该措施已完成或已取消。"))
+    target = rules.MEASURE.check(action, measure.status)
     check_version(measure, version)
     if not (
         measure.owner_id == actor.pk
@@ -614,7 +613,7 @@ def _measure_guard(measure: Measure, actor: Staff, version: int | None) -> KeyPe
         or has_role(actor, *access.EDIT_ROLES)
     ):
         raise ForbiddenError(_("只有措施负责人、人员责任人或管理人员可以办理此措施。"))
-    return person
+    return person, target
 
 
 @transaction.atomic
@@ -627,13 +626,13 @@ def measure_complete(
     now: datetime | None = None,
 ) -> Measure:
     now = now or timezone.now()
-    person = _measure_guard(measure, actor, version)
+    person, status = _measure_guard(measure, actor, version, "complete")
     result = require_text(result, _("落实结果"))
     versioned_update(
         measure,
         expected_version=version,
         now=now,
-        status=MeasureStatus.DONE,
+        status=status,
         result=result,
         done_at=now,
     )
@@ -659,13 +658,13 @@ def measure_cancel(
     now: datetime | None = None,
 ) -> Measure:
     now = now or timezone.now()
-    person = _measure_guard(measure, actor, version)
+    person, status = _measure_guard(measure, actor, version, "cancel")
     reason = require_text(reason, _("取消理由"))
     versioned_update(
         measure,
         expected_version=version,
         now=now,
-        status=MeasureStatus.CANCELLED,
+        status=status,
         result=reason,
     )
     _event(
@@ -921,8 +920,7 @@ def scorecard_review(
     now = now or timezone.now()
     if not access.may_approve_scorecards(actor):
         raise ForbiddenError(_("只有区级领导或系统管理员可以审核评分卡。"))
-    if scorecard.status != ScorecardStatus.PENDING:
-        raise ApplicationError(_("该评分卡已审核过。"))
+    rules.SCORECARD.check("reject" if not approve else "activate", scorecard.status)
     if scorecard.created_by_id == actor.pk:
         raise ForbiddenError(_("不能审核自己制作的评分卡，请由另一位审核人审核。"))
     if not approve:
@@ -932,11 +930,11 @@ def scorecard_review(
     if not loaded.factors:
         unknown = ["—"]
     if not approve:
-        status = ScorecardStatus.REJECTED
+        status = rules.SCORECARD.check("reject", scorecard.status)
     elif unknown:
-        status = ScorecardStatus.APPROVED
+        status = rules.SCORECARD.check("approve_report", scorecard.status)
     else:
-        status = ScorecardStatus.ACTIVE
+        status = rules.SCORECARD.check("activate", scorecard.status)
         Scorecard.objects.filter(status=ScorecardStatus.ACTIVE).update(
             status=ScorecardStatus.RETIRED, updated_at=now
         )

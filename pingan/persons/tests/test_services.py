@@ -335,3 +335,46 @@ def test_high_risk_persons_are_a_component_of_the_safety_index(register_person, 
     assert compute(NOW - timedelta(days=30), NOW + timedelta(minutes=1)) == {grid.pk: 1.0}
     # a stock: as the register stood at the window's end
     assert compute(NOW - timedelta(days=30), NOW - timedelta(hours=1)) == {}
+
+
+def test_a_refused_measure_move_changes_nothing(register_person, staff):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.testing import check_refusals_change_nothing
+    from pingan.persons.models import Measure
+    from pingan.persons.rules import MEASURE
+
+    officer = staff("officer")
+    person = register_person()
+
+    def make(status: str) -> Measure:
+        measure = services.measure_add(
+            person=person,
+            actor=officer,
+            kind="support",
+            category="jobs",
+            description="推荐到愿意接收的企业面试",
+            owner=officer,
+            due_on=date(2026, 12, 1),
+            now=NOW,
+        )
+        done = {"result": "已办", "done_at": NOW} if status != "open" else {}
+        Measure.objects.filter(pk=measure.pk).update(status=status, **done)
+        measure.refresh_from_db()
+        return measure
+
+    def act(action: str, measure: Measure) -> None:
+        if action == "complete":
+            services.measure_complete(measure=measure, actor=officer, result="已面试", now=NOW)
+        else:
+            services.measure_cancel(measure=measure, actor=officer, reason="本人拒绝", now=NOW)
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(
+            MEASURE, make=make, act=act, events=lambda m: person.events.count(), data=data
+        )
+
+    run()
