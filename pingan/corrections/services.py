@@ -28,12 +28,10 @@ from pingan.persons.choices import Employment, MeasureCategory, MeasureKind
 from pingan.persons.models import KeyPerson, PersonType
 from pingan.persons.services import PersonInput, measure_add, person_register
 
-from . import chain
+from . import chain, rules
 from .choices import (
-    FileStatus,
     FundEntryKind,
     PlacementOutcome,
-    ReleaseStatus,
     ReviewKind,
 )
 from .models import (
@@ -181,14 +179,17 @@ def release_notify_due(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         due = list(
             Release.objects.select_for_update(of=("self",))
-            .filter(status=ReleaseStatus.REGISTERED, release_date__lte=horizon)
+            .filter(status__in=rules.RELEASE.moves["notify"].sources, release_date__lte=horizon)
             .select_related("prison")
         )
         if not due:
             return 0
         # The sweep's change bumps the version too, so a page opened before it is stale.
         Release.objects.filter(pk__in=[r.pk for r in due]).update(
-            status=ReleaseStatus.NOTIFIED, notified_at=now, version=F("version") + 1, updated_at=now
+            status=rules.RELEASE.moves["notify"].target,
+            notified_at=now,
+            version=F("version") + 1,
+            updated_at=now,
         )
         ReleaseEvent.objects.bulk_create(
             ReleaseEvent(release=r, kind="notified", at=now, note=_("系统提前通知接收社区"))
@@ -225,7 +226,7 @@ def release_escalate_no_shows(*, now: datetime | None = None) -> int:
         late = list(
             Release.objects.select_for_update(of=("self",))
             .filter(
-                status__in=[ReleaseStatus.REGISTERED, ReleaseStatus.NOTIFIED],
+                status__in=rules.RELEASE.moves["flag_no_show"].sources,
                 release_date__lt=cutoff,
             )
             .select_related("grid__parent__parent")
@@ -233,7 +234,10 @@ def release_escalate_no_shows(*, now: datetime | None = None) -> int:
         if not late:
             return 0
         Release.objects.filter(pk__in=[r.pk for r in late]).update(
-            status=ReleaseStatus.NO_SHOW, escalated_at=now, version=F("version") + 1, updated_at=now
+            status=rules.RELEASE.moves["flag_no_show"].target,
+            escalated_at=now,
+            version=F("version") + 1,
+            updated_at=now,
         )
         ReleaseEvent.objects.bulk_create(
             ReleaseEvent(
@@ -294,8 +298,7 @@ def release_confirm_arrival(
     """The receiving community confirms the person has reported and names who helps them."""
     now = now or timezone.now()
     _require_receiving(actor, release, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
-    if release.status == ReleaseStatus.ARRIVED:
-        raise ApplicationError(_("已确认报到，无需重复确认。"))
+    arrived = rules.RELEASE.check("confirm_arrival", release.status)
     if release.release_date > _today(now):
         raise ApplicationError(_("尚未到释放日期，不能确认报到。"))
     if not responsible.is_active or not in_scope(responsible, release.area_path):
@@ -304,7 +307,7 @@ def release_confirm_arrival(
         release,
         expected_version=expected_version,
         now=now,
-        status=ReleaseStatus.ARRIVED,
+        status=arrived,
         arrived_at=now,
         responsible=responsible,
     )
@@ -384,8 +387,7 @@ def release_record_followup(
     """Social-insurance enrolment and, sadly, reoffending, as the community learns of them."""
     now = now or timezone.now()
     _require_receiving(actor, release, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
-    if release.status != ReleaseStatus.ARRIVED:
-        raise ApplicationError(_("报到后才能登记参保和回访情况。"))
+    rules.RELEASE.check("record_followup", release.status)
     for day in (insurance_enrolled_on, reoffended_on):
         if day and (day < release.release_date or day > _today(now)):
             raise ApplicationError(_("日期须在释放日期之后、今天之前。"))
@@ -435,8 +437,7 @@ def placement_record(
 ) -> Placement:
     now = now or timezone.now()
     _require_receiving(actor, release, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
-    if release.status != ReleaseStatus.ARRIVED:
-        raise ApplicationError(_("报到后才能登记就业安置。"))
+    rules.RELEASE.check("record_placement", release.status)
     if not employer.is_active:
         raise ApplicationError(_("该企业已不在接收企业名单中。"))
     if outcome == PlacementOutcome.EMPLOYED and not started_on:
@@ -674,8 +675,7 @@ def evidence_file_open(
 def _open_file_of(item: EvidenceItem, actor: Staff) -> EvidenceFile:
     file = item.file
     _require_officer_of(actor, file.prison)
-    if file.status != FileStatus.OPEN:
-        raise ApplicationError(_("案卷已审结，不能再修改审核意见。"))
+    rules.EVIDENCE_FILE.check("review_item", file.status)
     return file
 
 
@@ -769,8 +769,7 @@ def evidence_file_conclude(
     """Conclude a file: only when every required item has been reviewed and confirmed."""
     now = now or timezone.now()
     _require_officer_of(actor, file.prison)
-    if file.status != FileStatus.OPEN:
-        raise ApplicationError(_("案卷已审结。"))
+    concluded = rules.EVIDENCE_FILE.check("conclude", file.status)
     if not conclusion.strip():
         raise ApplicationError(_("请填写审核结论。"))
     waiting = list(
@@ -789,7 +788,7 @@ def evidence_file_conclude(
         file,
         expected_version=expected_version,
         now=now,
-        status=FileStatus.CONCLUDED,
+        status=concluded,
         conclusion=conclusion.strip(),
         concluded_by=actor,
         concluded_at=now,

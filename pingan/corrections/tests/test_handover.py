@@ -284,3 +284,49 @@ def test_releases_outside_the_district_side_scope_are_invisible(register, staff)
     assert not Release.objects.visible_to(staff("prison_officer2")).exists()
     assert not Release.objects.visible_to(staff("auditor")).exists()
     assert not Release.objects.visible_to(staff("evaluator")).exists()
+
+
+def test_a_refused_release_move_changes_nothing(register, staff):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.testing import check_refusals_change_nothing
+    from pingan.corrections.models import Release
+    from pingan.corrections.rules import RELEASE
+
+    dispatcher, helper = staff("street_dispatcher"), staff("grid_worker")
+
+    def make(status: str) -> Release:
+        release = register(release_date=date(2026, 11, 1))
+        Release.objects.filter(pk=release.pk).update(status=status)
+        release.refresh_from_db()
+        return release
+
+    def act(action: str, release: Release) -> None:
+        if action == "confirm_arrival":
+            services.release_confirm_arrival(
+                release=release, actor=dispatcher, responsible=helper, now=NOW
+            )
+        else:
+            services.release_record_followup(
+                release=release,
+                actor=dispatcher,
+                insurance_enrolled_on=None,
+                insurance_kind="",
+                reoffended_on=None,
+                now=NOW,
+            )
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(
+            RELEASE,
+            make=make,
+            act=act,
+            events=lambda release: release.events.count(),
+            data=data,
+            only=["confirm_arrival", "record_followup"],
+        )
+
+    run()
