@@ -16,7 +16,7 @@ from pingan.orgs.access import has_role
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
-from . import selectors
+from . import rules, selectors
 from .access import COMMITTEE, HEAD, MENTOR, SELF, relations
 from .choices import (
     ActivityKind,
@@ -24,7 +24,6 @@ from .choices import (
     EventKind,
     HonourLevel,
     OutcomeKind,
-    PointStatus,
     RecordStatus,
     TransferStatus,
     TransferTrack,
@@ -270,16 +269,17 @@ def study_record(
 def _confirm(record, actor: Staff, what: str, kind: str, title: str, now: datetime | None):
     now = now or timezone.now()
     _require(actor, record.profile, {MENTOR}, _("确认%(what)s（须带教导师）") % {"what": what})
-    if record.status == RecordStatus.CONFIRMED:
-        raise ApplicationError(_("该%(what)s已确认。") % {"what": what})
+    machine = rules.STUDY_RECORD if isinstance(record, StudyRecord) else rules.MILESTONE_RECORD
+    confirmed = machine.check("confirm", record.status)
+    # Compare-and-set on the state the table starts from: two mentors at once, one wins.
     updated = (
         type(record)
-        .objects.filter(pk=record.pk, status=RecordStatus.SUBMITTED)
-        .update(status=RecordStatus.CONFIRMED, confirmed_by=actor, confirmed_at=now, updated_at=now)
+        .objects.filter(pk=record.pk, status__in=machine.moves["confirm"].sources)
+        .update(status=confirmed, confirmed_by=actor, confirmed_at=now, updated_at=now)
     )
     if updated != 1:
         raise ConflictError(_("该记录刚被其他人处理，请刷新页面。"))
-    record.status, record.confirmed_by, record.confirmed_at = RecordStatus.CONFIRMED, actor, now
+    record.status, record.confirmed_by, record.confirmed_at = confirmed, actor, now
     _event(record.profile, kind, actor, now, _("确认：%s") % title)
     return record
 
@@ -519,13 +519,16 @@ def points_decide(
     if actor.pk in (entry.submitted_by_id, profile.staff_id):
         raise ForbiddenError(_("不能审批本人申报的积分或本人的积分，请由导师或部门负责人审批。"))
     _require(actor, profile, {MENTOR, HEAD, COMMITTEE}, _("审批该助理的积分"))
-    note = (note or "").strip()[:200]
+    action = "approve" if approve else "reject"
+    status = rules.POINTS.check(action, entry.status)
+    note = (note or "").strip()
     if not approve and not note:
         raise ApplicationError(_("不予通过时请填写审批意见。"))
-    status = PointStatus.APPROVED if approve else PointStatus.REJECTED
-    updated = PointEntry.objects.filter(pk=entry.pk, status=PointStatus.PENDING).update(
-        status=status, approver=actor, decided_at=now, decision_note=note, updated_at=now
-    )
+    if len(note) > 200:
+        raise ApplicationError(_("审批意见不能超过 200 个字。"))
+    updated = PointEntry.objects.filter(
+        pk=entry.pk, status__in=rules.POINTS.moves[action].sources
+    ).update(status=status, approver=actor, decided_at=now, decision_note=note, updated_at=now)
     if updated != 1:
         raise ConflictError(_("该积分已被审批，请刷新页面。"))
     entry.status, entry.approver, entry.decided_at, entry.decision_note = status, actor, now, note

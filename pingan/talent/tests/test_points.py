@@ -117,11 +117,28 @@ def test_an_unrelated_mentor_cannot_approve(org, enroll):
 
 def test_a_decision_is_final(org, enroll):
     from pingan.core.errors import ConflictError
+    from pingan.talent.models import PointEntry
 
     profile = enroll("twice")
     entry = approve(submit(profile, profile.staff), org.mentor)
-    with pytest.raises(ConflictError):
+    # a decided entry is refused by the table ...
+    with pytest.raises(ApplicationError, match="已被审批"):
         services.points_decide(entry=entry, actor=org.head, approve=False, note="x", now=NOW)
+    # ... and a stale copy still showing "pending" loses the compare-and-set
+    stale = PointEntry.objects.get(pk=entry.pk)
+    stale.status = "pending"
+    with pytest.raises(ConflictError):
+        services.points_decide(entry=stale, actor=org.head, approve=False, note="x", now=NOW)
+    assert PointEntry.objects.get(pk=entry.pk).status == "approved"
+
+
+def test_an_overlong_decision_note_is_refused_not_cut(org, enroll):
+    profile = enroll("long")
+    entry = submit(profile, profile.staff)
+    with pytest.raises(ApplicationError, match="不能超过 200 个字"):
+        services.points_decide(
+            entry=entry, actor=org.mentor, approve=False, note="理" * 201, now=NOW
+        )
 
 
 def test_rejection_needs_a_note(org, enroll):
@@ -185,3 +202,33 @@ def test_outsiders_cannot_evaluate_and_scores_stay_in_range(org, enroll):
         services.evaluation_submit(
             profile=profile, actor=org.mentor, period="P", score=101, now=NOW
         )
+
+
+def test_a_refused_points_decision_changes_nothing(org, enroll):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.testing import check_refusals_change_nothing
+    from pingan.talent.rules import POINTS
+
+    profile = enroll("refused")
+
+    def make(status: str) -> PointEntry:
+        entry = submit(profile, profile.staff)
+        PointEntry.objects.filter(pk=entry.pk).update(status=status)
+        entry.refresh_from_db()
+        return entry
+
+    def act(action: str, entry: PointEntry) -> None:
+        approve = action == "approve"
+        services.points_decide(entry=entry, actor=org.mentor, approve=approve, note="否", now=NOW)
+
+    def events(entry: PointEntry) -> int:
+        return ProfileEvent.objects.filter(profile=entry.profile).count()
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(POINTS, make=make, act=act, events=events, data=data)
+
+    run()
