@@ -21,7 +21,7 @@ from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
-from . import scoring, sources
+from . import rules, scoring, sources
 from .choices import (
     CHECKLIST,
     DEFAULT_DIMENSION_WEIGHTS,
@@ -31,7 +31,6 @@ from .choices import (
     Grade,
     ListKind,
     PlanKind,
-    ReviewState,
     Rule,
     SchemeState,
     SubjectKind,
@@ -117,18 +116,12 @@ def scheme_create(
     return scheme
 
 
-def _editable(scheme: Scheme, expected_version: int | None) -> Scheme:
+def _editable(scheme: Scheme, expected_version: int | None, action: str = "edit") -> Scheme:
     locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
     # A scheme's ``version`` is its revision number; edits are counted in ``edit_version``.
     if expected_version is not None and locked.edit_version != expected_version:
         raise conflict_error(Scheme)
-    if locked.state != SchemeState.DRAFT:
-        raise ApplicationError(
-            _(
-                "方案已发布，不能直接修改。期间内调整指标须先“建立修订版本”并写明理由，"
-                "修订版本发布后替代原方案。"
-            )
-        )
+    rules.SCHEME.check(action, locked.state)
     return locked
 
 
@@ -296,7 +289,7 @@ def _num(value: float, *, signed: bool = False) -> str:
 def scheme_publish(*, actor: Staff, scheme: Scheme, now: datetime) -> Scheme:
     """Publish a draft: weights must add up; a revision supersedes the version it revises."""
     _require_evaluator(actor)
-    scheme = _editable(scheme, None)
+    scheme = _editable(scheme, None, "publish")
     problems = weight_problems(scheme)
     if problems:
         raise ApplicationError(_("方案不能发布：") + " ".join(problems))
@@ -310,8 +303,8 @@ def scheme_publish(*, actor: Staff, scheme: Scheme, now: datetime) -> Scheme:
         state=SchemeState.PUBLISHED,
     )
     replaced = list(superseded.values_list("pk", flat=True))
-    superseded.update(state=SchemeState.SUPERSEDED)
-    scheme.state = SchemeState.PUBLISHED
+    superseded.update(state=rules.SCHEME.moves["supersede"].target, updated_at=now)
+    scheme.state = rules.SCHEME.moves["publish"].target
     scheme.published_by = actor
     scheme.published_at = now
     scheme.save(update_fields=["state", "published_by", "published_at", "updated_at"])
@@ -330,8 +323,7 @@ def scheme_revise(*, actor: Staff, scheme: Scheme, reason: str, now: datetime) -
     """Start a new version of a published scheme, as a draft copy; the reason is required when
     the period is running (or over), and is shown with the version history."""
     _require_evaluator(actor)
-    if scheme.state != SchemeState.PUBLISHED:
-        raise ApplicationError(_("只有已发布的方案可以建立修订版本；草稿可直接修改。"))
+    rules.SCHEME.check("revise", scheme.state)
     start, _end = scheme.period
     reason = (reason or "").strip()
     if now >= start and not reason:
@@ -481,8 +473,7 @@ def scores_compute(
     bulk inserts of plain rows."""
     if actor is not None:
         _require_evaluator(actor)
-    if scheme.state != SchemeState.PUBLISHED:
-        raise ApplicationError(_("只能按已发布的方案计算得分。"))
+    rules.SCHEME.check("compute", scheme.state)
     window = scheme_window(scheme, now)
     if now < window.start:
         raise ApplicationError(_("考评期间尚未开始，暂无数据可算。"))
@@ -764,8 +755,8 @@ def _decide(entry, *, actor: Staff, approve: bool, note: str, now: datetime, act
     if not has_role(actor, *APPROVER_ROLES):
         raise ForbiddenError(_("只有考评员或领导可以审核。"))
     entry = type(entry).objects.select_for_update().get(pk=entry.pk)
-    if entry.state != EntryState.PENDING:
-        raise ApplicationError(_("该条目已审核，不能重复审核。"))
+    machine = rules.MANUAL_ENTRY if isinstance(entry, ManualEntry) else rules.LIST_ENTRY
+    decided = machine.check("approve" if approve else "reject", entry.state)
     if entry.staff_id == actor.pk:
         raise ForbiddenError(_("被考评人不能审核与本人有关的条目。"))
     if entry.unit_id is not None and entry.unit_id == actor.unit_id:
@@ -776,7 +767,7 @@ def _decide(entry, *, actor: Staff, approve: bool, note: str, now: datetime, act
         raise ForbiddenError(_("该考评对象不在您的辖区内。"))
     if not approve and not (note or "").strip():
         raise ApplicationError(_("退回时请写明理由。"))
-    entry.state = EntryState.APPROVED if approve else EntryState.REJECTED
+    entry.state = decided
     entry.decided_by, entry.decided_at, entry.decision_note = actor, now, (note or "").strip()
     entry.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])
     audit_record(actor=actor, action=action, target=entry, reason=entry.decision_note)
@@ -1009,8 +1000,7 @@ def review_submit(
     if review.reviewer_id != actor.pk:
         raise ForbiddenError(_("只有指派的评查人可以填写此评查。"))
     check_version(review, expected_version)
-    if review.state == ReviewState.DONE:
-        raise ApplicationError(_("该评查已提交，不能修改。"))
+    done = rules.REVIEW.check("submit", review.state)
     if grade not in Grade.values:
         raise ApplicationError(_("请选择评定等次。"))
     known = {code for code, _label in CHECKLIST}
@@ -1025,7 +1015,7 @@ def review_submit(
         checklist=ticks,
         grade=grade,
         note=note,
-        state=ReviewState.DONE,
+        state=done,
         reviewed_at=now,
     )
     if grade == Grade.FAIL:

@@ -197,3 +197,39 @@ def test_a_manual_entry_for_an_unknown_indicator_is_refused(staff):
 def test_compute_refuses_a_draft(staff, draft):
     with pytest.raises(ApplicationError):
         services.scores_compute(scheme=draft, actor=staff("evaluator"), now=NOW)
+
+
+def test_a_refused_entry_decision_changes_nothing(staff, street_scheme, second_evaluator):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.testing import check_refusals_change_nothing
+    from pingan.evaluation.rules import MANUAL_ENTRY
+
+    street = Division.objects.get(code="110101001")
+
+    def make(state: str) -> ManualEntry:
+        entry = services.manual_entry_create(
+            actor=staff("evaluator"), year=2026, quarter=3, indicator_code="cooperation",
+            value=90, evidence="成员单位评分汇总表", division=street,
+        )  # fmt: skip
+        ManualEntry.objects.filter(pk=entry.pk).update(state=state)
+        entry.refresh_from_db()
+        return entry
+
+    def act(action: str, entry: ManualEntry) -> None:
+        services.manual_entry_decide(
+            actor=second_evaluator, entry=entry, approve=action == "approve", note="退回", now=NOW
+        )
+
+    def audit_rows(entry: ManualEntry) -> int:
+        return AuditEvent.objects.filter(target_id=str(entry.pk)).count()
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(
+            MANUAL_ENTRY, make=make, act=act, events=audit_rows, data=data
+        )
+
+    run()
