@@ -3,7 +3,6 @@
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.core.calendar import local_date, missing_calendar_years, workdays_in
@@ -114,10 +113,6 @@ def queue_counts(user, *, now: datetime) -> dict:
         yellow=Count("id", filter=running & Q(warn_at__lte=now, due_at__gte=now)),
         registered=Count("id", filter=Q(state=State.REGISTERED)),
     )
-
-
-def local_now() -> datetime:
-    return timezone.localtime()
 
 
 def calendar_warning(*, now: datetime) -> dict | None:

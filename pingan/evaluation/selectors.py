@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from pingan.cases.models import Case
@@ -26,13 +26,6 @@ from .scan import RULES
 
 def latest_run(scheme: Scheme) -> ScoreRun | None:
     return scheme.runs.order_by("-computed_at", "-id").first()
-
-
-def current_schemes() -> QuerySet:
-    """The published scheme of every period and kind, newest period first."""
-    return Scheme.objects.filter(state=SchemeState.PUBLISHED).order_by(
-        "-year", "-quarter", "subject_kind", "role"
-    )
 
 
 def ranking(run: ScoreRun, user) -> QuerySet:
@@ -253,9 +246,3 @@ def scan_rules_summary(user_scope_q: Q, *, now: datetime | None = None) -> list[
 
 def last_scan() -> ScanRun | None:
     return ScanRun.objects.order_by("-started_at", "-id").first()
-
-
-def scheme_average_points(run: ScoreRun) -> dict:
-    return run.subjects.aggregate(
-        total=Avg("total"), **{code: Avg(f"{code}_points") for code in Dimension.values}
-    )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.cases.models import Case, Party
+from pingan.cases.models import Party
 from pingan.core import notify
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import AuditEvent, Notice
@@ -254,25 +254,6 @@ def person_update(
     # A changed situation is a changed fact: the scorecard may propose another level.
     rating_refresh(now=now, person_ids=[person.pk])
     return person
-
-
-@transaction.atomic
-def person_link_case(
-    *, person: KeyPerson, case: Case, actor: Staff, now: datetime | None = None
-) -> PersonCase:
-    """Link a case to a person by hand (the person is involved but not a party by ID)."""
-    now = now or timezone.now()
-    _require_active(person)
-    _require_role(actor, access.REVIEW_ROLES, _("您的角色不能关联事项。"))
-    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-        raise ApplicationError(_("找不到该事项，或它不在您的工作范围内。"))
-    link, created = PersonCase.objects.get_or_create(
-        person=person, case=case, defaults={"linked_by": actor, "linked_at": now}
-    )
-    if not created:
-        raise ApplicationError(_("该事项已关联。"))
-    _event(person, EventKind.LINK_CASE, actor, now, to_value=case.number)
-    return link
 
 
 def link_cases_by_id_number(*, now: datetime, person_ids: list[int] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Reads of risk monitoring, always through the user's scope; one query per kind of row."""
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -182,13 +182,4 @@ def cases_behind(user, division: Division, snapshot: IndexSnapshot | None):
     counted = Q(registered_at__gte=snapshot.window_start, registered_at__lt=end) | open_at(end)
     return (
         cases.filter(counted).select_related("category", "grid").order_by("-registered_at", "-id")
-    )
-
-
-def window_dates(window_end: datetime, window_days: int) -> tuple[str, str]:
-    """The window as the dates a reader expects: first and last whole day."""
-    end = timezone.localtime(window_end)
-    return (
-        f"{end - timedelta(days=window_days):%Y-%m-%d}",
-        f"{end - timedelta(days=1):%Y-%m-%d}",
     )
