@@ -125,12 +125,15 @@ class Handoff:
 
 @dataclass(frozen=True)
 class Action:
-    """One thing a user can do to an object, declared once for page and API."""
+    """One thing a user can do to an object, declared once for page and API. An action on a
+    stateful object takes its moves and roles from its ``machine``; one that changes no state
+    (starting a patrol, turning a report into a case) names its ``allowed`` roles itself."""
 
     name: str
     label: str
-    machine: Machine
     service: Callable[[Any, Any, dict], Any]
+    machine: Machine | None = None
+    allowed: Iterable[str] | None = None
     form: type | None = None
     serializer: type | None = None
     style: str = "primary"
@@ -139,7 +142,9 @@ class Action:
 
     @property
     def roles(self) -> frozenset[str] | None:
-        return self.machine.roles(self.name)
+        if self.machine is not None:
+            return self.machine.roles(self.name)
+        return None if self.allowed is None else frozenset(self.allowed)
 
     @property
     def url_path(self) -> str:

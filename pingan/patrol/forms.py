@@ -23,6 +23,7 @@ class PatrolEndForm(StyledForm):
     note = forms.CharField(
         label=_("巡查记录"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("一切正常可不填；发现问题请另行上报。"),
     )
@@ -42,6 +43,7 @@ class ReportForm(StyledForm):
     text = forms.CharField(
         label=_("情况描述"),
         min_length=5,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"min_length": _("情况描述过短，请写明看到了什么、在哪里（至少5个字）。")},
     )

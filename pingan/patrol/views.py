@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.cases.rules import REGISTER_ROLES
+from pingan.core.actions import perform
 from pingan.core.calendar import local_date
 from pingan.core.errors import ApplicationError
 from pingan.orgs.access import has_role
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division
 
-from . import selectors, services
+from . import actions, selectors, services
 from .access import COVERAGE_ROLES, PATROL_ROLES, REPORT_READ_ROLES, access_report
 from .choices import KIND_HELP
 from .filtersets import ReportFilter
@@ -75,7 +76,7 @@ def patrol_start(request: HttpRequest) -> HttpResponse:
     _require(request.user, PATROL_ROLES)
     grid = get_object_or_404(_my_grids(request.user), code=request.POST.get("grid", ""))
     try:
-        services.patrol_start(actor=request.user, grid=grid)
+        perform(actions.START, grid, request.user, {"grid": grid.code})
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -93,12 +94,7 @@ def patrol_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, form.errors.get("checked", [_("请按提示修改后再提交。")])[0])
         return redirect("patrol:home")
     try:
-        services.patrol_end(
-            patrol=patrol,
-            actor=request.user,
-            checked=form.cleaned_data["checked"],
-            note=form.cleaned_data["note"],
-        )
+        perform(actions.END, patrol, request.user, form.cleaned_data)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -211,9 +207,7 @@ def report_to_case(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                case = services.report_to_case(
-                    report=report, actor=request.user, **form.cleaned_data
-                )
+                case = perform(actions.TO_CASE, report, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 error, status = exc.message, exc.status_code
             else:

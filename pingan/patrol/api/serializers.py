@@ -1,12 +1,17 @@
-"""Serializers of the patrol API: reports out, a report in, coverage out."""
+"""Serializers of the patrol API: reports and patrols out; a report, a patrol's start and end,
+and a report's case in; coverage out."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from pingan.cases.choices import Complexity, Urgency
+from pingan.cases.models import Category
+from pingan.core.validators import validate_phone
 from pingan.orgs.models import Division
 
-from ..choices import ReportKind
-from ..models import Report
+from ..choices import CheckItem, ReportKind
+from ..models import Patrol, Report
 
 
 @extend_schema_serializer(component_name="PatrolReport")
@@ -35,9 +40,9 @@ class ReportCreateSerializer(serializers.Serializer):
 
     grid = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.grids())
     kind = serializers.ChoiceField(choices=ReportKind.choices)
-    text = serializers.CharField()
+    text = serializers.CharField(min_length=5, max_length=2000)
     is_early_sign = serializers.BooleanField(default=False)
-    address = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     lon = serializers.FloatField(required=False, allow_null=True, default=None)
     lat = serializers.FloatField(required=False, allow_null=True, default=None)
     photo = serializers.FileField(required=False, allow_null=True, default=None)
@@ -59,3 +64,48 @@ class CoverageQuerySerializer(serializers.Serializer):
 class CoverageRowSerializer(serializers.Serializer):
     grid = serializers.CharField()
     patrolled_days = serializers.IntegerField()
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grid_name = serializers.CharField(source="grid.name", read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = ["id", "grid", "grid_name", "day", "started_at", "ended_at", "checked", "note"]
+
+
+class PatrolStartSerializer(serializers.Serializer):
+    grid = serializers.CharField(max_length=32, help_text="the code of one of the caller's grids")
+
+
+class PatrolEndSerializer(serializers.Serializer):
+    checked = serializers.MultipleChoiceField(choices=CheckItem.choices, allow_empty=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate_checked(self, value) -> list[str]:
+        return sorted(value)
+
+
+class ReportToCaseSerializer(serializers.Serializer):
+    """The case intake, as the report-to-case page asks it."""
+
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(is_active=True)
+    )
+    complexity = serializers.ChoiceField(choices=Complexity.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    title = serializers.CharField(max_length=80)
+    narrative = serializers.CharField(min_length=10, max_length=10000)
+    applicant_name = serializers.CharField(max_length=60)
+    applicant_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+
+    def validate_applicant_phone(self, value: str) -> str:
+        if value:
+            try:
+                validate_phone(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+        return value

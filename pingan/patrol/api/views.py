@@ -1,19 +1,30 @@
-"""The patrol API (X4): reports (list, read, file) and patrol coverage, with the pages' rules."""
+"""The patrol API (X4): reports (list, read, file, turn into a case), the caller's patrols
+(start, end) and patrol coverage, with the pages' rules and declared actions."""
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pingan.cases.api.serializers import CaseDetailSerializer
+from pingan.cases.models import Case
+from pingan.cases.selectors import DeadlineWords
+from pingan.core.actions import perform
 from pingan.orgs.access import access_division, has_role, scope_paths
+from pingan.orgs.choices import Level
 from pingan.orgs.models import Division
 
-from ..access import COVERAGE_ROLES, REPORT_READ_ROLES
+from .. import actions
+from ..access import COVERAGE_ROLES, PATROL_ROLES, REPORT_READ_ROLES
 from ..filtersets import ReportFilter
-from ..models import Report
+from ..models import Patrol, Report
 from ..selectors import patrol_coverage
 from ..services import report_create
 from . import serializers as s
@@ -44,6 +55,58 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             report = report_create(actor=request.user, **data.validated_data)
         report = self.get_queryset().get(pk=report.pk)
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReportToCaseSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="case")
+    def to_case(self, request, pk=None):
+        """Register the case a report calls for and link them (the report-to-case page's
+        declared action): the front desk roles, once per report."""
+        report = self.get_object()
+        data = s.ReportToCaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = perform(actions.TO_CASE, report, request.user, dict(data.validated_data))
+        case = Case.objects.prefetch_related("parties", "events").get(pk=case.pk)
+        DeadlineWords(now=timezone.now()).label(case)
+        return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class PatrolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's own patrols (巡查), newest first: start one with POST, end it with
+    ``{id}/end/`` (the phone page's declared actions)."""
+
+    serializer_class = s.PatrolSerializer
+    lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
+
+    def get_queryset(self):
+        if not has_role(self.request.user, *PATROL_ROLES):
+            raise PermissionDenied(_("只有网格员可以巡查。"))
+        return (
+            Patrol.objects.filter(staff=self.request.user)
+            .select_related("grid")
+            .order_by("-started_at", "-id")
+        )
+
+    @extend_schema(request=s.PatrolStartSerializer, responses={201: s.PatrolSerializer})
+    def create(self, request):
+        """Start a patrol of one of the caller's grids; one open patrol at a time."""
+        self.get_queryset()  # the role check
+        data = s.PatrolStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grid = request.user.grids.filter(level=Level.GRID, code=data.validated_data["grid"]).first()
+        if grid is None:
+            raise ValidationError({"grid": [_("这不是您负责的网格。")]})
+        patrol = perform(actions.START, grid, request.user, dict(data.validated_data))
+        return Response(s.PatrolSerializer(patrol).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PatrolEndSerializer, responses={200: s.PatrolSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the patrol with what was checked (at least one item) and a note."""
+        patrol = get_object_or_404(self.get_queryset(), pk=pk)
+        data = s.PatrolEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        patrol = perform(actions.END, patrol, request.user, dict(data.validated_data))
+        return Response(s.PatrolSerializer(patrol).data)
 
 
 class CoverageView(APIView):

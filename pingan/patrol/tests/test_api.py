@@ -97,3 +97,63 @@ def test_coverage_api_counts_days(client_as, staff, grid):
         reverse("patrol-coverage"), {"start": "2026-11-07", "end": str(date(2026, 11, 1))}
     )
     assert bad.status_code == 400
+
+
+# --- patrols and report -> case through the API (the phone pages' declared actions) ----------
+
+
+def test_a_grid_worker_starts_and_ends_a_patrol_through_the_api(client_as, grid, far_grid):
+    client = client_as("grid_worker")
+    patrols = reverse("patrol-patrol-list")
+    # a grid that is not theirs is refused, and nothing starts
+    refused = client.post(patrols, {"grid": far_grid.code}, content_type="application/json")
+    assert refused.status_code == 400 and "不是您负责的网格" in str(refused.json())
+    started = client.post(patrols, {"grid": grid.code}, content_type="application/json")
+    assert started.status_code == 201 and started.json()["ended_at"] is None
+    # one open patrol at a time: a second start is a conflict
+    again = client.post(patrols, {"grid": grid.code}, content_type="application/json")
+    assert again.status_code == 409 and "尚未结束" in again.json()["detail"]
+    end = reverse("patrol-patrol-end", args=[started.json()["id"]])
+    empty = client.post(end, {"checked": []}, content_type="application/json")
+    assert empty.status_code == 400
+    too_long = {"checked": ["fire"], "note": "记" * 2001}
+    assert client.post(end, too_long, content_type="application/json").status_code == 400
+    ended = client.post(end, {"checked": ["fire"], "note": "正常"}, content_type="application/json")
+    assert ended.status_code == 200 and ended.json()["ended_at"] and ended.json()["checked"]
+    assert [p["id"] for p in client.get(patrols).json()["results"]] == [started.json()["id"]]
+
+
+def test_only_grid_workers_patrol_and_only_their_own(client_as, staff, grid):
+    patrol = services.patrol_start(actor=staff("grid_worker"), grid=grid)
+    assert client_as("street_dispatcher").get(reverse("patrol-patrol-list")).status_code == 403
+    other = client_as("street_dispatcher").post(
+        reverse("patrol-patrol-end", args=[patrol.pk]),
+        {"checked": ["fire"]},
+        content_type="application/json",
+    )
+    assert other.status_code == 403
+    patrol.refresh_from_db()
+    assert patrol.ended_at is None
+
+
+def test_a_report_becomes_a_case_through_the_api_once(client_as, staff, grid):
+    lon, lat = inside(grid)
+    report = services.report_create(
+        actor=staff("grid_worker"), grid=grid, kind="event", text="楼道堆物堵塞消防通道。",
+        lon=lon, lat=lat,
+    )  # fmt: skip
+    url = reverse("patrol-report-to-case", args=[report.pk])
+    body = {
+        "category": "neighbourhood", "complexity": "general", "title": "楼道堆物",
+        "narrative": "楼道堆物堵塞消防通道，需协调清理。", "applicant_name": "陈晨",
+    }  # fmt: skip
+    # a mediator may read reports but does not register cases
+    assert client_as("street_mediator").post(
+        url, body, content_type="application/json"
+    ).status_code in (403, 404)
+    created = client_as("street_dispatcher").post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    report.refresh_from_db()
+    assert report.case.number == created.json()["number"]
+    twice = client_as("street_dispatcher").post(url, body, content_type="application/json")
+    assert twice.status_code == 409

@@ -1,0 +1,47 @@
+"""The patrol actions, declared once: the phone pages and the API run them through
+``core.actions.perform``. None changes a declared state (a patrol is open until ``ended_at``;
+a report is linked to its case), so each names its roles itself."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from pingan.cases.rules import REGISTER_ROLES
+from pingan.core.actions import Action
+
+from . import forms, services
+from .access import PATROL_ROLES
+from .api import serializers as s
+
+START = Action(
+    name="start",
+    label=gettext_lazy("开始巡查"),
+    allowed=PATROL_ROLES,
+    service=lambda grid, actor, data: services.patrol_start(
+        actor=actor, grid=grid, now=timezone.now()
+    ),
+    serializer=s.PatrolStartSerializer,
+)
+END = Action(
+    name="end",
+    label=gettext_lazy("结束巡查"),
+    allowed=PATROL_ROLES,
+    service=lambda patrol, actor, data: services.patrol_end(
+        patrol=patrol,
+        actor=actor,
+        checked=list(data["checked"]),
+        note=data.get("note", ""),
+        now=timezone.now(),
+    ),
+    form=forms.PatrolEndForm,
+    serializer=s.PatrolEndSerializer,
+)
+TO_CASE = Action(
+    name="to_case",
+    label=gettext_lazy("转为事项"),
+    allowed=REGISTER_ROLES,
+    service=lambda report, actor, data: services.report_to_case(
+        report=report, actor=actor, now=timezone.now(), **data
+    ),
+    form=forms.ReportToCaseForm,
+    serializer=s.ReportToCaseSerializer,
+)
