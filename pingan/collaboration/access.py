@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from pingan.orgs.access import has_role, scope_paths, scope_q
+from pingan.orgs.choices import RoleCode as R
 from pingan.orgs.choices import UnitKind
 from pingan.orgs.models import Unit
 
@@ -76,8 +77,8 @@ def access_department(pk, user) -> Unit:
 
 
 # Who may read response figures and the four-lists board.
-FIGURE_ROLES = ("leader", "dispatcher", "evaluator", "administrator", "officer")
-BOARD_ROLES = ("leader", "dispatcher", "evaluator", "administrator")
+BOARD_ROLES = (R.LEADER, R.DISPATCHER, R.EVALUATOR, R.ADMINISTRATOR)
+FIGURE_ROLES = (*BOARD_ROLES, R.OFFICER)
 
 
 def may_read_figures(user) -> bool:

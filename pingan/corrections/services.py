@@ -297,7 +297,7 @@ def release_confirm_arrival(
 ) -> Release:
     """The receiving community confirms the person has reported and names who helps them."""
     now = now or timezone.now()
-    _require_receiving(actor, release, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
+    _require_receiving(actor, release, *rules.RECEIVING)
     arrived = rules.RELEASE.check("confirm_arrival", release.status)
     if release.release_date > _today(now):
         raise ApplicationError(_("尚未到释放日期，不能确认报到。"))
@@ -386,7 +386,7 @@ def release_record_followup(
 ) -> Release:
     """Social-insurance enrolment and, sadly, reoffending, as the community learns of them."""
     now = now or timezone.now()
-    _require_receiving(actor, release, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
+    _require_receiving(actor, release, *rules.RECEIVING)
     rules.RELEASE.check("record_followup", release.status)
     for day in (insurance_enrolled_on, reoffended_on):
         if day and (day < release.release_date or day > _today(now)):
@@ -436,7 +436,7 @@ def placement_record(
     now: datetime | None = None,
 ) -> Placement:
     now = now or timezone.now()
-    _require_receiving(actor, release, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
+    _require_receiving(actor, release, *rules.RECEIVING)
     rules.RELEASE.check("record_placement", release.status)
     if not employer.is_active:
         raise ApplicationError(_("该企业已不在接收企业名单中。"))
@@ -499,7 +499,7 @@ def fund_record(
     now = now or timezone.now()
     # the prison pays in the person's savings before release; the community manages the rest
     if not release.prison.officers.filter(pk=actor.pk).exists():
-        _require_receiving(actor, release, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
+        _require_receiving(actor, release, *rules.RECEIVING)
     if kind not in FundEntryKind.values:
         raise ApplicationError(_("请选择存入或支出。"))
     amount = Decimal(amount).quantize(ZERO)

@@ -25,7 +25,7 @@ from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff
 
-from . import chain, selectors, services
+from . import chain, rules, selectors, services
 from .filtersets import EvidenceFileFilter, ReleaseFilter
 from .forms import (
     ArrivalForm,
@@ -43,7 +43,6 @@ from .querysets import RECEIVING_ROLES
 from .tables import EmployerTable, EvidenceFileTable, ReleaseTable
 
 PAGE_SIZE = 30
-HANDLING_ROLES = (RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER)
 
 
 def _today() -> date:
@@ -186,7 +185,7 @@ def places(request: HttpRequest) -> HttpResponse:
 def _place_scope(user):
     if _is_prison_officer(user):
         return Division.objects.all()
-    _require(user, *HANDLING_ROLES)
+    _require(user, *rules.RECEIVING)
     return Division.objects.visible_to(user)
 
 
@@ -215,7 +214,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _release_context(request: HttpRequest, release: Release, **forms) -> dict:
     user = request.user
-    receiving = has_role(user, *HANDLING_ROLES) and in_scope(user, release.area_path)
+    receiving = has_role(user, *rules.RECEIVING) and in_scope(user, release.area_path)
     arrived = release.status == "arrived"
     balance, pending = services.fund_balance(release)
     context = {
@@ -355,7 +354,7 @@ def fund_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def employer_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *HANDLING_ROLES)
+    _require(request.user, *rules.RECEIVING)
     form = EmployerForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":

@@ -26,7 +26,8 @@ from pingan.orgs.choices import Level, RoleCode
 
 from .models import KeyPerson, Scorecard
 
-REGISTER_ROLES = (
+# Who sees the register (the roles that work with key persons).
+READ_ROLES = (
     RoleCode.GRID_WORKER,
     RoleCode.OFFICER,
     RoleCode.DISPATCHER,
@@ -40,7 +41,7 @@ APPROVE_ROLES = (RoleCode.LEADER, RoleCode.ADMINISTRATOR)
 
 
 def may_see_register(user) -> bool:
-    return has_role(user, *REGISTER_ROLES)
+    return has_role(user, *READ_ROLES)
 
 
 def may_decide_rating(user, person: KeyPerson) -> bool:

@@ -11,7 +11,7 @@ from .choices import MeasureStatus, RegisterStatus
 class KeyPersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> "KeyPersonQuerySet":
         """Persons in the user's area, and those they are responsible for; nobody for roles
-        that do not work with the register (see ``access.REGISTER_ROLES``)."""
+        that do not work with the register (see ``access.READ_ROLES``)."""
         from pingan.orgs.access import scope_paths, scope_q
 
         from .access import may_see_register
