@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.cases.views import place_pickers
+from pingan.core.actions import perform
 from pingan.core.calendar import LOCAL_TZ
 from pingan.core.errors import ApplicationError
 from pingan.core.masking import mask_id_number, mask_phone
@@ -25,7 +26,7 @@ from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff
 
-from . import chain, rules, selectors, services
+from . import actions, chain, rules, selectors, services
 from .filtersets import EvidenceFileFilter, ReleaseFilter
 from .forms import (
     ArrivalForm,
@@ -250,14 +251,14 @@ def _release_context(request: HttpRequest, release: Release, **forms) -> dict:
     return context
 
 
-def _release_action(request, pk, form_class, key, act, *, form_kwargs=None):
-    """Run one action from the release page: redirect on success, the page with the form's
-    errors (status 400) otherwise. Nothing is saved when the service refuses."""
+def _release_action(request, pk, declared, key, message, *, form_kwargs=None):
+    """Run one declared action from the release page: redirect on success, the page with the
+    form's errors (status 400) otherwise. Nothing is saved when the service refuses."""
     release = _access_release(request, pk)
-    form = form_class(request.POST, **(form_kwargs(release) if form_kwargs else {}))
+    form = declared.form(request.POST, **(form_kwargs(release) if form_kwargs else {}))
     if form.is_valid():
         try:
-            message = act(release, form.cleaned_data)
+            perform(declared, release, request.user, form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
             status = error.status_code
@@ -277,22 +278,12 @@ def _release_action(request, pk, form_class, key, act, *, form_kwargs=None):
 @login_required
 @require_POST
 def release_arrive(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(release, data):
-        services.release_confirm_arrival(
-            release=release,
-            actor=request.user,
-            responsible=data["responsible"],
-            note=data["note"],
-            expected_version=data["version"],
-        )
-        return _("已确认报到。")
-
     return _release_action(
         request,
         pk,
-        ArrivalForm,
+        actions.ARRIVE,
         "arrival_form",
-        act,
+        _("已确认报到。"),
         form_kwargs=lambda release: {"candidates": _helpers(release)},
     )
 
@@ -300,38 +291,21 @@ def release_arrive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def release_followup(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(release, data):
-        services.release_record_followup(
-            release=release,
-            actor=request.user,
-            insurance_enrolled_on=data["insurance_enrolled_on"],
-            insurance_kind=data["insurance_kind"],
-            reoffended_on=data["reoffended_on"],
-            expected_version=data["version"],
-        )
-        return _("已保存。")
-
-    return _release_action(request, pk, FollowupForm, "followup_form", act)
+    return _release_action(request, pk, actions.FOLLOWUP, "followup_form", _("已保存。"))
 
 
 @login_required
 @require_POST
 def release_placement(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(release, data):
-        services.placement_record(release=release, actor=request.user, **data)
-        return _("已登记就业安置。")
-
-    return _release_action(request, pk, PlacementForm, "placement_form", act)
+    return _release_action(request, pk, actions.PLACEMENT, "placement_form", _("已登记就业安置。"))
 
 
 @login_required
 @require_POST
 def release_fund(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(release, data):
-        services.fund_record(release=release, actor=request.user, **data)
-        return _("已登记，待领导审批。")
-
-    return _release_action(request, pk, FundForm, "fund_form", act)
+    return _release_action(
+        request, pk, actions.FUND, "fund_form", _("已登记，待领导审批；领导已收到通知。")
+    )
 
 
 @login_required
@@ -340,7 +314,7 @@ def fund_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     release = _access_release(request, pk)
     item = get_object_or_404(FundEntry, pk=entry, release=release)
     try:
-        services.fund_approve(entry=item, actor=request.user)
+        perform(actions.FUND_APPROVE, item, request.user, {})
     except ApplicationError as error:
         _refused(request, error)
     else:

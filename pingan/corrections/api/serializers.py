@@ -3,9 +3,17 @@
 from rest_framework import serializers
 
 from pingan.core.masking import mask_id_number, mask_name
+from pingan.orgs.models import Staff
 
-from ..choices import FundEntryKind, OffenceCategory, ReviewKind
-from ..models import EnforcementRecord, EvidenceFile, EvidenceItem, Release, ReleaseEvent
+from ..choices import FundEntryKind, OffenceCategory, PlacementOutcome, ReviewKind
+from ..models import (
+    Employer,
+    EnforcementRecord,
+    EvidenceFile,
+    EvidenceItem,
+    Release,
+    ReleaseEvent,
+)
 
 
 class ReleaseEventSerializer(serializers.ModelSerializer):
@@ -90,9 +98,31 @@ class ReleaseCreateSerializer(serializers.Serializer):
 
 
 class ArrivalSerializer(serializers.Serializer):
-    responsible = serializers.CharField(help_text="username of the helper (帮教责任人)")
+    responsible = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=Staff.objects.filter(is_active=True),
+        help_text="username of the helper (帮教责任人)",
+        error_messages={"does_not_exist": "帮教责任人须是负责该网格的在岗工作人员。"},
+    )
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     version = serializers.IntegerField(required=False)
+
+
+class FollowupSerializer(serializers.Serializer):
+    insurance_enrolled_on = serializers.DateField(required=False, allow_null=True, default=None)
+    insurance_kind = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default=""
+    )
+    reoffended_on = serializers.DateField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(required=False)
+
+
+class PlacementSerializer(serializers.Serializer):
+    employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.filter(is_active=True))
+    job = serializers.CharField(max_length=40)
+    outcome = serializers.ChoiceField(choices=PlacementOutcome.choices)
+    started_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class FundSerializer(serializers.Serializer):

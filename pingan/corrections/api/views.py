@@ -7,12 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError
-from pingan.orgs.models import Staff
 
-from .. import chain, selectors, services
+from .. import actions, chain, selectors, services
 from ..filtersets import EvidenceFileFilter, ReleaseFilter
-from ..models import EnforcementRecord, EvidenceFile, EvidenceItem, Prison, Release
+from ..models import EnforcementRecord, EvidenceFile, EvidenceItem, FundEntry, Prison, Release
 from . import serializers as s
 
 
@@ -54,38 +54,55 @@ class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             status=status.HTTP_201_CREATED,
         )
 
+    def _act(self, request, declared, obj=None):
+        """Run a declared release action on the release (or ``obj``) with the serializer's data."""
+        release = self.get_object()
+        data = declared.serializer(data=request.data) if declared.serializer else None
+        if data is not None:
+            data.is_valid(raise_exception=True)
+        perform(declared, obj or release, request.user, dict(data.validated_data) if data else {})
+        return Response(s.ReleaseDetailSerializer(self.get_queryset().get(pk=release.pk)).data)
+
     @extend_schema(request=s.ArrivalSerializer, responses={200: s.ReleaseDetailSerializer})
     @action(detail=True, methods=["post"])
     def arrive(self, request, pk=None):
         """The receiving community confirms the person has reported (报到)."""
-        release = self.get_object()
-        data = s.ArrivalSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        responsible = Staff.objects.filter(username=data.validated_data["responsible"]).first()
-        if responsible is None:
-            raise ApplicationError(_("帮教责任人须是负责该网格的在岗工作人员。"))
-        services.release_confirm_arrival(
-            release=release,
-            actor=request.user,
-            responsible=responsible,
-            note=data.validated_data["note"],
-            expected_version=data.validated_data.get("version"),
-        )
-        return Response(s.ReleaseDetailSerializer(self.get_queryset().get(pk=release.pk)).data)
+        return self._act(request, actions.ARRIVE)
+
+    @extend_schema(request=s.FollowupSerializer, responses={200: s.ReleaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def followup(self, request, pk=None):
+        """Record social-insurance enrolment and reoffending, after the arrival."""
+        return self._act(request, actions.FOLLOWUP)
+
+    @extend_schema(request=s.PlacementSerializer, responses={200: s.ReleaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def placement(self, request, pk=None):
+        """Record a job placement with one of the district's employers, after the arrival."""
+        return self._act(request, actions.PLACEMENT)
 
     @extend_schema(request=s.FundSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def fund(self, request, pk=None):
-        """Record a reserve-fund contribution or disbursement (awaits a leader's approval)."""
+        """Record a reserve-fund contribution or disbursement; the street's leaders are told
+        to approve it."""
         release = self.get_object()
         data = s.FundSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.fund_record(release=release, actor=request.user, **data.validated_data)
+        entry = perform(actions.FUND, release, request.user, dict(data.validated_data))
         balance, pending = services.fund_balance(release)
         return Response(
             {"entry": entry.pk, "balance": str(balance), "pending": str(pending)},
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(request=None, responses={200: s.ReleaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=r"fund/(?P<entry>[^/]+)/approve")
+    def fund_approve(self, request, pk=None, entry=None):
+        """A leader of the receiving street approves a reserve-fund entry (never their own)."""
+        release = self.get_object()
+        item = get_object_or_404(FundEntry, pk=entry, release=release)
+        return self._act(request, actions.FUND_APPROVE, obj=item)
 
 
 class EvidenceFileViewSet(

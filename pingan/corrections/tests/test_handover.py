@@ -330,3 +330,62 @@ def test_a_refused_release_move_changes_nothing(register, staff):
         )
 
     run()
+
+
+# --- the release's declared actions through the API ---------------------------------------------
+
+
+def test_the_api_records_follow_ups_and_placements_like_the_page(arrived, staff, client_as):
+    from pingan.corrections.models import Placement
+
+    client = client_as("street_dispatcher")
+    followup = client.post(
+        f"/api/releases/{arrived.pk}/followup/",
+        {"insurance_enrolled_on": "2026-11-10", "insurance_kind": "城乡居民医保"},
+        content_type="application/json",
+    )
+    assert followup.status_code == 200, followup.content
+    arrived.refresh_from_db()
+    assert arrived.insurance_kind == "城乡居民医保"
+    employer = services.employer_add(
+        actor=staff("street_dispatcher"),
+        name="东华门物业服务公司",
+        grid=arrived.grid,
+        jobs="保洁、绿化",
+    )
+    body = {"employer": employer.pk, "job": "保洁", "outcome": "offered"}
+    placed = client.post(
+        f"/api/releases/{arrived.pk}/placement/", body, content_type="application/json"
+    )
+    assert placed.status_code == 200 and Placement.objects.filter(release=arrived).count() == 1
+    # another street's dispatcher finds no such release
+    outsider = client_as("dispatcher@110101002").post(
+        f"/api/releases/{arrived.pk}/placement/", body, content_type="application/json"
+    )
+    assert outsider.status_code == 404
+    assert Placement.objects.filter(release=arrived).count() == 1
+
+
+def test_a_fund_entry_tells_the_street_leaders_and_the_approval_tells_the_recorder(
+    arrived, staff, client_as
+):
+    # when the street dispatcher records a contribution through the API
+    recorded = client_as("street_dispatcher").post(
+        f"/api/releases/{arrived.pk}/fund/",
+        {"kind": "contribution", "amount": "500.00", "purpose": "社会捐助"},
+        content_type="application/json",
+    )
+    assert recorded.status_code == 201
+    entry = recorded.json()["entry"]
+    # then the street's leader is told to approve it
+    assert Notice.objects.filter(
+        recipient__username="street_leader", title__startswith="储备金待审批"
+    ).exists()
+    # a dispatcher may not approve; the leader may, and the dispatcher is told
+    approve = f"/api/releases/{arrived.pk}/fund/{entry}/approve/"
+    assert client_as("street_dispatcher").post(approve).status_code == 403
+    assert client_as("street_leader").post(approve).status_code == 200
+    assert Notice.objects.filter(
+        recipient__username="street_dispatcher", title__startswith="储备金已批准"
+    ).exists()
+    assert client_as("street_leader").post(approve).status_code == 400  # already approved

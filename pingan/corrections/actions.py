@@ -1,0 +1,106 @@
+"""The actions on a release hand-over, declared once: the release page and the API run them
+through ``core.actions.perform``. A reserve-fund entry hands a decision to the street's leaders,
+who are told; their approval tells whoever recorded the entry."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pingan.core.actions import Action, Handoff
+from pingan.orgs.choices import RoleCode, UnitKind
+from pingan.orgs.models import Unit
+from pingan.orgs.selectors import unit_staff
+
+from . import forms, rules, services
+from .api import serializers as s
+from .models import FundEntry, Release
+
+
+def _url(release: Release) -> str:
+    return reverse("corrections:release-detail", args=[release.pk])
+
+
+def _street_leaders(release: Release, actor, data: dict):
+    """The leaders of the receiving street's center (grid -> community -> street)."""
+    street = Unit.objects.filter(
+        kind=UnitKind.STREET_CENTER, division__children__children=release.grid_id
+    )
+    return unit_staff(street, RoleCode.LEADER)
+
+
+def _fund_message(release: Release, actor, data: dict) -> tuple[str, str]:
+    return (
+        _("储备金待审批：%(name)s") % {"name": release.name},
+        _("%(actor)s登记了%(amount)s 元（%(purpose)s），请审批。")
+        % {"actor": actor, "amount": data["amount"], "purpose": data["purpose"]},
+    )
+
+
+def _approved_message(entry: FundEntry, actor, data: dict) -> tuple[str, str]:
+    return (
+        _("储备金已批准：%(name)s") % {"name": entry.release.name},
+        _("%(actor)s已批准%(amount)s 元（%(purpose)s）。")
+        % {"actor": actor, "amount": entry.amount, "purpose": entry.purpose},
+    )
+
+
+ARRIVE = Action(
+    name="confirm_arrival",
+    label=gettext_lazy("确认报到"),
+    machine=rules.RELEASE,
+    service=lambda release, actor, data: services.release_confirm_arrival(
+        release=release,
+        actor=actor,
+        responsible=data["responsible"],
+        note=data.get("note", ""),
+        expected_version=data.get("version"),
+    ),
+    form=forms.ArrivalForm,
+    serializer=s.ArrivalSerializer,
+)
+FOLLOWUP = Action(
+    name="record_followup",
+    label=gettext_lazy("登记参保与回访"),
+    machine=rules.RELEASE,
+    service=lambda release, actor, data: services.release_record_followup(
+        release=release,
+        actor=actor,
+        insurance_enrolled_on=data.get("insurance_enrolled_on"),
+        insurance_kind=data.get("insurance_kind", ""),
+        reoffended_on=data.get("reoffended_on"),
+        expected_version=data.get("version"),
+    ),
+    form=forms.FollowupForm,
+    serializer=s.FollowupSerializer,
+)
+PLACEMENT = Action(
+    name="record_placement",
+    label=gettext_lazy("登记就业安置"),
+    machine=rules.RELEASE,
+    service=lambda release, actor, data: services.placement_record(
+        release=release, actor=actor, **data
+    ),
+    form=forms.PlacementForm,
+    serializer=s.PlacementSerializer,
+)
+FUND = Action(
+    name="fund",
+    label=gettext_lazy("登记储备金"),
+    allowed=rules.RECEIVING,
+    service=lambda release, actor, data: services.fund_record(release=release, actor=actor, **data),
+    form=forms.FundForm,
+    serializer=s.FundSerializer,
+    tell=Handoff(kind="release", recipients=_street_leaders, message=_fund_message, url=_url),
+)
+FUND_APPROVE = Action(
+    name="fund_approve",
+    label=gettext_lazy("批准储备金"),
+    allowed=(RoleCode.LEADER,),
+    service=lambda entry, actor, data: services.fund_approve(entry=entry, actor=actor),
+    tell=Handoff(
+        kind="release",
+        recipients=lambda entry, actor, data: [entry.recorded_by],
+        message=_approved_message,
+        url=lambda entry: _url(entry.release),
+    ),
+)
