@@ -1,6 +1,7 @@
-"""The actions on a release hand-over, declared once: the release page and the API run them
-through ``core.actions.perform``. A reserve-fund entry hands a decision to the street's leaders,
-who are told; their approval tells whoever recorded the entry."""
+"""The corrections actions, declared once: the release and evidence-file pages and the API run
+them through ``core.actions.perform``. A reserve-fund entry hands a decision to the street's
+leaders, who are told, and their approval tells whoever recorded it; a first review tells the
+prison's other officers that an item awaits their second review."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from pingan.orgs.selectors import unit_staff
 
 from . import forms, rules, services
 from .api import serializers as s
-from .models import FundEntry, Release
+from .models import EvidenceFile, EvidenceItem, FundEntry, Release
 
 
 def _url(release: Release) -> str:
@@ -103,4 +104,53 @@ FUND_APPROVE = Action(
         message=_approved_message,
         url=lambda entry: _url(entry.release),
     ),
+)
+
+
+# --- evidence files (减假暂) --------------------------------------------------------------------
+
+
+def _file_url(file: EvidenceFile) -> str:
+    return reverse("corrections:file-detail", args=[file.number])
+
+
+def _reviewed_message(item: EvidenceItem, actor, data: dict) -> tuple[str, str]:
+    return (
+        _("待复核：%(number)s %(title)s") % {"number": item.file.number, "title": item.title},
+        _("%(actor)s已提交初审意见，请另一位民警复核。") % {"actor": actor},
+    )
+
+
+REVIEW_ITEM = Action(
+    name="review_item",
+    label=gettext_lazy("初审"),
+    allowed=(RoleCode.PRISON_OFFICER,),
+    service=lambda item, actor, data: services.evidence_item_review(item=item, actor=actor, **data),
+    form=forms.ReviewForm,
+    serializer=s.ReviewSerializer,
+    tell=Handoff(
+        kind="evidence",
+        recipients=lambda item, actor, data: item.file.prison.officers.filter(is_active=True),
+        message=_reviewed_message,
+        url=lambda item: _file_url(item.file),
+    ),
+)
+CONFIRM_ITEM = Action(
+    name="confirm_item",
+    label=gettext_lazy("复核"),
+    allowed=(RoleCode.PRISON_OFFICER,),
+    service=lambda item, actor, data: services.evidence_item_confirm(item=item, actor=actor),
+)
+CONCLUDE_FILE = Action(
+    name="conclude",
+    label=gettext_lazy("审结"),
+    machine=rules.EVIDENCE_FILE,
+    service=lambda file, actor, data: services.evidence_file_conclude(
+        file=file,
+        actor=actor,
+        conclusion=data["conclusion"],
+        expected_version=data.get("version"),
+    ),
+    form=forms.ConcludeForm,
+    serializer=s.ConcludeSerializer,
 )

@@ -464,7 +464,7 @@ def item_review(request: HttpRequest, number: str, item: int) -> HttpResponse:
     form = ReviewForm(request.POST, prefix=_prefix(evidence.pk))
     if form.is_valid():
         try:
-            services.evidence_item_review(item=evidence, actor=request.user, **form.cleaned_data)
+            perform(actions.REVIEW_ITEM, evidence, request.user, form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -484,7 +484,7 @@ def item_confirm(request: HttpRequest, number: str, item: int) -> HttpResponse:
     file = _access_file(request, number)
     evidence = get_object_or_404(EvidenceItem.objects.select_related("file"), pk=item, file=file)
     try:
-        services.evidence_item_confirm(item=evidence, actor=request.user)
+        perform(actions.CONFIRM_ITEM, evidence, request.user, {})
     except ApplicationError as error:
         _refused(request, error)
     else:
@@ -499,12 +499,7 @@ def file_conclude(request: HttpRequest, number: str) -> HttpResponse:
     form = ConcludeForm(request.POST)
     if form.is_valid():
         try:
-            services.evidence_file_conclude(
-                file=file,
-                actor=request.user,
-                conclusion=form.cleaned_data["conclusion"],
-                expected_version=form.cleaned_data["version"],
-            )
+            perform(actions.CONCLUDE_FILE, file, request.user, form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

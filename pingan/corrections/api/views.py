@@ -155,8 +155,8 @@ class EvidenceFileViewSet(
         file = self.get_object()
         data = s.ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.evidence_item_review(
-            item=self._item(file, item), actor=request.user, **data.validated_data
+        perform(
+            actions.REVIEW_ITEM, self._item(file, item), request.user, dict(data.validated_data)
         )
         return self._detail(file)
 
@@ -165,7 +165,7 @@ class EvidenceFileViewSet(
     def confirm(self, request, number=None, item=None):
         """Second review (复核) of one item, by another officer."""
         file = self.get_object()
-        services.evidence_item_confirm(item=self._item(file, item), actor=request.user)
+        perform(actions.CONFIRM_ITEM, self._item(file, item), request.user, {})
         return self._detail(file)
 
     @extend_schema(request=s.ConcludeSerializer, responses={200: s.EvidenceFileDetailSerializer})
@@ -174,12 +174,7 @@ class EvidenceFileViewSet(
         file = self.get_object()
         data = s.ConcludeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.evidence_file_conclude(
-            file=file,
-            actor=request.user,
-            conclusion=data.validated_data["conclusion"],
-            expected_version=data.validated_data.get("version"),
-        )
+        perform(actions.CONCLUDE_FILE, file, request.user, dict(data.validated_data))
         return self._detail(file)
 
     @extend_schema(responses={200: s.ChainReportSerializer})

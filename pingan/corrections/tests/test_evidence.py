@@ -225,3 +225,24 @@ def test_an_exported_bundle_verifies_on_its_own_and_catches_an_edit(file, staff)
     data["records"][2]["content"]["title"] = "伪造"
     ok, problem = selectors.verify_bundle(data)
     assert not ok and problem.startswith("#3")
+
+
+def test_a_first_review_tells_the_prisons_other_officers_to_confirm(file, staff, client_as):
+    from pingan.core.models import Notice
+
+    item = file.items.first()
+    body = {"authenticity": "pass", "completeness": "pass", "relevance": "pass"}
+    reviewed = client_as("prison_officer").post(
+        f"/api/evidence-files/{file.number}/items/{item.pk}/review/",
+        body,
+        content_type="application/json",
+    )
+    assert reviewed.status_code == 200, reviewed.content
+    told = set(
+        Notice.objects.filter(title__startswith="待复核").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    # the second reviewer of the same prison is told; the first reviewer and other prisons not
+    assert "prison_reviewer" in told
+    assert "prison_officer" not in told and "prison_officer2" not in told
