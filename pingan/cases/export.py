@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from pingan.core import excel
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 from pingan.core.services import audit_record
 from pingan.orgs.access import has_role
@@ -67,32 +68,41 @@ def case_export(request):
     words = DeadlineWords(now=timezone.now())
     book = Workbook(write_only=True)
     sheet = book.create_sheet("事项")
-    sheet.append(HEADERS)
+    sheet.append(excel.row(sheet, HEADERS))
     local = timezone.localtime
     for case in rows.iterator(chunk_size=2000):
         applicant = case.applicants[0] if case.applicants else None
         words.label(case)
         sheet.append(
-            [
-                case.number,
-                case.title,
-                case.category.name,
-                case.get_channel_display(),
-                case.get_complexity_display(),
-                case.get_level_display(),
-                case.handling_unit.name,
-                case.get_state_display(),
-                {"red": "超期", "yellow": "临期", "green": "正常"}.get(case.colour, "已结"),
-                case.deadline_text,
-                local(case.registered_at).strftime("%Y-%m-%d %H:%M"),
-                local(case.concluded_at).strftime("%Y-%m-%d %H:%M") if case.concluded_at else "",
-                (applicant.name if unmasked else mask_name(applicant.name)) if applicant else "",
-                (applicant.id_number if unmasked else mask_id_number(applicant.id_number))
-                if applicant
-                else "",
-                (applicant.phone if unmasked else mask_phone(applicant.phone)) if applicant else "",
-                case.satisfaction or "",
-            ]
+            excel.row(
+                sheet,
+                [
+                    case.number,
+                    case.title,
+                    case.category.name,
+                    case.get_channel_display(),
+                    case.get_complexity_display(),
+                    case.get_level_display(),
+                    case.handling_unit.name,
+                    case.get_state_display(),
+                    {"red": "超期", "yellow": "临期", "green": "正常"}.get(case.colour, "已结"),
+                    case.deadline_text,
+                    local(case.registered_at).strftime("%Y-%m-%d %H:%M"),
+                    local(case.concluded_at).strftime("%Y-%m-%d %H:%M")
+                    if case.concluded_at
+                    else "",
+                    (applicant.name if unmasked else mask_name(applicant.name))
+                    if applicant
+                    else "",
+                    (applicant.id_number if unmasked else mask_id_number(applicant.id_number))
+                    if applicant
+                    else "",
+                    (applicant.phone if unmasked else mask_phone(applicant.phone))
+                    if applicant
+                    else "",
+                    case.satisfaction or "",
+                ],
+            )
         )
     audit_record(
         actor=request.user,

@@ -7,6 +7,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from pingan.core import excel
+
 RED = PatternFill("solid", fgColor="F8D7DA")
 BOLD = Font(bold=True)
 
@@ -100,11 +102,11 @@ def board_workbook(data: dict, *, today: date) -> bytes:
     book.remove(book.active)
     for title, (headers, rows) in sheets.items():
         sheet = book.create_sheet(title)
-        sheet.append(headers)
+        sheet.append(excel.row(sheet, headers))
         for cell in sheet[1]:
             cell.font = BOLD
         for row in rows:
-            sheet.append(row)
+            sheet.append(excel.row(sheet, row))
             if title == "任务清单" and row[5] == "已超期":
                 for cell in sheet[sheet.max_row]:
                     cell.fill = RED

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from pingan.cases.models import Case
+from pingan.core import excel
 from pingan.core.services import audit_record
 from pingan.orgs.access import in_scope
 from pingan.orgs.models import Division, Staff
@@ -280,50 +281,64 @@ def render_xlsx(report: QuarterReport) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "概览"
-    sheet.append([data["title"]])
+    sheet.append(excel.row(sheet, [data["title"]]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["范围", data["area"], "期间", data["period"]])
-    sheet.append(["登记事项", data["registered"]])
-    sheet.append([])
-    sheet.append(["指标", "数值", "单位", "分子", "分母"])
+    sheet.append(excel.row(sheet, ["范围", data["area"], "期间", data["period"]]))
+    sheet.append(excel.row(sheet, ["登记事项", data["registered"]]))
+    sheet.append(excel.row(sheet, []))
+    sheet.append(excel.row(sheet, ["指标", "数值", "单位", "分子", "分母"]))
     for row in data["headline"]:
         value = row["value"]
         if value is not None and row["unit"] == "%":
             value = round(value * 100, 2)
-        sheet.append([row["label"], value, row["unit"], row["numerator"], row["denominator"]])
-    sheet.append([])
-    sheet.append(["存在的问题"])
+        sheet.append(
+            excel.row(
+                sheet, [row["label"], value, row["unit"], row["numerator"], row["denominator"]]
+            )
+        )
+    sheet.append(excel.row(sheet, []))
+    sheet.append(excel.row(sheet, ["存在的问题"]))
     for problem in data["problems"]:
-        sheet.append([problem])
+        sheet.append(excel.row(sheet, [problem]))
     for key, title in (("streets", "街道排名"), ("units", "单位排名"), ("people", "人员排名")):
         section = data.get(key)
         ws = book.create_sheet(title)
         if not section:
-            ws.append(["本期尚未计算考评得分"])
+            ws.append(excel.row(ws, ["本期尚未计算考评得分"]))
             continue
-        ws.append(["名次", "考评对象", "总分", *(str(label) for label in Dimension.labels)])
+        ws.append(
+            excel.row(ws, ["名次", "考评对象", "总分", *(str(label) for label in Dimension.labels)])
+        )
         for row in section["ranking"]:
-            ws.append([row["rank"], row["name"], row["total"], *(row[c] for c in Dimension.values)])
+            ws.append(
+                excel.row(
+                    ws,
+                    [row["rank"], row["name"], row["total"], *(row[c] for c in Dimension.values)],
+                )
+            )
         wi = book.create_sheet(f"{title[:2]}指标")
-        wi.append(["维度", "指标", "分值", "平均得分", "平均指标值", "得分率"])
+        wi.append(excel.row(wi, ["维度", "指标", "分值", "平均得分", "平均指标值", "得分率"]))
         for row in section["indicators"]:
             wi.append(
-                [
-                    row["dimension"],
-                    row["name"],
-                    row["weight"],
-                    row["avg_points"],
-                    row["avg_value"],
-                    row["fraction"],
-                ]
+                excel.row(
+                    wi,
+                    [
+                        row["dimension"],
+                        row["name"],
+                        row["weight"],
+                        row["avg_points"],
+                        row["avg_value"],
+                        row["fraction"],
+                    ],
+                )
             )
     ws = book.create_sheet("数据质量")
-    ws.append(["规则", "本期发现", "未整改"])
+    ws.append(excel.row(ws, ["规则", "本期发现", "未整改"]))
     for row in data["scan"]:
-        ws.append([row["rule"], row["found"], row["open"]])
+        ws.append(excel.row(ws, [row["rule"], row["found"], row["open"]]))
     ws = book.create_sheet("案件评查")
-    ws.append(["已评查", "合格及以上"])
-    ws.append([data["reviews"]["done"], data["reviews"]["passed"]])
+    ws.append(excel.row(ws, ["已评查", "合格及以上"]))
+    ws.append(excel.row(ws, [data["reviews"]["done"], data["reviews"]["passed"]]))
     for ws in book.worksheets:
         ws.column_dimensions["A"].width = 24
         ws.column_dimensions["B"].width = 24

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from pingan.core import excel
 from pingan.core.services import audit_record
 
 from . import selectors
@@ -55,7 +56,7 @@ def overview_export(request):
     ladder = selectors.StageLadder()
     book = Workbook(write_only=True)
     sheet = book.create_sheet("检察官助理培养")
-    sheet.append(HEADERS)
+    sheet.append(excel.row(sheet, HEADERS))
     for row in rows:
         readiness = ladder.readiness(row, today=today)
         if readiness.final:
@@ -65,35 +66,38 @@ def overview_export(request):
         else:
             verdict = f"{readiness.met_count}/{len(readiness.criteria)} 项达标"
         sheet.append(
-            [
-                row.staff.name,
-                row.department.name,
-                row.cohort.name,
-                row.stage.name,
-                row.stage_entered_on.isoformat(),
-                row.mentor.name if row.mentor else "",
-                row.study_done,
-                row.milestones_done,
-                float(row.points_total),
-                float(row.points_pending),
-                ranks.get(row.pk),
-                verdict,
-                row.model_experts,
-                row.talent_pools,
-            ]
+            excel.row(
+                sheet,
+                [
+                    row.staff.name,
+                    row.department.name,
+                    row.cohort.name,
+                    row.stage.name,
+                    row.stage_entered_on.isoformat(),
+                    row.mentor.name if row.mentor else "",
+                    row.study_done,
+                    row.milestones_done,
+                    float(row.points_total),
+                    float(row.points_pending),
+                    ranks.get(row.pk),
+                    verdict,
+                    row.model_experts,
+                    row.talent_pools,
+                ],
+            )
         )
     summary = selectors.overview(
         Profile.objects.filter(pk__in=[row.pk for row in rows]), today=today
     )
     totals = book.create_sheet("汇总")
-    totals.append(["项目", "数值"])
-    totals.append(["检察官助理人数", summary["people"]])
+    totals.append(excel.row(totals, ["项目", "数值"]))
+    totals.append(excel.row(totals, ["检察官助理人数", summary["people"]]))
     for stage, count in summary["per_stage"]:
-        totals.append([f"{stage.name}人数", count])
-    totals.append(["达到晋阶条件人数", summary["ready"]])
-    totals.append(["必研必学完成率", round(summary["study_rate"] * 100, 1)])
-    totals.append(["获评标兵能手人数", summary["model_experts"]])
-    totals.append(["入选人才库人数", summary["talent_pool"]])
+        totals.append(excel.row(totals, [f"{stage.name}人数", count]))
+    totals.append(excel.row(totals, ["达到晋阶条件人数", summary["ready"]]))
+    totals.append(excel.row(totals, ["必研必学完成率", round(summary["study_rate"] * 100, 1)]))
+    totals.append(excel.row(totals, ["获评标兵能手人数", summary["model_experts"]]))
+    totals.append(excel.row(totals, ["入选人才库人数", summary["talent_pool"]]))
     audit_record(
         actor=request.user,
         action="talent.export",

@@ -248,6 +248,21 @@ def test_leader_export_is_unmasked(client_as, case):
 
 
 @pytest.mark.django_db
+def test_the_export_writes_a_hostile_title_and_name_as_text(client_as, register):
+    # given a case whose title and applicant's name would be formulas in a spreadsheet
+    from pingan.cases.services import PartyInput
+
+    title = '=HYPERLINK("http://example.invalid","点我")'
+    register(title=title, parties=[PartyInput("applicant", "@SUM(1)", VALID_ID, "13812345678")])
+    # when a leader exports the queue (unmasked)
+    response = client_as("street_leader").get(reverse("cases:export"), {"tab": "area"})
+    row = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2))
+    # then both are text, exactly as typed
+    assert (row[1].value, row[1].data_type) == (title, "s")
+    assert (row[12].value, row[12].data_type) == ("@SUM(1)", "s")
+
+
+@pytest.mark.django_db
 def test_funnel_counts_where_cases_concluded(client_as, register, staff):
     from pingan.cases import services
 
