@@ -142,6 +142,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# lockouts and the public query's limit then count each client, not the proxy.
+PINGAN_TRUSTED_PROXIES = env.list("PINGAN_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "pingan.core.net.client_ip"
 
 # Content Security Policy: everything is served by us; no inline scripts.
 CONTENT_SECURITY_POLICY = {

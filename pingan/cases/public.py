@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from pingan.core.net import client_ip
+
 from .choices import EventKind
 from .models import Case
 from .services import query_code_digest
@@ -35,10 +37,6 @@ PUBLIC_STEPS = {
 }
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _locked(*keys: str) -> bool:
     return any((cache.get(key) or 0) >= MAX_FAILURES for key in keys)
 
@@ -60,7 +58,7 @@ def public_query(request):
     number = (request.POST.get("number") or "").strip().upper()
     code = (request.POST.get("code") or "").strip()
     context["number"] = number
-    ip_key, number_key = f"pq:ip:{_client_ip(request)}", f"pq:no:{number}"
+    ip_key, number_key = f"pq:ip:{client_ip(request)}", f"pq:no:{number}"
     if _locked(ip_key, number_key):
         context["error"] = _(
             "查询失败次数过多，请 15 分钟后再试，或携带身份证件到综治中心窗口查询。"
