@@ -58,7 +58,7 @@ def public_query(request):
     number = (request.POST.get("number") or "").strip().upper()
     code = (request.POST.get("code") or "").strip()
     context["number"] = number
-    ip_key, number_key = f"pq:ip:{client_ip(request)}", f"pq:no:{number}"
+    ip_key, number_key = f"pq:ip:{client_ip(request) or 'unknown'}", f"pq:no:{number}"
     if _locked(ip_key, number_key):
         context["error"] = _(
             "查询失败次数过多，请 15 分钟后再试，或携带身份证件到综治中心窗口查询。"

@@ -28,10 +28,11 @@ def _trusted(address: str) -> bool:
     return any(ip in network for network in networks)
 
 
-def client_ip(request) -> str:
-    """The client's address: ``REMOTE_ADDR``, or the forwarded one behind a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
-    if not _trusted(remote):
+def client_ip(request) -> str | None:
+    """The client's address: ``REMOTE_ADDR``, or the forwarded one behind a trusted proxy;
+    None when the server was not told (a request built in-process)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not _trusted(remote):
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):

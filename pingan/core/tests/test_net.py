@@ -62,3 +62,10 @@ def test_login_lockouts_record_the_client_not_the_proxy(client, settings):
         HTTP_X_FORWARDED_FOR="198.51.100.1",
     )
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.1"]
+
+
+def test_a_request_without_an_address_has_none(settings):
+    settings.PINGAN_TRUSTED_PROXIES = [PROXY]
+    bare = RequestFactory().get("/")
+    del bare.META["REMOTE_ADDR"]
+    assert client_ip(bare) is None  # axes then records no address instead of failing
