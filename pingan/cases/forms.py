@@ -1,5 +1,6 @@
 """Forms of the intake page and the case actions; services do the real checks."""
 
+import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +70,25 @@ class MultipleFileField(forms.FileField):
                 raise ValidationError(
                     _("附件“%(name)s”超过 10 MB，请压缩后再上传。") % {"name": item.name}
                 )
+            # Typed by content, not by the name or the browser's word: an HTML page renamed
+            # .jpg is refused, and the type kept (and served back) is the one detected.
+            item.content_type = _detected_type(item, ATTACHMENT_TYPES[suffix])
         return cleaned
+
+
+def _detected_type(upload, expected: str) -> str:
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    mime = kind.mime if kind else ""
+    if mime == "image/apng":  # an animated PNG is a PNG
+        mime = "image/png"
+    if mime != expected:
+        raise ValidationError(
+            _("附件“%(name)s”的内容与文件类型不符，请上传真实的 PDF、图片、Word 或 Excel 文件。")
+            % {"name": upload.name}
+        )
+    return mime
 
 
 class CaseIntakeForm(StyledForm):

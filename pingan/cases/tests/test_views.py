@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -413,3 +414,19 @@ def test_attachment_is_uploaded_and_downloaded_within_scope(client_as, grid):
         .status_code
         == 404
     )
+
+
+def test_attachments_are_typed_by_their_content():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingan.cases.forms import MultipleFileField
+
+    field = MultipleFileField()
+    # an HTML page renamed .jpg is refused, whatever the browser says it is
+    page = SimpleUploadedFile("照片.jpg", b"<html><script>x</script></html>", "image/jpeg")
+    with pytest.raises(ValidationError, match="内容与文件类型不符"):
+        field.clean([page])
+    # a real PDF is kept with the type its content shows, not the browser's word
+    scan = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 agreement", content_type="text/html")
+    (kept,) = field.clean([scan])
+    assert kept.content_type == "application/pdf"
