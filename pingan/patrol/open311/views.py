@@ -187,13 +187,33 @@ def _readable(key: ApiKey) -> QuerySet:
 
 def _moment(value: str, name: str) -> datetime:
     value = value.strip().replace(" ", "+")  # a '+' left unescaped in a query string
-    parsed = parse_datetime(value)
+    try:
+        # A well-formed but impossible date (2026-13-45) raises instead of answering None.
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            parsed = datetime.combine(day, datetime.min.time()) if day else None
+    except ValueError:
+        parsed = None
     if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise Open311Error(400, f"{name} 不是 ISO 8601 日期时间：{value}")
-        parsed = datetime.combine(day, datetime.min.time())
+        raise Open311Error(400, f"{name} 不是 ISO 8601 日期时间：{value[:40]}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
+
+
+# What a 311 client may send, at most (a report's text on the phone page has the same cap).
+LIMITS = {
+    "description": 2000,
+    "address_string": 200,
+    "first_name": 30,
+    "last_name": 30,
+    "phone": 20,
+}
+
+
+def _within_limits(params) -> None:
+    for name, limit in LIMITS.items():
+        if len(params.get(name) or "") > limit:
+            raise Open311Error(400, f"{name} 过长：最多 {limit} 个字。")
 
 
 def _csv(params, name: str) -> list[str]:
@@ -265,6 +285,7 @@ def _create(request: HttpRequest) -> JsonResponse:
         lat_value, lon_value = float(lat), float(lon)
     except ValueError:
         raise Open311Error(400, "lat 或 long 不是有效数字。") from None
+    _within_limits(params)
     # Chinese order: family name first.
     name = "".join((params.get(part) or "").strip() for part in ("last_name", "first_name"))
     report = report_create_open311(

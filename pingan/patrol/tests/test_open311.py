@@ -140,6 +140,8 @@ def test_posting_json_works_too(client, street_key, grid):
         ({"lat": "95", "long": "116.4"}, 400),
         ({"lat": "39.9", "long": "116.2"}, 400),  # outside every grid
         ({"description": "吵"}, 400),
+        ({"description": "井盖松动" * 600}, 400),  # over 2,000 characters: refused, not cut
+        ({"address_string": "东华门" * 100}, 400),
     ],
 )
 def test_bad_posts_answer_in_the_error_format_and_store_nothing(
@@ -216,6 +218,8 @@ def test_searching_requests_with_filters(client, street_key, district_key, grid)
     earlier = (timezone.now() - timedelta(hours=1)).isoformat()
     assert len(get(start_date=earlier, end_date=later).json()) == 2
     _assert_errors(get(start_date="yesterday"), 400)
+    _assert_errors(get(start_date="2026-13-45"), 400)  # well-formed, impossible: not a 500
+    _assert_errors(get(end_date="2026-02-30T10:00:00"), 400)
     _assert_errors(get(start_date=later, end_date=earlier), 400)
     _assert_errors(get(status="pending"), 400)
     _assert_errors(client.get(f"{BASE}/requests.json"), 403)
