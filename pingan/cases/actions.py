@@ -32,6 +32,13 @@ def _pending_extension(case: Case) -> DeadlineExtension:
     return extension
 
 
+def _has_pending_extension(case: Case) -> bool:
+    """Read once per case object: both extension actions' offers ask it on the same page."""
+    if not hasattr(case, "_has_pending_extension"):
+        case._has_pending_extension = case.extensions.filter(state=ExtensionState.PENDING).exists()
+    return case._has_pending_extension
+
+
 def _decided_extension(case: Case) -> DeadlineExtension:
     return case.extensions.exclude(state=ExtensionState.PENDING).order_by("-decided_at").first()
 
@@ -244,7 +251,7 @@ ACTIONS: dict[str, Action] = {
             s.ExtensionRequestSerializer,
             style="outline-secondary",
             tell=EXTENSION_ASKED,
-            offer=lambda case: not case.extensions.filter(state=ExtensionState.PENDING).exists(),
+            offer=lambda case: not _has_pending_extension(case),
         ),
         _declare(
             "extension_decide",
@@ -260,7 +267,7 @@ ACTIONS: dict[str, Action] = {
             s.ExtensionDecideSerializer,
             style="outline-primary",
             tell=EXTENSION_DECIDED,
-            offer=lambda case: case.extensions.filter(state=ExtensionState.PENDING).exists(),
+            offer=_has_pending_extension,
         ),
         _declare(
             "judicial_confirmation",

@@ -199,3 +199,18 @@ def test_a_refused_extension_decision_changes_nothing(register, staff, now):
         )
 
     run()
+
+
+def test_the_case_page_reads_its_offered_actions_in_fixed_queries(
+    register, staff, client_as, django_assert_max_num_queries
+):
+    # given an accepted case seen by the superuser (every role, so every action's offer is
+    # asked, and both extension actions ask whether one is pending: one query for both)
+    case, _code = register(now=MONDAY_MORNING)
+    perform(ACTIONS["accept"], case, staff("street_dispatcher"), {"version": case.version})
+    client = client_as("admin")
+    url = reverse("cases:case-detail", args=[case.number])
+    client.get(url)
+    with django_assert_max_num_queries(26):
+        page = client.get(url)
+    assert [a["name"] for a in page.context["actions"]][:2] == ["assign", "escalate"]

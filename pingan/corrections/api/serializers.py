@@ -1,5 +1,6 @@
 """Serializers of the corrections API; personal data leaves masked."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pingan.core.masking import mask_id_number, mask_name
@@ -102,7 +103,7 @@ class ArrivalSerializer(serializers.Serializer):
         slug_field="username",
         queryset=Staff.objects.filter(is_active=True),
         help_text="username of the helper (帮教责任人)",
-        error_messages={"does_not_exist": "帮教责任人须是负责该网格的在岗工作人员。"},
+        error_messages={"does_not_exist": _("帮教责任人须是负责该网格的在岗工作人员。")},
     )
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     version = serializers.IntegerField(required=False)

@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -213,7 +214,9 @@ LIMITS = {
 def _within_limits(params) -> None:
     for name, limit in LIMITS.items():
         if len(params.get(name) or "") > limit:
-            raise Open311Error(400, f"{name} 过长：最多 {limit} 个字。")
+            raise Open311Error(
+                400, _("%(name)s 过长：最多 %(limit)s 个字。") % {"name": name, "limit": limit}
+            )
 
 
 def _csv(params, name: str) -> list[str]:
