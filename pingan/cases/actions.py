@@ -123,7 +123,9 @@ REOPENED = _handoff(
 # --- the declarations ------------------------------------------------------------------------
 
 
-def _declare(name, label, service, form, serializer, *, style="primary", tell=None, offer=None):
+def _declare(
+    name, label, service, form, serializer, *, style="primary", tell=None, quiet="", offer=None
+):
     return Action(
         name=name,
         label=label,
@@ -133,7 +135,9 @@ def _declare(name, label, service, form, serializer, *, style="primary", tell=No
         serializer=serializer,
         style=style,
         tell=tell,
+        quiet=quiet,
         extra={"offer": offer} if offer else {},
+        operation=f"cases_{name}",
     )
 
 
@@ -146,6 +150,7 @@ ACTIONS: dict[str, Action] = {
             lambda c, a, d: services.case_accept(**_common(c, a, d), reason=d.get("reason", "")),
             forms.ActionForm,
             s.ActionSerializer,
+            quiet="the accepting unit takes the work itself",
         ),
         _declare(
             "reject",
@@ -177,6 +182,7 @@ ACTIONS: dict[str, Action] = {
             ),
             forms.ActionForm,
             s.ActionSerializer,
+            quiet="the handling unit keeps the work",
         ),
         _declare(
             "conclude",
@@ -189,6 +195,7 @@ ACTIONS: dict[str, Action] = {
             ),
             forms.ConcludeForm,
             s.ConcludeSerializer,
+            quiet="the handling unit follows up the case itself (回访)",
         ),
         _declare(
             "follow_up",
@@ -207,6 +214,7 @@ ACTIONS: dict[str, Action] = {
             forms.ActionForm,
             s.ActionSerializer,
             style="outline-secondary",
+            quiet="the case is finished; nobody must act",
         ),
         _declare(
             "escalate",
@@ -279,6 +287,7 @@ ACTIONS: dict[str, Action] = {
             s.ActionSerializer,
             style="outline-secondary",
             offer=lambda case: case.outcome == "agreement" and not case.judicially_confirmed,
+            quiet="the handling unit records the court's confirmation for itself",
         ),
     ]
 }

@@ -123,6 +123,10 @@ class Handoff:
     sms: Callable[[Any], bool] = lambda obj: False
 
 
+# Every declared action, in import order (the schema test walks them).
+DECLARED: list["Action"] = []
+
+
 @dataclass(frozen=True)
 class Action:
     """One thing a user can do to an object, declared once for page and API. An action on a
@@ -139,6 +143,19 @@ class Action:
     style: str = "primary"
     tell: Handoff | None = None
     extra: dict = field(default_factory=dict)
+    # The OpenAPI operation that serves the action (its operationId): an action a page offers
+    # is in the API too, and core's schema test holds every declaration to it.
+    operation: str = ""
+    # Why the action tells no one, where it hands no work on (the actor's own unit keeps it):
+    # every declaration says either whom it tells or why it tells nobody.
+    quiet: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.operation:
+            raise ValueError(f"action {self.name!r} names no API operation")
+        if (self.tell is None) == (not self.quiet):
+            raise ValueError(f"action {self.name!r} must either tell someone or say why not")
+        DECLARED.append(self)
 
     @property
     def roles(self) -> frozenset[str] | None:

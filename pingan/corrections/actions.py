@@ -47,6 +47,7 @@ def _approved_message(entry: FundEntry, actor, data: dict) -> tuple[str, str]:
 
 ARRIVE = Action(
     name="confirm_arrival",
+    operation="releases_arrive_create",
     label=gettext_lazy("确认报到"),
     machine=rules.RELEASE,
     service=lambda release, actor, data: services.release_confirm_arrival(
@@ -58,9 +59,11 @@ ARRIVE = Action(
     ),
     form=forms.ArrivalForm,
     serializer=s.ArrivalSerializer,
+    quiet="the receiving community keeps the case of its own released person",
 )
 FOLLOWUP = Action(
     name="record_followup",
+    operation="releases_followup_create",
     label=gettext_lazy("登记参保与回访"),
     machine=rules.RELEASE,
     service=lambda release, actor, data: services.release_record_followup(
@@ -73,9 +76,11 @@ FOLLOWUP = Action(
     ),
     form=forms.FollowupForm,
     serializer=s.FollowupSerializer,
+    quiet="a record of the receiving community's own follow-up",
 )
 PLACEMENT = Action(
     name="record_placement",
+    operation="releases_placement_create",
     label=gettext_lazy("登记就业安置"),
     machine=rules.RELEASE,
     service=lambda release, actor, data: services.placement_record(
@@ -83,9 +88,11 @@ PLACEMENT = Action(
     ),
     form=forms.PlacementForm,
     serializer=s.PlacementSerializer,
+    quiet="a record of the receiving community's own placement",
 )
 FUND = Action(
     name="fund",
+    operation="releases_fund_create",
     label=gettext_lazy("登记储备金"),
     allowed=rules.RECEIVING,
     service=lambda release, actor, data: services.fund_record(release=release, actor=actor, **data),
@@ -95,6 +102,7 @@ FUND = Action(
 )
 FUND_APPROVE = Action(
     name="fund_approve",
+    operation="releases_fund_approve_create",
     label=gettext_lazy("批准储备金"),
     allowed=(RoleCode.LEADER,),
     service=lambda entry, actor, data: services.fund_approve(entry=entry, actor=actor),
@@ -123,6 +131,7 @@ def _reviewed_message(item: EvidenceItem, actor, data: dict) -> tuple[str, str]:
 
 REVIEW_ITEM = Action(
     name="review_item",
+    operation="evidence_files_items_review_create",
     label=gettext_lazy("初审"),
     allowed=(RoleCode.PRISON_OFFICER,),
     service=lambda item, actor, data: services.evidence_item_review(item=item, actor=actor, **data),
@@ -137,12 +146,15 @@ REVIEW_ITEM = Action(
 )
 CONFIRM_ITEM = Action(
     name="confirm_item",
+    operation="evidence_files_items_confirm_create",
     label=gettext_lazy("复核"),
     allowed=(RoleCode.PRISON_OFFICER,),
     service=lambda item, actor, data: services.evidence_item_confirm(item=item, actor=actor),
+    quiet="the second review completes the item within the prison",
 )
 CONCLUDE_FILE = Action(
     name="conclude",
+    operation="evidence_files_conclude_create",
     label=gettext_lazy("审结"),
     machine=rules.EVIDENCE_FILE,
     service=lambda file, actor, data: services.evidence_file_conclude(
@@ -153,4 +165,5 @@ CONCLUDE_FILE = Action(
     ),
     form=forms.ConcludeForm,
     serializer=s.ConcludeSerializer,
+    quiet="the file's conclusion is the prison's own decision",
 )

@@ -14,15 +14,18 @@ from .api import serializers as s
 
 START = Action(
     name="start",
+    operation="patrol_patrols_create",
     label=gettext_lazy("开始巡查"),
     allowed=PATROL_ROLES,
     service=lambda grid, actor, data: services.patrol_start(
         actor=actor, grid=grid, now=timezone.now()
     ),
     serializer=s.PatrolStartSerializer,
+    quiet="a grid worker's own patrol",
 )
 END = Action(
     name="end",
+    operation="patrol_patrols_end_create",
     label=gettext_lazy("结束巡查"),
     allowed=PATROL_ROLES,
     service=lambda patrol, actor, data: services.patrol_end(
@@ -34,9 +37,11 @@ END = Action(
     ),
     form=forms.PatrolEndForm,
     serializer=s.PatrolEndSerializer,
+    quiet="a grid worker's own patrol; its problems become cases through to_case",
 )
 TO_CASE = Action(
     name="to_case",
+    operation="patrol_reports_case_create",
     label=gettext_lazy("转为事项"),
     allowed=REGISTER_ROLES,
     service=lambda report, actor, data: services.report_to_case(
@@ -44,4 +49,5 @@ TO_CASE = Action(
     ),
     form=forms.ReportToCaseForm,
     serializer=s.ReportToCaseSerializer,
+    quiet="the new case enters the registering unit's own queue",
 )

@@ -31,6 +31,7 @@ ACTIONS: dict[str, Action] = {
     for action in [
         Action(
             name="accept",
+            operation="risk_instructions_accept_create",
             label=gettext_lazy("签收"),
             machine=rules.INSTRUCTION,
             service=lambda instruction, actor, data: services.instruction_accept(
@@ -38,9 +39,11 @@ ACTIONS: dict[str, Action] = {
             ),
             form=forms.VersionForm,
             serializer=s.VersionSerializer,
+            quiet="the issuer follows the instruction's state; the handling unit keeps it",
         ),
         Action(
             name="close",
+            operation="risk_instructions_close_create",
             label=gettext_lazy("办结反馈"),
             machine=rules.INSTRUCTION,
             service=lambda instruction, actor, data: services.instruction_close(

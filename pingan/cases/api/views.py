@@ -91,7 +91,7 @@ def _make_action(declared: Action):
     return extend_schema(
         request=declared.serializer,
         responses={200: s.CaseDetailSerializer},
-        operation_id=f"cases_{declared.name}",
+        operation_id=declared.operation,
         summary=str(declared.label),
     )(action(detail=True, methods=["post"], url_path=declared.url_path)(handler))
 

@@ -210,6 +210,10 @@ class ConcludeSerializer(serializers.Serializer):
     conclusion = serializers.CharField(max_length=500)
     version = serializers.IntegerField(required=False)
 
+    class Meta:
+        # The cases app has a ConcludeSerializer too; one schema component each.
+        ref_name = "EvidenceFileConclude"
+
 
 class RecordSerializer(serializers.ModelSerializer):
     class Meta:
