@@ -1,8 +1,10 @@
 """The case API: intake, actions, errors as 4xx with Chinese messages, scope, query counts."""
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
+from pingan.cases.actions import ACTIONS
 from pingan.cases.models import Case
 from pingan.core.testing import PermissionMatrix
 
@@ -54,16 +56,62 @@ class TestCaseDetailApi(PermissionMatrix):
         self.case = register()[0]
 
     def url(self) -> str:
-        return f"/api/cases/{self.case.number}/"
+        return reverse(self.url_name, args=[self.case.number])
 
 
-class TestAcceptApi(TestCaseDetailApi):
-    method = "post"
-    wrong_role = "street_mediator"
-    data = {"version": 1}
+# Every declared case action is an API route with its own matrix: who may not (the role the
+# case table refuses), who cannot see the case, and who may (on a just-registered case, an
+# action the table allows there answers 200; the others pass access and are refused by the
+# state table with 400).
+ACTION_MATRIX = {
+    # action: (wrong role, data, in-scope status on a registered case)
+    "accept": ("street_mediator", {"version": 1}, 200),
+    "reject": ("street_mediator", {"reason": "不属于受理范围"}, 200),
+    "assign": ("street_mediator", {}, 400),
+    "start_mediation": ("street_clerk", {}, 400),
+    "conclude": ("street_clerk", {"outcome": "agreement"}, 400),
+    "follow_up": ("street_leader", {"satisfaction": 5}, 400),
+    "archive": ("street_mediator", {}, 400),
+    "escalate": ("street_clerk", {"reason": "需区级协调"}, 400),
+    "assign_down": ("street_mediator", {"level": "community", "reason": "就地化解"}, 400),
+    "joint": ("street_mediator", {"units": []}, 400),
+    "extension_request": ("street_clerk", {"days": 5, "reason": "等待鉴定"}, 400),
+    "extension_decide": ("street_dispatcher", {"approve": True}, 400),  # the leader decides
+    "judicial_confirmation": ("street_clerk", {}, 400),
+}
+
+
+def _action_matrix(declared):
+    wrong_role, data, ok_status = ACTION_MATRIX[declared.name]
 
     def url(self) -> str:
-        return f"/api/cases/{self.case.number}/accept/"
+        return reverse(self.url_name, args=[self.case.number])
+
+    name = "".join(part.title() for part in declared.name.split("_"))
+    return type(
+        f"Test{name}Api",
+        (TestCaseDetailApi,),
+        {
+            "url_name": f"case-{declared.url_path}",
+            "method": "post",
+            "data": data,
+            "wrong_role": wrong_role,
+            "ok_status": ok_status,
+            "in_scope": "street_leader"
+            if declared.name == "extension_decide"
+            else "street_dispatcher",
+            "url": url,
+        },
+    )
+
+
+for _declared in ACTIONS.values():
+    _matrix = _action_matrix(_declared)
+    globals()[_matrix.__name__] = _matrix
+
+
+def test_every_declared_action_has_a_matrix():
+    assert set(ACTION_MATRIX) == set(ACTIONS)
 
 
 @pytest.mark.django_db

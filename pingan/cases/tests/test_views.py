@@ -69,6 +69,54 @@ class TestAcceptAction(_CaseMatrix):
         return client.post(self.url(), {"accept-version": 1})
 
 
+class TestReceiptReissue(_CaseMatrix):
+    url_name = "cases:case-receipt-reissue"
+    method = "post"
+    in_scope = "street_clerk"
+    wrong_role = "street_mediator"  # the front desk reissues a citizen's code, no one else
+    ok_status = 302
+
+
+class TestAttachmentDownload(_CaseMatrix):
+    url_name = "cases:attachment-download"
+
+    @pytest.fixture(autouse=True)
+    def _attachment(self, case, staff):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from pingan.cases.models import Attachment
+
+        self.attachment = Attachment.objects.create(
+            case=case,
+            file=SimpleUploadedFile("协议.pdf", b"%PDF-1.4 agreement"),
+            original_name="协议.pdf",
+            size=18,
+            content_type="application/pdf",
+            uploaded_by=staff("street_clerk"),
+        )
+
+    def url(self) -> str:
+        return reverse(self.url_name, args=[self.case.number, self.attachment.pk])
+
+
+class TestExport(PermissionMatrix):
+    url_name = "cases:export"
+    in_scope = "street_dispatcher"  # scoped rather than refused: each sees their own cases
+
+
+class TestPlaces(PermissionMatrix):
+    url_name = "cases:places"
+    in_scope = "street_clerk"  # the place pickers list only the grids in the user's scope
+
+
+class TestSuggest(PermissionMatrix):
+    url_name = "cases:suggest"
+    method = "post"
+    data = {"narrative": "楼上漏水渗到楼下厨房"}
+    in_scope = "street_clerk"
+    wrong_role = "street_mediator"
+
+
 def test_wrong_role_action_is_refused_in_chinese(client_as, case):
     response = client_as("street_mediator").post(
         reverse("cases:case-act", args=[case.number, "accept"]), {"accept-version": 1}
