@@ -1,0 +1,36 @@
+"""The administrator configures case categories and deadline rules here (M1.2, M2.3); every
+change asks for a reason, kept in the audit log (core.admin.AuditedAdmin)."""
+
+from django.contrib import admin
+
+from pingan.core.admin import AuditedAdmin
+
+from .models import Category, DeadlinePolicy
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin):
+    """Categories are switched off rather than deleted once cases use them (the cases keep
+    theirs; intake offers only active ones)."""
+
+    list_display = ["name", "code", "function_area", "sort_order", "is_active"]
+    list_filter = ["function_area", "is_active"]
+    search_fields = ["name", "code", "keywords"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_per_page = 50
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(AuditedAdmin):
+    """One rule per complexity (general 7 days, complex 30): changed, never added or removed,
+    so that every case has its rule. A change applies to cases registered after it; cases
+    already registered keep the deadline they were given."""
+
+    list_display = ["complexity", "days", "day_type", "warn_ratio", "escalate_after_hours"]
+    readonly_fields = ["complexity", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
