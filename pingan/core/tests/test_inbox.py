@@ -65,6 +65,38 @@ class TestMarkAllRead(PermissionMatrix):
     ok_status = 302
 
 
+# The inbox API: one's own notices; another person's notice is a 404.
+
+
+class TestNoticeListApi(PermissionMatrix):
+    url_name = "notice-list"
+    api = True
+    in_scope = "grid_worker"  # everyone signed in, their own notices only
+
+
+class TestNoticeReadAllApi(PermissionMatrix):
+    url_name = "notice-read-all"
+    api = True
+    method = "post"
+    in_scope = "evaluator"
+
+
+class TestNoticeDetailApi(PermissionMatrix):
+    url_name = "notice-detail"
+    api = True
+    in_scope = "street_leader"
+    out_of_scope = "district_leader"  # someone else's notice
+
+    @pytest.fixture(autouse=True)
+    def _notice(self):
+        self.url_args = (notices_for("street_leader")[0].pk,)
+
+
+class TestNoticeReadApi(TestNoticeDetailApi):
+    url_name = "notice-read"
+    method = "post"
+
+
 def test_the_inbox_lists_only_my_notices_newest_first_unread_bold(client_as):
     # given two notices for the street leader, one already read, and one for someone else
     older, newer = notices_for("street_leader", 2)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from pingan.core import jobs
 from pingan.core.errors import ApplicationError
 from pingan.core.models import Job, Notice
+from pingan.core.testing import PermissionMatrix
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,43 @@ def submit(staff, run_jobs, **kwargs) -> Job:
         job = jobs.job_submit(kind=KIND, owner=staff("street_clerk"), **kwargs)
     job.refresh_from_db()
     return job
+
+
+class _JobMatrix(PermissionMatrix):
+    """A finished job with a file: only the person who started it sees it (404 for anyone
+    else, however senior)."""
+
+    in_scope = "street_clerk"
+    out_of_scope = "district_leader"
+
+    @pytest.fixture(autouse=True)
+    def _job(self, staff):
+        job = Job.objects.create(
+            kind=KIND,
+            owner=staff("street_clerk"),
+            status="succeeded",
+            message="已导入 3 件事项",
+            output=SimpleUploadedFile("result.xlsx", b"rows"),
+            output_name="导入结果.xlsx",
+        )
+        self.url_args = (job.pk,)
+
+
+class TestJobPage(_JobMatrix):
+    url_name = "jobs:detail"
+
+
+class TestJobStatus(_JobMatrix):
+    url_name = "jobs:status"
+
+
+class TestJobOutput(_JobMatrix):
+    url_name = "jobs:output"
+
+
+class TestJobApi(_JobMatrix):
+    url_name = "job-detail"
+    api = True
 
 
 def test_a_job_runs_once_and_stores_its_outcome_and_tells_its_owner(staff, run_jobs, calls):

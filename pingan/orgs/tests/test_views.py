@@ -46,6 +46,13 @@ class TestStreetMap(PermissionMatrix):
     out_of_scope = OTHER_STREET_DISPATCHER
 
 
+class TestScopeMap(PermissionMatrix):
+    """The map of the caller's own area (home page): scoped, never refused."""
+
+    url_name = "orgs:scope-map"
+    in_scope = "grid_worker"
+
+
 class TestUnitList(PermissionMatrix):
     url_name = "orgs:unit-list"
     in_scope = "street_dispatcher"

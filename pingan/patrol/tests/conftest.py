@@ -8,11 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shapely.geometry import shape
 
 from pingan.orgs.models import Division
+from pingan.patrol import services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)  # a Monday
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+OTHER_STREET_DISPATCHER = "dispatcher@110101002"  # 景山街道
+NEIGHBOUR_WORKER = "gw110101001001003"  # a grid worker of the same community, not of our grid
 
 
 @pytest.fixture
@@ -42,3 +45,38 @@ def jpeg():
     return lambda name="photo.jpg", content=JPEG: SimpleUploadedFile(
         name, content, content_type="image/jpeg"
     )
+
+
+@pytest.fixture
+def report(staff, grid):
+    return services.report_create(
+        actor=staff("grid_worker"), grid=grid, kind="event", text="楼道堆放杂物，堵塞消防通道。"
+    )
+
+
+@pytest.fixture
+def photo_report(staff, grid, jpeg):
+    return services.report_create(
+        actor=staff("grid_worker"),
+        grid=grid,
+        kind="object",
+        text="路灯损坏，夜间无照明。",
+        photo=jpeg(),
+    )
+
+
+@pytest.fixture
+def open_patrol(staff, grid):
+    """The demo grid worker's patrol of our grid, not yet ended."""
+    return services.patrol_start(actor=staff("grid_worker"), grid=grid)
+
+
+# A valid report-to-case intake (page form and API alike).
+TO_CASE = {
+    "category": "neighbourhood",
+    "complexity": "general",
+    "urgency": "normal",
+    "title": "楼道堆物",
+    "narrative": "楼道堆物堵塞消防通道，需协调清理。",
+    "applicant_name": "陈晨",
+}

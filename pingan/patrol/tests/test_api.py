@@ -10,7 +10,7 @@ from pingan.orgs.models import Division
 from pingan.patrol import services
 from pingan.patrol.models import Report
 
-from .conftest import inside
+from .conftest import NEIGHBOUR_WORKER, OTHER_STREET_DISPATCHER, TO_CASE, inside
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,47 @@ class TestCoverageApi(PermissionMatrix):
 
     def url(self) -> str:
         return reverse(self.url_name) + "?start=2026-11-01&end=2026-11-07&within=110101001001"
+
+
+class TestReportDetailApi(PermissionMatrix):
+    url_name = "patrol-report-detail"
+    api = True
+    in_scope = "street_dispatcher"
+    wrong_role = "street_clerk"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _report(self, report):
+        self.url_args = (report.pk,)
+
+
+class TestReportToCaseApi(TestReportDetailApi):
+    url_name = "patrol-report-to-case"
+    method = "post"
+    data = TO_CASE
+    wrong_role = "street_clerk"  # the front desk registers cases but may not read reports
+    ok_status = 201
+
+
+class TestPatrolListApi(PermissionMatrix):
+    url_name = "patrol-patrol-list"
+    api = True
+    in_scope = "grid_worker"  # their own patrols only
+    wrong_role = "street_dispatcher"
+
+
+class TestPatrolEndApi(PermissionMatrix):
+    url_name = "patrol-patrol-end"
+    api = True
+    method = "post"
+    data = {"checked": ["fire"], "note": "一切正常"}
+    in_scope = "grid_worker"
+    wrong_role = "street_dispatcher"
+    out_of_scope = NEIGHBOUR_WORKER  # a grid worker, but not the one patrolling
+
+    @pytest.fixture(autouse=True)
+    def _patrol(self, open_patrol):
+        self.url_args = (open_patrol.pk,)
 
 
 def test_a_grid_worker_files_a_report_through_the_api(client_as, grid):

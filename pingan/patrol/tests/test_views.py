@@ -8,18 +8,9 @@ from pingan.orgs.models import Division
 from pingan.patrol import services
 from pingan.patrol.models import Patrol, Report
 
-from .conftest import inside
+from .conftest import NEIGHBOUR_WORKER, OTHER_STREET_DISPATCHER, inside
 
 pytestmark = pytest.mark.django_db
-
-OTHER_STREET_DISPATCHER = "dispatcher@110101002"  # 景山街道
-
-
-@pytest.fixture
-def report(staff, grid):
-    return services.report_create(
-        actor=staff("grid_worker"), grid=grid, kind="event", text="楼道堆放杂物，堵塞消防通道。"
-    )
 
 
 @pytest.fixture
@@ -73,6 +64,52 @@ class TestReportDetail(PermissionMatrix):
     @pytest.fixture(autouse=True)
     def _report(self, report):
         self.url_args = (report.pk,)
+
+
+class TestReportPhoto(PermissionMatrix):
+    url_name = "patrol:report-photo"
+    in_scope = "street_dispatcher"
+    wrong_role = "street_clerk"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _report(self, photo_report):
+        self.url_args = (photo_report.pk,)
+
+
+class TestReportToCasePage(PermissionMatrix):
+    url_name = "patrol:report-to-case"
+    in_scope = "street_dispatcher"
+    wrong_role = "street_clerk"  # the front desk registers cases but may not read reports
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _report(self, report):
+        self.url_args = (report.pk,)
+
+
+class TestPatrolStart(PermissionMatrix):
+    url_name = "patrol:patrol-start"
+    method = "post"
+    data = {"grid": "110101001001001"}
+    in_scope = "grid_worker"
+    wrong_role = "street_dispatcher"
+    out_of_scope = NEIGHBOUR_WORKER  # a grid worker, but not of this grid
+    ok_status = 302
+
+
+class TestPatrolEnd(PermissionMatrix):
+    url_name = "patrol:patrol-end"
+    method = "post"
+    data = {"checked": ["fire"], "note": "一切正常"}
+    in_scope = "grid_worker"
+    wrong_role = "street_dispatcher"
+    out_of_scope = NEIGHBOUR_WORKER  # a grid worker, but not the one patrolling
+    ok_status = 302
+
+    @pytest.fixture(autouse=True)
+    def _patrol(self, open_patrol):
+        self.url_args = (open_patrol.pk,)
 
 
 def test_a_grid_worker_cannot_read_another_grids_report(client_as, report, neighbours_report):

@@ -5,6 +5,7 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from pingan.cases.models import Case, Category
 from pingan.orgs.models import Division, Staff, Unit
@@ -13,6 +14,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 WINDOW_END = datetime(2026, 6, 1, tzinfo=SHANGHAI)
 GRID_CODE = "110101001001001"  # 多福巷社区第1网格, 东华门街道
 OTHER_STREET_GRID = "110101002001001"  # a grid of 景山街道
+OTHER_STREET_DISPATCHER = "dispatcher@110101002"  # a dispatcher of 景山街道
+UNIT_MEMBER = "u26-leader-1"  # of 多福巷社区居委会, the unit the instructions go to
 _numbers = count(1)
 
 
@@ -92,3 +95,30 @@ def snapshots(db, grid):
 @pytest.fixture
 def community_unit(db) -> Unit:
     return Unit.objects.get(division__code="110101001001", kind="community")
+
+
+@pytest.fixture
+def warning(grid):
+    """An open early warning on our grid."""
+    from pingan.risk.models import RiskWarning
+
+    return RiskWarning.objects.create(
+        grid=grid, path=grid.path, kind="rising", opened_at=WINDOW_END, last_flagged_at=WINDOW_END
+    )
+
+
+@pytest.fixture
+def instruction(staff, grid, community_unit):
+    """An instruction the street dispatcher issued for our grid to the community committee."""
+    from pingan.risk.services import instruction_issue
+
+    now = timezone.now()
+    return instruction_issue(
+        actor=staff("street_dispatcher"),
+        grid=grid,
+        unit=community_unit,
+        title="核查多福巷第1网格矛盾上升",
+        content="三日内上门走访涉事住户，反馈处置情况。",
+        due_at=now + timedelta(days=3),
+        now=now,
+    )

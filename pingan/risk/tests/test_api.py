@@ -8,17 +8,118 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pingan.core.models import Notice
+from pingan.core.testing import PermissionMatrix
 from pingan.orgs.models import Division
 from pingan.risk.models import Instruction, InstructionEvent, RiskWarning
 from pingan.risk.services import instruction_issue
 
-from .conftest import GRID_CODE, OTHER_STREET_GRID, WINDOW_END
+from .conftest import (
+    GRID_CODE,
+    OTHER_STREET_DISPATCHER,
+    OTHER_STREET_GRID,
+    UNIT_MEMBER,
+    WINDOW_END,
+)
 
 pytestmark = pytest.mark.django_db
 
 SNAPSHOTS = reverse("risk-snapshot-list")
 WARNINGS = reverse("risk-warning-list")
 INSTRUCTIONS = reverse("risk-instruction-list")
+
+
+class TestSnapshotListApi(PermissionMatrix):
+    url_name = "risk-snapshot-list"
+    api = True
+    in_scope = "street_dispatcher"  # scoped: the areas of the caller's street
+    wrong_role = "grid_worker"
+
+
+class TestSnapshotDetailApi(PermissionMatrix):
+    url_name = "risk-snapshot-detail"
+    api = True
+    in_scope = "street_dispatcher"
+    wrong_role = "grid_worker"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _snapshot(self, snapshots):
+        self.url_args = (next(s.pk for s in snapshots if s.division.code == GRID_CODE),)
+
+
+class TestWarningListApi(PermissionMatrix):
+    url_name = "risk-warning-list"
+    api = True
+    in_scope = "street_dispatcher"  # scoped: warnings of grids in the caller's area
+    wrong_role = "grid_worker"
+
+
+class TestWarningDetailApi(PermissionMatrix):
+    url_name = "risk-warning-detail"
+    api = True
+    in_scope = "street_dispatcher"
+    wrong_role = "grid_worker"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _warning(self, warning):
+        self.url_args = (warning.pk,)
+
+
+class TestInstructionListApi(PermissionMatrix):
+    """Scoped rather than refused: the caller's area and their unit's instructions."""
+
+    url_name = "risk-instruction-list"
+    api = True
+    in_scope = UNIT_MEMBER
+
+
+class TestInstructionIssueApi(PermissionMatrix):
+    """Issuing (POST to the list): dispatchers only. Another street's dispatcher is told the
+    grid is outside their area (a 400 on the field), tested in ``test_dispatch_refusals``."""
+
+    url_name = "risk-instruction-list"
+    api = True
+    method = "post"
+    in_scope = "street_dispatcher"
+    wrong_role = "street_clerk"
+    ok_status = 201
+
+    @pytest.fixture(autouse=True)
+    def _data(self, community_unit):
+        self.data = _payload(community_unit)
+
+
+class _InstructionApiMatrix(PermissionMatrix):
+    api = True
+    in_scope = "street_dispatcher"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _instruction(self, instruction):
+        self.url_args = (instruction.number,)
+
+
+class TestInstructionDetailApi(_InstructionApiMatrix):
+    """Anyone whose area holds the grid, or whose unit it is addressed to, may read it."""
+
+    url_name = "risk-instruction-detail"
+
+
+class TestInstructionAcceptApi(_InstructionApiMatrix):
+    url_name = "risk-instruction-accept"
+    method = "post"
+    data = {"version": 1}
+    in_scope = UNIT_MEMBER
+    wrong_role = "street_clerk"  # sees it in the street, but only the target unit signs for it
+
+
+class TestInstructionCloseApi(_InstructionApiMatrix):
+    url_name = "risk-instruction-close"
+    method = "post"
+    data = {"version": 1, "result": "已走访 6 户，纠纷已调解。"}
+    in_scope = "street_dispatcher"  # the dispatcher who issued it (or the unit) closes it
+    wrong_role = "street_clerk"
 
 
 def _codes(response) -> list[str]:

@@ -10,7 +10,7 @@ from pingan.core.testing import PermissionMatrix
 from pingan.risk.models import ComponentWeight, Instruction, RiskSettings
 from pingan.risk.services import instruction_issue
 
-from .conftest import GRID_CODE, OTHER_STREET_GRID
+from .conftest import GRID_CODE, OTHER_STREET_DISPATCHER, OTHER_STREET_GRID, UNIT_MEMBER
 
 
 class TestRiskMap(PermissionMatrix):
@@ -35,6 +35,62 @@ class TestInstructionForm(PermissionMatrix):
 
     def url(self) -> str:
         return reverse(self.url_name) + f"?grid={GRID_CODE}"
+
+
+class TestMapData(PermissionMatrix):
+    url_name = "risk:map-data"
+    in_scope = "street_dispatcher"  # scoped: only the areas of the caller's street
+    wrong_role = "grid_worker"
+
+
+class TestWarnings(PermissionMatrix):
+    url_name = "risk:warnings"
+    in_scope = "street_dispatcher"  # scoped: warnings of grids in the caller's area
+    wrong_role = "grid_worker"
+
+
+class TestInstructions(PermissionMatrix):
+    """Scoped rather than refused: instructions for grids in the caller's area and those
+    addressed to their unit (the unit that handles them is not a monitoring role)."""
+
+    url_name = "risk:instructions"
+    in_scope = UNIT_MEMBER
+
+
+class _InstructionMatrix(PermissionMatrix):
+    in_scope = "street_dispatcher"
+    out_of_scope = OTHER_STREET_DISPATCHER
+
+    @pytest.fixture(autouse=True)
+    def _instruction(self, instruction):
+        self.instruction = instruction
+
+    def url(self) -> str:
+        return reverse(self.url_name, args=[self.instruction.number])
+
+
+class TestInstructionDetail(_InstructionMatrix):
+    """Anyone whose area holds the grid, or whose unit it is addressed to, may read it."""
+
+    url_name = "risk:instruction-detail"
+
+
+class TestInstructionAccept(_InstructionMatrix):
+    url_name = "risk:instruction-accept"
+    method = "post"
+    data = {"version": 1}
+    in_scope = UNIT_MEMBER
+    wrong_role = "street_clerk"  # sees it in the street, but only the target unit signs for it
+    ok_status = 302
+
+
+class TestInstructionClose(_InstructionMatrix):
+    url_name = "risk:instruction-close"
+    method = "post"
+    data = {"version": 1, "result": "已走访 6 户，纠纷已调解。"}
+    in_scope = "street_dispatcher"  # the dispatcher who issued it (or the unit) closes it
+    wrong_role = "street_clerk"
+    ok_status = 302
 
 
 @pytest.mark.django_db
