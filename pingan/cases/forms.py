@@ -297,3 +297,20 @@ class ExtensionDecideForm(ActionForm):
         choices=[("1", _("批准")), ("0", _("驳回"))],
         widget=forms.RadioSelect,
     )
+
+
+class PartyRevealForm(forms.Form):
+    """查看完整号码: which number, and why (the reason is logged)."""
+
+    field = forms.ChoiceField(
+        choices=[("id_number", _("身份证号")), ("phone", _("联系电话"))],
+        error_messages={"invalid_choice": _("只能查看身份证号或联系电话。")},
+    )
+    reason = forms.CharField(
+        label=_("查看原因"),
+        max_length=200,
+        error_messages={
+            "required": _("请填写查看原因。"),
+            "max_length": _("查看原因不能超过 200 个字。"),
+        },
+    )

@@ -53,6 +53,10 @@ EXTENSION = Machine(
     },
 )
 REGISTER_ROLES = frozenset({R.RECEPTIONIST, R.DISPATCHER, R.GRID_WORKER, R.LEADER})
+# Who contacts parties and may see a party's full ID number or phone, with a reason that is
+# logged (查看完整号码): the front desk, mediators, handlers and dispatchers (M1.2, X2).
+CONTACT_ROLES = frozenset({R.RECEPTIONIST, R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.GRID_WORKER})
+PARTY_NUMBERS = ("id_number", "phone")
 
 # The funnel, bottom up (M2.1).
 FUNNEL = [Level.GRID, Level.COMMUNITY, Level.STREET, Level.DISTRICT]

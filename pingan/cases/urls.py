@@ -21,5 +21,6 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
+    path("<str:number>/parties/<str:pk>/reveal/", views.party_reveal, name="party-reveal"),
     path("<str:number>/receipt/reissue/", views.case_receipt_reissue, name="case-receipt-reissue"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from pingan.core import masking
 from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.validators import parse_pk
@@ -31,6 +32,7 @@ from .filtersets import TABS, CaseFilter, apply_tab
 from .forms import (
     CaseIntakeForm,
     PartyFormSet,
+    PartyRevealForm,
 )
 from .models import Case, Category, DeadlinePolicy
 from .tables import CaseTable
@@ -74,6 +76,8 @@ def _case_context(
         "error": error,
         "error_action": error_action,
         "can_act": services.can_act_on(request.user, case),
+        "can_reveal": case.handler_id == request.user.pk
+        or has_role(request.user, *rules.CONTACT_ROLES),
         # whistle-and-report (吹哨报到) on this case: pingan.collaboration's section
         **_collaboration_panel(request, case),
     }
@@ -407,6 +411,43 @@ def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
             "policy": DeadlinePolicy.objects.get(complexity=case.complexity),
         },
     )
+
+
+@login_required
+@require_POST
+def party_reveal(request: HttpRequest, number: str, pk: str) -> HttpResponse:
+    """htmx: one party's full ID number or phone in place of the masked one, for whoever
+    contacts parties, with the reason logged (查看完整号码, X2)."""
+    case = access_case(number, request.user)
+    party = case.parties.filter(pk=parse_pk(pk)).first()
+    if party is None:
+        raise Http404
+    form = PartyRevealForm(request.POST)
+    field = request.POST.get("field", "")
+    masked = {
+        "id_number": masking.mask_id_number(party.id_number),
+        "phone": masking.mask_phone(party.phone),
+    }
+    context = {
+        "case": case,
+        "party": party,
+        "field": field,
+        "masked": masked.get(field, ""),
+        "can_reveal": True,
+    }
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        return render(request, "cases/_party_number.html", {**context, "error": error}, status=400)
+    try:
+        value = services.party_number_reveal(party=party, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return render(
+            request,
+            "cases/_party_number.html",
+            {**context, "error": exc.message},
+            status=exc.status_code,
+        )
+    return render(request, "cases/_party_number.html", {**context, "value": value})
 
 
 @login_required

@@ -99,3 +99,40 @@ def test_register_accept_assign_conclude_follow_up(demo_world, live_server, page
     page.click("button[type=submit]")
     assert "已回访" in page.get_by_test_id("query-result").inner_text()
     assert "王某某" not in page.content()
+
+
+def test_a_mediator_finds_a_party_by_phone_and_reveals_the_number(
+    demo_world, live_server, page, screenshot
+):
+    from pingan.cases.models import Category
+    from pingan.cases.services import PartyInput, case_register
+    from pingan.orgs.models import Division, Staff
+
+    case, _ = case_register(
+        actor=Staff.objects.get(username="street_clerk"),
+        channel="walk_in",
+        category=Category.objects.get(code="neighbourhood"),
+        complexity="general",
+        title="楼上漏水纠纷",
+        narrative="楼上住户卫生间漏水，渗到楼下厨房，多次协商未果，请求调解赔偿。",
+        grid=Division.objects.get(code="110101001001001"),
+        parties=[PartyInput("applicant", "王某某", "11010519491231002X", "13812345678")],
+    )
+    base = live_server.url
+    # given a mediator who has only the citizen's phone number
+    _login(page, base, "street_mediator")
+    page.goto(f"{base}/cases/?tab=area&party=138+1234+5678")
+    # then the queue finds the case by it
+    screenshot("queue-party-search")
+    page.get_by_role("link", name=case.number).click()
+    # when they ask for the full number with a reason
+    row = page.locator("tr", has_text="王某某")
+    assert "138****5678" in row.inner_text()
+    phone = row.locator("td").nth(3)
+    phone.locator("summary").click()
+    phone.locator("input[name=reason]").fill("电话联系当事人约调解时间")
+    with page.expect_response(lambda r: "/reveal/" in r.url):
+        phone.locator("button", has_text="查看").click()
+    # then it is shown, marked as recorded
+    assert page.get_by_test_id("party-number").inner_text() == "13812345678"
+    screenshot("party-number-revealed")

@@ -203,3 +203,13 @@ class ExtensionRequestSerializer(ActionSerializer):
 
 class ExtensionDecideSerializer(ActionSerializer):
     approve = serializers.BooleanField()
+
+
+class PartyRevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["id_number", "phone"])
+    reason = serializers.CharField(max_length=200, help_text="why you need it; it is logged")
+
+
+class PartyNumberSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField(help_text="the full number; this read is in the audit log")

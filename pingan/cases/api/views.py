@@ -8,13 +8,14 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from pingan.core.actions import Action, perform
+from pingan.core.validators import parse_pk
 
 from .. import routing
 from ..actions import ACTIONS
 from ..filtersets import CaseFilter
 from ..models import Case
 from ..selectors import DeadlineWords
-from ..services import PartyInput, case_register
+from ..services import PartyInput, case_register, party_number_reveal
 from . import serializers as s
 
 
@@ -68,6 +69,22 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case.query_code = code
         case.suggestions = suggestions
         return Response(s.CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.PartyRevealSerializer,
+        responses={200: s.PartyNumberSerializer},
+        operation_id="cases_party_reveal",
+    )
+    @action(detail=True, methods=["post"], url_path=r"parties/(?P<party>[^/]+)/reveal")
+    def party_reveal(self, request, number=None, party=None):
+        """A party's full ID number or phone (查看完整号码), for the roles that contact parties
+        and the case's handler; the read and its reason go into the audit log."""
+        case = get_object_or_404(self.get_queryset(), number=number)
+        target = get_object_or_404(case.parties.all(), pk=parse_pk(party))
+        data = s.PartyRevealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        value = party_number_reveal(party=target, actor=request.user, **data.validated_data)
+        return Response({"field": data.validated_data["field"], "value": value})
 
     def _act(self, request, number: str, declared: Action):
         case = get_object_or_404(self.get_queryset(), number=number)
