@@ -145,6 +145,10 @@ AXES_VERBOSE = False
 # The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
 # lockouts and the public query's limit then count each client, not the proxy.
 PINGAN_TRUSTED_PROXIES = env.list("PINGAN_TRUSTED_PROXIES", default=[])
+# The address citizens reach the public progress query at (printed on receipts and in their QR
+# codes), e.g. https://zzzx.dongcheng.gov.cn: the staff site is on the intranet, whose address
+# a citizen's phone cannot open. Empty: the address the receipt was printed from.
+PINGAN_PUBLIC_URL = env("PINGAN_PUBLIC_URL", default="").rstrip("/")
 AXES_CLIENT_IP_CALLABLE = "pingan.core.net.client_ip"
 
 # Content Security Policy: everything is served by us; no inline scripts.

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -390,6 +391,13 @@ def _take_receipt_code(user, number: str) -> str | None:
     return code
 
 
+def _public_url(request: HttpRequest, path: str) -> str:
+    """An address a citizen can open: under PINGAN_PUBLIC_URL when it is set."""
+    if settings.PINGAN_PUBLIC_URL:
+        return settings.PINGAN_PUBLIC_URL + path
+    return request.build_absolute_uri(path)
+
+
 @login_required
 @require_GET
 def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
@@ -397,7 +405,7 @@ def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
     registration; a reprint issues a new code (the old one stops working)."""
     case = access_case(number, request.user)
     code = _take_receipt_code(request.user, case.number)
-    query_url = request.build_absolute_uri(reverse("public-query")) + f"?number={case.number}"
+    query_url = _public_url(request, reverse("public-query")) + f"?number={case.number}"
     qr_svg = segno.make(query_url, error="m").svg_inline(scale=3)
     return render(
         request,

@@ -85,3 +85,21 @@ def test_only_the_front_desk_of_the_handling_unit_reissues_a_code(
 def test_public_page_needs_no_login(client):
     response = client.get(reverse("public-query"))
     assert response.status_code == 200 and "办理进度查询" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("public_url", "expected"),
+    [
+        ("https://zzzx.example.gov.cn/", "https://zzzx.example.gov.cn/q/?number="),
+        ("", "http://testserver/q/?number="),
+    ],
+)
+def test_the_receipt_prints_the_public_address(client_as, register, settings, public_url, expected):
+    # given the public address configured for citizens (or none)
+    settings.PINGAN_PUBLIC_URL = public_url.rstrip("/")
+    case, _ = register()
+    # when the receipt is printed
+    receipt = client_as("street_clerk").get(reverse("cases:case-receipt", args=[case.number]))
+    # then it shows the address citizens can open
+    assert expected + case.number in receipt.content.decode()
