@@ -11,6 +11,7 @@ from pingan.core.models import BaseModel
 from pingan.orgs.choices import FunctionAreaKind, Level
 
 from .choices import (
+    OPEN_STATES,
     Channel,
     Complexity,
     DayType,
@@ -248,6 +249,11 @@ class Case(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still being handled: a repeat visit may be merged into it."""
+        return self.state in OPEN_STATES
 
 
 class Party(models.Model):

@@ -360,6 +360,11 @@ def case_merge_visit(
     if not has_role(actor, *rules.REGISTER_ROLES):
         raise ForbiddenError(_("您的角色不能登记事项。"))
     narrative = require_text(narrative, _("本次来访的诉求"))
+    if not case.is_open:
+        raise ApplicationError(
+            _("事项 %(number)s 已%(state)s，不能合并；请登记为新事项，系统会将其与该事项关联。")
+            % {"number": case.number, "state": case.get_state_display()}
+        )
     return _record(
         case,
         actor=actor,

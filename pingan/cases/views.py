@@ -218,8 +218,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 request, _("事项已登记：%(number)s。请打印回执交给群众。") % {"number": case.number}
             )
             return redirect("cases:case-receipt", number=case.number)
-    elif request.method == "POST":
-        error = "表单有误，请按提示修改后再提交。"
+    elif request.method == "POST" and not error:
+        error = _("表单有误，请按提示修改后再提交。")
     return render(
         request,
         "cases/new.html",
@@ -312,7 +312,10 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
         .filter(level=Level.GRID, code=request.POST.get("grid", ""))
         .first()
     )
-    category = Category.objects.filter(pk=request.POST.get("category") or None).first()
+    # A category the page pre-selected from the last suggestion is not the clerk's choice: it
+    # must not weigh on the next suggestion as if it were.
+    chosen_category = None if request.POST.get("category_auto") else request.POST.get("category")
+    category = Category.objects.filter(pk=parse_pk(chosen_category or "")).first()
     suggestions, matches = [], []
     if len(narrative) >= 6 and grid is not None:
         suggestions = routing.suggest(narrative=narrative, category=category, grid=grid)
@@ -339,6 +342,7 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
             "unit": item.unit,
             "area": FunctionAreaKind(item.function_area).label,
             "reason": item.reason,
+            "category": item.category,
         }
         for item in suggestions
     ]

@@ -136,3 +136,36 @@ def test_a_mediator_finds_a_party_by_phone_and_reveals_the_number(
     # then it is shown, marked as recorded
     assert page.get_by_test_id("party-number").inner_text() == "13812345678"
     screenshot("party-number-revealed")
+
+
+def test_the_category_follows_the_top_suggestion_until_the_clerk_picks_one(
+    demo_world, live_server, page, screenshot
+):
+    base = live_server.url
+    # given a clerk who describes the matter and its place but picks no category
+    _login(page, base, "street_clerk")
+    page.goto(f"{base}/cases/new/")
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_title", "拖欠工资")
+    with page.expect_response(lambda r: "/cases/places/" in r.url):
+        page.select_option("#id_community", "110101001001")
+    page.wait_for_selector("#id_grid option[value='110101001001001']", state="attached")
+    page.select_option("#id_grid", "110101001001001")
+    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda r: "/cases/suggest/" in r.url):
+        page.fill(
+            "#id_narrative", "某餐馆拖欠三名服务员两个月工资共计两万元，老板拒不支付，请求协调。"
+        )
+    page.wait_for_selector("[data-testid=suggested-category]")
+    page.wait_for_load_state("networkidle")
+    # then the category is taken from the top suggestion
+    suggested = page.locator("#suggest-panel").get_attribute("data-suggested-category")
+    assert suggested and page.input_value("#id_category") == suggested
+    screenshot("intake-category-suggested")
+    # when the clerk picks another category, a later suggestion does not override it
+    page.select_option("#id_category", label="邻里纠纷")
+    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda r: "/cases/suggest/" in r.url):
+        page.fill("#id_narrative", "某餐馆拖欠三名服务员两个月工资，老板拒不支付，请求协调解决。")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#id_category option:checked").inner_text() == "邻里纠纷"

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pingan.cases.models import Case
+from pingan.cases import services
+from pingan.cases.models import Case, Category
 from pingan.core.models import AuditEvent
 from pingan.core.testing import PermissionMatrix
 
@@ -339,6 +340,23 @@ def test_suggest_panel_offers_units_with_reasons(client_as, grid):
 
 
 @pytest.mark.django_db
+def test_a_pre_selected_category_does_not_weigh_on_the_next_suggestion(client_as, grid):
+    # given a wage-arrears narrative, and the neighbour-dispute category in the form
+    neighbourhood = Category.objects.get(code="neighbourhood")
+    form = {"narrative": "某餐馆拖欠三名服务员两个月工资，请求协调", "grid": grid.code}
+    client = client_as("street_clerk")
+    # when the clerk chose it, it is the clerk's category and the panel says so
+    chosen = client.post(reverse("cases:suggest"), {**form, "category": neighbourhood.pk})
+    assert "登记类别" in chosen.content.decode()
+    # when the page pre-selected it from an earlier suggestion, it is not taken as a choice
+    auto = client.post(
+        reverse("cases:suggest"), {**form, "category": neighbourhood.pk, "category_auto": "1"}
+    ).content.decode()
+    assert "登记类别" not in auto
+    assert 'data-suggested-category="' in auto
+
+
+@pytest.mark.django_db
 def test_suggest_panel_warns_of_repeats_and_merge_adds_a_visit(client_as, register, grid):
     earlier, _ = register()
     client = client_as("street_clerk")
@@ -359,6 +377,31 @@ def test_suggest_panel_warns_of_repeats_and_merge_adds_a_visit(client_as, regist
     assert response.status_code == 302
     assert Case.objects.count() == before
     assert earlier.events.last().kind == "merge"
+
+
+@pytest.mark.django_db
+def test_a_closed_case_is_linked_but_never_offered_for_merging(client_as, register, grid, staff):
+    # given an earlier case of the same party that was declined (a closed state)
+    earlier, _ = register()
+    services.case_reject(case=earlier, actor=staff("street_clerk"), reason="不属于受理范围")
+    client = client_as("street_clerk")
+    # when the clerk types the party's ID number again
+    panel = client.post(
+        reverse("cases:suggest"),
+        {"narrative": "再次反映", "grid": grid.code, "party-0-id_number": VALID_ID},
+    ).content.decode()
+    # then the warning links to it but offers no merge
+    assert earlier.number in panel and "已结束，不能合并" in panel
+    assert f'name="merge_into" value="{earlier.number}"' not in panel
+    # and a merge forced by hand is refused, and changes nothing
+    version = Case.objects.get(pk=earlier.pk).version
+    response = client.post(
+        reverse("cases:case-new"),
+        {"merge_into": earlier.number, "channel": "phone", "narrative": "当事人来电催问进展"},
+    )
+    assert response.status_code == 400
+    assert "不能合并" in response.content.decode()
+    assert Case.objects.get(pk=earlier.pk).version == version
 
 
 @pytest.mark.django_db

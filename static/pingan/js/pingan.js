@@ -111,6 +111,27 @@
     });
   }
 
+  /* Intake: the category follows the routing panel's top suggestion until the clerk picks one
+     (category_auto tells the server the value was not the clerk's choice). */
+  function followSuggestedCategory(panel) {
+    var select = document.getElementById("id_category");
+    var auto = document.getElementById("id_category_auto");
+    var suggested = panel.dataset.suggestedCategory;
+    if (!select || !auto || !suggested || (select.value && !auto.value)) { return; }
+    select.value = suggested;
+    auto.value = select.value === suggested ? "1" : "";
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    var panel = document.getElementById("suggest-panel");
+    if (panel) { followSuggestedCategory(panel); }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "id_category" && event.isTrusted) {
+      var auto = document.getElementById("id_category_auto");
+      if (auto) { auto.value = ""; }
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-formset-add]").forEach(function (button) {
       button.addEventListener("click", function () { addFormsetRow(button); });
