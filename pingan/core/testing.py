@@ -31,11 +31,14 @@ class PermissionMatrix:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # Hide the refusal tests a subclass does not declare (pytest skips non-callables).
-        if cls.wrong_role is None:
-            cls.test_wrong_role_is_refused = None
-        if cls.out_of_scope is None:
-            cls.test_out_of_scope_is_not_found = None
+        # Collect exactly the refusal tests a class declares (pytest skips non-callables): a
+        # class may declare one that an intermediate base left out, and must get it back.
+        cls.test_wrong_role_is_refused = (
+            None if cls.wrong_role is None else PermissionMatrix._wrong_role_is_refused
+        )
+        cls.test_out_of_scope_is_not_found = (
+            None if cls.out_of_scope is None else PermissionMatrix._out_of_scope_is_not_found
+        )
 
     def url(self) -> str:
         return reverse(self.url_name, args=self.url_args)
@@ -56,12 +59,12 @@ class PermissionMatrix:
             assert response["Location"].startswith(reverse("login"))
 
     @pytest.mark.django_db
-    def test_wrong_role_is_refused(self, client_as):
+    def _wrong_role_is_refused(self, client_as):
         response = self.request(client_as(self.wrong_role))
         assert response.status_code == 403
 
     @pytest.mark.django_db
-    def test_out_of_scope_is_not_found(self, client_as):
+    def _out_of_scope_is_not_found(self, client_as):
         response = self.request(client_as(self.out_of_scope))
         assert response.status_code == 404
 
