@@ -94,7 +94,8 @@ FUND = Action(
     name="fund",
     operation="releases_fund_create",
     label=gettext_lazy("登记储备金"),
-    allowed=rules.RECEIVING,
+    # the prison pays the person's savings in (the service holds it to its own releases)
+    allowed=(*rules.RECEIVING, RoleCode.PRISON_OFFICER),
     service=lambda release, actor, data: services.fund_record(release=release, actor=actor, **data),
     form=forms.FundForm,
     serializer=s.FundSerializer,

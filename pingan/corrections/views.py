@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 from pingan.cases.views import place_pickers
 from pingan.core.actions import perform
 from pingan.core.calendar import LOCAL_TZ
-from pingan.core.errors import ApplicationError
+from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.masking import mask_id_number, mask_phone
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode
@@ -315,6 +315,11 @@ def fund_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     item = get_object_or_404(FundEntry, pk=entry, release=release)
     try:
         perform(actions.FUND_APPROVE, item, request.user, {})
+    except ForbiddenError as error:
+        # a role (or person) the approval refuses: 403, the page with the reason
+        _refused(request, error)
+        context = _release_context(request, release)
+        return render(request, "corrections/release_detail.html", context, status=403)
     except ApplicationError as error:
         _refused(request, error)
     else:
@@ -462,11 +467,13 @@ def item_review(request: HttpRequest, number: str, item: int) -> HttpResponse:
     file = _access_file(request, number)
     evidence = get_object_or_404(EvidenceItem, pk=item, file=file)
     form = ReviewForm(request.POST, prefix=_prefix(evidence.pk))
+    status = 400
     if form.is_valid():
         try:
             perform(actions.REVIEW_ITEM, evidence, request.user, form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
+            status = error.status_code
         else:
             messages.success(request, _("已提交初审意见，等待复核。"))
             return redirect("corrections:file-detail", file.number)
@@ -474,7 +481,7 @@ def item_review(request: HttpRequest, number: str, item: int) -> HttpResponse:
         request,
         "corrections/file_detail.html",
         _file_context(request, file, review_form=form, review_item=evidence.pk),
-        status=400,
+        status=status,
     )
 
 
@@ -485,6 +492,11 @@ def item_confirm(request: HttpRequest, number: str, item: int) -> HttpResponse:
     evidence = get_object_or_404(EvidenceItem.objects.select_related("file"), pk=item, file=file)
     try:
         perform(actions.CONFIRM_ITEM, evidence, request.user, {})
+    except ForbiddenError as error:
+        # a role (or person) the second review refuses: 403, the page with the reason
+        _refused(request, error)
+        context = _file_context(request, file)
+        return render(request, "corrections/file_detail.html", context, status=403)
     except ApplicationError as error:
         _refused(request, error)
     else:
@@ -497,11 +509,13 @@ def item_confirm(request: HttpRequest, number: str, item: int) -> HttpResponse:
 def file_conclude(request: HttpRequest, number: str) -> HttpResponse:
     file = _access_file(request, number)
     form = ConcludeForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             perform(actions.CONCLUDE_FILE, file, request.user, form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
+            status = error.status_code
         else:
             messages.success(request, _("案卷已审结。"))
             return redirect("corrections:file-detail", file.number)
@@ -509,7 +523,7 @@ def file_conclude(request: HttpRequest, number: str) -> HttpResponse:
         request,
         "corrections/file_detail.html",
         _file_context(request, file, conclude_form=form),
-        status=400,
+        status=status,
     )
 
 

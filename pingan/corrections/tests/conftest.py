@@ -51,6 +51,19 @@ def register(prison, staff):
     return make
 
 
+@pytest.fixture
+def arrived(register, staff):
+    """A release that has reported to 东华门街道, its helper the grid worker."""
+    release = register(release_date=date(2026, 10, 30))
+    services.release_confirm_arrival(
+        release=release,
+        actor=staff("street_dispatcher"),
+        responsible=staff("grid_worker"),
+        now=NOW,
+    )
+    return release
+
+
 @pytest.fixture(autouse=True)
 def _prisons(db):
     """The demo prisons and their officers (and the auditor) exist in every test here."""

@@ -191,18 +191,6 @@ def test_a_helper_outside_the_grid_is_refused(register, staff):
         )
 
 
-@pytest.fixture
-def arrived(register, staff):
-    release = register(release_date=date(2026, 10, 30))
-    services.release_confirm_arrival(
-        release=release,
-        actor=staff("street_dispatcher"),
-        responsible=staff("grid_worker"),
-        now=NOW,
-    )
-    return release
-
-
 def test_the_reserve_fund_never_goes_below_zero(arrived, staff):
     clerk, leader = staff("street_dispatcher"), staff("street_leader")
     paid_in = services.fund_record(
