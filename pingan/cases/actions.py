@@ -195,7 +195,7 @@ ACTIONS: dict[str, Action] = {
             ),
             forms.ConcludeForm,
             s.ConcludeSerializer,
-            quiet="the handling unit follows up the case itself (回访)",
+            quiet="the handling unit follows up the case itself (the follow-up visit)",
         ),
         _declare(
             "follow_up",
