@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -23,22 +25,22 @@ from .selectors import DeadlineWords
 MAX_ROWS = 50_000
 UNMASKED_ROLES = (RoleCode.LEADER, RoleCode.ADMINISTRATOR)
 HEADERS = [
-    "事项编号",
-    "标题",
-    "类别",
-    "来源渠道",
-    "复杂程度",
-    "办理层级",
-    "承办单位",
-    "状态",
-    "时限",
-    "期限说明",
-    "登记时间",
-    "办结时间",
-    "申请人",
-    "申请人身份证号",
-    "申请人电话",
-    "满意度",
+    gettext_lazy("事项编号"),
+    gettext_lazy("标题"),
+    gettext_lazy("类别"),
+    gettext_lazy("来源渠道"),
+    gettext_lazy("复杂程度"),
+    gettext_lazy("办理层级"),
+    gettext_lazy("承办单位"),
+    gettext_lazy("状态"),
+    gettext_lazy("时限"),
+    gettext_lazy("期限说明"),
+    gettext_lazy("登记时间"),
+    gettext_lazy("办结时间"),
+    gettext_lazy("申请人"),
+    gettext_lazy("申请人身份证号"),
+    gettext_lazy("申请人电话"),
+    gettext_lazy("满意度"),
 ]
 
 
@@ -60,16 +62,19 @@ def case_export(request):
     total = rows.count()
     if total > MAX_ROWS:
         return HttpResponse(
-            f"筛选结果共 {total:,} 条，超过单次导出上限 {MAX_ROWS:,} 条，请缩小日期范围后再导出。",
+            _("筛选结果共 %(total)s 条，超过单次导出上限 %(limit)s 条，请缩小日期范围后再导出。")
+            % {"total": f"{total:,}", "limit": f"{MAX_ROWS:,}"},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
     unmasked = has_role(request.user, *UNMASKED_ROLES)
     words = DeadlineWords(now=timezone.now())
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("事项")
-    sheet.append(excel.row(sheet, HEADERS))
+    sheet = book.create_sheet(_("事项"))
+    sheet.append(excel.row(sheet, [str(header) for header in HEADERS]))
     local = timezone.localtime
+    colour_words = {"red": _("超期"), "yellow": _("临期"), "green": _("正常")}
+    concluded_word = _("已结")
     for case in rows.iterator(chunk_size=2000):
         applicant = case.applicants[0] if case.applicants else None
         words.label(case)
@@ -85,7 +90,7 @@ def case_export(request):
                     case.get_level_display(),
                     case.handling_unit.name,
                     case.get_state_display(),
-                    {"red": "超期", "yellow": "临期", "green": "正常"}.get(case.colour, "已结"),
+                    colour_words.get(case.colour, concluded_word),
                     case.deadline_text,
                     local(case.registered_at).strftime("%Y-%m-%d %H:%M"),
                     local(case.concluded_at).strftime("%Y-%m-%d %H:%M")
@@ -107,7 +112,7 @@ def case_export(request):
     audit_record(
         actor=request.user,
         action="cases.export",
-        reason="导出事项清单",
+        reason=_("导出事项清单"),
         data={"rows": total, "query": request.GET.urlencode(), "unmasked": unmasked},
     )
     buffer = BytesIO()

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pingan.core.jobs import job_submit
@@ -22,18 +24,23 @@ RECENT_JOBS = 5
 
 class LedgerUploadForm(StyledForm):
     file = forms.FileField(
-        label="台账文件",
-        help_text=f"仅限 .xlsx 格式，不超过 5 MB，最多 {imports.MAX_ROWS:,} 行。",
+        label=gettext_lazy("台账文件"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
-        error_messages={"required": "请选择要导入的台账文件。"},
+        error_messages={"required": gettext_lazy("请选择要导入的台账文件。")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("仅限 .xlsx 格式，不超过 5 MB，最多 %(rows)s 行。") % {
+            "rows": f"{imports.MAX_ROWS:,}"
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError(imports.NOT_XLSX_MESSAGE)
         if upload.size > imports.MAX_UPLOAD_BYTES:
-            raise ValidationError("文件超过 5 MB，请拆分为多个文件分批导入。")
+            raise ValidationError(_("文件超过 5 MB，请拆分为多个文件分批导入。"))
         return upload
 
 
@@ -72,5 +79,5 @@ def ledger_template(request: HttpRequest) -> HttpResponse:
     """The empty ledger to fill in, with an example row from the user's own area."""
     _require_register_role(request.user)
     response = HttpResponse(imports.ledger_template(actor=request.user), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "事项台账导入模板.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, _("事项台账导入模板.xlsx"))
     return response

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -79,37 +81,59 @@ GRID_COLUMNS = [GRID_CODE, GRID_NAME]
 LEDGER_HELP = [
     (
         CHANNEL,
-        "必填",
-        "来访、来信、电话/12345转办、网上/移动端、网格上报、部门移交，可从下拉列表选择",
+        gettext_lazy("必填"),
+        gettext_lazy(
+            "来访、来信、电话/12345转办、网上/移动端、网格上报、部门移交，可从下拉列表选择"
+        ),
     ),
-    (CATEGORY, "必填", "如“邻里纠纷”“物业纠纷”，可从下拉列表选择"),
-    (COMPLEXITY, "必填", "一般（7个工作日）或复杂（30个工作日）"),
-    (URGENCY, "选填", "一般、紧急或特急；不填按“一般”"),
-    (TITLE, "必填", "不超过80个字"),
-    (NARRATIVE, "必填", "写明事由、经过和诉求，至少10个字"),
-    (GRID_CODE, "二选一", "15位网格编码；与“网格名称”填一项即可，两项都填时须一致"),
-    (GRID_NAME, "二选一", "如“多福巷社区第1网格”；须在您的工作范围内且不重名，重名时请填编码"),
-    (ADDRESS, "选填", "发生地点的详细地址"),
-    (APPLICANT_NAME, "必填", "申请人姓名或单位名称"),
-    (APPLICANT_ID, "选填", "18位居民身份证号；请将该列设为“文本”格式，以免末几位丢失"),
-    (APPLICANT_PHONE, "选填", "手机号，或带区号的固定电话，如 010-65123456"),
-    (RESPONDENT_NAME, "选填", "有被申请人时填写"),
-    (RESPONDENT_ID, "选填", "同申请人身份证号"),
-    (RESPONDENT_PHONE, "选填", "同申请人电话"),
-    (REGISTERED_AT, "选填", "原台账的登记时间，如 2026-11-23 09:30 或 2026-11-23；不填按导入时间"),
+    (CATEGORY, gettext_lazy("必填"), gettext_lazy("如“邻里纠纷”“物业纠纷”，可从下拉列表选择")),
+    (COMPLEXITY, gettext_lazy("必填"), gettext_lazy("一般（7个工作日）或复杂（30个工作日）")),
+    (URGENCY, gettext_lazy("选填"), gettext_lazy("一般、紧急或特急；不填按“一般”")),
+    (TITLE, gettext_lazy("必填"), gettext_lazy("不超过80个字")),
+    (NARRATIVE, gettext_lazy("必填"), gettext_lazy("写明事由、经过和诉求，至少10个字")),
+    (
+        GRID_CODE,
+        gettext_lazy("二选一"),
+        gettext_lazy("15位网格编码；与“网格名称”填一项即可，两项都填时须一致"),
+    ),
+    (
+        GRID_NAME,
+        gettext_lazy("二选一"),
+        gettext_lazy("如“多福巷社区第1网格”；须在您的工作范围内且不重名，重名时请填编码"),
+    ),
+    (ADDRESS, gettext_lazy("选填"), gettext_lazy("发生地点的详细地址")),
+    (APPLICANT_NAME, gettext_lazy("必填"), gettext_lazy("申请人姓名或单位名称")),
+    (
+        APPLICANT_ID,
+        gettext_lazy("选填"),
+        gettext_lazy("18位居民身份证号；请将该列设为“文本”格式，以免末几位丢失"),
+    ),
+    (
+        APPLICANT_PHONE,
+        gettext_lazy("选填"),
+        gettext_lazy("手机号，或带区号的固定电话，如 010-65123456"),
+    ),
+    (RESPONDENT_NAME, gettext_lazy("选填"), gettext_lazy("有被申请人时填写")),
+    (RESPONDENT_ID, gettext_lazy("选填"), gettext_lazy("同申请人身份证号")),
+    (RESPONDENT_PHONE, gettext_lazy("选填"), gettext_lazy("同申请人电话")),
+    (
+        REGISTERED_AT,
+        gettext_lazy("选填"),
+        gettext_lazy("原台账的登记时间，如 2026-11-23 09:30 或 2026-11-23；不填按导入时间"),
+    ),
 ]
 
 MAX_ROWS = 2000
 HEADER_SCAN_ROWS = 10
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-TEMPLATE_NAME = "事项台账"
+TEMPLATE_NAME = gettext_lazy("事项台账")
 EXAMPLE_TITLE = "示例：楼上漏水纠纷（导入前请删除此行）"
 
-NOT_XLSX_MESSAGE = (
+NOT_XLSX_MESSAGE = gettext_lazy(
     "只能导入 .xlsx 格式的 Excel 文件。如果是 .xls、.et 或 .csv 文件，"
     "请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
 )
-UNREADABLE_MESSAGE = (
+UNREADABLE_MESSAGE = gettext_lazy(
     "文件无法打开，可能已损坏、加了密码或不是 Excel 文件。请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
 )
 
@@ -142,8 +166,11 @@ class RowError(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行 · {self.column}" if self.column else f"第 {self.row} 行"
-        return f"{where}：{self.message}"
+        if self.column:
+            where = _("第 %(row)s 行 · %(column)s") % {"row": self.row, "column": self.column}
+        else:
+            where = _("第 %(row)s 行") % {"row": self.row}
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -166,15 +193,15 @@ def ledger_template(*, actor: Staff | None = None) -> bytes:
     scope when given), dropdowns for the coded columns and a sheet explaining every column."""
     book = Workbook()
     sheet = book.active
-    sheet.title = TEMPLATE_NAME
+    sheet.title = str(TEMPLATE_NAME)
     required = set(REQUIRED_COLUMNS) | set(GRID_COLUMNS)
     sheet.append(LEDGER_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFC00000" if cell.value in required else None)
         cell.fill = HEADER_FILL
         if cell.value in required:
-            text = "必填" if cell.value not in GRID_COLUMNS else "网格编码、网格名称填一项"
-            cell.comment = Comment(text, "平安综治")
+            text = _("必填") if cell.value not in GRID_COLUMNS else _("网格编码、网格名称填一项")
+            cell.comment = Comment(text, _("平安综治"))
     sheet.append(_example_row(actor))
     for cell in sheet[2]:
         cell.font = Font(italic=True, color="FF808080")
@@ -190,7 +217,8 @@ def ledger_template(*, actor: Staff | None = None) -> bytes:
     ).number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "A2"
 
-    options = book.create_sheet("选项")
+    options_title = _("选项")
+    options = book.create_sheet(options_title)
     lists = {
         CHANNEL: [str(label) for label in Channel.labels],
         CATEGORY: list(Category.objects.filter(is_active=True).values_list("name", flat=True)),
@@ -205,24 +233,30 @@ def ledger_template(*, actor: Staff | None = None) -> bytes:
         target = get_column_letter(LEDGER_COLUMNS.index(column) + 1)
         validation = DataValidation(
             type="list",
-            formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
+            formula1=f"'{options_title}'!${letter}$2:${letter}${len(values) + 1}",
             allow_blank=column == URGENCY,
             errorStyle="warning",  # codes are accepted too, so warn rather than refuse
-            errorTitle=f"{column}无法识别",
-            error=f"请从下拉列表中选择{column}。",
+            errorTitle=_("%(column)s无法识别") % {"column": column},
+            error=_("请从下拉列表中选择%(column)s。") % {"column": column},
             showErrorMessage=True,
         )
         validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
         sheet.add_data_validation(validation)
     options.sheet_state = "hidden"
 
-    guide = book.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写要求"])
+    guide = book.create_sheet(_("填写说明"))
+    guide.append([_("列名"), _("是否必填"), _("填写要求")])
     for line in LEDGER_HELP:
-        guide.append(list(line))
+        guide.append([str(value) for value in line])
     guide.append([])
-    guide.append(["说明", "", f"每次最多导入 {MAX_ROWS:,} 行；第2行为示例，导入前请删除。"])
-    guide.append(["", "", "有任何一行出错时，整份台账都不会导入；请按错误说明修改后重新上传。"])
+    guide.append(
+        [
+            _("说明"),
+            "",
+            _("每次最多导入 %(rows)s 行；第2行为示例，导入前请删除。") % {"rows": f"{MAX_ROWS:,}"},
+        ]
+    )
+    guide.append(["", "", _("有任何一行出错时，整份台账都不会导入；请按错误说明修改后重新上传。")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -278,10 +312,10 @@ def import_ledger(
     """
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
-        raise ForbiddenError("您的角色不能登记事项。")
+        raise ForbiddenError(_("您的角色不能登记事项。"))
     name = getattr(file, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
-        raise LedgerFileError(NOT_XLSX_MESSAGE)
+        raise LedgerFileError(str(NOT_XLSX_MESSAGE))
     rows = _read_rows(file.read())
     rows, errors = _RowChecker(actor=actor, now=now, rows=rows).check()
     if errors:
@@ -300,7 +334,7 @@ def import_ledger(
             audit_record(
                 actor=actor,
                 action="cases.import",
-                reason="导入事项台账",
+                reason=_("导入事项台账"),
                 data={"file": name[:200], "rows": len(created)},
             )
     except _RowRefused as refused:
@@ -326,17 +360,17 @@ def _is_blank(value) -> bool:
 def _read_rows(data: bytes) -> list[tuple[int, dict]]:
     """The data rows of the first sheet as (Excel row number, {column: value})."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise LedgerFileError("文件超过 5 MB，请拆分为多个文件分批导入。")
+        raise LedgerFileError(_("文件超过 5 MB，请拆分为多个文件分批导入。"))
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl fails in many ways on a bad file; all mean "re-save it"
-        raise LedgerFileError(UNREADABLE_MESSAGE) from None
+        raise LedgerFileError(str(UNREADABLE_MESSAGE)) from None
     try:
         return _rows_of(book.worksheets[0])
     except LedgerFileError:
         raise
     except Exception:  # a read-only sheet is parsed while iterating
-        raise LedgerFileError(UNREADABLE_MESSAGE) from None
+        raise LedgerFileError(str(UNREADABLE_MESSAGE)) from None
     finally:
         book.close()
 
@@ -359,15 +393,19 @@ def _rows_of(sheet) -> list[tuple[int, dict]]:
     doubled = sorted({name for name in seen if seen.count(name) > 1 and name in LEDGER_COLUMNS})
     if doubled:
         raise LedgerFileError(
-            f"第 {header_row} 行的列名“{'、'.join(doubled)}”出现了不止一次，请只保留一列。"
+            _("第 %(row)s 行的列名“%(columns)s”出现了不止一次，请只保留一列。")
+            % {"row": header_row, "columns": "、".join(doubled)}
         )
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if not any(column in header for column in GRID_COLUMNS):
-        missing.append(f"{GRID_CODE}（或{GRID_NAME}）")
+        missing.append(_("%(code)s（或%(name)s）") % {"code": GRID_CODE, "name": GRID_NAME})
     if missing:
         raise LedgerFileError(
-            f"第 {header_row} 行缺少必填的列：{'、'.join(missing)}。"
-            "请下载台账模板，按模板第 1 行的列名填写（列的顺序不限）。"
+            _(
+                "第 %(row)s 行缺少必填的列：%(columns)s。"
+                "请下载台账模板，按模板第 1 行的列名填写（列的顺序不限）。"
+            )
+            % {"row": header_row, "columns": "、".join(missing)}
         )
     positions = {name: index for index, name in enumerate(header) if name in LEDGER_COLUMNS}
     rows = []
@@ -376,7 +414,8 @@ def _rows_of(sheet) -> list[tuple[int, dict]]:
             continue
         if len(rows) == MAX_ROWS:
             raise LedgerFileError(
-                f"台账超过单次导入上限 {MAX_ROWS:,} 行，请拆分为多个文件分批导入。"
+                _("台账超过单次导入上限 %(rows)s 行，请拆分为多个文件分批导入。")
+                % {"rows": f"{MAX_ROWS:,}"}
             )
         cells = {
             name: values[index] if index < len(values) else None
@@ -384,7 +423,9 @@ def _rows_of(sheet) -> list[tuple[int, dict]]:
         }
         rows.append((number, cells))
     if not rows:
-        raise LedgerFileError(f"台账中没有数据行：请从第 {header_row + 1} 行起每行填写一件事项。")
+        raise LedgerFileError(
+            _("台账中没有数据行：请从第 %(row)s 行起每行填写一件事项。") % {"row": header_row + 1}
+        )
     return rows
 
 
@@ -413,8 +454,8 @@ class _RowChecker:
         self.category_names = "、".join(
             dict.fromkeys(c.name for c in self.categories.values() if c.is_active)
         )
-        codes = {_text(cells.get(GRID_CODE)) for _, cells in rows} - {""}
-        names = {_text(cells.get(GRID_NAME)) for _, cells in rows} - {""}
+        codes = {_text(cells.get(GRID_CODE)) for _number, cells in rows} - {""}
+        names = {_text(cells.get(GRID_NAME)) for _number, cells in rows} - {""}
         grids = (
             Division.objects.visible_to(actor)
             .filter(level=Level.GRID)
@@ -441,13 +482,17 @@ class _RowChecker:
             value = text(column)
             if not value:
                 if not default:
-                    self._fail(number, column, f"请填写{column}。")
+                    self._fail(number, column, _("请填写%(column)s。") % {"column": column})
                 return default
             for code, label in choices.choices:
                 if value in (str(label), code) or value.lower() == code:
                     return code
             labels = "、".join(str(label) for label in choices.labels)
-            self._fail(number, column, f"无法识别“{value}”，应为{labels}之一。")
+            self._fail(
+                number,
+                column,
+                _("无法识别“%(value)s”，应为%(labels)s之一。") % {"value": value, "labels": labels},
+            )
             return ""
 
         fields: dict = {
@@ -468,37 +513,47 @@ class _RowChecker:
 
     def _category(self, number: int, value: str) -> Category | None:
         if not value:
-            self._fail(number, CATEGORY, "请填写事项类别。")
+            self._fail(number, CATEGORY, _("请填写事项类别。"))
             return None
         category = self.categories.get(value) or self.categories.get(value.lower())
         if category is None:
             self._fail(
                 number,
                 CATEGORY,
-                f"无法识别“{value}”，应为{self.category_names}之一（可从下拉列表选择）。",
+                _("无法识别“%(value)s”，应为%(categories)s之一（可从下拉列表选择）。")
+                % {"value": value, "categories": self.category_names},
             )
         elif not category.is_active:
-            self._fail(number, CATEGORY, f"事项类别“{category.name}”已停用，请选择其他类别。")
+            self._fail(
+                number,
+                CATEGORY,
+                _("事项类别“%(category)s”已停用，请选择其他类别。") % {"category": category.name},
+            )
             return None
         return category
 
     def _title(self, number: int, value: str) -> str:
         if not value:
-            self._fail(number, TITLE, "请填写事项标题。")
+            self._fail(number, TITLE, _("请填写事项标题。"))
         elif value == EXAMPLE_TITLE:
-            self._fail(number, TITLE, "这是模板自带的示例行，请删除此行后再导入。")
+            self._fail(number, TITLE, _("这是模板自带的示例行，请删除此行后再导入。"))
         return self._limited(number, TITLE, value, 80)
 
     def _narrative(self, number: int, value) -> str:
         # keep the clerk's line breaks: a narrative is prose, not a cell label
         narrative = str(value).strip() if value is not None else ""
         if len(narrative) < 10:
-            self._fail(number, NARRATIVE, "事项描述过短，请写明事由、经过和诉求（至少10个字）。")
+            self._fail(number, NARRATIVE, _("事项描述过短，请写明事由、经过和诉求（至少10个字）。"))
         return narrative
 
     def _limited(self, number: int, column: str, value: str, limit: int) -> str:
         if len(value) > limit:
-            self._fail(number, column, f"不能超过{limit}个字（现有{len(value)}个字）。")
+            self._fail(
+                number,
+                column,
+                _("不能超过%(limit)s个字（现有%(length)s个字）。")
+                % {"limit": limit, "length": len(value)},
+            )
         return value
 
     def _grid(self, number: int, code: str, name: str, cells: dict) -> Division | None:
@@ -508,13 +563,18 @@ class _RowChecker:
                 self._fail(
                     number,
                     GRID_CODE,
-                    f"找不到网格编码“{code}”，或该网格不在您的工作范围内。请核对编码。",
+                    _("找不到网格编码“%(code)s”，或该网格不在您的工作范围内。请核对编码。")
+                    % {"code": code},
                 )
             elif name and name != grid.name:
                 self._fail(
                     number,
                     GRID_NAME,
-                    f"网格名称与编码不一致：编码“{code}”是“{grid.name}”。请核对后只保留正确的一项。",
+                    _(
+                        "网格名称与编码不一致：编码“%(code)s”是“%(name)s”。"
+                        "请核对后只保留正确的一项。"
+                    )
+                    % {"code": code, "name": grid.name},
                 )
             return grid
         if name:
@@ -525,13 +585,18 @@ class _RowChecker:
                 self._fail(
                     number,
                     GRID_NAME,
-                    f"您的工作范围内有 {len(matches)} 个名为“{name}”的网格，请改填网格编码。",
+                    _("您的工作范围内有 %(count)s 个名为“%(name)s”的网格，请改填网格编码。")
+                    % {"count": len(matches), "name": name},
                 )
             else:
-                self._fail(number, GRID_NAME, f"您的工作范围内没有名为“{name}”的网格，请核对名称。")
+                self._fail(
+                    number,
+                    GRID_NAME,
+                    _("您的工作范围内没有名为“%(name)s”的网格，请核对名称。") % {"name": name},
+                )
             return None
         column = GRID_CODE if GRID_CODE in cells else GRID_NAME
-        self._fail(number, column, "请填写网格编码或网格名称。")
+        self._fail(number, column, _("请填写网格编码或网格名称。"))
         return None
 
     def _parties(self, number: int, cells: dict) -> list[PartyInput]:
@@ -566,9 +631,11 @@ class _RowChecker:
                 self._fail(number, phone_column, exc.messages[0])
         if not name:
             if role == PartyRole.APPLICANT:
-                self._fail(number, name_column, "请填写申请人姓名。")
+                self._fail(number, name_column, _("请填写申请人姓名。"))
             elif id_number or phone:
-                self._fail(number, name_column, "填写了被申请人的身份证号或电话，请同时填写姓名。")
+                self._fail(
+                    number, name_column, _("填写了被申请人的身份证号或电话，请同时填写姓名。")
+                )
             return None
         self._limited(number, name_column, name, 60)
         return PartyInput(role, name, id_number, phone)
@@ -579,7 +646,10 @@ class _RowChecker:
             self._fail(
                 number,
                 column,
-                "身份证号被 Excel 存成了数字，末几位可能已丢失。请把该列设为“文本”格式后重新输入。",
+                _(
+                    "身份证号被 Excel 存成了数字，末几位可能已丢失。"
+                    "请把该列设为“文本”格式后重新输入。"
+                ),
             )
             return ""
         id_number = "".join(_text(value).split()).upper()
@@ -598,12 +668,15 @@ class _RowChecker:
             self._fail(
                 number,
                 REGISTERED_AT,
-                f"无法识别“{_text(value)}”，应为“2026-11-23 09:30”或“2026-11-23”这样的日期时间。",
+                _("无法识别“%(value)s”，应为“2026-11-23 09:30”或“2026-11-23”这样的日期时间。")
+                % {"value": _text(value)},
             )
             return None
         if moment > self.now:
             shown = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-            self._fail(number, REGISTERED_AT, f"登记时间 {shown} 晚于现在，请核对。")
+            self._fail(
+                number, REGISTERED_AT, _("登记时间 %(time)s 晚于现在，请核对。") % {"time": shown}
+            )
             return None
         return moment
 

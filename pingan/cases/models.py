@@ -406,7 +406,7 @@ class Supervision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} 督办{self.tier}"
+        return _("%(case)s 督办%(tier)s") % {"case": self.case_id, "tier": self.tier}
 
 
 class CaseSequence(models.Model):

@@ -9,6 +9,7 @@ import hmac
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from pingan.core.net import client_ip
@@ -21,19 +22,19 @@ MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
 # What a citizen sees of the timeline: the step, never who did it.
 PUBLIC_STEPS = {
-    EventKind.REGISTER: "已登记",
-    EventKind.ACCEPT: "已受理",
-    EventKind.REJECT: "不予受理",
-    EventKind.ASSIGN: "已交办承办单位",
-    EventKind.START_MEDIATION: "调处中",
-    EventKind.ESCALATE: "转上级综治中心办理",
-    EventKind.ASSIGN_DOWN: "交由属地就近办理",
-    EventKind.JOINT: "多部门联动调处",
-    EventKind.EXTENSION_APPROVE: "经批准延长办理期限",
-    EventKind.CONCLUDE: "已办结",
-    EventKind.FOLLOW_UP: "已回访",
-    EventKind.REOPEN: "根据回访意见重新办理",
-    EventKind.ARCHIVE: "已归档",
+    EventKind.REGISTER: gettext_lazy("已登记"),
+    EventKind.ACCEPT: gettext_lazy("已受理"),
+    EventKind.REJECT: gettext_lazy("不予受理"),
+    EventKind.ASSIGN: gettext_lazy("已交办承办单位"),
+    EventKind.START_MEDIATION: gettext_lazy("调处中"),
+    EventKind.ESCALATE: gettext_lazy("转上级综治中心办理"),
+    EventKind.ASSIGN_DOWN: gettext_lazy("交由属地就近办理"),
+    EventKind.JOINT: gettext_lazy("多部门联动调处"),
+    EventKind.EXTENSION_APPROVE: gettext_lazy("经批准延长办理期限"),
+    EventKind.CONCLUDE: gettext_lazy("已办结"),
+    EventKind.FOLLOW_UP: gettext_lazy("已回访"),
+    EventKind.REOPEN: gettext_lazy("根据回访意见重新办理"),
+    EventKind.ARCHIVE: gettext_lazy("已归档"),
 }
 
 

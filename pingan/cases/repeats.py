@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
 from pingan.core import crypto
@@ -27,7 +29,7 @@ from .choices import OPEN_STATES
 from .models import Case
 from .routing import words
 
-SAME_PARTY_REASON = "同一当事人（身份证号一致）"
+SAME_PARTY_REASON = gettext_lazy("同一当事人（身份证号一致）")
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_SIMILARITY = 80
 
@@ -112,7 +114,7 @@ def find_repeats(
             .distinct()
         )
         for case in same_party:
-            add(case, SAME_PARTY_REASON, 1.0)
+            add(case, str(SAME_PARTY_REASON), 1.0)
 
     query = comparable(narrative)
     if query:
@@ -127,6 +129,10 @@ def find_repeats(
         if ratios:
             similar_cases = Case.objects.select_related("category", "handling_unit").in_bulk(ratios)
             for pk, ratio in ratios.items():
-                add(similar_cases[pk], f"相似诉求（相似度 {ratio:.0f}%）", round(ratio / 100, 3))
+                add(
+                    similar_cases[pk],
+                    _("相似诉求（相似度 %(ratio).0f%%）") % {"ratio": ratio},
+                    round(ratio / 100, 3),
+                )
 
     return sorted(found.values(), key=lambda m: (-m.score, -m.case.registered_at.timestamp()))

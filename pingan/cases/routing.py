@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.core.errors import ApplicationError
 from pingan.orgs.choices import AgencyType, FunctionAreaKind, UnitKind
@@ -485,7 +486,7 @@ def training_data(cases) -> tuple[list[str], list[str]]:
 def fitted_pipeline(narratives: list[str], labels: list[str]) -> "Pipeline":
     """The scikit-learn pipeline fitted to these cases; training only, never when serving."""
     if len(set(labels)) < 2:
-        raise ApplicationError("历史事项至少要涉及两个类别，才能训练分流模型。")
+        raise ApplicationError(_("历史事项至少要涉及两个类别，才能训练分流模型。"))
     return _pipeline().fit(narratives, labels)
 
 
@@ -568,18 +569,24 @@ def _category_evidence(
         hits = _keyword_hits(category, narrative, tokens)
         rule = 1.0 - 0.6 ** len(hits)
         if hits:
-            found.reasons.append(f"关键词：{'、'.join(hits)}（{category.name}）")
+            found.reasons.append(
+                _("关键词：%(words)s（%(category)s）")
+                % {"words": "、".join(hits), "category": category.name}
+            )
         if chosen is not None and category.pk == chosen.pk:
             rule = _noisy_or(rule, _CHOSEN_CATEGORY_WEIGHT)
             if not hits:
-                found.reasons.append(f"登记类别：{category.name}")
+                found.reasons.append(_("登记类别：%(category)s") % {"category": category.name})
         weighed = explanations.get(category.code, [])
         probability = probabilities.get(category.code, 0.0)
         if probability < _MODEL_MIN_PROBABILITY or not weighed:
             probability = 0.0  # a guess no word supports (unknown words: the prior) says nothing
         if probability:
             listed = "、".join(f"{word}({weight:.2f})" for word, weight in weighed)
-            found.reasons.append(f"模型：{listed}（{category.name} {probability:.0%}）")
+            found.reasons.append(
+                _("模型：%(words)s（%(category)s %(probability)s）")
+                % {"words": listed, "category": category.name, "probability": f"{probability:.0%}"}
+            )
         found.score = _noisy_or(rule, probability)
         if found.score > 0:
             evidence[category.pk] = (category, found)
@@ -618,7 +625,10 @@ def suggest(
             coverage = _duty_match(line, narrative, tokens)
             if coverage > 0 and 0.4 + 0.5 * coverage > duty_score:
                 duty_score = 0.4 + 0.5 * coverage
-                duty_reason = f"命中{unit.name}权责清单“{line}”"
+                duty_reason = _("命中%(unit)s权责清单“%(line)s”") % {
+                    "unit": unit.name,
+                    "line": line,
+                }
         via = by_unit.get(unit.pk)
         if via is None and not duty_score:
             continue
@@ -627,7 +637,7 @@ def suggest(
             reasons += via[1].reasons
         on_duty = _ON_DUTY_BONUS if getattr(unit, "on_duty", False) else 0.0
         if on_duty:
-            reasons.append("今日在岗（中心值班表）")
+            reasons.append(_("今日在岗（中心值班表）"))
         suggestions.append(
             Suggestion(
                 function_area=via[0].function_area if via else _default_area(unit),
@@ -652,6 +662,6 @@ def _fallback(units: list[Unit]) -> list[Suggestion]:
             function_area=FunctionAreaKind.REGISTRATION,
             unit=street,
             score=0.0,
-            reason="未命中类别关键词或权责清单，建议登记受理后人工分流",
+            reason=_("未命中类别关键词或权责清单，建议登记受理后人工分流"),
         )
     ]

@@ -71,7 +71,8 @@ def unit_for_level(grid: Division, level: str) -> Unit:
         return Unit.objects.get(division__code=code, kind=_UNIT_KIND_AT_LEVEL[level])
     except Unit.DoesNotExist:
         raise ApplicationError(
-            f"{grid.name}在“{Level(level).label}”层级没有承办单位，请联系管理员补充单位设置。"
+            _("%(grid)s在“%(level)s”层级没有承办单位，请联系管理员补充单位设置。")
+            % {"grid": grid.name, "level": Level(level).label}
         ) from None
 
 
@@ -212,9 +213,9 @@ def _clean_parties(parties: list[PartyInput]) -> list[PartyInput]:
     for index, party in enumerate(parties, start=1):
         name = (party.name or "").strip()
         if not name:
-            raise ApplicationError(f"第 {index} 位当事人：请填写姓名。")
+            raise ApplicationError(_("第 %(index)s 位当事人：请填写姓名。") % {"index": index})
         if party.role not in PartyRole.values:
-            raise ApplicationError(f"第 {index} 位当事人：身份无法识别。")
+            raise ApplicationError(_("第 %(index)s 位当事人：身份无法识别。") % {"index": index})
         id_number = "".join((party.id_number or "").split()).upper()
         phone = "".join((party.phone or "").split())
         try:
@@ -223,7 +224,10 @@ def _clean_parties(parties: list[PartyInput]) -> list[PartyInput]:
             if phone:
                 validate_phone(phone)
         except ValidationError as exc:
-            raise ApplicationError(f"第 {index} 位当事人（{name}）：{exc.messages[0]}") from None
+            raise ApplicationError(
+                _("第 %(index)s 位当事人（%(name)s）：%(message)s")
+                % {"index": index, "name": name, "message": exc.messages[0]}
+            ) from None
         cleaned.append(PartyInput(party.role, name, id_number, phone))
     return cleaned
 
@@ -266,7 +270,9 @@ def case_register(
     if urgency not in Urgency.values:
         raise ApplicationError(_("紧急程度无法识别。"))
     if not category.is_active:
-        raise ApplicationError(f"事项类别“{category.name}”已停用，请选择其他类别。")
+        raise ApplicationError(
+            _("事项类别“%(category)s”已停用，请选择其他类别。") % {"category": category.name}
+        )
     if grid.level != Level.GRID:
         raise ApplicationError(_("请选择到具体网格。"))
     if not in_scope(actor, grid.path):
@@ -473,7 +479,9 @@ def case_assign(
     if not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
         raise ApplicationError(_("所选单位不在您的工作范围内。"))
     if handler is not None and handler.unit_id != unit.pk:
-        raise ApplicationError(f"{handler}不属于{unit}，请重新选择承办人。")
+        raise ApplicationError(
+            _("%(handler)s不属于%(unit)s，请重新选择承办人。") % {"handler": handler, "unit": unit}
+        )
     return _record(
         case,
         actor=actor,
@@ -842,7 +850,7 @@ def case_reissue_query_code(*, case: Case, actor: Staff, now: datetime | None = 
         actor=actor,
         action="cases.query_code_reissued",
         target=case,
-        reason="补打回执，重新生成查询码",
+        reason=_("补打回执，重新生成查询码"),
     )
     return code
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pingan.core import notify
 from pingan.core.bulk import db_value, insert_rows
@@ -203,7 +204,7 @@ def _issue(*, now: datetime, tier: int, rows: list[dict]) -> int:
         ],
     )
     leaders = _leaders_by_unit({row["target_id"] for row in rows})
-    head, _, tail = case_url("0").rpartition("0")  # one reverse() for all: see case_url
+    head, _sep, tail = case_url("0").rpartition("0")  # one reverse() for all: see case_url
     notify.send_bulk(
         kind=NOTICE_KIND,
         created_at=now,
@@ -235,21 +236,39 @@ def _texts(row: dict, *, tier: int, today: date, due: date) -> dict[str, str]:
     days = max(1, (today - due).days)
     number, title, unit = row["number"], row["title"], row["handling_unit__name"]
     if tier == 1:
+        values = {
+            "number": number,
+            "days": days,
+            "title": title,
+            "unit": unit,
+            "due": f"{due:%Y-%m-%d}",
+        }
         return {
-            "title": f"督办：{number} 已超期 {days} 天",
-            "body": (
-                f"事项“{title}”由{unit}承办，办结期限为 {due:%Y-%m-%d}。"
+            "title": _("督办：%(number)s 已超期 %(days)s 天") % values,
+            "body": _(
+                "事项“%(title)s”由%(unit)s承办，办结期限为 %(due)s。"
                 "请督促尽快办结，确需延长的请按规定申请延期。"
-            ),
-            "reason": f"超期 {days} 天，向{unit}领导督办。",
+            )
+            % values,
+            "reason": _("超期 %(days)s 天，向%(unit)s领导督办。") % values,
         }
     first = local_date(row["first_issued_at"])
-    target = row["target_name"]
+    values = {
+        "number": number,
+        "days": days,
+        "title": title,
+        "unit": unit,
+        "due": f"{due:%Y-%m-%d}",
+        "month": first.month,
+        "day": first.day,
+        "target": row["target_name"],
+    }
     return {
-        "title": f"二级督办：{number} 已超期 {days} 天",
-        "body": (
-            f"事项“{title}”由{unit}承办，办结期限为 {due:%Y-%m-%d}。{first.month}月{first.day}日"
-            f"已向该单位领导督办，至今仍未办结，现提请{target}督办。"
-        ),
-        "reason": f"首次督办后仍未办结，超期 {days} 天，向{target}领导督办。",
+        "title": _("二级督办：%(number)s 已超期 %(days)s 天") % values,
+        "body": _(
+            "事项“%(title)s”由%(unit)s承办，办结期限为 %(due)s。%(month)s月%(day)s日"
+            "已向该单位领导督办，至今仍未办结，现提请%(target)s督办。"
+        )
+        % values,
+        "reason": _("首次督办后仍未办结，超期 %(days)s 天，向%(target)s领导督办。") % values,
     }

@@ -158,7 +158,7 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             case = access_case(number, request.user)
             return render(request, "cases/_body.html", _case_context(request, case))
     else:
-        status, error = 400, "请按提示修改后再提交。"
+        status, error = 400, _("请按提示修改后再提交。")
     case = access_case(number, request.user)
     context = _case_context(request, case, forms={action: form}, error=error, error_action=action)
     template = "cases/_body.html" if request.headers.get("HX-Request") else "cases/detail.html"
@@ -500,14 +500,17 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     stats = selectors.funnel(user=request.user, area_path=area.path if area else None, **window)
     by_area = selectors.funnel_by_area(user=request.user, parent=area, **window) if area else []
     chart = {
-        "title": {"text": "事项在哪一级化解", "left": "center", "textStyle": {"fontSize": 14}},
+        "title": {"text": _("事项在哪一级化解"), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "category", "data": [label for _, label, _ in stats["per_level"]]},
-        "yAxis": {"type": "value", "name": "件"},
+        "xAxis": {
+            "type": "category",
+            "data": [label for _level, label, _count in stats["per_level"]],
+        },
+        "yAxis": {"type": "value", "name": _("件")},
         "series": [
             {
                 "type": "bar",
-                "data": [n for _, _, n in stats["per_level"]],
+                "data": [n for _level, _label, n in stats["per_level"]],
                 "itemStyle": {"color": "#1f4e8c"},
                 "label": {"show": True, "position": "top"},
             }

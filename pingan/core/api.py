@@ -1,5 +1,6 @@
 """API plumbing shared by every app."""
 
+from django.utils.translation import gettext_lazy
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -13,24 +14,29 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+_DETAIL_DESCRIPTION = gettext_lazy("中文说明")
 _ERROR_BODY = {
     "type": "object",
-    "properties": {"detail": {"type": "string", "description": "中文说明"}},
+    "properties": {"detail": {"type": "string", "description": _DETAIL_DESCRIPTION}},
     "additionalProperties": True,
 }
 _ERRORS = {
-    "400": "输入有误，或当前状态不允许此操作",
-    "401": "未登录或令牌无效",
-    "403": "角色或单位不允许",
-    "404": "不存在，或不在您的工作范围内（两者不作区分）",
-    "409": "已被他人更新，请刷新后重试",
-    "415": "请求内容的格式（Content-Type）不受支持，或无法解析",
+    "400": gettext_lazy("输入有误，或当前状态不允许此操作"),
+    "401": gettext_lazy("未登录或令牌无效"),
+    "403": gettext_lazy("角色或单位不允许"),
+    "404": gettext_lazy("不存在，或不在您的工作范围内（两者不作区分）"),
+    "409": gettext_lazy("已被他人更新，请刷新后重试"),
+    "415": gettext_lazy("请求内容的格式（Content-Type）不受支持，或无法解析"),
 }
 
 
 def add_error_responses(result, generator, request, public):
     """drf-spectacular hook: document the errors every endpoint can answer with, so clients
     (and schemathesis) know a 4xx is part of the contract, not a surprise."""
+    error_body = {
+        **_ERROR_BODY,
+        "properties": {"detail": {"type": "string", "description": str(_DETAIL_DESCRIPTION)}},
+    }
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
@@ -44,8 +50,8 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault(
                     code,
                     {
-                        "description": description,
-                        "content": {"application/json": {"schema": _ERROR_BODY}},
+                        "description": str(description),
+                        "content": {"application/json": {"schema": error_body}},
                     },
                 )
     return result

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_lazy
 
 
 class ChineseFirstLocaleMiddleware:
@@ -33,7 +33,7 @@ class RejectNulBytesMiddleware:
     (a filter, a related-object choice) would otherwise end in a database error.
     """
 
-    MESSAGE = "请求中包含非法字符，已拒绝。"
+    MESSAGE = gettext_lazy("请求中包含非法字符，已拒绝。")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +50,8 @@ class RejectNulBytesMiddleware:
         )
         if json_nul or any("\x00" in value for value in values):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": self.MESSAGE}, status=400)
-            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+                return JsonResponse({"detail": str(self.MESSAGE)}, status=400)
+            return HttpResponseBadRequest(
+                str(self.MESSAGE), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)

@@ -77,7 +77,7 @@ class WorkCalendarDay(BaseModel):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        kind = "工作日" if self.is_workday else "休息日"
+        kind = _("工作日") if self.is_workday else _("休息日")
         return f"{self.date:%Y-%m-%d} {kind} {self.note}".rstrip()
 
 

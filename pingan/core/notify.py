@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from .bulk import db_value, insert_rows
 from .masking import mask_phone
@@ -35,7 +36,8 @@ logger = logging.getLogger(__name__)
 
 # Messages the locmem backend "sent", for tests (cleared by the test that reads it).
 outbox: list["SMSMessage"] = []
-SMS_SIGNATURE = "【平安综治】"
+# The signature registered with the SMS gateway; a translation must be registered there too.
+SMS_SIGNATURE = gettext_lazy("【平安综治】")
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def sms_text(notice: Notice) -> str:
 
 
 def _sms_text(title: str, body: str) -> str:
-    return SMS_SIGNATURE + "。".join(part for part in (title, body.strip()) if part)
+    return str(SMS_SIGNATURE) + "。".join(part for part in (title, body.strip()) if part)
 
 
 def send(notices: list[Notice], *, sms: bool = True) -> list[Notice]:

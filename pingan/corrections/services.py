@@ -203,7 +203,7 @@ def release_notify_due(*, now: datetime | None = None) -> int:
                     created_at=now,
                     kind="release",
                     title=_("刑释人员将于 {day} 释放，请做好衔接").format(
-                        day=f"{r.release_date:%m月%d日}"
+                        day=r.release_date.strftime(_("%m月%d日"))
                     ),
                     body=_("{prison}，落户{address}。请在报到后确认接收并指定帮教责任人。").format(
                         prison=r.prison, address=r.address
@@ -274,7 +274,9 @@ def release_escalate_no_shows(*, now: datetime | None = None) -> int:
                         recipient=person,
                         created_at=now,
                         kind="release_no_show",
-                        title=_("刑释人员 {name} 释放后未报到").format(name=r.name[:1] + "某"),
+                        title=_("刑释人员 {name} 释放后未报到").format(
+                            name=_("{surname}某").format(surname=r.name[:1])
+                        ),
                         body=_("释放日期 {day}，落户{grid}。请组织查找并督促报到。").format(
                             day=f"{r.release_date:%Y-%m-%d}", grid=r.grid.name
                         ),
@@ -359,7 +361,7 @@ def _open_register_entry(
         ),
         now=now,
     )
-    skills = f"（技能：{release.skills}）" if release.skills else ""
+    skills = _("（技能：{skills}）").format(skills=release.skills) if release.skills else ""
     measure_add(
         person=person,
         actor=actor,
@@ -781,7 +783,7 @@ def evidence_file_conclude(
         raise ApplicationError(
             _("还有 {count} 项必审证据未完成审核和复核：{titles}。").format(
                 count=len(waiting),
-                titles="、".join(waiting[:5]) + ("等" if len(waiting) > 5 else ""),
+                titles="、".join(waiting[:5]) + (_("等") if len(waiting) > 5 else ""),
             )
         )
     versioned_update(

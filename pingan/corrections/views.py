@@ -535,7 +535,7 @@ def file_bundle(request: HttpRequest, number: str) -> HttpResponse:
     body = json.dumps(selectors.bundle(file), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"{file.number}-执法记录.json"
+        True, _("%(number)s-执法记录.json") % {"number": file.number}
     )
     return response
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
@@ -18,18 +19,20 @@ class GeometryError(ValueError):
 def validate_geometry(geometry) -> tuple[float, float]:
     """Check a GeoJSON Polygon/MultiPolygon; return its representative point (lng, lat)."""
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise GeometryError("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。")
+        raise GeometryError(_("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。"))
     try:
         polygon = shape(geometry)
     except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise GeometryError(f"边界坐标格式不正确：{exc}") from exc
+        raise GeometryError(_("边界坐标格式不正确：%(error)s") % {"error": exc}) from exc
     if polygon.is_empty:
-        raise GeometryError("边界为空。")
+        raise GeometryError(_("边界为空。"))
     if not polygon.is_valid:
-        raise GeometryError(f"边界不是有效多边形（{explain_validity(polygon)}）。")
+        raise GeometryError(
+            _("边界不是有效多边形（%(reason)s）。") % {"reason": explain_validity(polygon)}
+        )
     west, south, east, north = polygon.bounds
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise GeometryError("边界坐标超出经纬度范围，应为 WGS 84 经度、纬度。")
+        raise GeometryError(_("边界坐标超出经纬度范围，应为 WGS 84 经度、纬度。"))
     point = polygon.representative_point()
     return round(point.x, _COORD_DIGITS), round(point.y, _COORD_DIGITS)
 

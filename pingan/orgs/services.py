@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.core.errors import ApplicationError
 from pingan.core.services import audit_record
@@ -65,8 +66,8 @@ def divisions_upsert(*, specs: Iterable[DivisionSpec], actor, source: str) -> Up
         shown = errors[:_MAX_ERRORS_SHOWN]
         more = len(errors) - len(shown)
         raise ApplicationError(
-            f"导入失败，共 {len(errors)} 处错误，未写入任何数据。"
-            + (f"（仅列出前 {len(shown)} 处）" if more else ""),
+            _("导入失败，共 %(count)s 处错误，未写入任何数据。") % {"count": len(errors)}
+            + (_("（仅列出前 %(shown)s 处）") % {"shown": len(shown)} if more else ""),
             extra={"errors": shown},
         )
 
@@ -146,31 +147,46 @@ def _check_specs(specs: list[DivisionSpec], existing: dict) -> tuple[list[str], 
         if not all(
             isinstance(value, str) for value in (spec.code, spec.name, spec.level)
         ) or not isinstance(spec.parent_code, str | None):
-            errors.append(f"{spec.label or '要素'}：代码、名称、层级和上级代码必须是文字。")
+            errors.append(
+                _("%(feature)s：代码、名称、层级和上级代码必须是文字。")
+                % {"feature": spec.label or _("要素")}
+            )
             continue
-        where = f"{spec.label or spec.code}（{spec.code or '无代码'}）"
+        where = _("%(label)s（%(code)s）") % {
+            "label": spec.label or spec.code,
+            "code": spec.code or _("无代码"),
+        }
         if not spec.code or not spec.name:
-            errors.append(f"{where}：缺少代码或名称。")
+            errors.append(_("%(where)s：缺少代码或名称。") % {"where": where})
             continue
         if spec.code in seen:
-            errors.append(f"{where}：代码 {spec.code} 重复出现。")
+            errors.append(
+                _("%(where)s：代码 %(code)s 重复出现。") % {"where": where, "code": spec.code}
+            )
             continue
         seen.add(spec.code)
         if spec.level not in _LEVEL_ORDER:
-            errors.append(f"{where}：层级“{spec.level}”无法识别，应为 {'、'.join(Level.values)}。")
+            errors.append(
+                _("%(where)s：层级“%(level)s”无法识别，应为 %(levels)s。")
+                % {"where": where, "level": spec.level, "levels": "、".join(Level.values)}
+            )
             continue
         row = existing.get(spec.code)
         if row is not None and row["level"] != spec.level:
-            errors.append(f"{where}：已存在的区划不能更改层级。")
+            errors.append(_("%(where)s：已存在的区划不能更改层级。") % {"where": where})
         parent_level = Level.parent_of(spec.level)
         if parent_level is not None:
             if levels.get(spec.parent_code) != parent_level:
                 errors.append(
-                    f"{where}：上级代码 {spec.parent_code or '（空）'} 不存在"
-                    f"或不是{Level(parent_level).label}。"
+                    _("%(where)s：上级代码 %(parent)s 不存在或不是%(level)s。")
+                    % {
+                        "where": where,
+                        "parent": spec.parent_code or _("（空）"),
+                        "level": Level(parent_level).label,
+                    }
                 )
             elif row is not None and row["parent__code"] != spec.parent_code:
-                errors.append(f"{where}：已存在的区划不能更改上级。")
+                errors.append(_("%(where)s：已存在的区划不能更改上级。") % {"where": where})
         levels.setdefault(spec.code, spec.level)
         if spec.geometry is not None:
             try:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
@@ -137,7 +138,7 @@ def staff_phone_reveal(request: HttpRequest, pk: str) -> HttpResponse:
         return render(
             request,
             "orgs/_staff_phone.html",
-            {"record": person, "reveal_error": "请填写查看理由，例如“联系调解事宜”。"},
+            {"record": person, "reveal_error": _("请填写查看理由，例如“联系调解事宜”。")},
             status=400,
         )
     with transaction.atomic():

@@ -4,6 +4,8 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.core.admin import REASON_FIELD, AuditedAdmin
 from pingan.core.services import audit_record
@@ -21,7 +23,7 @@ class WeightFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         if weights and not any((w or 0) > 0 for w in weights):
-            raise ValidationError("权重不能全部为 0，至少要有一项构成计入指数。")
+            raise ValidationError(_("权重不能全部为 0，至少要有一项构成计入指数。"))
 
 
 class ComponentWeightInline(admin.TabularInline):
@@ -32,10 +34,10 @@ class ComponentWeightInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    @admin.display(description="构成项")
+    @admin.display(description=gettext_lazy("构成项"))
     def label(self, obj: ComponentWeight) -> str:
         registered = REGISTRY.get(obj.code)
-        return f"{registered.label}：{registered.explanation}" if registered else "（未注册）"
+        return f"{registered.label}：{registered.explanation}" if registered else _("（未注册）")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -45,8 +47,14 @@ class ComponentWeightInline(admin.TabularInline):
 class RiskSettingsAdmin(AuditedAdmin):
     inlines = [ComponentWeightInline]
     fieldsets = [
-        ("指数", {"fields": ["window_days", "baseline_days", "yellow_threshold", "red_threshold"]}),
-        ("预警", {"fields": ["warning_alpha", "warning_min_count", "hotspot_fdr", "quiet_days"]}),
+        (
+            gettext_lazy("指数"),
+            {"fields": ["window_days", "baseline_days", "yellow_threshold", "red_threshold"]},
+        ),
+        (
+            gettext_lazy("预警"),
+            {"fields": ["warning_alpha", "warning_min_count", "hotspot_fdr", "quiet_days"]},
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.db.models import Count, Func, IntegerField
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from scipy import stats
 
 from pingan.cases.models import Case
@@ -228,14 +229,19 @@ def _notify(warnings: list[RiskWarning], *, now: datetime) -> None:
     for warning in warnings:
         name, code = grids[warning.grid_id]
         if warning.kind == WarningKind.RISING:
-            title = f"风险预警：{name}新增事项异常上升"
-            body = (
-                f"最近一周新增 {warning.data['last_week']} 件，"
-                f"以往平均每周 {warning.data['baseline_per_week']} 件。请研判并视情指挥调度。"
-            )
+            title = _("风险预警：%(name)s新增事项异常上升") % {"name": name}
+            body = _(
+                "最近一周新增 %(last_week)s 件，"
+                "以往平均每周 %(baseline)s 件。请研判并视情指挥调度。"
+            ) % {
+                "last_week": warning.data["last_week"],
+                "baseline": warning.data["baseline_per_week"],
+            }
         else:
-            title = f"热点预警：{name}及周边网格风险聚集"
-            body = f"Getis-Ord Gi* z = {warning.data['z']}，经多重检验校正后显著。请研判。"
+            title = _("热点预警：%(name)s及周边网格风险聚集") % {"name": name}
+            body = _("Getis-Ord Gi* z = %(z)s，经多重检验校正后显著。请研判。") % {
+                "z": warning.data["z"]
+            }
         url = reverse("risk:area", args=[code])
         notices += [
             Notice(

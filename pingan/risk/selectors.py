@@ -7,6 +7,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 
 from pingan.cases.models import Case
 from pingan.orgs.access import scope_paths
@@ -148,7 +149,7 @@ def area_history(division: Division) -> list[tuple[datetime, float, str]]:
 def history_chart(history: list[tuple[datetime, float, str]], config: RiskSettings) -> dict:
     """ECharts options: the index over the stored windows, with the two thresholds."""
     return {
-        "title": {"text": "指数变化", "left": "left", "textStyle": {"fontSize": 13}},
+        "title": {"text": _("指数变化"), "left": "left", "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
         "xAxis": {
@@ -159,7 +160,7 @@ def history_chart(history: list[tuple[datetime, float, str]], config: RiskSettin
         "series": [
             {
                 "type": "line",
-                "name": "平安指数",
+                "name": _("平安指数"),
                 "data": [value for _e, value, _c in history],
                 "markLine": {
                     "symbol": "none",

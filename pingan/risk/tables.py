@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.models import Case
@@ -89,9 +90,9 @@ class WarningTable(tables.Table):
     def render_detail(self, value: dict, record: RiskWarning) -> str:
         if "last_week" in value:
             return format_html(
-                "最近一周 {} 件，以往每周 {} 件（p = {}）",
-                value["last_week"],
-                value["baseline_per_week"],
-                f"{value['p']:.1e}",
+                gettext("最近一周 {last_week} 件，以往每周 {baseline} 件（p = {p}）"),
+                last_week=value["last_week"],
+                baseline=value["baseline_per_week"],
+                p=f"{value['p']:.1e}",
             )
         return format_html("Gi* z = {}，q = {}", value.get("z"), f"{value.get('q', 0):.3f}")

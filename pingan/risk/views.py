@@ -106,7 +106,7 @@ def risk_map_data(request: HttpRequest) -> HttpResponse:
     require_monitor(request.user)
     level = request.GET.get("level", Level.COMMUNITY)
     if level not in selectors.MAP_LEVELS:
-        return JsonResponse({"error": "层级参数不正确。"}, status=400)
+        return JsonResponse({"error": _("层级参数不正确。")}, status=400)
     window_end = selectors.pick_window(request.GET.get("end"), selectors.snapshot_windows())
     if window_end is None:
         return JsonResponse({"type": "FeatureCollection", "features": []})
@@ -233,7 +233,10 @@ def instruction_new(request: HttpRequest) -> HttpResponse:
     ).first()
     initial = {"due_at": timezone.localtime() + timezone.timedelta(days=3), "unit": community}
     if warning is not None:
-        initial["title"] = f"核查{grid.name}{warning.get_kind_display()}"
+        initial["title"] = _("核查%(grid)s%(kind)s") % {
+            "grid": grid.name,
+            "kind": warning.get_kind_display(),
+        }
     form = InstructionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -102,7 +102,7 @@ class ArrivalSerializer(serializers.Serializer):
     responsible = serializers.SlugRelatedField(
         slug_field="username",
         queryset=Staff.objects.filter(is_active=True),
-        help_text="username of the helper (帮教责任人)",
+        help_text=_("username of the helper (帮教责任人)"),
         error_messages={"does_not_exist": _("帮教责任人须是负责该网格的在岗工作人员。")},
     )
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)

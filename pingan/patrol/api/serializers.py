@@ -2,6 +2,7 @@
 and a report's case in; coverage out."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -55,9 +56,9 @@ class CoverageQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError("截止日期不能早于起始日期。")
+            raise serializers.ValidationError(_("截止日期不能早于起始日期。"))
         if (attrs["end"] - attrs["start"]).days > 366:
-            raise serializers.ValidationError("一次最多查询一年。")
+            raise serializers.ValidationError(_("一次最多查询一年。"))
         return attrs
 
 

@@ -39,7 +39,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         if not has_role(self.request.user, *REPORT_READ_ROLES):
-            raise PermissionDenied("您的角色不能查看网格上报。")
+            raise PermissionDenied(_("您的角色不能查看网格上报。"))
         return (
             Report.objects.visible_to(self.request.user)
             .select_related("grid", "reporter", "case")
@@ -117,7 +117,7 @@ class CoverageView(APIView):
     )
     def get(self, request):
         if not has_role(request.user, *COVERAGE_ROLES):
-            raise PermissionDenied("您的角色不能查看巡查覆盖。")
+            raise PermissionDenied(_("您的角色不能查看巡查覆盖。"))
         query = s.CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         code = query.validated_data.get("within")

@@ -73,22 +73,22 @@ def iso(moment: datetime | None) -> str | None:
 
 def _format(fmt: str) -> None:
     if fmt != "json":
-        raise Open311Error(400, "仅支持 JSON 格式（.json）。Only the JSON format is supported.")
+        raise Open311Error(400, _("仅支持 JSON 格式（.json）。Only the JSON format is supported."))
 
 
 def _jurisdiction(params) -> None:
     wanted = (params.get("jurisdiction_id") or "").strip()
     if wanted and wanted != settings.PINGAN_OPEN311_JURISDICTION:
-        raise Open311Error(404, f"jurisdiction_id 不存在：{wanted}")
+        raise Open311Error(404, _("jurisdiction_id 不存在：%(id)s") % {"id": wanted})
 
 
 def _key(params) -> ApiKey:
     raw = (params.get("api_key") or "").strip()
     if not raw:
-        raise Open311Error(403, "缺少 api_key。api_key is required.")
+        raise Open311Error(403, _("缺少 api_key。api_key is required."))
     key = api_key_lookup(raw)
     if key is None:
-        raise Open311Error(403, "api_key 无效或已停用。api_key is invalid.")
+        raise Open311Error(403, _("api_key 无效或已停用。api_key is invalid."))
     return key
 
 
@@ -137,7 +137,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> JsonRespons
     _jurisdiction(request.GET)
     category = Category.objects.filter(code=code, is_active=True).first()
     if category is None:
-        raise Open311Error(404, f"service_code 不存在：{code}")
+        raise Open311Error(404, _("service_code 不存在：%(code)s") % {"code": code})
     return ok({"service_code": category.code, "attributes": []})
 
 
@@ -147,8 +147,11 @@ def _status(report: Report) -> str:
 
 def _status_notes(report: Report) -> str:
     if report.case_id is None:
-        return "已转至网格员核实。"
-    return f"已转为事项 {report.case.number}：{report.case.get_state_display()}。"
+        return _("已转至网格员核实。")
+    return _("已转为事项 %(number)s：%(state)s。") % {
+        "number": report.case.number,
+        "state": report.case.get_state_display(),
+    }
 
 
 def _request(report: Report) -> dict:
@@ -197,7 +200,10 @@ def _moment(value: str, name: str) -> datetime:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise Open311Error(400, f"{name} 不是 ISO 8601 日期时间：{value[:40]}")
+        raise Open311Error(
+            400,
+            _("%(name)s 不是 ISO 8601 日期时间：%(value)s") % {"name": name, "value": value[:40]},
+        )
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
 
 
@@ -231,7 +237,7 @@ def _list(request: HttpRequest) -> JsonResponse:
     if ids:
         pks = [parse_pk(part) for part in ids]
         if None in pks:
-            raise Open311Error(400, "service_request_id 应为数字编号，以逗号分隔。")
+            raise Open311Error(400, _("service_request_id 应为数字编号，以逗号分隔。"))
         found = reports.filter(pk__in=pks).order_by("-reported_at", "-id")
         return ok([_request(report) for report in found])
     codes = _csv(params, "service_code")
@@ -239,7 +245,7 @@ def _list(request: HttpRequest) -> JsonResponse:
         reports = reports.filter(category__code__in=codes)
     statuses = set(_csv(params, "status"))
     if statuses - {"open", "closed"}:
-        raise Open311Error(400, "status 只能是 open 或 closed（可用逗号分隔）。")
+        raise Open311Error(400, _("status 只能是 open 或 closed（可用逗号分隔）。"))
     if statuses == {"closed"}:
         reports = reports.filter(case__state__in=CLOSED_STATES)
     elif statuses == {"open"}:
@@ -249,7 +255,7 @@ def _list(request: HttpRequest) -> JsonResponse:
     if start is None:
         start = (end or timezone.now()) - DEFAULT_WINDOW
     if end is not None and end < start:
-        raise Open311Error(400, "end_date 不能早于 start_date。")
+        raise Open311Error(400, _("end_date 不能早于 start_date。"))
     reports = reports.filter(reported_at__gte=start)
     if end is not None:
         reports = reports.filter(reported_at__lte=end)
@@ -262,9 +268,9 @@ def _params(request: HttpRequest):
         try:
             body = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise Open311Error(400, "请求体不是有效的 JSON。") from None
+            raise Open311Error(400, _("请求体不是有效的 JSON。")) from None
         if not isinstance(body, dict):
-            raise Open311Error(400, "请求体应为 JSON 对象。")
+            raise Open311Error(400, _("请求体应为 JSON 对象。"))
         return {key: "" if value is None else str(value) for key, value in body.items()}
     return request.POST
 
@@ -275,19 +281,19 @@ def _create(request: HttpRequest) -> JsonResponse:
     key = _key(params)
     code = (params.get("service_code") or "").strip()
     if not code:
-        raise Open311Error(400, "缺少 service_code。service_code is required.")
+        raise Open311Error(400, _("缺少 service_code。service_code is required."))
     category = Category.objects.filter(code=code, is_active=True).first()
     if category is None:
-        raise Open311Error(400, f"service_code 不存在：{code}")
+        raise Open311Error(400, _("service_code 不存在：%(code)s") % {"code": code})
     lat, lon = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
     if not lat or not lon:
         raise Open311Error(
-            400, "缺少 lat 和 long：本系统按坐标确定所在网格。lat and long are required."
+            400, _("缺少 lat 和 long：本系统按坐标确定所在网格。lat and long are required.")
         )
     try:
         lat_value, lon_value = float(lat), float(lon)
     except ValueError:
-        raise Open311Error(400, "lat 或 long 不是有效数字。") from None
+        raise Open311Error(400, _("lat 或 long 不是有效数字。")) from None
     _within_limits(params)
     # Chinese order: family name first.
     name = "".join((params.get(part) or "").strip() for part in ("last_name", "first_name"))
@@ -301,7 +307,7 @@ def _create(request: HttpRequest) -> JsonResponse:
         contact_name=name,
         contact_phone=params.get("phone") or "",
     )
-    notice = f"已受理，转{report.grid.name}的网格员核实。"
+    notice = _("已受理，转%(grid)s的网格员核实。") % {"grid": report.grid.name}
     return ok(
         [{"service_request_id": str(report.pk), "service_notice": notice, "account_id": None}]
     )
@@ -328,5 +334,5 @@ def request_detail(request: HttpRequest, pk: str, fmt: str) -> JsonResponse:
     reports = _readable(_key(request.GET))
     report = reports.filter(pk=parse_pk(pk)).first()
     if report is None:
-        raise Open311Error(404, f"service_request_id 不存在：{pk}")
+        raise Open311Error(404, _("service_request_id 不存在：%(id)s") % {"id": pk})
     return ok([_request(report)])

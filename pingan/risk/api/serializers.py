@@ -1,5 +1,6 @@
 """Input and output shapes of the risk API; the services do the real checks."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -67,9 +68,11 @@ class SnapshotQuerySerializer(serializers.Serializer):
     )
     colour = serializers.ChoiceField(choices=RiskColour.choices, required=False)
     area = serializers.CharField(
-        max_length=32, required=False, help_text="区划代码：只列该区域及其下级"
+        max_length=32, required=False, help_text=gettext_lazy("区划代码：只列该区域及其下级")
     )
-    window = serializers.DateField(required=False, help_text="窗口结束日期，默认最近一期")
+    window = serializers.DateField(
+        required=False, help_text=gettext_lazy("窗口结束日期，默认最近一期")
+    )
 
 
 class WarningSerializer(serializers.ModelSerializer):
@@ -93,7 +96,11 @@ class WarningSerializer(serializers.ModelSerializer):
 
 class WarningQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[("open", "未解除"), ("closed", "已解除"), ("all", "全部")],
+        choices=[
+            ("open", gettext_lazy("未解除")),
+            ("closed", gettext_lazy("已解除")),
+            ("all", gettext_lazy("全部")),
+        ],
         required=False,
         default="open",
     )
@@ -144,23 +151,31 @@ class InstructionDetailSerializer(InstructionSerializer):
 
 class InstructionQuerySerializer(serializers.Serializer):
     state = serializers.ChoiceField(
-        choices=[("open", "未办结"), ("overdue", "已超期"), *InstructionState.choices],
+        choices=[
+            ("open", gettext_lazy("未办结")),
+            ("overdue", gettext_lazy("已超期")),
+            *InstructionState.choices,
+        ],
         required=False,
     )
 
 
 class InstructionCreateSerializer(serializers.Serializer):
-    grid = serializers.CharField(max_length=32, help_text="网格代码")
-    unit = serializers.IntegerField(help_text="承办单位 ID")
+    grid = serializers.CharField(max_length=32, help_text=gettext_lazy("网格代码"))
+    unit = serializers.IntegerField(help_text=gettext_lazy("承办单位 ID"))
     title = serializers.CharField(max_length=Instruction._meta.get_field("title").max_length)
     content = serializers.CharField()
     due_at = serializers.DateTimeField()
-    warning = serializers.IntegerField(required=False, allow_null=True, help_text="来源预警 ID")
+    warning = serializers.IntegerField(
+        required=False, allow_null=True, help_text=gettext_lazy("来源预警 ID")
+    )
 
 
 @extend_schema_serializer(component_name="InstructionVersion")
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="读取时的版本号（乐观锁）")
+    version = serializers.IntegerField(
+        min_value=1, help_text=gettext_lazy("读取时的版本号（乐观锁）")
+    )
 
 
 @extend_schema_serializer(component_name="InstructionClose")

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -32,7 +34,7 @@ def _valid(serializer_class, data) -> dict:
 
 def _require_monitor(user) -> None:
     if not has_role(user, *MONITOR_ROLES):
-        raise PermissionDenied("只有指挥调度、领导、考评和管理人员可以查看风险监测。")
+        raise PermissionDenied(_("只有指挥调度、领导、考评和管理人员可以查看风险监测。"))
 
 
 def _window(day) -> datetime | None:
@@ -43,7 +45,9 @@ def _window(day) -> datetime | None:
     for end in windows:
         if timezone.localtime(end).date() == day:
             return end
-    raise ValidationError({"window": [f"没有窗口结束于 {day:%Y-%m-%d} 的平安指数。"]})
+    raise ValidationError(
+        {"window": [_("没有窗口结束于 %(day)s 的平安指数。") % {"day": f"{day:%Y-%m-%d}"}]}
+    )
 
 
 class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -77,7 +81,7 @@ class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             try:
                 area = access_division(query["area"], self.request.user)
             except Http404:
-                raise NotFound("找不到该区域，或不在您的工作范围内。") from None
+                raise NotFound(_("找不到该区域，或不在您的工作范围内。")) from None
             snapshots = snapshots.filter(path__startswith=area.path)
         return snapshots.order_by("-value", "path")
 
@@ -85,15 +89,15 @@ class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         pk = self.kwargs["pk"]
         snapshot = self.get_queryset().filter(pk=parse_pk(pk)).first()
         if snapshot is None:
-            raise NotFound("找不到该指数快照，或不在您的工作范围内。")
+            raise NotFound(_("找不到该指数快照，或不在您的工作范围内。"))
         return snapshot
 
     @extend_schema(
         parameters=[
             OpenApiParameter("level", str, enum=list(selectors.MAP_LEVELS)),
             OpenApiParameter("colour", str, enum=["green", "yellow", "red"]),
-            OpenApiParameter("area", str, description="区划代码"),
-            OpenApiParameter("window", str, description="窗口结束日期 YYYY-MM-DD"),
+            OpenApiParameter("area", str, description=gettext_lazy("区划代码")),
+            OpenApiParameter("window", str, description=gettext_lazy("窗口结束日期 YYYY-MM-DD")),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -126,7 +130,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         pk = self.kwargs["pk"]
         warning = self.get_queryset().filter(pk=parse_pk(pk)).first()
         if warning is None:
-            raise NotFound("找不到该预警，或不在您的工作范围内。")
+            raise NotFound(_("找不到该预警，或不在您的工作范围内。"))
         return warning
 
     @extend_schema(
@@ -173,7 +177,7 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         """One instruction in the caller's scope (as ``access_instruction``), 404 otherwise."""
         instruction = self.get_queryset().filter(number=self.kwargs["number"]).first()
         if instruction is None:
-            raise NotFound("找不到该指令，或不在您的工作范围内。")
+            raise NotFound(_("找不到该指令，或不在您的工作范围内。"))
         return instruction
 
     def _detail(self, instruction: Instruction, *, status_code: int = status.HTTP_200_OK):
@@ -190,24 +194,24 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request):
         """Issue an instruction for a grid in the caller's area (dispatchers only)."""
         if not services.may_issue(request.user):
-            raise PermissionDenied("只有指挥调度员可以下达指令。")
+            raise PermissionDenied(_("只有指挥调度员可以下达指令。"))
         data = _valid(s.InstructionCreateSerializer, request.data)
         try:
             grid = access_division(data["grid"], request.user)
         except Http404:
             grid = None
         if grid is None or grid.level != Level.GRID:
-            raise ValidationError({"grid": ["找不到该网格，或不在您的工作范围内。"]})
+            raise ValidationError({"grid": [_("找不到该网格，或不在您的工作范围内。")]})
         unit = Unit.objects.visible_to(request.user).filter(pk=data["unit"]).first()
         if unit is None:
-            raise ValidationError({"unit": ["找不到该承办单位，或不在您的工作范围内。"]})
+            raise ValidationError({"unit": [_("找不到该承办单位，或不在您的工作范围内。")]})
         warning = None
         if data.get("warning") is not None:
             warning = (
                 RiskWarning.objects.visible_to(request.user).filter(pk=data["warning"]).first()
             )
             if warning is None:
-                raise ValidationError({"warning": ["找不到该预警，或不在您的工作范围内。"]})
+                raise ValidationError({"warning": [_("找不到该预警，或不在您的工作范围内。")]})
         instruction = services.instruction_issue(
             actor=request.user,
             grid=grid,

@@ -4,14 +4,18 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.cases.supervision import supervision_sweep
 
 
 class Command(BaseCommand):
-    help = (
-        "Issue supervision notices (督办) for overdue cases; running it twice issues nothing new."
-    )
+    @property
+    def help(self) -> str:  # evaluated when asked: argparse needs a str
+        return _(
+            "Issue supervision notices (督办) for overdue cases; "
+            "running it twice issues nothing new."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -30,7 +34,10 @@ class Command(BaseCommand):
         result = supervision_sweep(now=now)
         self.stdout.write(
             self.style.SUCCESS(
-                f"督办 issued: {result.tier1} to handling units' leaders, "
-                f"{result.tier2} to the next level's leaders."
+                _(
+                    "督办 issued: %(tier1)s to handling units' leaders, "
+                    "%(tier2)s to the next level's leaders."
+                )
+                % {"tier1": result.tier1, "tier2": result.tier2}
             )
         )

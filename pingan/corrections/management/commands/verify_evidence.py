@@ -1,15 +1,18 @@
 """manage.py verify_evidence: check every evidence file's record chain; name the first break."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from pingan.corrections.selectors import verify_all
 
 
 class Command(BaseCommand):
-    help = (
-        "Recompute the hash chain of every 减假暂 evidence file (or of the files named) and "
-        "name the first entry that was changed, removed or moved. Exits non-zero on a break."
-    )
+    @property
+    def help(self) -> str:  # evaluated when asked: argparse needs a str
+        return _(
+            "Recompute the hash chain of every 减假暂 evidence file (or of the files named) and "
+            "name the first entry that was changed, removed or moved. Exits non-zero on a break."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("numbers", nargs="*", help="file numbers (default: every file)")

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from pingan.cases.models import Case, CaseEvent, Party
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         # The bar shows on a terminal only; the summary below is printed either way.
-        with tqdm(total=count, unit="件", file=sys.stderr, disable=None, desc="事项") as bar:
+        with tqdm(total=count, unit=_("件"), file=sys.stderr, disable=None, desc=_("事项")) as bar:
             created = generate_cases(
                 count=count, seed=seed, end=end, batch_size=batch, progress=bar.update
             )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pingan.core.errors import ApplicationError
 from pingan.orgs.choices import Level
@@ -54,11 +55,16 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
         except ApplicationError as exc:
             raise CommandError(_error_text(exc.message, exc.extra.get("errors", []))) from None
-        counts = f"新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}"
+        counts = _("新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s") % {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
         if dry_run:
-            self.stdout.write(self.style.SUCCESS(f"试运行完成（未写入任何数据）：{counts}。"))
+            message = _("试运行完成（未写入任何数据）：%(counts)s。") % {"counts": counts}
         else:
-            self.stdout.write(self.style.SUCCESS(f"导入完成：{counts}。"))
+            message = _("导入完成：%(counts)s。") % {"counts": counts}
+        self.stdout.write(self.style.SUCCESS(message))
 
 
 def _error_text(summary: str, errors: list[str]) -> str:
@@ -67,9 +73,9 @@ def _error_text(summary: str, errors: list[str]) -> str:
 
 def _fail(errors: list[str]) -> CommandError:
     shown = errors[:_MAX_ERRORS_SHOWN]
-    summary = f"导入失败，共 {len(errors)} 处错误，未写入任何数据。"
+    summary = _("导入失败，共 %(count)s 处错误，未写入任何数据。") % {"count": len(errors)}
     if len(errors) > len(shown):
-        summary += f"（仅列出前 {len(shown)} 处）"
+        summary += _("（仅列出前 %(shown)s 处）") % {"shown": len(shown)}
     return CommandError(_error_text(summary, shown))
 
 
@@ -78,36 +84,44 @@ def _read_specs(path: Path) -> list[DivisionSpec]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise _fail([f"文件 {path} 不存在。"]) from None
+        raise _fail([_("文件 %(path)s 不存在。") % {"path": path}]) from None
     except IsADirectoryError:
-        raise _fail([f"{path} 是目录，不是文件。"]) from None
+        raise _fail([_("%(path)s 是目录，不是文件。") % {"path": path}]) from None
     except UnicodeDecodeError:
-        raise _fail([f"文件 {path} 不是 UTF-8 编码的文本。"]) from None
+        raise _fail([_("文件 %(path)s 不是 UTF-8 编码的文本。") % {"path": path}]) from None
     except OSError as exc:
-        raise _fail([f"无法读取文件 {path}：{exc.strerror or exc}。"]) from None
+        raise _fail(
+            [_("无法读取文件 %(path)s：%(error)s。") % {"path": path, "error": exc.strerror or exc}]
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(
-            [f"文件 {path.name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}。"]
+            [
+                _("文件 %(name)s 不是有效的 JSON：第 %(line)s 行第 %(column)s 列，%(error)s。")
+                % {"name": path.name, "line": exc.lineno, "column": exc.colno, "error": exc.msg}
+            ]
         ) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise _fail(
             [
-                f"文件 {path.name} 不是 GeoJSON FeatureCollection"
-                "（顶层应为对象，且 type 为 FeatureCollection）。"
+                _(
+                    "文件 %(name)s 不是 GeoJSON FeatureCollection"
+                    "（顶层应为对象，且 type 为 FeatureCollection）。"
+                )
+                % {"name": path.name}
             ]
         )
     features = data.get("features")
     if not isinstance(features, list):
-        raise _fail([f"文件 {path.name} 缺少 features 列表。"])
+        raise _fail([_("文件 %(name)s 缺少 features 列表。") % {"name": path.name}])
     if not features:
-        raise _fail([f"文件 {path.name} 中没有任何要素。"])
+        raise _fail([_("文件 %(name)s 中没有任何要素。") % {"name": path.name}])
 
     errors: list[str] = []
     specs: list[DivisionSpec] = []
     for index, feature in enumerate(features, start=1):
-        label = f"第 {index} 个要素"
+        label = _("第 %(index)s 个要素") % {"index": index}
         spec = _feature_spec(feature, label, errors)
         if spec is not None:
             specs.append(spec)
@@ -119,28 +133,28 @@ def _read_specs(path: Path) -> list[DivisionSpec]:
 def _feature_spec(feature, label: str, errors: list[str]) -> DivisionSpec | None:
     """One feature as a spec; on a file-level problem append to ``errors`` and return None."""
     if not isinstance(feature, dict):
-        errors.append(f"{label}：不是 JSON 对象。")
+        errors.append(_("%(label)s：不是 JSON 对象。") % {"label": label})
         return None
     properties = feature.get("properties")
     if not isinstance(properties, dict):
-        errors.append(f"{label}：缺少 properties 对象。")
+        errors.append(_("%(label)s：缺少 properties 对象。") % {"label": label})
         return None
     code = properties.get("code")
     where = f"{label}（{code}）" if isinstance(code, str) and code.strip() else label
     problems = []
     if feature.get("geometry") is None:
-        problems.append("缺少 geometry（边界）")
+        problems.append(_("缺少 geometry（边界）"))
     if code is not None and not isinstance(code, str):
-        problems.append("代码必须是字符串" + _quote_hint(code))
+        problems.append(_("代码必须是字符串") + _quote_hint(code))
     name = properties.get("name")
     if name is not None and not isinstance(name, str):
-        problems.append("名称必须是字符串")
+        problems.append(_("名称必须是字符串"))
     parent_code = properties.get("parent_code")
     if parent_code is not None and not isinstance(parent_code, str):
-        problems.append("上级代码必须是字符串" + _quote_hint(parent_code))
+        problems.append(_("上级代码必须是字符串") + _quote_hint(parent_code))
     level = properties.get("level")
     if level is not None and not isinstance(level, str):
-        problems.append("层级必须是字符串")
+        problems.append(_("层级必须是字符串"))
     if problems:
         errors.append(f"{where}：{'；'.join(problems)}。")
         return None
@@ -158,5 +172,5 @@ def _feature_spec(feature, label: str, errors: list[str]) -> DivisionSpec | None
 def _quote_hint(value) -> str:
     """For a code written as a JSON number, show how to write it as a string."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return f'（应写作 "{value}"，带引号）'
+        return _('（应写作 "%(value)s"，带引号）') % {"value": value}
     return ""
