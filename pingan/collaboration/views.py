@@ -19,7 +19,7 @@ from pingan.cases.access import access_case
 from pingan.cases.models import Case
 from pingan.core.actions import perform
 from pingan.core.calendar import LOCAL_TZ, local_date
-from pingan.core.errors import ApplicationError
+from pingan.core.errors import ApplicationError, ForbiddenError
 
 from . import actions, selectors, services
 from . import forms as f
@@ -115,40 +115,49 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _roster_action(request, declared, form, *, day_field: str, invalid: str, done) -> HttpResponse:
+    """Run a declared roster action on the posted center and go back to its roster on the day
+    concerned, with the outcome as a message; a role the action refuses answers 403."""
+    center = access_center(request.POST.get("center"), request.user)
+    day = timezone.localdate()
+    try:
+        if not form.is_valid():
+            raise ApplicationError(invalid)
+        day = form.cleaned_data[day_field]
+        result = perform(declared, center, request.user, form.cleaned_data)
+    except ForbiddenError as exc:
+        raise PermissionDenied(exc.message) from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(result))
+    return redirect(f"{reverse('collaboration:roster')}?center={center.pk}&date={day:%Y-%m-%d}")
+
+
 @login_required
 @require_POST
 def roster_plan(request: HttpRequest) -> HttpResponse:
-    center = access_center(request.POST.get("center"), request.user)
-    form = f.RosterPlanForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(_("请选择要排班的月份。"))
-        month = form.cleaned_data["month"]
-        count = perform(actions.ROSTER_PLAN, center, request.user, form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        month = timezone.localdate()
-    else:
-        messages.success(request, _("已排定 %(n)s 个值班班次。") % {"n": count})
-    return redirect(f"{reverse('collaboration:roster')}?center={center.pk}&date={month:%Y-%m-%d}")
+    return _roster_action(
+        request,
+        actions.ROSTER_PLAN,
+        f.RosterPlanForm(request.POST),
+        day_field="month",
+        invalid=_("请选择要排班的月份。"),
+        done=lambda count: _("已排定 %(n)s 个值班班次。") % {"n": count},
+    )
 
 
 @login_required
 @require_POST
 def roster_shift(request: HttpRequest) -> HttpResponse:
-    center = access_center(request.POST.get("center"), request.user)
-    form = f.DutyShiftForm(request.POST, user=request.user)
-    day = timezone.localdate()
-    try:
-        if not form.is_valid():
-            raise ApplicationError(_("请选择入驻单位和值班日期。"))
-        day = form.cleaned_data["date"]
-        perform(actions.ROSTER_SHIFT, center, request.user, form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已加入值班表。"))
-    return redirect(f"{reverse('collaboration:roster')}?center={center.pk}&date={day:%Y-%m-%d}")
+    return _roster_action(
+        request,
+        actions.ROSTER_SHIFT,
+        f.DutyShiftForm(request.POST, user=request.user),
+        day_field="date",
+        invalid=_("请选择入驻单位和值班日期。"),
+        done=lambda shift: _("已加入值班表。"),
+    )
 
 
 # --- named officers (M4.1) -----------------------------------------------------------------
