@@ -1,7 +1,8 @@
-"""The collaboration actions, declared once: the roster, case, whistle and talk pages and the
-API run them through ``core.actions.perform``. A whistle hands the case to the summoned parties,
-who are told (inbox and SMS); a summoned party's report hands the result back to whoever blew
-the whistle; a task hands a problem to its owner unit. The rest keep the work where it is."""
+"""The collaboration actions, declared once: the roster, officer, case, whistle and talk pages
+and the API run them through ``core.actions.perform``. Assigning a named officer to a street
+tells the officer; a whistle hands the case to the summoned parties, who are told (inbox and
+SMS); a summoned party's report hands the result back to whoever blew the whistle; a task hands
+a problem to its owner unit. The rest keep the work where it is."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +12,12 @@ from django.utils.translation import gettext_lazy
 from pingan.cases.models import Case
 from pingan.cases.rules import REGISTER_ROLES
 from pingan.core.actions import Action, Handoff
+from pingan.orgs.models import Division
 from pingan.orgs.selectors import unit_staff
 
 from . import forms, rules, services
 from .api import serializers as s
+from .choices import OfficerKind
 from .models import Problem, WhistleCall, WhistleSummons
 from .rules import ORGANISER_ROLES, RESPONDER_ROLES
 
@@ -41,6 +44,36 @@ ROSTER_SHIFT = Action(
     form=forms.DutyShiftForm,
     serializer=s.DutyShiftCreateSerializer,
     quiet="a swap or an extra day in the center's own rota, read on the roster page",
+)
+
+
+def _assigned_message(street: Division, actor, data: dict) -> tuple[str, str]:
+    return (
+        _("实名下沉：%(street)s") % {"street": street.name},
+        _("%(actor)s安排您作为%(kind)s实名下沉到%(street)s，自 %(start)s 起。")
+        % {
+            "actor": actor,
+            "kind": OfficerKind(data["kind"]).label,
+            "street": street.name,
+            "start": f"{data['starts_on']:%Y-%m-%d}",
+        },
+    )
+
+
+OFFICER_ASSIGN = Action(
+    name="officer_assign",
+    operation="collaboration_officers_create",
+    label=gettext_lazy("实名下沉"),
+    allowed=ORGANISER_ROLES,
+    service=lambda street, actor, data: services.officer_assign(actor=actor, **data),
+    form=forms.OfficerForm,
+    serializer=s.OfficerCreateSerializer,
+    tell=Handoff(
+        kind="officer",
+        recipients=lambda street, actor, data: [data["staff"]],
+        message=_assigned_message,
+        url=lambda street: reverse("collaboration:officers"),
+    ),
 )
 
 
@@ -166,6 +199,18 @@ def _task_message(problem: Problem, actor, data: dict) -> tuple[str, str]:
     )
 
 
+TALK_RECORD = Action(
+    name="talk_record",
+    operation="collaboration_talks_create",
+    label=gettext_lazy("记录恳谈"),
+    allowed=ORGANISER_ROLES,
+    service=lambda street, actor, data: services.talk_record(
+        actor=actor, **{**data, "officers": list(data["officers"])}
+    ),
+    form=forms.TalkForm,
+    serializer=s.TalkCreateSerializer,
+    quiet="the street's own record of a talk it held; its problems become tasks through task_add",
+)
 PROBLEM_ADD = Action(
     name="problem_add",
     operation="collaboration_talks_problems_create",

@@ -176,7 +176,8 @@ def officer_list(request: HttpRequest) -> HttpResponse:
         try:
             if not form.is_valid():
                 raise ApplicationError(_("表单有误，请按提示修改后再提交。"))
-            officer = services.officer_assign(actor=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            officer = perform(actions.OFFICER_ASSIGN, data["street"], request.user, data)
         except ApplicationError as exc:
             error, status = exc.message, exc.status_code
         else:
@@ -514,9 +515,7 @@ def talk_new(request: HttpRequest) -> HttpResponse:
             if not form.is_valid():
                 raise ApplicationError(_("表单有误，请按提示修改后再提交。"))
             data = form.cleaned_data
-            talk = services.talk_record(
-                actor=request.user, **{**data, "officers": list(data["officers"])}
-            )
+            talk = perform(actions.TALK_RECORD, data["street"], request.user, data)
         except ApplicationError as exc:
             error = exc.message
         else:

@@ -19,7 +19,7 @@ from pingan.core.calendar import LOCAL_TZ
 from pingan.core.validators import parse_pk
 from pingan.orgs.models import Staff, Unit
 
-from .. import actions, selectors, services
+from .. import actions, selectors
 from ..access import (
     access_center,
     access_summons,
@@ -119,10 +119,11 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.OfficerCreateSerializer, responses={201: s.OfficerSerializer})
     def create(self, request):
         data = validated(s.OfficerCreateSerializer, request.data)
-        staff = Staff.objects.visible_to(request.user).filter(pk=data.pop("staff")).first()
+        staff = Staff.objects.visible_to(request.user).filter(pk=data["staff"]).first()
         if staff is None:
             raise ValidationError({"staff": [_("找不到该干警，或不在您的工作范围内。")]})
-        officer = services.officer_assign(actor=request.user, staff=staff, **data)
+        data["staff"] = staff
+        officer = perform(actions.OFFICER_ASSIGN, data["street"], request.user, data)
         return Response(s.OfficerSerializer(officer).data, status=status.HTTP_201_CREATED)
 
 
@@ -226,11 +227,11 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=s.TalkCreateSerializer, responses={201: s.TalkSerializer})
     def create(self, request):
         data = validated(s.TalkCreateSerializer, request.data)
-        ids = data.pop("officers")
-        officers = list(NamedOfficer.objects.visible_to(request.user).filter(pk__in=ids))
-        if len(officers) != len(set(ids)):
+        ids = data["officers"]
+        data["officers"] = list(NamedOfficer.objects.visible_to(request.user).filter(pk__in=ids))
+        if len(data["officers"]) != len(set(ids)):
             raise ValidationError({"officers": [_("所选干警不存在，或不在您的工作范围内。")]})
-        talk = services.talk_record(actor=request.user, officers=officers, **data)
+        talk = perform(actions.TALK_RECORD, data["street"], request.user, data)
         return Response(s.TalkSerializer(talk).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProblemCreateSerializer, responses={201: s.ProblemSerializer})

@@ -1,17 +1,17 @@
 """The declared collaboration actions through the API: a shift added to a roster, and the
 hand-offs that tell someone (a whistle's summoned parties, a report's whistle-blower, a task's
-owner unit)."""
+owner unit, a named officer's assignment)."""
 
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from pingan.collaboration.models import DutyShift
+from pingan.collaboration.models import DutyShift, SafetyTalk
 from pingan.collaboration.services import problem_add, summons_acknowledge, whistle_blow
 from pingan.core.models import Notice
 from pingan.orgs.choices import UnitKind
-from pingan.orgs.models import Unit
+from pingan.orgs.models import Staff, Unit
 
 from .conftest import DONGHUAMEN, JINGSHAN, MONDAY_MORNING
 
@@ -193,3 +193,50 @@ def test_a_task_on_the_page_tells_its_owner_unit(talk, client_as, staff, unit):
     )
     assert response.status_code == 302
     assert Notice.objects.filter(kind="task", recipient=staff("officer")).exists()
+
+
+def test_assigning_a_named_officer_tells_the_officer(client_as, staff, today):
+    # when the district dispatcher assigns a judge to 景山 through the API
+    judge = Staff.objects.filter(unit__name="东城区人民法院", roles__code="officer").first()
+    response = _post(
+        client_as("district_dispatcher"),
+        "named-officer-list",
+        {"staff": judge.pk, "kind": "judge", "street": JINGSHAN, "starts_on": today.isoformat()},
+    )
+    # then the judge is told where and from when
+    assert response.status_code == 201, response.json()
+    notice = Notice.objects.get(kind="officer", recipient=judge)
+    assert "景山街道" in notice.title and today.isoformat() in notice.body
+    assert notice.url == reverse("collaboration:officers")
+
+
+def test_an_assignment_refused_to_a_mediator_tells_no_one(client_as, staff, today):
+    response = _post(
+        client_as("street_mediator"),
+        "named-officer-list",
+        {
+            "staff": staff("officer").pk,
+            "kind": "police",
+            "street": DONGHUAMEN,
+            "starts_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 403
+    assert not Notice.objects.filter(kind="officer").exists()
+
+
+def test_a_talk_recorded_through_the_api(client_as, named_officer, today):
+    response = _post(
+        client_as("street_dispatcher"),
+        "safety-talk-list",
+        {
+            "mode": "forum",
+            "held_on": today.isoformat(),
+            "place": "社区党群服务中心",
+            "street": DONGHUAMEN,
+            "topic": "停车秩序",
+            "officers": [named_officer.pk],
+        },
+    )
+    assert response.status_code == 201, response.json()
+    assert SafetyTalk.objects.get(pk=response.json()["id"]).officers.get() == named_officer
