@@ -1,14 +1,17 @@
-"""One collaboration object by id, if the user may see it; 404 otherwise (X1)."""
+"""One collaboration object by id, if the user may see it; 404 otherwise (X1). And what the
+user may do there: the pages offer a form only where the services would accept it."""
 
 from django.db.models import Q
 from django.http import Http404
 
-from pingan.orgs.access import has_role, scope_paths, scope_q
+from pingan.cases.choices import OPEN_STATES
+from pingan.orgs.access import has_role, in_scope, scope_paths, scope_q
+from pingan.orgs.choices import Level, UnitKind
 from pingan.orgs.choices import RoleCode as R
-from pingan.orgs.choices import UnitKind
-from pingan.orgs.models import Unit
+from pingan.orgs.models import Division, Staff, Unit
 
 from .models import Problem, SafetyTalk, Task, WhistleCall, WhistleSummons
+from .rules import BOARD_ROLES, FIGURE_ROLES, ORGANISER_ROLES, RESPONDER_ROLES
 
 
 def _get(queryset, pk):
@@ -76,9 +79,75 @@ def access_department(pk, user) -> Unit:
     )
 
 
-# Who may read response figures and the four-lists board.
-BOARD_ROLES = (R.LEADER, R.DISPATCHER, R.EVALUATOR, R.ADMINISTRATOR)
-FIGURE_ROLES = (*BOARD_ROLES, R.OFFICER)
+def streets_for(user):
+    """The streets in the user's area."""
+    return Division.objects.visible_to(user).filter(level=Level.STREET).order_by("code")
+
+
+def access_street(code: str, user) -> Division:
+    """A street by its code, inside the user's area."""
+    street = Division.objects.filter(code=code, level=Level.STREET).first()
+    if street is None or not in_scope(user, street.path):
+        raise Http404
+    return street
+
+
+def agencies_for(user):
+    """Active departments (agencies) in the user's area: whom a whistle or a shift may name."""
+    return (
+        Unit.objects.visible_to(user)
+        .filter(kind=UnitKind.AGENCY, is_active=True)
+        .order_by("-division__level", "name")
+    )
+
+
+def task_owners(user):
+    """Units a task may be handed to: the active units in the user's area."""
+    return Unit.objects.visible_to(user).filter(is_active=True).order_by("-kind", "name")
+
+
+def officer_candidates(user):
+    """Staff an organiser may assign as named officers: active officers of the departments in
+    their area."""
+    return (
+        Staff.objects.filter(is_active=True, roles__code=R.OFFICER, unit__kind=UnitKind.AGENCY)
+        .filter(unit__in=Unit.objects.visible_to(user).values("pk"))
+        .select_related("unit")
+        .order_by("unit__name", "name")
+        .distinct()
+    )
+
+
+def is_organiser(user) -> bool:
+    return has_role(user, *ORGANISER_ROLES)
+
+
+def organises(user, path: str) -> bool:
+    """An organiser whose area holds ``path`` (a center's, a case's, a whistle's, a talk's)."""
+    return is_organiser(user) and in_scope(user, path)
+
+
+def may_whistle(user, case) -> bool:
+    return case.state in OPEN_STATES and organises(user, case.area_path)
+
+
+def may_close(user, call: WhistleCall) -> bool:
+    return call.closed_at is None and organises(user, call.area_path)
+
+
+def may_answer(user, summons: WhistleSummons) -> bool:
+    """Is this summons the user's to answer? The named officer, or for a unit summons a
+    responder of that unit."""
+    if summons.officer_id is not None:
+        return summons.officer.staff_id == user.pk
+    return user.unit_id == summons.unit_id and has_role(user, *RESPONDER_ROLES)
+
+
+def may_report_progress(user, task: Task) -> bool:
+    """The task's owner unit (its responders), or the organisers of the talk's street."""
+    return (user.unit_id == task.owner_id and has_role(user, *RESPONDER_ROLES)) or organises(
+        user, task.problem.talk.area_path
+    )
 
 
 def may_read_figures(user) -> bool:

@@ -26,7 +26,8 @@ from pingan.orgs.models import Staff, Unit
 
 from .choices import SummonsState
 from .models import WhistleEscalation, WhistleSummons
-from .services import RESPONDER_ROLES, whistle_url
+from .rules import RESPONDER_ROLES
+from .services import whistle_url
 
 NOTICE_KIND = "whistle_late"
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.orgs.models import Division
 
+from .access import streets_for
 from .choices import OfficerKind
-from .forms import streets_for
 from .models import NamedOfficer
 
 

@@ -1,5 +1,5 @@
-"""Forms of the collaboration pages; choices are limited to the user's scope, services do the
-real checks."""
+"""Forms of the collaboration pages; choices are limited to the user's scope (by ``access``),
+services do the real checks."""
 
 from django import forms
 from django.utils import timezone
@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from pingan.cases.choices import Complexity
 from pingan.cases.forms import StyledForm
 from pingan.cases.models import Category
-from pingan.orgs.choices import Level, RoleCode, UnitKind
+from pingan.orgs.choices import Level
 from pingan.orgs.models import Division, Staff, Unit
 
+from .access import agencies_for, officer_candidates, streets_for, task_owners
 from .choices import OfficerKind, ResultRating, TalkMode
 from .models import NamedOfficer
 from .services import default_report_hours
@@ -33,14 +34,6 @@ class OfficersField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: NamedOfficer) -> str:
         unit = obj.staff.unit.short_name or obj.staff.unit.name if obj.staff.unit_id else ""
         return f"{obj.get_kind_display()} {obj.staff.name}（{unit}）"
-
-
-def agencies_for(user):
-    return (
-        Unit.objects.visible_to(user)
-        .filter(kind=UnitKind.AGENCY, is_active=True)
-        .order_by("-division__level", "name")
-    )
 
 
 def street_officers(street: Division, day):
@@ -117,10 +110,6 @@ class StreetChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def streets_for(user):
-    return Division.objects.visible_to(user).filter(level=Level.STREET).order_by("code")
-
-
 class OfficerForm(StyledForm):
     staff = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("干警"))
     kind = forms.ChoiceField(label=_("类别"), choices=OfficerKind.choices)
@@ -132,15 +121,7 @@ class OfficerForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = (
-            Staff.objects.filter(
-                is_active=True, roles__code=RoleCode.OFFICER, unit__kind=UnitKind.AGENCY
-            )
-            .filter(unit__in=Unit.objects.visible_to(user).values("pk"))
-            .select_related("unit")
-            .order_by("unit__name", "name")
-            .distinct()
-        )
+        self.fields["staff"].queryset = officer_candidates(user)
         self.fields["staff"].label_from_instance = lambda s: f"{s.name}（{s.unit.name}）"
         self.fields["street"].queryset = streets_for(user)
 
@@ -201,9 +182,7 @@ class TaskForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            Unit.objects.visible_to(user).filter(is_active=True).order_by("-kind", "name")
-        )
+        self.fields["owner"].queryset = task_owners(user)
 
 
 class ProgressForm(StyledForm):

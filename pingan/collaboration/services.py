@@ -17,16 +17,15 @@ from django.utils.translation import gettext as _
 from pingan.cases.choices import OPEN_STATES, EventKind, State
 from pingan.cases.models import Case, Category
 from pingan.cases.services import PartyInput, case_event_record, case_register
-from pingan.core import notify
 from pingan.core.calendar import local_date, workdays_in
 from pingan.core.errors import ApplicationError, ForbiddenError
-from pingan.core.models import Notice
 from pingan.core.services import audit_record, require_text, versioned_update
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode, Stationing, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
 from . import rules
+from .access import may_answer, may_report_progress
 from .choices import OfficerKind, ProgressKind, ResultRating, TalkMode
 from .models import (
     DutyShift,
@@ -40,18 +39,13 @@ from .models import (
     WhistleSummons,
 )
 
-R = RoleCode
-# Who organises: plans rosters, assigns officers, blows whistles, records talks and tasks.
-ORGANISER_ROLES = frozenset({R.DISPATCHER, R.LEADER, R.ADMINISTRATOR})
-# Who may answer a summons addressed to their unit (not to a named colleague).
-RESPONDER_ROLES = frozenset({R.OFFICER, R.LEADER, R.DISPATCHER})
 # Rotating agencies on duty per working day at a center.
 ROTATION_PER_DAY = 3
 NOTICE_KIND = "whistle"
 
 
 def _require_organiser(actor: Staff) -> None:
-    if not has_role(actor, *ORGANISER_ROLES):
+    if not has_role(actor, *rules.ORGANISER_ROLES):
         raise ForbiddenError(_("您的角色不能执行此操作。"))
 
 
@@ -215,7 +209,7 @@ def officer_assign(
         raise ApplicationError(_("请选择一个街道。"))
     if not in_scope(actor, street.path):
         raise ForbiddenError(_("该街道不在您的工作范围内。"))
-    if not has_role(staff, R.OFFICER) or staff.unit_id is None:
+    if not has_role(staff, RoleCode.OFFICER) or staff.unit_id is None:
         raise ApplicationError(
             _("%(name)s 不是驻点干警，不能下沉。请先在人员中为其设置“驻点干警”角色。")
             % {"name": staff}
@@ -276,7 +270,8 @@ def whistle_blow(
     """Blow the whistle on a hard case (街道吹哨): summon departments and/or named officers,
     who must report (报到) within ``report_hours`` (``PINGAN_WHISTLE_REPORT_HOURS`` by default).
 
-    Every summoned party gets an inbox notice (and an SMS); the case timeline shows the whistle.
+    The case timeline shows the whistle; the declared action (``actions.WHISTLE_BLOW``) tells
+    every summoned party.
     """
     now = now or timezone.now()
     _require_organiser(actor)
@@ -333,63 +328,7 @@ def whistle_blow(
         % {"street": street.name, "reason": reason, "names": "、".join(names), "hours": hours},
         data={"whistle": call.pk, "summonses": [s.pk for s in summonses], "hours": hours},
     )
-    _notify_summoned(call, summonses, now=now)
     return call
-
-
-def _notify_summoned(call: WhistleCall, summonses: list[WhistleSummons], *, now: datetime) -> None:
-    """An inbox notice to each named officer, and to the responders of each summoned unit."""
-    unit_ids = {s.unit_id for s in summonses if s.officer_id is None}
-    responders: dict[int, list[Staff]] = {}
-    for person in (
-        Staff.objects.filter(unit__in=unit_ids, is_active=True, roles__code__in=RESPONDER_ROLES)
-        .distinct()
-        .only("pk", "unit_id", "phone")
-        .order_by("pk")
-    ):
-        responders.setdefault(person.unit_id, []).append(person)
-    officer_staff = dict(
-        NamedOfficer.objects.filter(pk__in=[s.officer_id for s in summonses if s.officer_id])
-        .select_related("staff")
-        .values_list("pk", "staff")
-    )
-    due = timezone.localtime(call.report_by)
-    title = _("吹哨报到：%(street)s召集，请于 %(due)s 前报到") % {
-        "street": call.street.name,
-        "due": f"{due:%m-%d %H:%M}",
-    }
-    body = _("事项 %(number)s “%(title)s”：%(reason)s") % {
-        "number": call.case.number,
-        "title": call.case.title,
-        "reason": call.reason,
-    }
-    notices = []
-    for summons in summonses:
-        recipients = (
-            [officer_staff[summons.officer_id]]
-            if summons.officer_id
-            else [p.pk for p in responders.get(summons.unit_id, [])]
-        )
-        notices += [
-            Notice(
-                recipient_id=recipient,
-                kind=NOTICE_KIND,
-                title=title,
-                body=body,
-                url=whistle_url(call.pk),
-                created_at=now,
-            )
-            for recipient in recipients
-        ]
-    notify.send(notices)
-
-
-def may_answer(user: Staff, summons: WhistleSummons) -> bool:
-    """Is this summons the user's to answer? The named officer, or for a unit summons a
-    responder of that unit."""
-    if summons.officer_id is not None:
-        return summons.officer.staff_id == user.pk
-    return user.unit_id == summons.unit_id and has_role(user, *RESPONDER_ROLES)
 
 
 def _check_answerer(user: Staff, summons: WhistleSummons) -> None:
@@ -614,12 +553,6 @@ def task_add(
         raise ApplicationError(_("完成时限不能早于恳谈日期。"))
     return Task.objects.create(
         problem=problem, description=description, owner=owner, deadline=deadline, created_by=actor
-    )
-
-
-def may_report_progress(user: Staff, task: Task) -> bool:
-    return (user.unit_id == task.owner_id and has_role(user, *RESPONDER_ROLES)) or (
-        has_role(user, *ORGANISER_ROLES) and in_scope(user, task.problem.talk.area_path)
     )
 
 

@@ -16,26 +16,32 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.cases.access import access_case
-from pingan.cases.choices import OPEN_STATES
+from pingan.cases.models import Case
+from pingan.core.actions import perform
 from pingan.core.calendar import LOCAL_TZ, local_date
-from pingan.core.errors import ApplicationError
-from pingan.orgs.access import has_role, in_scope
-from pingan.orgs.choices import Level
-from pingan.orgs.models import Division
+from pingan.core.errors import ApplicationError, ForbiddenError
 
+from . import actions, selectors, services
 from . import forms as f
-from . import selectors, services
 from .access import (
     access_center,
     access_department,
     access_problem,
+    access_street,
     access_summons,
     access_talk,
     access_task,
     access_whistle,
     centers_for,
+    is_organiser,
+    may_answer,
+    may_close,
     may_read_board,
     may_read_figures,
+    may_report_progress,
+    may_whistle,
+    organises,
+    streets_for,
 )
 from .choices import SummonsState
 from .filtersets import OfficerFilter
@@ -43,10 +49,6 @@ from .models import NamedOfficer, SafetyTalk, Task, WhistleCall, WhistleSummons
 from .tables import OfficerTable, TalkTable, WhistleTable
 
 PAGE_SIZE = 50
-
-
-def _is_organiser(user) -> bool:
-    return has_role(user, *services.ORGANISER_ROLES)
 
 
 def _day(value: str | None, default: date) -> date:
@@ -87,7 +89,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         else centers[0]
     )
     day = _day(request.GET.get("date"), timezone.localdate())
-    can_plan = _is_organiser(request.user) and in_scope(request.user, center.division.path)
+    can_plan = organises(request.user, center.division.path)
     return render(
         request,
         "collaboration/roster.html",
@@ -113,42 +115,49 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _roster_action(request, declared, form, *, day_field: str, invalid: str, done) -> HttpResponse:
+    """Run a declared roster action on the posted center and go back to its roster on the day
+    concerned, with the outcome as a message; a role the action refuses answers 403."""
+    center = access_center(request.POST.get("center"), request.user)
+    day = timezone.localdate()
+    try:
+        if not form.is_valid():
+            raise ApplicationError(invalid)
+        day = form.cleaned_data[day_field]
+        result = perform(declared, center, request.user, form.cleaned_data)
+    except ForbiddenError as exc:
+        raise PermissionDenied(exc.message) from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(result))
+    return redirect(f"{reverse('collaboration:roster')}?center={center.pk}&date={day:%Y-%m-%d}")
+
+
 @login_required
 @require_POST
 def roster_plan(request: HttpRequest) -> HttpResponse:
-    center = access_center(request.POST.get("center"), request.user)
-    form = f.RosterPlanForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(_("请选择要排班的月份。"))
-        month = form.cleaned_data["month"]
-        count = services.roster_plan_month(center=center, month=month, actor=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        month = timezone.localdate()
-    else:
-        messages.success(request, _("已排定 %(n)s 个值班班次。") % {"n": count})
-    return redirect(f"{reverse('collaboration:roster')}?center={center.pk}&date={month:%Y-%m-%d}")
+    return _roster_action(
+        request,
+        actions.ROSTER_PLAN,
+        f.RosterPlanForm(request.POST),
+        day_field="month",
+        invalid=_("请选择要排班的月份。"),
+        done=lambda count: _("已排定 %(n)s 个值班班次。") % {"n": count},
+    )
 
 
 @login_required
 @require_POST
 def roster_shift(request: HttpRequest) -> HttpResponse:
-    center = access_center(request.POST.get("center"), request.user)
-    form = f.DutyShiftForm(request.POST, user=request.user)
-    day = timezone.localdate()
-    try:
-        if not form.is_valid():
-            raise ApplicationError(_("请选择入驻单位和值班日期。"))
-        day = form.cleaned_data["date"]
-        services.duty_shift_add(
-            center=center, agency=form.cleaned_data["agency"], day=day, actor=request.user
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已加入值班表。"))
-    return redirect(f"{reverse('collaboration:roster')}?center={center.pk}&date={day:%Y-%m-%d}")
+    return _roster_action(
+        request,
+        actions.ROSTER_SHIFT,
+        f.DutyShiftForm(request.POST, user=request.user),
+        day_field="date",
+        invalid=_("请选择入驻单位和值班日期。"),
+        done=lambda shift: _("已加入值班表。"),
+    )
 
 
 # --- named officers (M4.1) -----------------------------------------------------------------
@@ -158,7 +167,7 @@ def roster_shift(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def officer_list(request: HttpRequest) -> HttpResponse:
     """A street sees its named officers; organisers assign new ones."""
-    can_assign = _is_organiser(request.user)
+    can_assign = is_organiser(request.user)
     form = f.OfficerForm(request.POST or None, user=request.user) if can_assign else None
     error, status = "", 200
     if request.method == "POST":
@@ -167,7 +176,8 @@ def officer_list(request: HttpRequest) -> HttpResponse:
         try:
             if not form.is_valid():
                 raise ApplicationError(_("表单有误，请按提示修改后再提交。"))
-            officer = services.officer_assign(actor=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            officer = perform(actions.OFFICER_ASSIGN, data["street"], request.user, data)
         except ApplicationError as exc:
             error, status = exc.message, exc.status_code
         else:
@@ -204,11 +214,7 @@ def case_panel(request: HttpRequest, case, *, form=None, error: str = "") -> dic
         )
         .order_by("-blown_at")
     )
-    can_whistle = (
-        _is_organiser(request.user)
-        and case.state in OPEN_STATES
-        and in_scope(request.user, case.area_path)
-    )
+    can_whistle = may_whistle(request.user, case)
     if can_whistle and form is None:
         form = f.WhistleForm(user=request.user, street=services.case_street(case))
     problem = getattr(case, "source_problem", None)
@@ -226,21 +232,13 @@ def whistle_blow(request: HttpRequest, number: str) -> HttpResponse:
     """Blow the whistle from a case page; htmx gets a redirect to the refreshed case page,
     or the whistle section again with the message when refused."""
     case = access_case(number, request.user)
-    if not _is_organiser(request.user):
+    if not is_organiser(request.user):
         raise PermissionDenied
     form = f.WhistleForm(request.POST, user=request.user, street=services.case_street(case))
     error, status = "", 400
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.whistle_blow(
-                case=case,
-                actor=request.user,
-                reason=data["reason"],
-                units=list(data["units"]),
-                officers=list(data["officers"]),
-                report_hours=data["report_hours"],
-            )
+            perform(actions.WHISTLE_BLOW, case, request.user, form.cleaned_data)
         except ApplicationError as exc:
             error, status = exc.message, exc.status_code
         else:
@@ -299,7 +297,7 @@ def _whistle_context(request, call: WhistleCall, *, error: str = "", forms=None)
         call.summonses.select_related("unit", "officer__staff", "acknowledged_by").order_by("pk")
     )
     for summons in summonses:
-        summons.mine = services.may_answer(request.user, summons)
+        summons.mine = may_answer(request.user, summons)
         summons.minutes = (
             (summons.acknowledged_at - call.blown_at).total_seconds() / 60
             if summons.acknowledged_at
@@ -314,16 +312,11 @@ def _whistle_context(request, call: WhistleCall, *, error: str = "", forms=None)
         summons.report_form = (forms or {}).get(summons.pk) or f.ReportForm(
             initial={"version": summons.version}, prefix=f"s{summons.pk}"
         )
-    can_close = (
-        call.closed_at is None
-        and _is_organiser(request.user)
-        and in_scope(request.user, call.area_path)
-    )
     return {
         "call": call,
         "summonses": summonses,
         "error": error,
-        "can_close": can_close,
+        "can_close": may_close(request.user, call),
         "close_form": (forms or {}).get("close") or f.CloseForm(initial={"version": call.version}),
         "overdue": now > call.report_by,
     }
@@ -344,31 +337,20 @@ def summons_act(request: HttpRequest, pk: str, summons_pk: str, action: str) -> 
         raise Http404
     call = access_whistle(pk, request.user)
     summons = access_summons(call, summons_pk)
-    form = (
-        f.VersionForm(request.POST)
-        if action == "ack"
-        else f.ReportForm(request.POST, prefix=f"s{summons.pk}")
-    )
+    if action == "ack":
+        declared, form = actions.ACKNOWLEDGE, f.VersionForm(request.POST)
+        done = _("已报到。请到场处置后填写处置情况。")
+    else:
+        declared, form = actions.REPORT, f.ReportForm(request.POST, prefix=f"s{summons.pk}")
+        done = _("处置情况已反馈给吹哨街道。")
     error, status = "", 400
     if form.is_valid():
-        version = form.cleaned_data.get("version")
         try:
-            if action == "ack":
-                services.summons_acknowledge(
-                    summons=summons, actor=request.user, expected_version=version
-                )
-                messages.success(request, _("已报到。请到场处置后填写处置情况。"))
-            else:
-                services.summons_report(
-                    summons=summons,
-                    actor=request.user,
-                    report=form.cleaned_data["report"],
-                    expected_version=version,
-                )
-                messages.success(request, _("处置情况已反馈给吹哨街道。"))
+            perform(declared, summons, request.user, form.cleaned_data)
         except ApplicationError as exc:
             error, status = exc.message, exc.status_code
         else:
+            messages.success(request, done)
             return redirect("collaboration:whistle-detail", pk=call.pk)
     else:
         error = _("请填写处置情况。")
@@ -384,12 +366,7 @@ def whistle_close(request: HttpRequest, pk: str) -> HttpResponse:
     error, status = _("请填写协同结果。"), 400
     if form.is_valid():
         try:
-            services.whistle_close(
-                call=call,
-                actor=request.user,
-                result=form.cleaned_data["result"],
-                expected_version=form.cleaned_data.get("version"),
-            )
+            perform(actions.WHISTLE_CLOSE, call, request.user, form.cleaned_data)
         except ApplicationError as exc:
             error, status = exc.message, exc.status_code
         else:
@@ -522,14 +499,14 @@ def talk_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collaboration/talks.html",
-        {"table": table, "can_record": _is_organiser(request.user)},
+        {"table": table, "can_record": is_organiser(request.user)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def talk_new(request: HttpRequest) -> HttpResponse:
-    if not _is_organiser(request.user):
+    if not is_organiser(request.user):
         raise PermissionDenied
     form = f.TalkForm(request.POST or None, user=request.user)
     error = ""
@@ -538,9 +515,7 @@ def talk_new(request: HttpRequest) -> HttpResponse:
             if not form.is_valid():
                 raise ApplicationError(_("表单有误，请按提示修改后再提交。"))
             data = form.cleaned_data
-            talk = services.talk_record(
-                actor=request.user, **{**data, "officers": list(data["officers"])}
-            )
+            talk = perform(actions.TALK_RECORD, data["street"], request.user, data)
         except ApplicationError as exc:
             error = exc.message
         else:
@@ -569,13 +544,11 @@ def _talk_context(
             )
         )
     )
-    organiser = _is_organiser(request.user) and in_scope(request.user, talk.area_path)
+    organiser = organises(request.user, talk.area_path)
     for problem in problems:
         for task in problem.tasks.all():
             task.is_overdue = task.done_at is None and task.deadline < today
-            task.can_progress = task.done_at is None and services.may_report_progress(
-                request.user, task
-            )
+            task.can_progress = task.done_at is None and may_report_progress(request.user, task)
             task.has_result = hasattr(task, "result")
     return {
         "talk": talk,
@@ -599,18 +572,24 @@ def talk_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return render(request, "collaboration/talk_detail.html", _talk_context(request, talk))
 
 
-def _talk_action(request, talk, anchor: str, form_key: str, form, run, success: str):
-    """Run one four-list step from the talk page; on refusal re-render with the message."""
+def _talk_action(
+    request, declared, obj, *, talk: SafetyTalk, anchor: str, form_key: str, form, success: str
+):
+    """Run one declared four-list step on ``obj`` from the talk page: redirect to the talk
+    (or to the new case, for a problem turned into one); on refusal re-render the talk with the
+    message and the form as filled in."""
     try:
         if not form.is_valid():
             raise ApplicationError(_("表单有误，请按提示修改后再提交。"))
-        run(form.cleaned_data)
+        result = perform(declared, obj, request.user, form.cleaned_data)
     except ApplicationError as exc:
         context = _talk_context(
             request, talk, error=exc.message, anchor=anchor, forms={form_key: form}
         )
         return render(request, "collaboration/talk_detail.html", context, status=exc.status_code)
     messages.success(request, success)
+    if isinstance(result, Case):
+        return redirect("cases:case-detail", number=result.number)
     return redirect(reverse("collaboration:talk-detail", args=[talk.pk]) + f"#{anchor}")
 
 
@@ -620,12 +599,13 @@ def problem_add(request: HttpRequest, pk: str) -> HttpResponse:
     talk = access_talk(pk, request.user)
     return _talk_action(
         request,
+        actions.PROBLEM_ADD,
         talk,
-        "problems",
-        "problem",
-        f.ProblemForm(request.POST),
-        lambda data: services.problem_add(talk=talk, actor=request.user, **data),
-        _("已列入问题清单。"),
+        talk=talk,
+        anchor="problems",
+        form_key="problem",
+        form=f.ProblemForm(request.POST),
+        success=_("已列入问题清单。"),
     )
 
 
@@ -635,12 +615,13 @@ def task_add(request: HttpRequest, pk: str) -> HttpResponse:
     problem = access_problem(pk, request.user)
     return _talk_action(
         request,
-        problem.talk,
-        f"problem-{problem.pk}",
-        "task",
-        f.TaskForm(request.POST, user=request.user),
-        lambda data: services.task_add(problem=problem, actor=request.user, **data),
-        _("已列入任务清单。"),
+        actions.TASK_ADD,
+        problem,
+        talk=problem.talk,
+        anchor=f"problem-{problem.pk}",
+        form_key="task",
+        form=f.TaskForm(request.POST, user=request.user),
+        success=_("已列入任务清单。"),
     )
 
 
@@ -648,20 +629,16 @@ def task_add(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def problem_case(request: HttpRequest, pk: str) -> HttpResponse:
     problem = access_problem(pk, request.user)
-    form = f.ProblemCaseForm(request.POST, street=problem.talk.street)
-    created = {}
-
-    def run(data):
-        created["case"] = services.problem_to_case(
-            problem=problem, actor=request.user, data=services.ProblemCaseInput(**data)
-        )
-
-    response = _talk_action(
-        request, problem.talk, f"problem-{problem.pk}", "case", form, run, _("问题已转为事项。")
+    return _talk_action(
+        request,
+        actions.PROBLEM_CASE,
+        problem,
+        talk=problem.talk,
+        anchor=f"problem-{problem.pk}",
+        form_key="case",
+        form=f.ProblemCaseForm(request.POST, street=problem.talk.street),
+        success=_("问题已转为事项。"),
     )
-    if "case" in created:
-        return redirect("cases:case-detail", number=created["case"].number)
-    return response
 
 
 @login_required
@@ -670,12 +647,13 @@ def task_progress(request: HttpRequest, pk: str) -> HttpResponse:
     task = access_task(pk, request.user)
     return _talk_action(
         request,
-        task.problem.talk,
-        f"task-{task.pk}",
-        "progress",
-        f.ProgressForm(request.POST),
-        lambda data: services.task_progress_add(task=task, actor=request.user, **data),
-        _("已记入落实清单。"),
+        actions.TASK_PROGRESS,
+        task,
+        talk=task.problem.talk,
+        anchor=f"task-{task.pk}",
+        form_key="progress",
+        form=f.ProgressForm(request.POST),
+        success=_("已记入落实清单。"),
     )
 
 
@@ -683,25 +661,15 @@ def task_progress(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def task_result(request: HttpRequest, pk: str) -> HttpResponse:
     task = access_task(pk, request.user)
-
-    def run(data):
-        services.task_result_record(
-            task=task,
-            actor=request.user,
-            rating=data["rating"],
-            summary=data["summary"],
-            evidence=data["evidence"],
-            expected_version=data.get("version"),
-        )
-
     return _talk_action(
         request,
-        task.problem.talk,
-        f"task-{task.pk}",
-        "result",
-        f.ResultForm(request.POST),
-        run,
-        _("成效已记入成效清单，任务办结。"),
+        actions.TASK_RESULT,
+        task,
+        talk=task.problem.talk,
+        anchor=f"task-{task.pk}",
+        form_key="result",
+        form=f.ResultForm(request.POST),
+        success=_("成效已记入成效清单，任务办结。"),
     )
 
 
@@ -712,13 +680,11 @@ def board_data(request: HttpRequest) -> dict:
     if not may_read_board(request.user):
         raise PermissionDenied
     start, end, since, until = _period(request, days=183)
-    streets = list(f.streets_for(request.user))
+    streets = list(streets_for(request.user))
     code = request.GET.get("street") or (streets[0].code if len(streets) == 1 else "")
     street = next((s for s in streets if s.code == code), None)
     if code and street is None:
-        street = Division.objects.filter(code=code, level=Level.STREET).first()
-        if street is None or not in_scope(request.user, street.path):
-            raise Http404
+        street = access_street(code, request.user)
     talks = SafetyTalk.objects.visible_to(request.user)
     if street is not None:
         talks = talks.filter(street=street)

@@ -55,3 +55,11 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+def validated(serializer_class, data) -> dict:
+    """The input ``serializer_class`` accepts from ``data``; 400 with its field messages
+    otherwise."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -31,6 +31,12 @@ class DutyShiftSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "center", "agency_id", "agency", "stationing"]
 
 
+class DutyShiftCreateSerializer(serializers.Serializer):
+    center = serializers.IntegerField()
+    agency = serializers.IntegerField(help_text="入驻单位（部门）")
+    date = serializers.DateField()
+
+
 class RosterPlanSerializer(serializers.Serializer):
     center = serializers.IntegerField()
     month = serializers.DateField(help_text="任一该月日期，如 2026-12-01")

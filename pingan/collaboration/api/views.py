@@ -2,9 +2,9 @@
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,12 +13,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pingan.cases.access import access_case
+from pingan.core.actions import perform
+from pingan.core.api import validated
 from pingan.core.calendar import LOCAL_TZ
 from pingan.core.validators import parse_pk
 from pingan.orgs.models import Staff, Unit
 
-from .. import selectors, services
-from ..access import access_center, access_summons, may_read_board, may_read_figures
+from .. import actions, selectors
+from ..access import (
+    access_center,
+    access_summons,
+    agencies_for,
+    may_read_board,
+    may_read_figures,
+    task_owners,
+)
 from ..models import (
     DutyShift,
     NamedOfficer,
@@ -31,16 +40,15 @@ from ..models import (
 from . import serializers as s
 
 
-def _valid(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+def _act(declared, obj, request):
+    """Run a declared action on ``obj`` with what its serializer accepts from the body."""
+    return perform(declared, obj, request.user, validated(declared.serializer, request.data))
 
 
 def _period(request) -> tuple[datetime, datetime]:
-    data = _valid(s.PeriodSerializer, request.query_params)
+    data = validated(s.PeriodSerializer, request.query_params)
     if data["end"] < data["start"]:
-        raise ValidationError({"end": ["截止日期不能早于起始日期。"]})
+        raise ValidationError({"end": [_("截止日期不能早于起始日期。")]})
     start = datetime.combine(data["start"], datetime.min.time(), LOCAL_TZ)
     end = datetime.combine(data["end"] + timedelta(days=1), datetime.min.time(), LOCAL_TZ)
     return start, end
@@ -62,8 +70,19 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             try:
                 shifts = shifts.filter(date=datetime.fromisoformat(params["date"]).date())
             except ValueError:
-                raise ValidationError({"date": ["日期格式应为 YYYY-MM-DD。"]}) from None
+                raise ValidationError({"date": [_("日期格式应为 YYYY-MM-DD。")]}) from None
         return shifts.order_by("date", "center", "agency__name")
+
+    @extend_schema(request=s.DutyShiftCreateSerializer, responses={201: s.DutyShiftSerializer})
+    def create(self, request):
+        """Put one department on duty at a center for a day (a swap or an extra day)."""
+        data = validated(s.DutyShiftCreateSerializer, request.data)
+        center = access_center(data["center"], request.user)
+        data["agency"] = agencies_for(request.user).filter(pk=data["agency"]).first()
+        if data["agency"] is None:
+            raise ValidationError({"agency": [_("所选单位不存在，或不在您的工作范围内。")]})
+        shift = perform(actions.ROSTER_SHIFT, center, request.user, data)
+        return Response(s.DutyShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=s.RosterPlanSerializer, responses={201: s.DutyShiftSerializer(many=True)}
@@ -71,9 +90,9 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], pagination_class=None)
     def plan(self, request):
         """Plan a center's roster for a month (permanent every working day, rotating in turn)."""
-        data = _valid(s.RosterPlanSerializer, request.data)
+        data = validated(s.RosterPlanSerializer, request.data)
         center = access_center(data["center"], request.user)
-        services.roster_plan_month(center=center, month=data["month"], actor=request.user)
+        perform(actions.ROSTER_PLAN, center, request.user, data)
         first = data["month"].replace(day=1)
         shifts = DutyShift.objects.filter(
             center=center, date__gte=first, date__lt=(first + timedelta(days=32)).replace(day=1)
@@ -99,11 +118,12 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=s.OfficerCreateSerializer, responses={201: s.OfficerSerializer})
     def create(self, request):
-        data = _valid(s.OfficerCreateSerializer, request.data)
-        staff = Staff.objects.visible_to(request.user).filter(pk=data.pop("staff")).first()
+        data = validated(s.OfficerCreateSerializer, request.data)
+        staff = Staff.objects.visible_to(request.user).filter(pk=data["staff"]).first()
         if staff is None:
-            raise ValidationError({"staff": ["找不到该干警，或不在您的工作范围内。"]})
-        officer = services.officer_assign(actor=request.user, staff=staff, **data)
+            raise ValidationError({"staff": [_("找不到该干警，或不在您的工作范围内。")]})
+        data["staff"] = staff
+        officer = perform(actions.OFFICER_ASSIGN, data["street"], request.user, data)
         return Response(s.OfficerSerializer(officer).data, status=status.HTTP_201_CREATED)
 
 
@@ -129,11 +149,11 @@ class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=s.WhistleCreateSerializer, responses={201: s.WhistleSerializer})
     def create(self, request):
-        data = _valid(s.WhistleCreateSerializer, request.data)
+        data = validated(s.WhistleCreateSerializer, request.data)
         try:
             case = access_case(data["case"], request.user)
         except Exception:
-            raise NotFound("找不到该事项，或不在您的工作范围内。") from None
+            raise NotFound(_("找不到该事项，或不在您的工作范围内。")) from None
         units = list(Unit.objects.visible_to(request.user).filter(pk__in=data["units"]))
         officers = list(
             NamedOfficer.objects.visible_to(request.user)
@@ -141,16 +161,10 @@ class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             .filter(pk__in=data["officers"])
         )
         if len(units) != len(set(data["units"])) or len(officers) != len(set(data["officers"])):
-            raise ValidationError({"detail": "所选部门或干警不存在，或不在您的工作范围内。"})
-        with transaction.atomic():
-            call = services.whistle_blow(
-                case=case,
-                actor=request.user,
-                reason=data["reason"],
-                units=units,
-                officers=officers,
-                report_hours=data.get("report_hours"),
-            )
+            raise ValidationError({"detail": _("所选部门或干警不存在，或不在您的工作范围内。")})
+        call = perform(
+            actions.WHISTLE_BLOW, case, request.user, {**data, "units": units, "officers": officers}
+        )
         return Response(
             s.WhistleSerializer(self.get_queryset().get(pk=call.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -161,43 +175,26 @@ class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def close(self, request, pk=None):
         """The street records the result and closes the whistle."""
         call = self.get_object()
-        data = _valid(s.CloseSerializer, request.data)
-        services.whistle_close(
-            call=call,
-            actor=request.user,
-            result=data["result"],
-            expected_version=data.get("version"),
-        )
+        _act(actions.WHISTLE_CLOSE, call, request)
         return Response(s.WhistleSerializer(self.get_queryset().get(pk=call.pk)).data)
 
-    def _summons(self, request, pk, summons_pk):
-        call = self.get_object()
-        return access_summons(call, summons_pk)
+    def _answer(self, request, declared, summons_pk):
+        summons = access_summons(self.get_object(), summons_pk)
+        _act(declared, summons, request)
+        return Response(s.SummonsSerializer(summons).data)
 
     @extend_schema(request=s.VersionSerializer, responses={200: s.SummonsSerializer})
     @action(detail=True, methods=["post"], url_path=r"summonses/(?P<summons_pk>[^/]+)/acknowledge")
     def acknowledge(self, request, pk=None, summons_pk=None):
         """Acknowledge a summons (报到), as the officer or department it names."""
-        summons = self._summons(request, pk, summons_pk)
-        data = _valid(s.VersionSerializer, request.data)
-        services.summons_acknowledge(
-            summons=summons, actor=request.user, expected_version=data.get("version")
-        )
-        return Response(s.SummonsSerializer(summons).data)
+        return self._answer(request, actions.ACKNOWLEDGE, summons_pk)
 
     @extend_schema(request=s.ReportSerializer, responses={200: s.SummonsSerializer})
     @action(detail=True, methods=["post"], url_path=r"summonses/(?P<summons_pk>[^/]+)/report")
     def report(self, request, pk=None, summons_pk=None):
-        """Record what was done (处置情况) after acknowledging."""
-        summons = self._summons(request, pk, summons_pk)
-        data = _valid(s.ReportSerializer, request.data)
-        services.summons_report(
-            summons=summons,
-            actor=request.user,
-            report=data["report"],
-            expected_version=data.get("version"),
-        )
-        return Response(s.SummonsSerializer(summons).data)
+        """Record what was done (处置情况) after acknowledging; whoever blew the whistle is
+        told."""
+        return self._answer(request, actions.REPORT, summons_pk)
 
 
 class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -229,22 +226,19 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=s.TalkCreateSerializer, responses={201: s.TalkSerializer})
     def create(self, request):
-        data = _valid(s.TalkCreateSerializer, request.data)
-        ids = data.pop("officers")
-        officers = list(NamedOfficer.objects.visible_to(request.user).filter(pk__in=ids))
-        if len(officers) != len(set(ids)):
-            raise ValidationError({"officers": ["所选干警不存在，或不在您的工作范围内。"]})
-        talk = services.talk_record(actor=request.user, officers=officers, **data)
+        data = validated(s.TalkCreateSerializer, request.data)
+        ids = data["officers"]
+        data["officers"] = list(NamedOfficer.objects.visible_to(request.user).filter(pk__in=ids))
+        if len(data["officers"]) != len(set(ids)):
+            raise ValidationError({"officers": [_("所选干警不存在，或不在您的工作范围内。")]})
+        talk = perform(actions.TALK_RECORD, data["street"], request.user, data)
         return Response(s.TalkSerializer(talk).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProblemCreateSerializer, responses={201: s.ProblemSerializer})
     @action(detail=True, methods=["post"])
     def problems(self, request, pk=None):
         """Put a problem raised at the talk on the problem list (问题清单)."""
-        talk = self.get_object()
-        problem = services.problem_add(
-            talk=talk, actor=request.user, **_valid(s.ProblemCreateSerializer, request.data)
-        )
+        problem = _act(actions.PROBLEM_ADD, self.get_object(), request)
         return Response(s.ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
 
@@ -261,16 +255,14 @@ class ProblemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.TaskCreateSerializer, responses={201: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def tasks(self, request, pk=None):
-        """Analyse the problem into a task (任务清单): owner unit and deadline required."""
+        """Analyse the problem into a task (任务清单): owner unit and deadline required; the
+        owner unit is told."""
         problem = self.get_object()
-        data = _valid(s.TaskCreateSerializer, request.data)
+        data = validated(s.TaskCreateSerializer, request.data)
         owner = data["owner"]
-        if (
-            owner is not None
-            and not Unit.objects.visible_to(request.user).filter(pk=owner.pk).exists()
-        ):
-            raise ValidationError({"owner": ["该单位不在您的工作范围内。"]})
-        task = services.task_add(problem=problem, actor=request.user, **data)
+        if owner is not None and not task_owners(request.user).filter(pk=owner.pk).exists():
+            raise ValidationError({"owner": [_("该单位不在您的工作范围内。")]})
+        task = perform(actions.TASK_ADD, problem, request.user, data)
         return Response(s.TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProblemCaseSerializer, responses={201: s.ProblemSerializer})
@@ -278,10 +270,7 @@ class ProblemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def case(self, request, pk=None):
         """Turn the problem into a case in one step (the link stays)."""
         problem = self.get_object()
-        data = _valid(s.ProblemCaseSerializer, request.data)
-        services.problem_to_case(
-            problem=problem, actor=request.user, data=services.ProblemCaseInput(**data)
-        )
+        _act(actions.PROBLEM_CASE, problem, request)
         return Response(s.ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
 
@@ -307,10 +296,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         """Record progress (落实清单), as the owner unit or the organising street."""
-        task = self.get_object()
-        entry = services.task_progress_add(
-            task=task, actor=request.user, **_valid(s.ProgressCreateSerializer, request.data)
-        )
+        entry = _act(actions.TASK_PROGRESS, self.get_object(), request)
         return Response(s.ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ResultCreateSerializer, responses={201: s.TaskSerializer})
@@ -318,15 +304,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def result(self, request, pk=None):
         """Review the task and record its result with evidence (成效清单)."""
         task = self.get_object()
-        data = _valid(s.ResultCreateSerializer, request.data)
-        services.task_result_record(
-            task=task,
-            actor=request.user,
-            rating=data["rating"],
-            summary=data["summary"],
-            evidence=data["evidence"],
-            expected_version=data.get("version"),
-        )
+        _act(actions.TASK_RESULT, task, request)
         return Response(s.TaskSerializer(self.get_queryset().get(pk=task.pk)).data, status=201)
 
 
@@ -350,7 +328,7 @@ class DepartmentFiguresView(_FiguresView):
     @extend_schema(parameters=PERIOD, responses={200: s.UnitResponseSerializer(many=True)})
     def get(self, request):
         if not may_read_figures(request.user):
-            raise PermissionDenied("您的角色不能查看响应统计。")
+            raise PermissionDenied(_("您的角色不能查看响应统计。"))
         start, end = self.period(request)
         rows = selectors.whistle_response_by_unit(
             start=start, end=end, summonses=WhistleSummons.objects.visible_to(request.user)
@@ -364,7 +342,7 @@ class StreetWhistleFiguresView(_FiguresView):
     @extend_schema(parameters=PERIOD, responses={200: s.StreetWhistlesSerializer(many=True)})
     def get(self, request):
         if not may_read_figures(request.user):
-            raise PermissionDenied("您的角色不能查看响应统计。")
+            raise PermissionDenied(_("您的角色不能查看响应统计。"))
         start, end = self.period(request)
         rows = selectors.whistle_quality_by_street(
             start=start, end=end, calls=WhistleCall.objects.visible_to(request.user)
@@ -378,7 +356,7 @@ class FourListFiguresView(_FiguresView):
     @extend_schema(parameters=PERIOD, responses={200: s.StreetListsSerializer(many=True)})
     def get(self, request):
         if not may_read_board(request.user):
-            raise PermissionDenied("您的角色不能查看四个清单。")
+            raise PermissionDenied(_("您的角色不能查看四个清单。"))
         start, end = self.period(request)
         rows = selectors.four_list_completion_by_street(
             start=start, end=end, talks=SafetyTalk.objects.visible_to(request.user)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from pingan.cases.models import CaseEvent
 from pingan.cases.services import case_start_mediation
-from pingan.collaboration import selectors
+from pingan.collaboration import actions, selectors
 from pingan.collaboration.escalation import EscalationResult, whistle_escalation_sweep
 from pingan.collaboration.models import WhistleCall, WhistleEscalation, WhistleSummons
 from pingan.collaboration.services import (
@@ -18,6 +18,7 @@ from pingan.collaboration.services import (
     whistle_close,
 )
 from pingan.core import notify
+from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.models import Notice
 from pingan.core.testing import PermissionMatrix
@@ -58,13 +59,18 @@ def summons_of(call, *, officer: bool) -> WhistleSummons:
 
 
 def test_a_whistle_summons_each_party_with_an_inbox_notice_and_a_timeline_event(
-    whistle, staff, django_capture_on_commit_callbacks
+    hard_case, staff, unit, named_officer, django_capture_on_commit_callbacks
 ):
     # when the street dispatcher blows the whistle with the default deadline
     with django_capture_on_commit_callbacks(execute=True):
-        call = whistle()
+        call = perform(
+            actions.WHISTLE_BLOW,
+            hard_case(),
+            staff("street_dispatcher"),
+            {"reason": "需要协同", "units": [unit(HOUSING)], "officers": [named_officer]},
+        )
     # then the deadline is 24 hours on, and two parties are summoned
-    assert call.report_by == MONDAY_MORNING + timedelta(hours=24)
+    assert call.report_by - call.blown_at == timedelta(hours=24)
     assert call.summonses.count() == 2
     assert call.street.name == "东华门街道"
     # and the named officer gets a notice linking to the whistle, and an SMS
