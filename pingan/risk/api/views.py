@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from pingan.core.actions import perform
+from pingan.core.api import validated
 from pingan.core.validators import parse_pk
 from pingan.orgs.access import access_division, has_role
 from pingan.orgs.choices import Level
@@ -24,12 +25,6 @@ from ..access import MONITOR_ROLES
 from ..actions import ACTIONS
 from ..models import IndexSnapshot, Instruction, RiskWarning
 from . import serializers as s
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _require_monitor(user) -> None:
@@ -68,7 +63,7 @@ class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         snapshots = IndexSnapshot.objects.visible_to(self.request.user).select_related("division")
         if self.action != "list":
             return snapshots
-        query = _valid(s.SnapshotQuerySerializer, self.request.query_params)
+        query = validated(s.SnapshotQuerySerializer, self.request.query_params)
         window_end = _window(query.get("window"))
         if window_end is None:
             return snapshots.none()
@@ -119,7 +114,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         warnings = RiskWarning.objects.visible_to(self.request.user).select_related("grid")
         if self.action != "list":
             return warnings
-        query = _valid(s.WarningQuerySerializer, self.request.query_params)
+        query = validated(s.WarningQuerySerializer, self.request.query_params)
         if query["status"] != "all":
             warnings = warnings.filter(closed_at__isnull=query["status"] == "open")
         if "kind" in query:
@@ -164,7 +159,7 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             instructions = instructions.prefetch_related("events__actor")
         if self.action != "list":
             return instructions
-        state = _valid(s.InstructionQuerySerializer, self.request.query_params).get("state")
+        state = validated(s.InstructionQuerySerializer, self.request.query_params).get("state")
         if state == "open":
             instructions = instructions.open()
         elif state == "overdue":
@@ -195,7 +190,7 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         """Issue an instruction for a grid in the caller's area (dispatchers only)."""
         if not services.may_issue(request.user):
             raise PermissionDenied(_("只有指挥调度员可以下达指令。"))
-        data = _valid(s.InstructionCreateSerializer, request.data)
+        data = validated(s.InstructionCreateSerializer, request.data)
         try:
             grid = access_division(data["grid"], request.user)
         except Http404:
@@ -227,7 +222,7 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def _act(self, request, name: str):
         instruction = self.get_object()
         declared = ACTIONS[name]
-        perform(declared, instruction, request.user, _valid(declared.serializer, request.data))
+        perform(declared, instruction, request.user, validated(declared.serializer, request.data))
         return self._detail(instruction)
 
     @extend_schema(request=s.VersionSerializer, responses={200: s.InstructionDetailSerializer})
