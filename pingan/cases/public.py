@@ -8,14 +8,16 @@ import hmac
 
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from pingan.core.net import client_ip
 
-from .choices import EventKind
+from .choices import EventKind, State
 from .models import Case
+from .selectors import DeadlineWords
 from .services import query_code_digest
 
 MAX_FAILURES = 5
@@ -35,6 +37,19 @@ PUBLIC_STEPS = {
     EventKind.FOLLOW_UP: gettext_lazy("已回访"),
     EventKind.REOPEN: gettext_lazy("根据回访意见重新办理"),
     EventKind.ARCHIVE: gettext_lazy("已归档"),
+}
+
+
+# What happens next, in plain words, by state (no names, no units' internal steps).
+NEXT_STEPS = {
+    State.REGISTERED: gettext_lazy("综治中心将审核是否受理，受理后开始计算办理期限。"),
+    State.ACCEPTED: gettext_lazy("综治中心正在安排承办单位。"),
+    State.ASSIGNED: gettext_lazy("承办单位将与您联系，组织调解或处理。"),
+    State.MEDIATING: gettext_lazy("正在调解处理，请保持电话畅通。"),
+    State.REJECTED: gettext_lazy("本事项不予受理，理由已告知；如有疑问可到综治中心窗口咨询。"),
+    State.CONCLUDED: gettext_lazy("已办结，综治中心将回访了解您是否满意。"),
+    State.FOLLOWED_UP: gettext_lazy("已办结并回访，感谢您的反馈。"),
+    State.ARCHIVED: gettext_lazy("已办结归档。"),
 }
 
 
@@ -78,6 +93,9 @@ def public_query(request):
     cache.delete(number_key)
     case = Case.objects.select_related("category").get(pk=case.pk)
     context["case"] = case
+    context["next_step"] = NEXT_STEPS[case.state]
+    # The deadline while the clock runs, in the words staff see (剩余 3 天 / 已超期 1 天).
+    DeadlineWords(now=timezone.now()).label(case)
     context["steps"] = [
         {"label": PUBLIC_STEPS[kind], "at": at}
         for kind, at in case.events.order_by("created_at", "id").values_list("kind", "created_at")

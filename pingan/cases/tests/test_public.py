@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localdate
 
 from pingan.cases import services
 
@@ -17,6 +18,10 @@ def test_citizen_sees_progress_without_personal_data(client, register, staff):
     content = response.content.decode()
     assert response.status_code == 200
     assert "已登记" in content and "已受理" in content
+    # with the deadline and what happens next, in plain words
+    case.refresh_from_db()
+    assert f"办理期限：{localdate(case.due_at):%Y-%m-%d}（剩余" in content
+    assert "下一步：综治中心正在安排承办单位。" in content
     for secret in ("王某某", "李某某", "11010519491231002X", "13812345678", "张静", "李明"):
         assert secret not in content
 
@@ -79,6 +84,15 @@ def test_only_the_front_desk_of_the_handling_unit_reissues_a_code(
     assert response.status_code == status
     query = {"number": case.number, "code": code}
     assert client.post(reverse("public-query"), query).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_registered_case_says_when_its_clock_starts(client, register):
+    case, code = register()
+    content = client.post(reverse("public-query"), {"number": case.number, "code": code})
+    content = content.content.decode()
+    assert 'data-testid="query-deadline"' not in content
+    assert "受理后开始计算办理期限" in content
 
 
 @pytest.mark.django_db
