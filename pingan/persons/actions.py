@@ -3,11 +3,12 @@ scorecard pages and the API run them through ``core.actions.perform``. The moves
 ``rules.MEASURE``, ``rules.PROPOSAL`` and ``rules.SCORECARD``; who may decide a rating or work a
 measure depends on the actor's relation to the person, which the services check.
 
-Hand-offs: a changed situation (or a lost contact) that makes the scorecard propose another
-level tells the responsible officer, who decides it; a decision taken by someone else (a leader)
-tells the responsible officer; a measure tells its owner, and its completion or cancellation
-tells whoever set it (and the owner, when someone else cancels it); a review decision tells the
-scorecard's author, and a fitted version waiting for review tells its reviewers.
+Hand-offs: a registration tells the responsible officer it names; a changed situation (or a
+lost contact) that makes the scorecard propose another level tells the responsible officer, who
+decides it; a decision taken by someone else (a leader) tells the responsible officer; a measure
+tells its owner, and its completion or cancellation tells whoever set it (and the owner, when
+someone else cancels it); a review decision tells the scorecard's author, and a fitted version
+waiting for review tells its reviewers.
 """
 
 from django.urls import reverse
@@ -94,6 +95,31 @@ def _measure_message(title, body):
 def _measure_url(measure: Measure) -> str:
     return _person_url(measure.plan.person) + "#plan"
 
+
+# --- the register -----------------------------------------------------------------------------
+
+# Registering hangs off no object yet: the responsible officer's notice links to their persons.
+REGISTER = Action(
+    name="register",
+    operation="persons_create",
+    label=gettext_lazy("登记"),
+    allowed=access.EDIT_ROLES,
+    service=lambda _nothing, actor, data: services.person_register(
+        actor=actor, data=services.PersonInput(**data)
+    ),
+    form=forms.PersonForm,
+    serializer=s.PersonCreateSerializer,
+    tell=Handoff(
+        kind=KIND,
+        recipients=lambda _nothing, actor, data: [data["responsible"]],
+        message=lambda _nothing, actor, data: (
+            _("新登记的重点人员：%(name)s") % {"name": data["name"]},
+            _("%(actor)s登记了%(name)s（%(type)s），由您担任责任人，请确认评级并制定措施。")
+            % {"actor": _actor(actor), "name": data["name"], "type": data["person_type"].name},
+        ),
+        url=lambda _nothing: reverse("persons:list") + "?mine=true",
+    ),
+)
 
 # --- the person page ---------------------------------------------------------------------------
 

@@ -97,27 +97,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                person = services.person_register(
-                    actor=request.user,
-                    data=services.PersonInput(
-                        name=data["name"],
-                        person_type=data["person_type"],
-                        grid=data["grid"],
-                        responsible=data["responsible"],
-                        legal_basis=data["legal_basis"],
-                        id_number=data["id_number"],
-                        phone=data["phone"],
-                        address=data["address"],
-                        gender=data["gender"],
-                        ends_on=data["ends_on"],
-                        employment=data["employment"],
-                        housing=data["housing"],
-                        released_on=data["released_on"],
-                        violations=data["violations"],
-                    ),
-                )
+                person = perform(actions.REGISTER, None, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 error, status = exc.message, exc.status_code
             else:

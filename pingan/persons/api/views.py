@@ -56,12 +56,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=s.PersonCreateSerializer, responses={201: s.PersonDetailSerializer})
     def create(self, request):
-        """Register a person (officers, dispatchers, leaders)."""
+        """Register a person (officers, dispatchers, leaders); the responsible officer is told."""
         data = s.PersonCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        person = services.person_register(
-            actor=request.user, data=services.PersonInput(**data.validated_data)
-        )
+        person = perform(actions.REGISTER, None, request.user, dict(data.validated_data))
         return Response(self._detail(self._person(person.pk)), status=status.HTTP_201_CREATED)
 
     def _act(self, request, declared, pk, target=None):

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from pingan.core.models import Notice
 from pingan.persons import actions, services
-from pingan.persons.models import Measure, Scorecard
+from pingan.persons.models import KeyPerson, Measure, PersonType, Scorecard
+
+from .conftest import id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,66 @@ def measure(register_person, staff, today):
         owner=staff("grid_worker"),
         due_on=today + timedelta(days=30),
     )
+
+
+# --- the register ------------------------------------------------------------------------------
+
+
+def test_a_registration_tells_the_responsible_officer_it_names(client_as, grid):
+    # when the officer registers a person through the API with the grid worker responsible
+    response = _post(
+        client_as("officer"),
+        "person-list",
+        [],
+        {
+            "name": "王某",
+            "id_number": id_number(41),
+            "person_type": "corrections",
+            "grid": grid.code,
+            "responsible": "grid_worker",
+            "legal_basis": "《社区矫正法》",
+        },
+    )
+    # then the grid worker is told, with a link to the persons they are responsible for
+    assert response.status_code == 201 and response.json()["responsible"] == "grid_worker"
+    notice = _notices("grid_worker").get()
+    assert "王某" in notice.title and notice.url == reverse("persons:list") + "?mine=true"
+
+
+def test_registering_as_ones_own_responsible_tells_nobody(client_as, staff, grid):
+    response = client_as("officer").post(
+        reverse("persons:person-new"),
+        {
+            "name": "王某",
+            "id_number": id_number(42),
+            "person_type": PersonType.objects.get(code="corrections").pk,
+            "grid": grid.pk,
+            "responsible": staff("officer").pk,
+            "legal_basis": "《社区矫正法》",
+            "employment": "employed",
+            "housing": "stable",
+            "violations": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert not Notice.objects.filter(kind=actions.KIND).exists()
+
+
+def test_registration_refusals_through_the_api(client_as, grid):
+    body = {
+        "name": "王某",
+        "id_number": id_number(43),
+        "person_type": "corrections",
+        "grid": grid.code,
+        "responsible": "officer",
+        "legal_basis": "《社区矫正法》",
+        "ends_on": "2000-01-01",
+    }
+    past = _post(client_as("officer"), "person-list", [], body)
+    assert past.status_code == 400 and past.json()["detail"] == "在册截止日期应晚于今天。"
+    # a grid worker works with the register but does not register: 403
+    assert _post(client_as("grid_worker"), "person-list", [], body).status_code == 403
+    assert not KeyPerson.objects.filter(name="王某").exists()
 
 
 # --- measures ----------------------------------------------------------------------------------
