@@ -19,10 +19,12 @@ Confirming or overriding a proposed rating is for the person's responsible offic
 leader whose area contains the person.
 """
 
+from django.db.models import Q
 from django.http import Http404
 
 from pingan.orgs.access import has_role, in_scope, scope_paths
 from pingan.orgs.choices import Level, RoleCode
+from pingan.orgs.models import Division, Staff
 
 from .models import KeyPerson, Scorecard
 
@@ -63,6 +65,48 @@ def may_approve_scorecards(user) -> bool:
 
 def may_see_scorecards(user) -> bool:
     return has_role(user, *FIT_ROLES) or may_approve_scorecards(user)
+
+
+def register_grids(user):
+    """The grids the user may register a person in: those of their scope."""
+    return Division.objects.visible_to(user).grids().order_by("path")
+
+
+def responsible_candidates(user):
+    """Who the user may make responsible for a person: holders of a register role in the
+    user's scope (and the user)."""
+    return (
+        Staff.objects.visible_to(user)
+        .filter(is_active=True, roles__code__in=REVIEW_ROLES)
+        .select_related("unit")
+        .distinct()
+        .order_by("unit__division__path", "name")
+    )
+
+
+def staff_in_area(path: str):
+    """Staff who may be responsible for, or own measures of, a person in this grid: holders of
+    a register role whose unit sits on the grid's branch of the tree."""
+    codes = path.strip("/").split("/")
+    ancestors = ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
+    return (
+        Staff.objects.filter(is_active=True, roles__code__in=REVIEW_ROLES)
+        .filter(unit__division__path__in=ancestors)
+        .distinct()
+        .order_by("unit__division__path", "name")
+    )
+
+
+def scorecard_reviewers():
+    """Everyone who may review a scorecard version (see ``may_approve_scorecards``)."""
+    return (
+        Staff.objects.filter(is_active=True)
+        .filter(
+            Q(roles__code=RoleCode.ADMINISTRATOR)
+            | Q(roles__code=RoleCode.LEADER, unit__division__level=Level.DISTRICT)
+        )
+        .distinct()
+    )
 
 
 def access_person(pk, user) -> KeyPerson:

@@ -5,11 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.forms import StyledForm
-from pingan.orgs.access import scope_q
-from pingan.orgs.choices import Level
 from pingan.orgs.models import Division, Staff
 
-from .access import REVIEW_ROLES
+from . import access
 from .choices import (
     ContactResult,
     Employment,
@@ -23,19 +21,6 @@ from .models import Partner, PersonType
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 CSV_TOO_LARGE = _("文件超过 50 MB。")  # the fitting page's and the API's answer
-
-
-def staff_in_area(path: str):
-    """Staff who may be responsible for, or own measures of, a person in this grid: holders of
-    a register role whose unit sits on the grid's branch of the tree."""
-    codes = path.strip("/").split("/")
-    ancestors = ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
-    return (
-        Staff.objects.filter(is_active=True, roles__code__in=REVIEW_ROLES)
-        .filter(unit__division__path__in=ancestors)
-        .distinct()
-        .order_by("unit__division__path", "name")
-    )
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -75,29 +60,22 @@ class PersonForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        grids = Division.objects.filter(level=Level.GRID).filter(scope_q(user, "path"))
-        self.fields["grid"].queryset = grids.order_by("path")
-        self.fields["responsible"].queryset = (
-            Staff.objects.filter(is_active=True, roles__code__in=REVIEW_ROLES)
-            .filter(scope_q(user, "unit__division__path") | Q(pk=user.pk))
-            .select_related("unit")
-            .distinct()
-            .order_by("unit__division__path", "name")
-        )
+        self.fields["grid"].queryset = access.register_grids(user)
+        self.fields["responsible"].queryset = access.responsible_candidates(user)
         self.fields["responsible"].initial = user.pk
 
 
 class ConfirmForm(StyledForm):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class OverrideForm(StyledForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class OverrideForm(ConfirmForm):
     level = forms.ChoiceField(label=_("改定为"), choices=RiskLevel.choices)
     reason = forms.CharField(
         label=_("改定理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    disputed = forms.MultipleChoiceField(
+    disputed_factors = forms.MultipleChoiceField(
         label=_("有异议的因子"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -106,7 +84,7 @@ class OverrideForm(StyledForm):
 
     def __init__(self, *args, factors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["disputed"].choices = list(factors)
+        self.fields["disputed_factors"].choices = list(factors)
 
 
 class ReviewForm(StyledForm):
@@ -131,12 +109,6 @@ class SituationForm(StyledForm):
         label=_("新居住地址"), max_length=200, required=False, help_text=_("留空表示不变。")
     )
 
-    def changes(self) -> dict:
-        data = self.cleaned_data
-        changes = {key: data[key] for key in ("employment", "housing", "violations")}
-        changes.update({key: data[key] for key in ("phone", "address") if data[key].strip()})
-        return changes
-
 
 class MeasureForm(StyledForm):
     kind = forms.ChoiceField(label=_("类型"), choices=MeasureKind.choices)
@@ -157,7 +129,9 @@ class MeasureForm(StyledForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_in_area(person.area_path).select_related("unit")
+        self.fields["owner"].queryset = access.staff_in_area(person.area_path).select_related(
+            "unit"
+        )
         street = person.area_path.strip("/").split("/")[1]
         self.fields["partner"].queryset = Partner.objects.filter(is_active=True).filter(
             Q(street__isnull=True) | Q(street__code=street)
@@ -191,9 +165,10 @@ class ScorecardFitForm(StyledForm):
 
 
 class ScorecardReviewForm(StyledForm):
-    decision = forms.ChoiceField(
+    approve = forms.TypedChoiceField(
         label=_("审核结论"),
-        choices=[("approve", _("通过")), ("reject", _("退回"))],
+        choices=[("true", _("通过")), ("false", _("退回"))],
+        coerce=lambda value: value == "true",
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

@@ -50,4 +50,9 @@ def scorecard_fit_job(job: Job, progress: jobs.Progress) -> dict:
             "message": _("数据有问题，未拟合、未生成评分卡。") if problems else exc.message,
             "problems": problems,
         }
+    from pingan.core.actions import tell
+
+    from .actions import REVIEW_WANTED  # the declarations import this module's job kind
+
+    tell(REVIEW_WANTED, scorecard, job.owner, {})
     return {"message": _("评分卡已生成，等待审核。"), "scorecard": scorecard.pk}

@@ -3,7 +3,7 @@ and the scorecard versions with their reports."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError
-from pingan.core.jobs import job_submit
 from pingan.core.masking import mask_id_number, mask_phone
 from pingan.core.models import Job
 from pingan.orgs.access import has_role
 
-from . import access, selectors, services
+from . import access, actions, selectors, services
 from .choices import MeasureStatus, ProposalState, RiskLevel, ScorecardStatus
 from .facts import compute_facts
 from .filtersets import PersonFilter
@@ -97,27 +97,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                person = services.person_register(
-                    actor=request.user,
-                    data=services.PersonInput(
-                        name=data["name"],
-                        person_type=data["person_type"],
-                        grid=data["grid"],
-                        responsible=data["responsible"],
-                        legal_basis=data["legal_basis"],
-                        id_number=data["id_number"],
-                        phone=data["phone"],
-                        address=data["address"],
-                        gender=data["gender"],
-                        ends_on=data["ends_on"],
-                        employment=data["employment"],
-                        housing=data["housing"],
-                        released_on=data["released_on"],
-                        violations=data["violations"],
-                    ),
-                )
+                person = perform(actions.REGISTER, None, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 error, status = exc.message, exc.status_code
             else:
@@ -147,6 +128,7 @@ def _person_context(
     factor_choices = [
         (line["key"], line["factor"]) for line in (proposal.breakdown if proposal else [])
     ]
+    decision = {"version": person.version, "proposal": proposal.pk if proposal else None}
     plan = getattr(person, "plan", None)
     measures = (
         list(plan.measures.select_related("owner", "partner").order_by("status", "due_on", "id"))
@@ -172,9 +154,9 @@ def _person_context(
         "rating": rating,
         "proposal": proposal,
         "may_decide": may_decide and active,
-        "confirm_form": forms.get("confirm") or ConfirmForm(initial={"version": person.version}),
+        "confirm_form": forms.get("confirm") or ConfirmForm(initial=decision),
         "override_form": forms.get("override")
-        or OverrideForm(initial={"version": person.version}, factors=factor_choices),
+        or OverrideForm(initial=decision, factors=factor_choices),
         "cases": person.case_links.select_related("case__category").order_by(
             "-case__registered_at"
         )[:50],
@@ -225,127 +207,61 @@ def _labelled(events) -> list:
     return events
 
 
-PERSON_ACTIONS = (
-    "confirm",
-    "override",
-    "review",
-    "situation",
-    "measure",
-    "measure_done",
-    "measure_cancel",
-)
+def _target(person: KeyPerson, name: str, post):
+    """What a page action works on: one of the person's proposals or measures, or the person."""
+    try:
+        if name in ("confirm", "override"):
+            return person.proposals.get(pk=post.get("proposal"))
+        if name in ("measure_done", "measure_cancel"):
+            return Measure.objects.select_related("plan__person", "owner", "created_by").get(
+                pk=post.get("measure"), plan__person=person
+            )
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return person
+
+
+def _form(name: str, declared, person: KeyPerson, target, post):
+    if name == "override":
+        factors = [(line["key"], line["factor"]) for line in target.breakdown]
+        return declared.form(post, factors=factors)
+    if name == "measure":
+        return declared.form(post, person=person)
+    if isinstance(target, Measure):
+        return declared.form(post, prefix=f"m{target.pk}")
+    return declared.form(post)
 
 
 @login_required
 @require_POST
 def person_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Run one action from the person's page; answer with the re-rendered body (htmx) or a
-    redirect. A refusal re-renders the form with the message and changes nothing."""
+    """Run one declared action from the person's page; answer with the re-rendered body (htmx)
+    or a redirect. A refusal re-renders the form with the message and changes nothing."""
     _require_register(request.user)
-    if action not in PERSON_ACTIONS:
+    declared = actions.PERSON_PAGE.get(action)
+    if declared is None:
         raise Http404
     person = access.access_person(pk, request.user)
-    form, key, done = _run(request, person, action)
-    if done:
-        messages.success(request, done)
-        if not request.headers.get("HX-Request"):
-            return redirect("persons:person-detail", pk=person.pk)
-        person = access.access_person(pk, request.user)
-        return render(request, "persons/_body.html", _person_context(request, person))
-    error, status = form.error_message, form.error_status
+    target = _target(person, action, request.POST)
+    form = _form(action, declared, person, target, request.POST)
+    key = f"measure_done-{target.pk}" if isinstance(target, Measure) else action
+    if form.is_valid():
+        try:
+            perform(declared, target, request.user, form.cleaned_data)
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status_code
+        else:
+            messages.success(request, declared.extra["done"](target, form.cleaned_data))
+            if not request.headers.get("HX-Request"):
+                return redirect("persons:person-detail", pk=person.pk)
+            person = access.access_person(pk, request.user)
+            return render(request, "persons/_body.html", _person_context(request, person))
+    else:
+        error, status = _("请按提示修改后再提交。"), 400
     person = access.access_person(pk, request.user)
     context = _person_context(request, person, forms={key: form}, error=error, error_action=key)
     template = "persons/_body.html" if request.headers.get("HX-Request") else "persons/detail.html"
     return render(request, template, context, status=status)
-
-
-def _run(request: HttpRequest, person: KeyPerson, action: str):
-    """Validate the form of an action and call its service: (form, form key, success text)."""
-    user, post = request.user, request.POST
-    measure = None
-    if action in ("measure_done", "measure_cancel"):
-        try:
-            measure = Measure.objects.select_related("plan__person").get(
-                pk=post.get("measure"), plan__person=person
-            )
-        except (Measure.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-    if action in ("confirm", "override"):
-        proposal = person.proposals.filter(pk=post.get("proposal")).first()
-        if proposal is None:
-            raise Http404
-        factors = [(line["key"], line["factor"]) for line in proposal.breakdown]
-    forms = {
-        "confirm": lambda: ConfirmForm(post),
-        "override": lambda: OverrideForm(post, factors=factors),
-        "review": lambda: ReviewForm(post),
-        "situation": lambda: SituationForm(post),
-        "measure": lambda: MeasureForm(post, person=person),
-        "measure_done": lambda: MeasureDoneForm(post, prefix=f"m{measure.pk}"),
-        "measure_cancel": lambda: MeasureDoneForm(post, prefix=f"m{measure.pk}"),
-    }
-    form = forms[action]()
-    key = f"measure_done-{measure.pk}" if measure else action
-    form.error_message, form.error_status = _("请按提示修改后再提交。"), 400
-    if not form.is_valid():
-        return form, key, ""
-    data = form.cleaned_data
-    try:
-        if action == "confirm":
-            services.rating_confirm(proposal=proposal, actor=user, version=data["version"])
-            return (
-                form,
-                key,
-                _("已确认评级：%(level)s") % {"level": RiskLevel(proposal.level).label},
-            )
-        if action == "override":
-            services.rating_override(
-                proposal=proposal,
-                actor=user,
-                level=data["level"],
-                reason=data["reason"],
-                disputed_factors=data["disputed"],
-                version=data["version"],
-            )
-            return form, key, _("已改定评级：%(level)s") % {"level": RiskLevel(data["level"]).label}
-        if action == "review":
-            services.review_record(
-                person=person,
-                actor=user,
-                contact=data["contact"],
-                note=data["note"],
-                version=data["version"],
-            )
-            return form, key, _("已记录复核，下次复核日期已排定。")
-        if action == "situation":
-            services.person_update(
-                person=person, actor=user, version=data["version"], **form.changes()
-            )
-            return form, key, _("已更新情况；评分如有变化，将生成新的评级提议。")
-        if action == "measure":
-            services.measure_add(
-                person=person,
-                actor=user,
-                kind=data["kind"],
-                category=data["category"],
-                description=data["description"],
-                owner=data["owner"],
-                due_on=data["due_on"],
-                partner=data["partner"],
-            )
-            return form, key, _("已新增措施。")
-        if action == "measure_done":
-            services.measure_complete(
-                measure=measure, actor=user, result=data["result"], version=data["version"]
-            )
-            return form, key, _("措施已完成。")
-        services.measure_cancel(
-            measure=measure, actor=user, reason=data["result"], version=data["version"]
-        )
-        return form, key, _("措施已取消。")
-    except ApplicationError as exc:
-        form.error_message, form.error_status = exc.message, exc.status_code
-        return form, key, ""
 
 
 @login_required
@@ -409,15 +325,17 @@ def scorecard_fit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             # A worker fits it (scikit-learn stays out of the web process); the person follows
             # the job's page, which links to the new version when it is ready.
-            job = job_submit(
-                kind=SCORECARD_FIT,
-                owner=request.user,
-                params={
-                    "outcome": form.cleaned_data["outcome"].strip(),
-                    "group": form.cleaned_data["group"].strip(),
+            data = form.cleaned_data
+            job = perform(
+                actions.SCORECARD_FIT_ACTION,
+                None,
+                request.user,
+                {
+                    "csv": data["csv"],
+                    "outcome": data["outcome"].strip(),
+                    "group": data["group"].strip(),
                     "exclude": list(form.exclude_list()),
                 },
-                upload=form.cleaned_data["csv"],
             )
             return redirect("jobs:detail", job.pk)
         status = 400
@@ -436,6 +354,7 @@ def scorecard_fit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_scorecards(request.user)
     scorecard = access.access_scorecard(pk, request.user)
     context = report_context(scorecard)
     context["review_form"] = ScorecardReviewForm()
@@ -451,16 +370,12 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scorecard_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_scorecards(request.user)
     scorecard = access.access_scorecard(pk, request.user)
     form = ScorecardReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.scorecard_review(
-                scorecard=scorecard,
-                actor=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
+            perform(actions.SCORECARD_REVIEW, scorecard, request.user, form.cleaned_data)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             context = report_context(scorecard)
@@ -477,6 +392,7 @@ def scorecard_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_scorecards(request.user)
     scorecard = access.access_scorecard(pk, request.user)
     pdf = render_pdf(scorecard, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -488,6 +404,7 @@ def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def scorecard_html(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as one standalone HTML file (what the PDF is printed from)."""
+    _require_scorecards(request.user)
     scorecard = access.access_scorecard(pk, request.user)
     html = render_to_string("persons/report_print.html", report_context(scorecard))
     response = HttpResponse(html, content_type="text/html; charset=utf-8")

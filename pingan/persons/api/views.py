@@ -1,6 +1,7 @@
 """The register API: the same services, permissions and errors as the pages (X4)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,13 +10,11 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from pingan.core.actions import perform, require_roles
 from pingan.core.job_api import JobSerializer
-from pingan.core.jobs import job_submit
-from pingan.orgs.access import has_role
 
-from .. import access, services
+from .. import access, actions, services
 from ..facts import compute_facts
-from ..jobs import SCORECARD_FIT
 from ..models import KeyPerson, Measure, Scorecard
 from ..scoring import LoadedScorecard
 from . import serializers as s
@@ -27,7 +26,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not access.may_see_register(request.user):
-            raise PermissionDenied("您的角色不能查看重点人员。")
+            raise PermissionDenied(_("您的角色不能查看重点人员。"))
 
     def get_queryset(self):
         return (
@@ -57,76 +56,60 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=s.PersonCreateSerializer, responses={201: s.PersonDetailSerializer})
     def create(self, request):
-        """Register a person (officers, dispatchers, leaders)."""
+        """Register a person (officers, dispatchers, leaders); the responsible officer is told."""
         data = s.PersonCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        person = services.person_register(
-            actor=request.user, data=services.PersonInput(**data.validated_data)
-        )
+        person = perform(actions.REGISTER, None, request.user, dict(data.validated_data))
         return Response(self._detail(self._person(person.pk)), status=status.HTTP_201_CREATED)
+
+    def _act(self, request, declared, pk, target=None):
+        """Validate the declared action's input, run it on the person (or ``target(person,
+        data)``): the same declaration, checks and notices as the person page."""
+        person = self._person(pk)
+        data = declared.serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        return perform(declared, target(person, values) if target else person, request.user, values)
+
+    def _proposal(self, person, data):
+        return get_object_or_404(person.proposals, pk=data["proposal"])
 
     @extend_schema(request=s.ConfirmSerializer, responses={200: s.PersonDetailSerializer})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        """Confirm the pending proposed level."""
-        person = self._person(pk)
-        data = s.ConfirmSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        proposal = get_object_or_404(person.proposals, pk=data.validated_data["proposal"])
-        services.rating_confirm(
-            proposal=proposal, actor=request.user, version=data.validated_data["version"]
-        )
+        """Confirm the pending proposed level (the responsible officer or a leader of the area);
+        the responsible officer is told when someone else decides."""
+        self._act(request, actions.CONFIRM, pk, self._proposal)
         return Response(self._detail(self._person(pk)))
 
     @extend_schema(request=s.OverrideSerializer, responses={200: s.PersonDetailSerializer})
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
         """Set another level than proposed, with a reason and the disputed factors."""
-        person = self._person(pk)
-        data = s.OverrideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        proposal = get_object_or_404(person.proposals, pk=v["proposal"])
-        services.rating_override(
-            proposal=proposal,
-            actor=request.user,
-            level=v["level"],
-            reason=v["reason"],
-            disputed_factors=v["disputed_factors"],
-            version=v["version"],
-        )
+        self._act(request, actions.OVERRIDE, pk, self._proposal)
         return Response(self._detail(self._person(pk)))
 
     @extend_schema(request=s.SituationSerializer, responses={200: s.PersonDetailSerializer})
     @action(detail=True, methods=["post"])
     def situation(self, request, pk=None):
-        """Update the facts kept on the person (employment, housing, violations, contact)."""
-        person = self._person(pk)
-        data = s.SituationSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        version = changes.pop("version")
-        services.person_update(person=person, actor=request.user, version=version, **changes)
+        """Update the facts kept on the person (employment, housing, violations, contact); when
+        the scorecard then proposes another level, the responsible officer is told."""
+        self._act(request, actions.SITUATION, pk)
         return Response(self._detail(self._person(pk)))
 
     @extend_schema(request=s.ReviewInputSerializer, responses={201: s.ReviewSerializer})
     @action(detail=True, methods=["post"])
     def reviews(self, request, pk=None):
         """Record a review; the next one is scheduled by level."""
-        person = self._person(pk)
-        data = s.ReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        review = services.review_record(person=person, actor=request.user, **data.validated_data)
+        review = self._act(request, actions.REVIEW, pk)
         return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MeasureInputSerializer, responses={201: s.MeasureSerializer})
     @action(detail=True, methods=["post"])
     def measures(self, request, pk=None):
-        """Add a measure to the person's plan (an owner and a due date are required)."""
-        person = self._person(pk)
-        data = s.MeasureInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        measure = services.measure_add(person=person, actor=request.user, **data.validated_data)
+        """Add a measure to the person's plan (an owner and a due date are required); the owner
+        is told."""
+        measure = self._act(request, actions.MEASURE_ADD, pk)
         return Response(s.MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
 
@@ -138,7 +121,7 @@ class MeasureViewSet(viewsets.GenericViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not access.may_see_register(request.user):
-            raise PermissionDenied("您的角色不能查看重点人员。")
+            raise PermissionDenied(_("您的角色不能查看重点人员。"))
 
     def get_queryset(self):
         persons = KeyPerson.objects.visible_to(self.request.user)
@@ -146,28 +129,25 @@ class MeasureViewSet(viewsets.GenericViewSet):
             "plan__person", "owner", "partner"
         )
 
-    @extend_schema(request=s.MeasureResultSerializer, responses={200: s.MeasureSerializer})
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
+    def _act(self, request, declared, pk):
         measure = get_object_or_404(self.get_queryset(), pk=pk)
-        data = s.MeasureResultSerializer(data=request.data)
+        data = declared.serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.measure_complete(measure=measure, actor=request.user, **data.validated_data)
+        perform(declared, measure, request.user, dict(data.validated_data))
         return Response(s.MeasureSerializer(measure).data)
 
     @extend_schema(request=s.MeasureResultSerializer, responses={200: s.MeasureSerializer})
     @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """The owner (or the responsible officer, or an officer of the area) records the result;
+        whoever set the measure is told."""
+        return self._act(request, actions.MEASURE_COMPLETE, pk)
+
+    @extend_schema(request=s.MeasureResultSerializer, responses={200: s.MeasureSerializer})
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        measure = get_object_or_404(self.get_queryset(), pk=pk)
-        data = s.MeasureResultSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.measure_cancel(
-            measure=measure,
-            actor=request.user,
-            reason=data.validated_data["result"],
-            version=data.validated_data["version"],
-        )
-        return Response(s.MeasureSerializer(measure).data)
+        """Cancel an open measure with a reason; its owner and whoever set it are told."""
+        return self._act(request, actions.MEASURE_CANCEL, pk)
 
 
 class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -176,7 +156,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not access.may_see_scorecards(request.user):
-            raise PermissionDenied("您的角色不能查看评分卡。")
+            raise PermissionDenied(_("您的角色不能查看评分卡。"))
 
     def get_queryset(self):
         return Scorecard.objects.select_related("created_by", "reviewed_by").order_by(
@@ -197,17 +177,10 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         is the queued job; follow it at ``/api/jobs/{id}/``. When it succeeds, its ``result``
         names the new version (``scorecard``), which waits for review; when the data has
         problems, ``result.problems`` lists them and nothing is written."""
-        if not has_role(request.user, *access.FIT_ROLES):
-            raise PermissionDenied("只有系统管理员可以拟合评分卡。")
+        require_roles(request.user, actions.SCORECARD_FIT_ACTION.roles)
         data = s.ScorecardFitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        job = job_submit(
-            kind=SCORECARD_FIT,
-            owner=request.user,
-            params={"outcome": v["outcome"], "group": v["group"], "exclude": v["exclude"]},
-            upload=v["csv"],
-        )
+        job = perform(actions.SCORECARD_FIT_ACTION, None, request.user, dict(data.validated_data))
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=s.ScorecardReviewSerializer, responses={200: s.ScorecardSerializer})
@@ -217,5 +190,5 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         scorecard = get_object_or_404(self.get_queryset(), pk=pk)
         data = s.ScorecardReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.scorecard_review(scorecard=scorecard, actor=request.user, **data.validated_data)
+        perform(actions.SCORECARD_REVIEW, scorecard, request.user, dict(data.validated_data))
         return Response(s.ScorecardSerializer(scorecard).data)

@@ -1,10 +1,14 @@
 """The register API: same permissions, logging and services as the pages."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
 from pingan.core.models import AuditEvent
 from pingan.core.testing import PermissionMatrix
+from pingan.persons import services
+from pingan.persons.models import Scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +151,127 @@ def test_api_fit_refusals(api_fit, client_as, monkeypatch):
     from rest_framework.test import APIClient
 
     assert APIClient().get(url).status_code == 401
+
+
+# --- the permission matrix of the declared actions' operations --------------------------------
+
+
+class _PersonAction(PermissionMatrix):
+    """A POST on one of the officer's persons: other roles 403, another street's officer 404."""
+
+    api = True
+    method = "post"
+    in_scope = "officer"
+    wrong_role = "street_clerk"
+    out_of_scope = "officer@110101002"
+
+    @pytest.fixture(autouse=True)
+    def _person(self, register_person, today):
+        person = register_person()
+        self.url_args = (person.pk,)
+        self.data = self.body(person, today)
+
+    def body(self, person, today) -> dict:
+        return {}
+
+
+class TestConfirmApi(_PersonAction):
+    url_name = "person-confirm"
+
+    def body(self, person, today):
+        return {"proposal": person.proposals.get().pk}
+
+
+class TestOverrideApi(_PersonAction):
+    url_name = "person-override"
+
+    def body(self, person, today):
+        return {"proposal": person.proposals.get().pk, "level": "high", "reason": "近期多次争吵"}
+
+
+class TestReviewsApi(_PersonAction):
+    url_name = "person-reviews"
+    ok_status = 201
+
+    def body(self, person, today):
+        return {"contact": "met", "note": "在家，情绪稳定"}
+
+
+class TestSituationApi(_PersonAction):
+    url_name = "person-situation"
+
+    def body(self, person, today):
+        return {"address": "东城区多福巷14号", "version": person.version}
+
+
+class TestMeasuresApi(_PersonAction):
+    url_name = "person-measures"
+    ok_status = 201
+
+    def body(self, person, today):
+        return {
+            "kind": "support",
+            "category": "jobs",
+            "description": "推荐就业",
+            "owner": "officer",
+            "due_on": (today + timedelta(days=14)).isoformat(),
+        }
+
+
+class _MeasureAction(_PersonAction):
+    @pytest.fixture(autouse=True)
+    def _person(self, register_person, staff, today):
+        measure = services.measure_add(
+            person=register_person(),
+            actor=staff("officer"),
+            kind="support",
+            category="jobs",
+            description="推荐就业",
+            owner=staff("officer"),
+            due_on=today + timedelta(days=14),
+        )
+        self.url_args = (measure.pk,)
+        self.data = {"result": "已推荐两家企业"}
+
+
+class TestMeasureCompleteApi(_MeasureAction):
+    url_name = "person-measure-complete"
+
+
+class TestMeasureCancelApi(_MeasureAction):
+    url_name = "person-measure-cancel"
+
+
+class _ScorecardMatrix(PermissionMatrix):
+    api = True
+    in_scope = "district_leader"
+    wrong_role = "officer"
+
+    @pytest.fixture(autouse=True)
+    def _scorecard(self, staff):
+        active = Scorecard.objects.get(status="active")
+        self.url_args = (services.scorecard_copy(scorecard=active, actor=staff("admin")).pk,)
+
+
+class TestScorecardDetailApi(_ScorecardMatrix):
+    url_name = "scorecard-detail"
+
+
+class TestScorecardReviewApi(_ScorecardMatrix):
+    url_name = "scorecard-review"
+    method = "post"
+    data = {"approve": False, "note": "分档需再核"}
+
+
+class TestScorecardFitApi(PermissionMatrix):
+    url_name = "scorecard-fit"
+    api = True
+    in_scope = "admin"
+    wrong_role = "district_leader"
+    ok_status = 202
+
+    def request(self, client):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("h.csv", b"y\n1\n")
+        return client.post(self.url(), {"csv": upload, "outcome": "y"})

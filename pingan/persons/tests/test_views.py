@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from pingan.core.models import AuditEvent
 from pingan.core.testing import PermissionMatrix
+from pingan.persons import services
 from pingan.persons.history import to_bytes
 from pingan.persons.models import KeyPerson, PersonType, Scorecard
 
@@ -216,7 +217,7 @@ def test_fit_in_the_worker_then_review_and_pdf(client_as, fit):
     assert "DeLong" in html and "公平性审计" in html
     pdf = leader.get(reverse("persons:scorecard-pdf", args=[scorecard.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
-    leader.post(reverse("persons:scorecard-review", args=[scorecard.pk]), {"decision": "approve"})
+    leader.post(reverse("persons:scorecard-review", args=[scorecard.pk]), {"approve": "true"})
     scorecard.refresh_from_db()
     assert scorecard.status == "active" and scorecard.reviewed_by.username == "district_leader"
 
@@ -274,3 +275,55 @@ def test_admin_copies_the_active_scorecard_as_a_pending_version(client_as):
     # the active version itself cannot be edited in the admin
     page = client.get(reverse("admin:persons_scorecard_change", args=[active.pk]))
     assert b'name="medium_from"' not in page.content
+
+
+class TestNewPersonPage(PermissionMatrix):
+    url_name = "persons:person-new"
+    in_scope = "officer"
+    wrong_role = "grid_worker"
+
+
+class TestPersonAction(PermissionMatrix):
+    """A declared action from the person's page (here a review): done, then back to the page."""
+
+    url_name = "persons:person-act"
+    method = "post"
+    in_scope = "officer"
+    wrong_role = "evaluator"
+    out_of_scope = "officer@110101002"
+    ok_status = 302
+
+    @pytest.fixture(autouse=True)
+    def _person(self, register_person):
+        person = register_person()
+        self.url_args = (person.pk, "review")
+        self.data = {"version": person.version, "contact": "met", "note": "在家，情绪稳定"}
+
+
+class _ScorecardPage(PermissionMatrix):
+    in_scope = "district_leader"
+    wrong_role = "officer"
+
+    @pytest.fixture(autouse=True)
+    def _scorecard(self, staff):
+        active = Scorecard.objects.get(status="active")
+        self.url_args = (services.scorecard_copy(scorecard=active, actor=staff("admin")).pk,)
+
+
+class TestScorecardPage(_ScorecardPage):
+    url_name = "persons:scorecard-detail"
+
+
+class TestScorecardHtml(_ScorecardPage):
+    url_name = "persons:scorecard-html"
+
+
+class TestScorecardPdf(_ScorecardPage):
+    url_name = "persons:scorecard-pdf"
+
+
+class TestScorecardReview(_ScorecardPage):
+    url_name = "persons:scorecard-review"
+    method = "post"
+    data = {"approve": "false", "note": "分档需再核"}
+    ok_status = 302
