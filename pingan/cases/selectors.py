@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from pingan.core.calendar import local_date, missing_calendar_years, workdays_in
 from pingan.orgs.choices import Level
 
-from .choices import CLOCK_STATES, Colour, DayType, State
-from .models import Case, DeadlinePolicy
+from .choices import CLOCK_STATES, Colour, DayType, ExtensionState, State
+from .models import Case, DeadlineExtension, DeadlinePolicy
 
 
 def working_policies() -> dict[str, bool]:
@@ -164,3 +164,15 @@ def funnel_by_area(*, user, parent, start: datetime, end: datetime) -> list[dict
             }
         )
     return rows
+
+
+def pending_extensions(user):
+    """Extension requests (延期申请) awaiting a decision on cases the user may see, oldest
+    first: a leader's approvals queue (M2.3)."""
+    return (
+        DeadlineExtension.objects.filter(
+            state=ExtensionState.PENDING, case__in=Case.objects.visible_to(user)
+        )
+        .select_related("case__handling_unit", "requested_by")
+        .order_by("created_at", "id")
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("places/", views.places, name="places"),
     path("suggest/", views.intake_suggest, name="suggest"),
     path("funnel/", views.funnel_page, name="funnel"),
+    path("approvals/", views.approvals, name="approvals"),
     path("export.xlsx", export.case_export, name="export"),
     # before "<str:number>/", which would otherwise take "import/" for a case number
     path("import/", import_views.ledger_import, name="import"),

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
@@ -125,6 +126,28 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _next(request: HttpRequest) -> str:
+    """Where a list that offers an action wants the user back (a local address only)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+@login_required
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """待我审批: the extension requests a leader decides, each decided in one step here
+    through the case's declared action."""
+    if not has_role(request.user, *rules.CASE.roles("extension_decide")):
+        raise PermissionDenied
+    pending = list(selectors.pending_extensions(request.user))
+    words = selectors.DeadlineWords(now=timezone.now())
+    for extension in pending:
+        words.label(extension.case)
+    return render(request, "cases/approvals.html", {"pending": pending})
+
+
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
@@ -154,7 +177,7 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
                 request, _("已%(action)s：%(number)s") % {"action": label, "number": case.number}
             )
             if not request.headers.get("HX-Request"):
-                return redirect("cases:case-detail", number=case.number)
+                return redirect(_next(request) or reverse("cases:case-detail", args=[case.number]))
             case = access_case(number, request.user)
             return render(request, "cases/_body.html", _case_context(request, case))
     else:

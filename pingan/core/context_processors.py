@@ -36,6 +36,7 @@ NAVIGATION = [
         "plus-square",
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
+    ("cases:approvals", _("待我审批"), "check2-square", {RoleCode.LEADER}),
     ("cases:funnel", _("四级化解"), "funnel", CENTER),
     (None, _("协同联动"), "", None),
     ("collaboration:whistles", _("吹哨报到"), "megaphone", CENTER),

@@ -7,7 +7,7 @@ from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.models import Division, Staff, Unit
 
 from ..choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Urgency
-from ..models import Case, CaseEvent, Category, Party
+from ..models import Case, CaseEvent, Category, DeadlineExtension, Party
 
 
 def _django_validator(validator):
@@ -213,3 +213,20 @@ class PartyRevealSerializer(serializers.Serializer):
 class PartyNumberSerializer(serializers.Serializer):
     field = serializers.CharField()
     value = serializers.CharField(help_text="the full number; this read is in the audit log")
+
+
+class PendingExtensionSerializer(serializers.ModelSerializer):
+    """One extension request awaiting a leader's decision (decide it with
+    POST /api/cases/{number}/extension-decide/)."""
+
+    case = serializers.CharField(source="case.number", read_only=True)
+    title = serializers.CharField(source="case.title", read_only=True)
+    version = serializers.IntegerField(source="case.version", read_only=True)
+    due_at = serializers.DateTimeField(source="case.due_at", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.__str__", read_only=True)
+    requested_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = DeadlineExtension
+        fields = ["id", "case", "title", "version", "due_at", "days", "reason", "requested_by",
+                  "requested_at"]  # fmt: skip

@@ -1,20 +1,22 @@
 """The case API: the same services, permissions and errors as the pages (X4)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from pingan.core.actions import Action, perform
 from pingan.core.validators import parse_pk
+from pingan.orgs.access import has_role
 
-from .. import routing
+from .. import routing, rules, selectors
 from ..actions import ACTIONS
 from ..filtersets import CaseFilter
 from ..models import Case
-from ..selectors import DeadlineWords
 from ..services import PartyInput, case_register, party_number_reveal
 from . import serializers as s
 
@@ -38,7 +40,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return s.CaseDetailSerializer if self.action == "retrieve" else s.CaseSerializer
 
     def get_serializer(self, *args, **kwargs):
-        words = DeadlineWords(now=timezone.now())
+        words = selectors.DeadlineWords(now=timezone.now())
         if args and args[0] is not None:
             items = args[0] if isinstance(args[0], list | tuple) else [args[0]]
             for item in items:
@@ -65,10 +67,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             suggested_unit=suggestions[0].unit if suggestions else None,
             **fields,
         )
-        DeadlineWords(now=timezone.now()).label(case)
+        selectors.DeadlineWords(now=timezone.now()).label(case)
         case.query_code = code
         case.suggestions = suggestions
         return Response(s.CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: s.PendingExtensionSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def approvals(self, request):
+        """待我审批: extension requests awaiting a leader's decision, oldest first."""
+        if not has_role(request.user, *rules.CASE.roles("extension_decide")):
+            raise PermissionDenied(_("只有领导可以审批延期申请。"))
+        page = self.paginate_queryset(selectors.pending_extensions(request.user))
+        return self.get_paginated_response(s.PendingExtensionSerializer(page, many=True).data)
 
     @extend_schema(
         request=s.PartyRevealSerializer,
@@ -94,7 +105,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = get_object_or_404(
             self.get_queryset().prefetch_related("parties", "events"), number=number
         )
-        DeadlineWords(now=timezone.now()).label(case)
+        selectors.DeadlineWords(now=timezone.now()).label(case)
         return Response(s.CaseDetailSerializer(case).data)
 
 
