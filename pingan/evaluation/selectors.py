@@ -9,7 +9,6 @@ from django.utils import timezone
 from pingan.cases.models import Case
 
 from . import services, sources
-from .access import headed_unit, scores_visible_to
 from .choices import Dimension, SchemeState
 from .models import (
     CorrectionItem,
@@ -21,6 +20,7 @@ from .models import (
     SubjectScore,
     period_label,
 )
+from .querysets import headed_unit
 from .scan import RULES
 
 
@@ -31,7 +31,7 @@ def latest_run(scheme: Scheme) -> ScoreRun | None:
 def ranking(run: ScoreRun, user) -> QuerySet:
     """The run's subject scores the user may see, best first."""
     return (
-        scores_visible_to(user)
+        SubjectScore.objects.visible_to(user)
         .filter(run=run)
         .select_related("division", "staff", "unit")
         .order_by("rank", "subject_name")
@@ -104,7 +104,7 @@ def trend(subject: SubjectScore, user) -> list[dict]:
     else:
         same = Q(division=subject.division_id)
     rows = (
-        scores_visible_to(user)
+        SubjectScore.objects.visible_to(user)
         .filter(same, run__scheme__subject_kind=scheme.subject_kind)
         .filter(run__scheme__state__in=[SchemeState.PUBLISHED, SchemeState.SUPERSEDED])
         .order_by("run__scheme__year", "run__scheme__quarter", "-run__computed_at", "-run_id")
@@ -206,12 +206,12 @@ def my_list_entries(user) -> QuerySet:
 # --- data-quality scan -----------------------------------------------------------------------
 
 
-def scan_rules_summary(user_scope_q: Q, *, now: datetime | None = None) -> list[dict]:
+def scan_rules_summary(user, *, now: datetime | None = None) -> list[dict]:
     """Every rule with its open and corrected counts and mean days to correction (scoped)."""
     now = now or timezone.now()
+    items = CorrectionItem.objects.visible_to(user)
     rows = (
-        CorrectionItem.objects.filter(user_scope_q)
-        .order_by()
+        items.order_by()
         .values("rule")
         .annotate(
             open=Count("pk", filter=Q(resolved_at__isnull=True)),
@@ -221,7 +221,7 @@ def scan_rules_summary(user_scope_q: Q, *, now: datetime | None = None) -> list[
     counts = {row["rule"]: row for row in rows}
     durations = defaultdict(list)
     for rule, opened, resolved in (
-        CorrectionItem.objects.filter(user_scope_q, resolved_at__isnull=False)
+        items.filter(resolved_at__isnull=False)
         .order_by()
         .values_list("rule", "opened_at", "resolved_at")
         .iterator(chunk_size=5000)
