@@ -35,15 +35,20 @@ def is_overseer(user) -> bool:
     return has_role(user, RoleCode.LEADER) and headed_unit(user) is None
 
 
-def subject_filter(user) -> Q:
-    """Rows about subjects this user may see."""
+def own_filter(user) -> Q:
+    """Rows about the user themself, and about the agency they head."""
     own = Q(staff=user.pk)
     unit = headed_unit(user)
     if unit is not None:
         own |= Q(unit=unit)
-    if is_overseer(user):
-        return scope_q(user, "subject_path") | own
     return own
+
+
+def subject_filter(user) -> Q:
+    """Rows about subjects this user may see."""
+    if is_overseer(user):
+        return scope_q(user, "subject_path") | own_filter(user)
+    return own_filter(user)
 
 
 class SubjectQuerySet(models.QuerySet):
@@ -51,6 +56,10 @@ class SubjectQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "SubjectQuerySet":
         return self.filter(subject_filter(user))
+
+    def about(self, user) -> "SubjectQuerySet":
+        """Rows about the user (or the agency they head), whatever else they oversee."""
+        return self.filter(own_filter(user))
 
 
 class ReviewQuerySet(models.QuerySet):

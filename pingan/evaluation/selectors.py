@@ -20,7 +20,6 @@ from .models import (
     SubjectScore,
     period_label,
 )
-from .querysets import headed_unit
 from .scan import RULES
 
 
@@ -173,7 +172,8 @@ def my_scores(user) -> list[SubjectScore]:
     """The user's own score in the latest run of each published scheme that evaluates them,
     and their unit's if they head an agency evaluated as a unit."""
     rows = (
-        SubjectScore.objects.filter(_own(user), run__scheme__state=SchemeState.PUBLISHED)
+        SubjectScore.objects.about(user)
+        .filter(run__scheme__state=SchemeState.PUBLISHED)
         .select_related("run__scheme")
         .order_by("-run__scheme__year", "-run__scheme__quarter", "-run__computed_at", "-id")
     )
@@ -186,20 +186,9 @@ def my_scores(user) -> list[SubjectScore]:
     return result
 
 
-def _own(user) -> Q:
-    """The user themself, and the agency they head."""
-    own = Q(staff=user.pk)
-    unit = headed_unit(user)
-    if unit is not None:
-        own |= Q(unit=unit)
-    return own
-
-
 def my_list_entries(user) -> QuerySet:
     return (
-        ListEntry.objects.filter(_own(user))
-        .select_related("case", "unit")
-        .order_by("-occurred_on", "-pk")
+        ListEntry.objects.about(user).select_related("case", "unit").order_by("-occurred_on", "-pk")
     )
 
 
