@@ -1,10 +1,8 @@
 """Reads of the evaluation: latest scores, breakdowns, traces, trends, the scan's figures."""
 
 from collections import defaultdict
-from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from pingan.cases.models import Case
 
@@ -195,9 +193,8 @@ def my_list_entries(user) -> QuerySet:
 # --- data-quality scan -----------------------------------------------------------------------
 
 
-def scan_rules_summary(user, *, now: datetime | None = None) -> list[dict]:
+def scan_rules_summary(user) -> list[dict]:
     """Every rule with its open and corrected counts and mean days to correction (scoped)."""
-    now = now or timezone.now()
     items = CorrectionItem.objects.visible_to(user)
     rows = (
         items.order_by()

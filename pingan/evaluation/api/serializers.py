@@ -216,6 +216,16 @@ class SubjectSerializer(serializers.Serializer):
     )
     username = serializers.CharField(required=False, allow_blank=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only subjects in the caller's scope, as the page offers them.
+            self.fields["street"].queryset = Division.objects.visible_to(request.user).streets()
+            self.fields["unit"].queryset = Unit.objects.visible_to(request.user).filter(
+                kind__in=EVALUATED_UNIT_KINDS, is_active=True
+            )
+
     def validate(self, attrs):
         username = (attrs.get("username") or "").strip()
         attrs["staff"] = None

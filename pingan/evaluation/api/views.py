@@ -45,7 +45,7 @@ def _run(declared, obj, request):
     """Run a declared action with the request's body, validated by its serializer."""
     data = {}
     if declared.serializer is not None:
-        body = declared.serializer(data=request.data)
+        body = declared.serializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
     return perform(declared, obj, request.user, data)

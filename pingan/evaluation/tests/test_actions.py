@@ -246,6 +246,29 @@ def test_an_entry_needs_evidence_and_a_known_subject(client_as, street_scheme):
 
 
 @pytest.mark.django_db
+def test_a_street_outside_the_callers_scope_is_not_offered(client_as, staff, street_scheme):
+    # A street's evaluator (none in the demo roster: give 景山's leader the role) may enter
+    # entries about their own street only, as the page's choices offer.
+    jingshan = staff("leader@110101002")
+    jingshan.roles.add("evaluator")
+    response = _post(
+        client_as("leader@110101002"),
+        reverse("evaluation-manual-list"),
+        {
+            "street": DONGHUAMEN,
+            "year": 2026,
+            "quarter": 3,
+            "indicator_code": "cooperation",
+            "value": "85",
+            "evidence": "联席会议纪要三份",
+        },
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"street"}
+    assert not ManualEntry.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_leader_cannot_enter_an_entry(client_as, street_scheme):
     response = _post(
         client_as("street_leader"),
