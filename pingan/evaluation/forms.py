@@ -11,7 +11,7 @@ from pingan.orgs.models import Division, Staff, Unit
 
 from . import sources
 from .choices import CHECKLIST, Dimension, Direction, Grade, ListKind, PlanKind, Rule, SubjectKind
-from .services import EVALUATED_UNIT_KINDS, IndicatorInput
+from .services import EVALUATED_UNIT_KINDS
 
 QUARTERS = [
     (0, _("全年")),
@@ -67,9 +67,6 @@ class WeightsForm(Styled):
             )
         self.style()
 
-    def weights(self) -> dict:
-        return {code: float(self.cleaned_data[code]) for code in Dimension.values}
-
 
 class IndicatorForm(Styled):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -118,22 +115,6 @@ class IndicatorForm(Styled):
         if not isinstance(bands, list):
             raise forms.ValidationError(_("分档格式不对，应如 [[0.95, 1], [0.9, 0.8]]。"))
         return bands
-
-    def to_input(self) -> IndicatorInput:
-        data = self.cleaned_data
-        return IndicatorInput(
-            dimension=data["dimension"],
-            code=data["code"],
-            name=data["name"],
-            weight=data["weight"],
-            rule=data["rule"],
-            source=data["source"],
-            direction=data["direction"],
-            target=data.get("target"),
-            bands=tuple(tuple(band) if isinstance(band, list) else band for band in data["bands"]),
-            points_per_event=data.get("points_per_event"),
-            sort_order=data.get("sort_order") or 0,
-        )
 
 
 class ReasonForm(Styled):
@@ -228,9 +209,6 @@ class ReviewForm(Styled):
         for code, label in CHECKLIST:
             self.fields[f"check_{code}"] = forms.BooleanField(label=label, required=False)
         self.style()
-
-    def checklist(self) -> dict:
-        return {code: self.cleaned_data.get(f"check_{code}", False) for code, _l in CHECKLIST}
 
 
 class ReportForm(Styled):

@@ -26,6 +26,12 @@ from .choices import (
     SchemeState,
     SubjectKind,
 )
+from .querysets import (
+    CorrectionItemQuerySet,
+    ReportQuerySet,
+    ReviewQuerySet,
+    SubjectQuerySet,
+)
 
 
 def period_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
@@ -224,6 +230,8 @@ class SubjectScore(models.Model):
     total = models.DecimalField(_("总分"), max_digits=8, decimal_places=2)
     rank = models.PositiveIntegerField(_("排名"))
 
+    objects = SubjectQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("考评得分")
         verbose_name_plural = _("考评得分")
@@ -294,6 +302,8 @@ class SubjectRef(models.Model):
         related_name="+",
     )
     subject_path = models.CharField(_("区划路径"), max_length=255, db_index=True)
+
+    objects = SubjectQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -423,6 +433,8 @@ class Review(BaseModel):
     reviewed_at = models.DateTimeField(_("评查时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("案件评查")
         verbose_name_plural = _("案件评查")
@@ -468,6 +480,8 @@ class CorrectionItem(models.Model):
     opened_at = models.DateTimeField(_("发现时间"), db_index=True)
     resolved_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
 
+    objects = CorrectionItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("整改事项")
         verbose_name_plural = _("整改事项")
@@ -512,6 +526,8 @@ class QuarterReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     pdf_ms = models.PositiveIntegerField(_("PDF 渲染耗时（毫秒）"), default=0)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("质效分析报告")

@@ -354,7 +354,7 @@ def report_generate(
     """Gather the figures and write the report with its PDF and workbook."""
     from pingan.core.errors import ApplicationError, ForbiddenError
 
-    from .access import is_overseer
+    from .querysets import is_overseer
 
     if actor is not None and not (is_overseer(actor) and in_scope(actor, division.path)):
         raise ForbiddenError(_("只有本辖区的考评员或领导可以生成质效分析报告。"))

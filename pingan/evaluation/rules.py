@@ -15,8 +15,11 @@ from .choices import ReviewState as V
 from .choices import SchemeState as S
 from .models import ListEntry, ManualEntry, Review, Scheme
 
+# The app's role sets: evaluators write schemes, entries and review plans and run the scan;
+# a second person among the approvers decides on an entry; reviewers are drawn from the same.
 EVALUATORS = (R.EVALUATOR,)
 APPROVERS = (R.EVALUATOR, R.LEADER)
+REVIEWERS = APPROVERS
 _PUBLISHED_IS_FROZEN = _(
     "方案已发布，不能直接修改。期间内调整指标须先“建立修订版本”并写明理由，"
     "修订版本发布后替代原方案。"

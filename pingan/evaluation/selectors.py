@@ -1,15 +1,12 @@
 """Reads of the evaluation: latest scores, breakdowns, traces, trends, the scan's figures."""
 
 from collections import defaultdict
-from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from pingan.cases.models import Case
 
 from . import services, sources
-from .access import headed_unit, scores_visible_to
 from .choices import Dimension, SchemeState
 from .models import (
     CorrectionItem,
@@ -31,7 +28,7 @@ def latest_run(scheme: Scheme) -> ScoreRun | None:
 def ranking(run: ScoreRun, user) -> QuerySet:
     """The run's subject scores the user may see, best first."""
     return (
-        scores_visible_to(user)
+        SubjectScore.objects.visible_to(user)
         .filter(run=run)
         .select_related("division", "staff", "unit")
         .order_by("rank", "subject_name")
@@ -104,7 +101,7 @@ def trend(subject: SubjectScore, user) -> list[dict]:
     else:
         same = Q(division=subject.division_id)
     rows = (
-        scores_visible_to(user)
+        SubjectScore.objects.visible_to(user)
         .filter(same, run__scheme__subject_kind=scheme.subject_kind)
         .filter(run__scheme__state__in=[SchemeState.PUBLISHED, SchemeState.SUPERSEDED])
         .order_by("run__scheme__year", "run__scheme__quarter", "-run__computed_at", "-run_id")
@@ -173,7 +170,8 @@ def my_scores(user) -> list[SubjectScore]:
     """The user's own score in the latest run of each published scheme that evaluates them,
     and their unit's if they head an agency evaluated as a unit."""
     rows = (
-        SubjectScore.objects.filter(_own(user), run__scheme__state=SchemeState.PUBLISHED)
+        SubjectScore.objects.about(user)
+        .filter(run__scheme__state=SchemeState.PUBLISHED)
         .select_related("run__scheme")
         .order_by("-run__scheme__year", "-run__scheme__quarter", "-run__computed_at", "-id")
     )
@@ -186,32 +184,20 @@ def my_scores(user) -> list[SubjectScore]:
     return result
 
 
-def _own(user) -> Q:
-    """The user themself, and the agency they head."""
-    own = Q(staff=user.pk)
-    unit = headed_unit(user)
-    if unit is not None:
-        own |= Q(unit=unit)
-    return own
-
-
 def my_list_entries(user) -> QuerySet:
     return (
-        ListEntry.objects.filter(_own(user))
-        .select_related("case", "unit")
-        .order_by("-occurred_on", "-pk")
+        ListEntry.objects.about(user).select_related("case", "unit").order_by("-occurred_on", "-pk")
     )
 
 
 # --- data-quality scan -----------------------------------------------------------------------
 
 
-def scan_rules_summary(user_scope_q: Q, *, now: datetime | None = None) -> list[dict]:
+def scan_rules_summary(user) -> list[dict]:
     """Every rule with its open and corrected counts and mean days to correction (scoped)."""
-    now = now or timezone.now()
+    items = CorrectionItem.objects.visible_to(user)
     rows = (
-        CorrectionItem.objects.filter(user_scope_q)
-        .order_by()
+        items.order_by()
         .values("rule")
         .annotate(
             open=Count("pk", filter=Q(resolved_at__isnull=True)),
@@ -221,7 +207,7 @@ def scan_rules_summary(user_scope_q: Q, *, now: datetime | None = None) -> list[
     counts = {row["rule"]: row for row in rows}
     durations = defaultdict(list)
     for rule, opened, resolved in (
-        CorrectionItem.objects.filter(user_scope_q, resolved_at__isnull=False)
+        items.filter(resolved_at__isnull=False)
         .order_by()
         .values_list("rule", "opened_at", "resolved_at")
         .iterator(chunk_size=5000)

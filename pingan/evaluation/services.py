@@ -18,7 +18,7 @@ from pingan.cases.models import Case, CaseEvent, Supervision
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.services import audit_record, check_version, conflict_error, versioned_update
 from pingan.orgs.access import has_role, in_scope
-from pingan.orgs.choices import Level, RoleCode, UnitKind
+from pingan.orgs.choices import Level, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
 from . import rules, scoring, sources
@@ -48,15 +48,13 @@ from .models import (
     SubjectScore,
 )
 
-EVALUATOR_ROLES = (RoleCode.EVALUATOR,)
-APPROVER_ROLES = (RoleCode.EVALUATOR, RoleCode.LEADER)
 # Points a failed case-quality review deducts from the handler (negative list).
 FAILED_REVIEW_POINTS = Decimal("2")
 FLAGGED_SATISFACTION = 2
 
 
 def _require_evaluator(actor: Staff) -> None:
-    if not has_role(actor, *EVALUATOR_ROLES):
+    if not has_role(actor, *rules.EVALUATORS):
         raise ForbiddenError(_("只有考评员可以执行此操作。"))
 
 
@@ -161,6 +159,25 @@ class IndicatorInput:
     bands: tuple = ()
     points_per_event: Decimal | None = None
     sort_order: int = 0
+
+    @classmethod
+    def of(cls, data: dict) -> "IndicatorInput":
+        """The input from a form's or serializer's cleaned fields."""
+        return cls(
+            dimension=data["dimension"],
+            code=data["code"],
+            name=data["name"],
+            weight=data["weight"],
+            rule=data["rule"],
+            source=data["source"],
+            direction=data["direction"],
+            target=data.get("target"),
+            bands=tuple(
+                tuple(band) if isinstance(band, list) else band for band in data.get("bands") or ()
+            ),
+            points_per_event=data.get("points_per_event"),
+            sort_order=data.get("sort_order") or 0,
+        )
 
 
 def _check_indicator(scheme: Scheme, data: IndicatorInput) -> None:
@@ -752,7 +769,7 @@ def list_entry_create(
 
 
 def _decide(entry, *, actor: Staff, approve: bool, note: str, now: datetime, action: str):
-    if not has_role(actor, *APPROVER_ROLES):
+    if not has_role(actor, *rules.APPROVERS):
         raise ForbiddenError(_("只有考评员或领导可以审核。"))
     entry = type(entry).objects.select_for_update().get(pk=entry.pk)
     machine = rules.MANUAL_ENTRY if isinstance(entry, ManualEntry) else rules.LIST_ENTRY
@@ -925,14 +942,11 @@ def assign_reviewers(
     return pairs
 
 
-REVIEWER_ROLES = (RoleCode.EVALUATOR, RoleCode.LEADER)
-
-
 def reviewer_pool(actor: Staff) -> list[Reviewer]:
     """Who may review: evaluators (考评员) and the leaders of centers and committees, wherever
     they sit; ``eligible`` then keeps each case away from its own unit."""
     rows = (
-        Staff.objects.filter(is_active=True, roles__code__in=REVIEWER_ROLES)
+        Staff.objects.filter(is_active=True, roles__code__in=rules.REVIEWERS)
         .distinct()
         .order_by("pk")
         .values_list("pk", "unit_id", "unit__division__path")

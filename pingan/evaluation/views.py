@@ -5,7 +5,6 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,11 +14,11 @@ from django_tables2 import RequestConfig
 
 from pingan.cases.selectors import DeadlineWords
 from pingan.cases.tables import CaseTable
+from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError
-from pingan.orgs.access import has_role, scope_q
-from pingan.orgs.choices import RoleCode
+from pingan.orgs.access import has_role
 
-from . import forms, report, scan, selectors, services, sources
+from . import actions, forms, report, rules, scan, selectors, services, sources
 from .access import (
     access_entry,
     access_evidence,
@@ -27,32 +26,32 @@ from .access import (
     access_review,
     access_scheme,
     access_subject_score,
-    is_overseer,
-    list_entries_visible_to,
-    manual_entries_visible_to,
-    reports_visible_to,
+    require_evaluator,
+    require_overseer,
 )
 from .choices import EntryState, PlanKind, ReviewState
-from .models import CorrectionItem, ListEntry, ManualEntry, Review, ReviewPlan, Scheme
+from .models import (
+    CorrectionItem,
+    ListEntry,
+    ManualEntry,
+    QuarterReport,
+    Review,
+    ReviewPlan,
+    Scheme,
+)
+from .querysets import is_overseer
 from .tables import CorrectionTable, RankingTable, ReviewTable, SchemeTable
 
 PAGE_SIZE = 50
 LIST_LIMIT = 30
-ENTRY_MODELS = {"manual": ManualEntry, "list": ListEntry}
-
-
-def _overseer_only(request: HttpRequest) -> None:
-    if not is_overseer(request.user):
-        raise PermissionDenied
-
-
-def _evaluator_only(request: HttpRequest) -> None:
-    if not has_role(request.user, RoleCode.EVALUATOR):
-        raise PermissionDenied
 
 
 def _fail(request: HttpRequest, exc: ApplicationError) -> None:
     messages.error(request, exc.message)
+
+
+def _is_evaluator(user) -> bool:
+    return has_role(user, *rules.EVALUATORS)
 
 
 # --- schemes ---------------------------------------------------------------------------------
@@ -71,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "evaluation/index.html",
         {
             "table": table,
-            "can_edit": has_role(request.user, RoleCode.EVALUATOR),
+            "can_edit": _is_evaluator(request.user),
             "last_scan": selectors.last_scan(),
         },
     )
@@ -80,11 +79,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scheme_new(request: HttpRequest) -> HttpResponse:
-    _evaluator_only(request)
+    require_evaluator(request.user)
     form = forms.SchemeForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = services.scheme_create(actor=request.user, **form.cleaned_data)
+            scheme = perform(actions.SCHEME_CREATE, None, request.user, form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -120,7 +119,7 @@ def _scheme_context(request, scheme: Scheme, **extra) -> dict:
         "groups": groups,
         "problems": services.weight_problems(scheme),
         "versions": versions.order_by("-version"),
-        "can_edit": has_role(request.user, RoleCode.EVALUATOR),
+        "can_edit": _is_evaluator(request.user),
         "indicator_form": forms.IndicatorForm(initial={"version": scheme.edit_version}),
         "weights_form": forms.WeightsForm(scheme=scheme, initial={"version": scheme.edit_version}),
         "reason_form": forms.ReasonForm(),
@@ -133,7 +132,6 @@ def _scheme_context(request, scheme: Scheme, **extra) -> dict:
 @login_required
 @require_GET
 def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _overseer_only(request)
     scheme = access_scheme(pk, request.user)
     return render(request, "evaluation/scheme_detail.html", _scheme_context(request, scheme))
 
@@ -141,17 +139,11 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _evaluator_only(request)
-    scheme = access_scheme(pk, request.user)
+    scheme = access_scheme(pk, request.user, for_write=True)
     form = forms.IndicatorForm(request.POST)
     if form.is_valid():
         try:
-            services.indicator_save(
-                actor=request.user,
-                scheme=scheme,
-                data=form.to_input(),
-                expected_version=form.cleaned_data["version"],
-            )
+            perform(actions.INDICATOR_ADD, scheme, request.user, form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -165,13 +157,12 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
-    _evaluator_only(request)
-    scheme = access_scheme(pk, request.user)
+    scheme = access_scheme(pk, request.user, for_write=True)
     indicator = scheme.indicators.filter(pk=indicator_pk).first()
     if indicator is None:
         raise Http404
     try:
-        services.indicator_delete(actor=request.user, indicator=indicator)
+        perform(actions.INDICATOR_DELETE, indicator, request.user, {})
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("evaluation:scheme-detail", pk=scheme.pk)
@@ -180,17 +171,11 @@ def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
 @login_required
 @require_POST
 def scheme_weights(request: HttpRequest, pk: int) -> HttpResponse:
-    _evaluator_only(request)
-    scheme = access_scheme(pk, request.user)
+    scheme = access_scheme(pk, request.user, for_write=True)
     form = forms.WeightsForm(request.POST, scheme=scheme)
     if form.is_valid():
         try:
-            services.scheme_set_weights(
-                actor=request.user,
-                scheme=scheme,
-                dimension_weights=form.weights(),
-                expected_version=form.cleaned_data["version"],
-            )
+            perform(actions.WEIGHTS, scheme, request.user, form.cleaned_data)
         except ApplicationError as exc:
             _fail(request, exc)
         else:
@@ -203,10 +188,9 @@ def scheme_weights(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _evaluator_only(request)
-    scheme = access_scheme(pk, request.user)
+    scheme = access_scheme(pk, request.user, for_write=True)
     try:
-        services.scheme_publish(actor=request.user, scheme=scheme, now=timezone.now())
+        perform(actions.PUBLISH, scheme, request.user, {})
     except ApplicationError as exc:
         _fail(request, exc)
         return render(
@@ -222,17 +206,11 @@ def scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scheme_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    _evaluator_only(request)
-    scheme = access_scheme(pk, request.user)
+    scheme = access_scheme(pk, request.user, for_write=True)
     form = forms.ReasonForm(request.POST)
     form.is_valid()
     try:
-        draft = services.scheme_revise(
-            actor=request.user,
-            scheme=scheme,
-            reason=form.cleaned_data.get("reason", ""),
-            now=timezone.now(),
-        )
+        draft = perform(actions.REVISE, scheme, request.user, form.cleaned_data)
     except ApplicationError as exc:
         _fail(request, exc)
         return redirect("evaluation:scheme-detail", pk=scheme.pk)
@@ -245,10 +223,9 @@ def scheme_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scheme_compute(request: HttpRequest, pk: int) -> HttpResponse:
-    _evaluator_only(request)
-    scheme = access_scheme(pk, request.user)
+    scheme = access_scheme(pk, request.user, for_write=True)
     try:
-        run = services.scores_compute(scheme=scheme, actor=request.user, now=timezone.now())
+        run = perform(actions.COMPUTE, scheme, request.user, {})
     except ApplicationError as exc:
         _fail(request, exc)
         return redirect("evaluation:scheme-detail", pk=scheme.pk)
@@ -267,7 +244,6 @@ def scheme_compute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def scheme_scores(request: HttpRequest, pk: int) -> HttpResponse:
     """The ranking of a scheme's latest run, inside the viewer's scope."""
-    _overseer_only(request)
     scheme = access_scheme(pk, request.user)
     run = selectors.latest_run(scheme)
     rows = selectors.ranking(run, request.user) if run else None
@@ -362,7 +338,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def entries(request: HttpRequest) -> HttpResponse:
     """Manual indicator values and positive/negative list entries: enter with evidence, and
     approve those entered by someone else."""
-    _overseer_only(request)
+    require_overseer(request.user)
     kind = request.POST.get("form") if request.method == "POST" else ""
     manual_form = forms.ManualEntryForm(
         request.POST if kind == "manual" else None,
@@ -378,22 +354,12 @@ def entries(request: HttpRequest) -> HttpResponse:
         prefix="l",
     )
     status = 200
-    if kind in ("manual", "list"):
-        _evaluator_only(request)
+    if kind in actions.ENTER:
+        require_evaluator(request.user)
         form = manual_form if kind == "manual" else list_form
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            subject = {
-                "division": data.pop("street"),
-                "staff": data.pop("staff"),
-                "unit": data.pop("unit"),
-            }
-            data.pop("username")
             try:
-                if kind == "manual":
-                    services.manual_entry_create(actor=request.user, **subject, **data)
-                else:
-                    services.list_entry_create(actor=request.user, **subject, **data)
+                perform(actions.ENTER[kind], None, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
@@ -402,10 +368,10 @@ def entries(request: HttpRequest) -> HttpResponse:
                 return redirect("evaluation:entries")
         else:
             status = 400
-    manual = manual_entries_visible_to(request.user).select_related(
+    manual = ManualEntry.objects.visible_to(request.user).select_related(
         "division", "staff", "unit", "entered_by", "decided_by"
     )
-    lists = list_entries_visible_to(request.user).select_related(
+    lists = ListEntry.objects.visible_to(request.user).select_related(
         "division", "staff", "unit", "entered_by", "decided_by", "case"
     )
     return render(
@@ -417,7 +383,7 @@ def entries(request: HttpRequest) -> HttpResponse:
             "manual": manual.order_by("-state", "-created_at", "-pk")[:LIST_LIMIT],
             "lists": lists.order_by("-state", "-occurred_on", "-pk")[:LIST_LIMIT],
             "pending": EntryState.PENDING,
-            "can_edit": has_role(request.user, RoleCode.EVALUATOR),
+            "can_edit": _is_evaluator(request.user),
             "decide_form": forms.DecideForm(),
         },
         status=status,
@@ -427,24 +393,13 @@ def entries(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def entry_decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    _overseer_only(request)
-    model = ENTRY_MODELS.get(kind)
-    if model is None:
-        raise Http404
-    entry = access_entry(model, pk, request.user)
+    entry = access_entry(kind, pk, request.user, for_write=True)
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择通过或退回。"))
         return redirect("evaluation:entries")
-    decide = services.manual_entry_decide if kind == "manual" else services.list_entry_decide
     try:
-        decide(
-            actor=request.user,
-            entry=entry,
-            approve=form.cleaned_data["approve"],
-            note=form.cleaned_data["note"],
-            now=timezone.now(),
-        )
+        perform(actions.DECIDE[kind], entry, request.user, form.cleaned_data)
     except ApplicationError as exc:
         _fail(request, exc)
     else:
@@ -457,10 +412,7 @@ def entry_decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def entry_evidence(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     """An entry's evidence file, to the person evaluated, overseers in scope and the approver;
     missing and forbidden look the same. Always a download, never rendered in the page."""
-    model = ENTRY_MODELS.get(kind)
-    if model is None:
-        raise Http404
-    entry = access_evidence(model, pk, request.user)
+    entry = access_evidence(kind, pk, request.user)
     stored = entry.evidence_file
     if not stored or not stored.storage.exists(stored.name):
         raise Http404
@@ -482,16 +434,14 @@ def entry_evidence(request: HttpRequest, kind: str, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def reviews(request: HttpRequest) -> HttpResponse:
     """Review plans (evaluators) and the reviews assigned to me."""
-    is_evaluator = has_role(request.user, RoleCode.EVALUATOR)
+    is_evaluator = _is_evaluator(request.user)
     form = forms.ReviewPlanForm(request.POST or None, initial={"kind": PlanKind.SAMPLE})
     status = 200
     if request.method == "POST":
-        _evaluator_only(request)
+        require_evaluator(request.user)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["seed"] = data.get("seed") or 0
             try:
-                plan = services.review_plan_create(actor=request.user, **data)
+                plan = perform(actions.PLAN, None, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
@@ -527,15 +477,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.review_submit(
-                    actor=request.user,
-                    review=item,
-                    checklist=form.checklist(),
-                    grade=form.cleaned_data["grade"],
-                    note=form.cleaned_data["note"],
-                    now=timezone.now(),
-                    expected_version=form.cleaned_data["version"],
-                )
+                perform(actions.SUBMIT, item, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
@@ -560,10 +502,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def quality(request: HttpRequest) -> HttpResponse:
     """Every rule on one page with its counts; the correction items below, filtered by rule
     and state; units see their own items."""
-    _overseer_only(request)
-    area = scope_q(request.user, "area_path")
-    rules = selectors.scan_rules_summary(area)
-    items = CorrectionItem.objects.filter(area).select_related("case", "unit")
+    require_overseer(request.user)
+    summary = selectors.scan_rules_summary(request.user)
+    items = CorrectionItem.objects.visible_to(request.user).select_related("case", "unit")
     rule = request.GET.get("rule", "")
     if rule in scan.RULES_BY_CODE:
         items = items.filter(rule=rule)
@@ -578,12 +519,12 @@ def quality(request: HttpRequest) -> HttpResponse:
         request,
         "evaluation/quality.html",
         {
-            "rules": rules,
+            "rules": summary,
             "table": table,
             "rule": rule,
             "state": state,
             "last_scan": selectors.last_scan(),
-            "can_run": has_role(request.user, RoleCode.EVALUATOR),
+            "can_run": _is_evaluator(request.user),
         },
     )
 
@@ -591,8 +532,8 @@ def quality(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def quality_scan(request: HttpRequest) -> HttpResponse:
-    _evaluator_only(request)
-    run = scan.data_quality_scan(now=timezone.now())
+    require_evaluator(request.user)
+    run = perform(actions.SCAN, None, request.user, {})
     messages.success(
         request,
         _("巡检完成：新发现 %(o)s 条，已整改关闭 %(r)s 条。")
@@ -607,7 +548,7 @@ def quality_scan(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest) -> HttpResponse:
-    _overseer_only(request)
+    require_overseer(request.user)
     today = timezone.localdate()
     form = forms.ReportForm(
         request.POST or None,
@@ -618,13 +559,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                made = report.report_generate(
-                    actor=request.user,
-                    year=form.cleaned_data["year"],
-                    quarter=form.cleaned_data["quarter"],
-                    division=form.cleaned_data["area"],
-                    now=timezone.now(),
-                )
+                made = perform(actions.REPORT, None, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
@@ -633,7 +568,9 @@ def reports(request: HttpRequest) -> HttpResponse:
                 return redirect("evaluation:report", pk=made.pk)
         else:
             status = 400
-    listed = reports_visible_to(request.user).select_related("division", "generated_by")[:50]
+    listed = QuarterReport.objects.visible_to(request.user).select_related(
+        "division", "generated_by"
+    )[:50]
     return render(
         request, "evaluation/reports.html", {"form": form, "reports": listed}, status=status
     )

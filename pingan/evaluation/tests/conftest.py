@@ -1,7 +1,7 @@
 """Fixtures for evaluation tests: hand-built cases in two streets, and a scored scheme."""
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -9,7 +9,8 @@ import pytest
 
 from pingan.cases.models import Case, Category
 from pingan.evaluation import services
-from pingan.evaluation.choices import Rule, SubjectKind
+from pingan.evaluation.choices import ListKind, Rule, SubjectKind
+from pingan.evaluation.models import Review
 from pingan.orgs.choices import UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
@@ -19,6 +20,7 @@ Q3_START = datetime(2026, 7, 1, tzinfo=SHANGHAI)
 NOW = datetime(2026, 10, 15, 9, 0, tzinfo=SHANGHAI)
 DONGHUAMEN_GRID = "110101001001001"  # 多福巷社区第1网格, 东华门街道
 JINGSHAN = "110101002"
+DONGHUAMEN = "110101001"
 
 _numbers = itertools.count(1)
 
@@ -114,3 +116,66 @@ def second_evaluator(db):
         .order_by("pk")
         .first()
     )
+
+
+@pytest.fixture
+def draft(staff):
+    """A Q4 street draft whose weights add up: one function indicator worth 100."""
+    actor = staff("evaluator")
+    scheme = services.scheme_create(
+        actor=actor,
+        name="第四季度街道方案",
+        year=2026,
+        quarter=4,
+        subject_kind="street",
+        dimension_weights={"function": 100, "efficacy": 0, "building": 0, "overall": 0},
+    )
+    services.indicator_save(
+        actor=actor,
+        scheme=scheme,
+        data=indicator("function", "on_time", 100, Rule.LINEAR, "on_time_rate", target=1),
+    )
+    scheme.refresh_from_db()
+    return scheme
+
+
+@pytest.fixture
+def pending(staff, street_scheme):
+    """A manual entry about 东华门 street and a list entry about its mediator, both entered by
+    the evaluator and awaiting a second person."""
+    actor = staff("evaluator")
+    manual = services.manual_entry_create(
+        actor=actor,
+        year=2026,
+        quarter=3,
+        indicator_code="cooperation",
+        value=90,
+        evidence="联席会议纪要三份",
+        division=Division.objects.get(code=DONGHUAMEN),
+    )
+    listed = services.list_entry_create(
+        actor=actor,
+        kind=ListKind.POSITIVE,
+        title="调解工作获区级表彰",
+        points=2,
+        occurred_on=date(2026, 8, 1),
+        evidence="区司法局通报",
+        staff=staff("street_mediator"),
+    )
+    return {"manual": manual, "list": listed}
+
+
+@pytest.fixture
+def review(staff, make_case):
+    """One pending review of a case 东华门's mediator handled."""
+    make_case(handler=staff("street_mediator"))
+    plan = services.review_plan_create(
+        actor=staff("evaluator"),
+        name="每案必检",
+        kind="every",
+        start=date(2026, 7, 1),
+        end=date(2026, 9, 30),
+    )
+    found = Review.objects.select_related("reviewer").get(plan=plan)
+    assert found.reviewer.username != "evaluator"
+    return found
