@@ -146,6 +146,8 @@ def mentor_assign(
         raise ApplicationError(_("%(name)s不是带教导师。") % {"name": mentor})
     if mentor.pk == profile.staff_id:
         raise ApplicationError(_("不能指定本人为自己的导师。"))
+    if mentor.unit_id != profile.unit_id:
+        raise ApplicationError(_("只能指定本院的带教导师。"))
     versioned_update(profile, expected_version=expected_version, now=now, mentor=mentor)
     _event(profile, EventKind.MENTOR, actor, now, _("带教导师：%s") % mentor, reason)
     return profile
