@@ -1,13 +1,14 @@
 """The actions on an assistant's development record, declared once: the profile page
 (``views.profile_act``) and the API (``api/views.py``) both run them through
-``core.actions.perform`` on the profile. A record that refers to one of the profile's records
-(a study item, a milestone, a points entry, a rotation) names it in its input.
+``core.actions.perform`` on the profile. An action on one of the profile's records (a study
+item, a milestone, a points entry, a rotation) names that record in its input.
 
 Who may take an action follows from how the actor stands to the assistant (themself, mentor,
-department head, committee; ``access.relations``), not from a role: each declaration keeps
-those relations in ``extra["relations"]`` for the page to offer its forms, and the services
-refuse everyone else. The record machines (``rules.STUDY_RECORD``, ``MILESTONE_RECORD``,
-``POINTS``) are checked by the confirming and deciding services.
+department head, committee; ``access.relations``), not from a role: ``access.MAY`` names those
+relations for each action, the services refuse everyone else and the page offers the action to
+them alone. A row's small form (confirm, decide, a rotation's case) is marked ``extra["row"]``.
+The record machines (``rules.STUDY_RECORD``, ``MILESTONE_RECORD``, ``POINTS``) are checked by
+the confirming and deciding services.
 
 Entries that wait for someone else tell them: study and milestone entries the mentor, points
 claims the mentor and the department head; confirmations and decisions tell whoever entered
@@ -23,7 +24,7 @@ from pingan.core.actions import Action, Handoff
 from pingan.core.errors import ApplicationError
 
 from . import forms, services
-from .access import COMMITTEE, HEAD, MENTOR, SELF
+from .access import MAY
 from .api import serializers as s
 from .choices import RecordStatus, TransferStatus, TransferTrack
 from .models import (
@@ -196,9 +197,6 @@ def _assistant_and(*others):
 
 # --- the declarations ------------------------------------------------------------------------
 
-RECORDERS = frozenset({SELF, MENTOR})
-DECIDERS = frozenset({MENTOR, HEAD, COMMITTEE})
-
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in [
@@ -223,7 +221,6 @@ ACTIONS: dict[str, Action] = {
                 message=_awaiting(gettext_lazy("学习记录")),
                 url=_url,
             ),
-            extra={"relations": RECORDERS},
         ),
         Action(
             name="study_confirm",
@@ -242,7 +239,7 @@ ACTIONS: dict[str, Action] = {
                 message=_confirmed(gettext_lazy("学习记录")),
                 url=_url,
             ),
-            extra={"relations": frozenset({MENTOR}), "row": True},
+            extra={"row": True},
         ),
         Action(
             name="milestone",
@@ -265,7 +262,6 @@ ACTIONS: dict[str, Action] = {
                 message=_awaiting(gettext_lazy("转化节点")),
                 url=_url,
             ),
-            extra={"relations": RECORDERS},
         ),
         Action(
             name="milestone_confirm",
@@ -285,7 +281,7 @@ ACTIONS: dict[str, Action] = {
                 message=_confirmed(gettext_lazy("转化节点")),
                 url=_url,
             ),
-            extra={"relations": frozenset({MENTOR}), "row": True},
+            extra={"row": True},
         ),
         Action(
             name="points",
@@ -307,7 +303,6 @@ ACTIONS: dict[str, Action] = {
                 message=_points_claimed,
                 url=_url,
             ),
-            extra={"relations": frozenset({SELF, MENTOR, HEAD, COMMITTEE})},
         ),
         Action(
             name="points_decide",
@@ -322,7 +317,7 @@ ACTIONS: dict[str, Action] = {
             form=forms.DecideForm,
             serializer=s.PointsDecideSerializer,
             tell=Handoff(kind=KIND, recipients=_points_claimant, message=_points_decided, url=_url),
-            extra={"relations": DECIDERS, "row": True},
+            extra={"row": True},
         ),
         Action(
             name="activity",
@@ -334,7 +329,6 @@ ACTIONS: dict[str, Action] = {
             form=forms.ActivityForm,
             serializer=s.ActivityInputSerializer,
             quiet="evidence on the assistant's own record; no one needs to act on it",
-            extra={"relations": frozenset({SELF, MENTOR, HEAD})},
         ),
         Action(
             name="rotation",
@@ -354,7 +348,6 @@ ACTIONS: dict[str, Action] = {
                 message=_rotation_placed,
                 url=_url,
             ),
-            extra={"relations": DECIDERS},
         ),
         Action(
             name="rotation_case",
@@ -368,7 +361,7 @@ ACTIONS: dict[str, Action] = {
             form=forms.LinkCaseForm,
             serializer=s.RotationCaseSerializer,
             quiet="counts a case on the assistant's own rotation; no one needs to act on it",
-            extra={"relations": frozenset({SELF, MENTOR, HEAD}), "row": True},
+            extra={"row": True},
         ),
         Action(
             name="rotation_entered",
@@ -383,7 +376,7 @@ ACTIONS: dict[str, Action] = {
             form=forms.EnteredCasesForm,
             serializer=s.RotationEnteredSerializer,
             quiet="the mentor or head records a count they vouch for; no one needs to act on it",
-            extra={"relations": frozenset({MENTOR, HEAD}), "row": True},
+            extra={"row": True},
         ),
         Action(
             name="evaluation",
@@ -395,7 +388,6 @@ ACTIONS: dict[str, Action] = {
             form=forms.EvaluationForm,
             serializer=s.EvaluationInputSerializer,
             quiet="a score kept for the weighted evaluation; no one needs to act on it",
-            extra={"relations": frozenset({SELF, MENTOR, HEAD})},
         ),
         Action(
             name="stage",
@@ -418,7 +410,6 @@ ACTIONS: dict[str, Action] = {
                 message=_stage_changed,
                 url=_url,
             ),
-            extra={"relations": frozenset({COMMITTEE})},
         ),
         Action(
             name="mentor",
@@ -439,7 +430,6 @@ ACTIONS: dict[str, Action] = {
                 message=_mentor_changed,
                 url=_url,
             ),
-            extra={"relations": frozenset({HEAD, COMMITTEE})},
         ),
         Action(
             name="transfer",
@@ -456,7 +446,6 @@ ACTIONS: dict[str, Action] = {
                 message=_transfer_step,
                 url=_url,
             ),
-            extra={"relations": frozenset({COMMITTEE})},
         ),
         Action(
             name="outcome",
@@ -468,7 +457,6 @@ ACTIONS: dict[str, Action] = {
             form=forms.OutcomeForm,
             serializer=s.OutcomeInputSerializer,
             quiet="a recognised honour on the record; no one needs to act on it",
-            extra={"relations": frozenset({HEAD, COMMITTEE})},
         ),
     ]
 }
@@ -476,4 +464,4 @@ ACTIONS: dict[str, Action] = {
 
 def offered(found: frozenset[str]) -> set[str]:
     """The actions the page offers to someone standing in ``found`` relations to the assistant."""
-    return {name for name, action in ACTIONS.items() if found & action.extra["relations"]}
+    return {name for name in ACTIONS if found & MAY[name]}

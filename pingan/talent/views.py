@@ -16,7 +16,7 @@ from pingan.core.errors import ApplicationError
 
 from . import forms as f
 from . import selectors, services
-from .access import COMMITTEE, HEAD, MENTOR, access_profile, oversees, relations
+from .access import MAY, access_profile, oversees, relations
 from .actions import ACTIONS, offered
 from .choices import PointStatus, RecordStatus
 from .filtersets import ProfileFilter
@@ -113,7 +113,7 @@ def _context(request, profile: Profile, *, forms=None, error="", error_action=""
         "outcomes": profile.outcomes.all(),
         "events": profile.events.select_related("actor")[:30],
         "allowed": allowed,
-        "can_decide": bool(found & {MENTOR, HEAD, COMMITTEE}),
+        "can_decide": bool(found & MAY["points_decide"]),
         "forms": {
             name: forms.get(name) or _form(ACTIONS[name], profile)
             for name in allowed
