@@ -14,7 +14,15 @@ from ..choices import (
     TransferStatus,
     TransferTrack,
 )
-from ..models import Department, Milestone, PointEntry, Profile, Stage, Transformation
+from ..models import (
+    Department,
+    Milestone,
+    PointEntry,
+    Profile,
+    Rotation,
+    Stage,
+    Transformation,
+)
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -90,13 +98,54 @@ class StudySerializer(serializers.Serializer):
     completed_on = serializers.DateField(allow_null=True)
 
 
+class MilestoneStateSerializer(serializers.Serializer):
+    """A milestone of a stage the assistant has reached: its id is what the milestone and
+    milestone-confirm operations take."""
+
+    id = serializers.IntegerField()
+    transformation = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[("missing", "未录入"), *RecordStatus.choices], allow_null=True
+    )
+    completed_on = serializers.DateField(allow_null=True)
+
+
+class RotationSerializer(serializers.ModelSerializer):
+    """A rotation: its id is what the rotation-case and rotation-entered operations take."""
+
+    department = serializers.CharField(source="department.name", read_only=True)
+    cases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+
+    class Meta:
+        model = Rotation
+        fields = [
+            "id",
+            "department",
+            "starts_on",
+            "ends_on",
+            "required_cases",
+            "entered_cases",
+            "cases",
+        ]
+
+
 class ProfileDetailSerializer(ProfileSerializer):
     readiness = ReadinessSerializer(read_only=True)
     matrix = CellSerializer(many=True, read_only=True)
     study = StudySerializer(many=True, read_only=True)
+    milestones = MilestoneStateSerializer(many=True, read_only=True)
+    rotations = RotationSerializer(many=True, read_only=True)
 
     class Meta(ProfileSerializer.Meta):
-        fields = [*ProfileSerializer.Meta.fields, "readiness", "matrix", "study"]
+        fields = [
+            *ProfileSerializer.Meta.fields,
+            "readiness",
+            "matrix",
+            "study",
+            "milestones",
+            "rotations",
+        ]
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 """The talent API: the same services, scope and errors as the pages (X4)."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -11,7 +12,7 @@ from pingan.core.actions import Action, perform
 from .. import selectors
 from ..actions import ACTIONS
 from ..filtersets import ProfileFilter
-from ..models import Profile
+from ..models import Milestone, Profile, Rotation
 from . import serializers as s
 
 
@@ -46,6 +47,26 @@ def _detail(profile: Profile) -> dict:
         }
         for item, record in selectors.study_progress(profile)
     ]
+    records = {record.milestone_id: record for record in profile.milestone_records.all()}
+    reached = (
+        Milestone.objects.filter(transformation__stage__order__lte=profile.stage.order)
+        .select_related("transformation")
+        .order_by("transformation__stage__order", "transformation__order", "order")
+    )
+    progress.milestones = [
+        {
+            "id": milestone.pk,
+            "transformation": str(milestone.transformation),
+            "name": milestone.name,
+            "status": record.status if record else "missing",
+            "completed_on": record.completed_on if record else None,
+        }
+        for milestone, record in ((m, records.get(m.pk)) for m in reached)
+    ]
+    rotations = Rotation.objects.select_related("department").order_by("-starts_on", "-pk")
+    prefetch_related_objects(
+        [progress], Prefetch("rotations", queryset=rotations), "rotations__cases"
+    )
     return s.ProfileDetailSerializer(progress).data
 
 

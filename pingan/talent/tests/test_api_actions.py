@@ -291,9 +291,12 @@ class TestApiOutcome(_ApiMatrix, PermissionMatrix):
 
 
 def test_an_assistants_entries_wait_for_the_mentor_who_is_told(world, today):
-    # given the assistant
+    # given the assistant, and the milestones of their stage as the API lists them
     client = world.client(ASSISTANT)
-    milestone = a_junior_milestone()
+    detail = client.get(reverse("talent-profile-detail", args=[world.profile.pk])).json()
+    assert {row["status"] for row in detail["milestones"]} == {"missing"}
+    milestone = Milestone.objects.get(pk=detail["milestones"][0]["id"])
+    assert milestone.transformation.stage.code == "junior"
     # when they record a study item and a milestone over the API
     study = {"item": "Z01", "completed_on": str(today), "evidence": "笔记"}
     response = post(client, "study", world.profile, study)
@@ -310,6 +313,7 @@ def test_an_assistants_entries_wait_for_the_mentor_who_is_told(world, today):
     response = post(client, "milestone-confirm", world.profile, {"milestone": milestone.pk})
     # then they count, and the assistant who entered them is told
     assert response.status_code == 200
+    assert response.json()["milestones"][0]["status"] == "confirmed"
     record.refresh_from_db()
     assert record.status == "confirmed" and record.confirmed_by == world.mentor
     assert len(told(world.assistant)) == 2
@@ -400,8 +404,10 @@ def test_a_rotation_tells_the_assistant_and_the_receiving_head(world, today, reg
     response = post(client, "rotation", world.profile, body)
     assert response.status_code == 400 and "不能早于开始日期" in response.json()["detail"]
     body["ends_on"] = str(today + timedelta(days=90))
-    assert post(client, "rotation", world.profile, body).status_code == 200
-    rotation = Rotation.objects.get(profile=world.profile)
+    response = post(client, "rotation", world.profile, body)
+    assert response.status_code == 200
+    rotation = Rotation.objects.get(pk=response.json()["rotations"][0]["id"])
+    assert rotation.profile == world.profile
     assert told(world.assistant) and told(world.other_head)
     # a case is linked and a count entered on the rotation
     case = register_case()
@@ -414,9 +420,10 @@ def test_a_rotation_tells_the_assistant_and_the_receiving_head(world, today, reg
     response = post(client, "rotation-entered", world.profile, entered)
     assert response.status_code == 400 and "reason" in response.json()
     entered["reason"] = "线下办理"
-    assert post(client, "rotation-entered", world.profile, entered).status_code == 200
-    rotation.refresh_from_db()
-    assert (rotation.cases.count(), rotation.entered_cases) == (1, 4)
+    response = post(client, "rotation-entered", world.profile, entered)
+    assert response.status_code == 200
+    shown = response.json()["rotations"][0]
+    assert (shown["cases"], shown["entered_cases"]) == ([case.number], 4)
 
 
 def test_a_rotation_of_another_profile_is_not_found(world, enroll):

@@ -230,7 +230,7 @@ def test_query_counts_do_not_grow_with_the_cohort(client_as, django_assert_max_n
     profile = profile_of("assistant")
     with django_assert_max_num_queries(40):
         assert client.get(reverse("talent:profile", args=[profile.pk])).status_code == 200
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(27):  # with the milestones and rotations the API acts on
         url = reverse("talent-profile-detail", args=[profile.pk])
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(20):
