@@ -12,6 +12,28 @@ MENTOR = "mentor"
 HEAD = "department_head"
 COMMITTEE = "committee"
 
+# Who may take each profile action (``talent.actions``), by how they stand to the assistant:
+# the services refuse everyone else, the profile page offers the action to these alone.
+# Evaluations are open to peers of the same cohort too, which ``services.evaluation_submit``
+# decides; the page offers them to the three below.
+MAY: dict[str, frozenset[str]] = {
+    "study": frozenset({SELF, MENTOR}),
+    "study_confirm": frozenset({MENTOR}),
+    "milestone": frozenset({SELF, MENTOR}),
+    "milestone_confirm": frozenset({MENTOR}),
+    "points": frozenset({SELF, MENTOR, HEAD, COMMITTEE}),
+    "points_decide": frozenset({MENTOR, HEAD, COMMITTEE}),
+    "activity": frozenset({SELF, MENTOR, HEAD}),
+    "rotation": frozenset({MENTOR, HEAD, COMMITTEE}),
+    "rotation_case": frozenset({SELF, MENTOR, HEAD}),
+    "rotation_entered": frozenset({MENTOR, HEAD}),
+    "evaluation": frozenset({SELF, MENTOR, HEAD}),
+    "stage": frozenset({COMMITTEE}),
+    "mentor": frozenset({HEAD, COMMITTEE}),
+    "transfer": frozenset({COMMITTEE}),
+    "outcome": frozenset({HEAD, COMMITTEE}),
+}
+
 
 def access_profile(pk, user) -> Profile:
     """The profile if the user may see it; 404 when it is missing or out of scope alike."""

@@ -1,23 +1,27 @@
-"""Forms of the profile page: each one feeds one service."""
+"""Forms of the profile page: each one is the page's input of one declared action
+(``talent.actions``) and takes the same fields as the API's serializer."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
 from .choices import ActivityKind, HonourLevel, OutcomeKind, TransferStatus, TransferTrack
-from .models import Department, Milestone, PointRule, Stage, StudyItem, Transformation
+from .models import Department, Milestone, PointRule, Profile, Stage, StudyItem, Transformation
+from .selectors import evaluation_period
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 2})
 
 
 class _Form(forms.Form):
-    """Bootstrap classes on every widget."""
+    """Bootstrap classes on every widget; ``profile`` is the record the action applies to."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, profile: Profile | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.profile = profile
         for field in self.fields.values():
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -43,18 +47,28 @@ class StudyForm(_Form):
         ]
 
 
+class StudyConfirmForm(_Form):
+    item = forms.CharField(max_length=16, widget=forms.HiddenInput)
+
+
 class MilestoneForm(_Form):
     milestone = forms.ModelChoiceField(label=_("转化节点"), queryset=Milestone.objects.none())
     completed_on = forms.DateField(label=_("完成日期"), widget=DATE)
     evidence = forms.CharField(label=_("佐证材料"), widget=TEXT)
 
-    def __init__(self, *args, stage=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         milestones = Milestone.objects.select_related("transformation")
-        if stage is not None:
-            milestones = milestones.filter(transformation__stage__order__lte=stage.order)
+        if self.profile is not None:
+            milestones = milestones.filter(
+                transformation__stage__order__lte=self.profile.stage.order
+            )
         self.fields["milestone"].queryset = milestones
         self.fields["milestone"].label_from_instance = lambda m: f"{m.transformation}：{m.name}"
+
+
+class MilestoneConfirmForm(_Form):
+    milestone = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class PointsForm(_Form):
@@ -73,6 +87,7 @@ class PointsForm(_Form):
 
 
 class DecideForm(_Form):
+    entry = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     approve = forms.TypedChoiceField(
         label=_("审批结果"),
         choices=[("1", _("通过")), ("0", _("不予通过"))],
@@ -101,16 +116,21 @@ class RotationForm(_Form):
     ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
     required_cases = forms.IntegerField(label=_("要求协助办案数"), min_value=0, max_value=500)
 
-    def __init__(self, *args, unit=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(unit=unit)
+        if self.profile is not None:
+            self.fields["department"].queryset = Department.objects.filter(
+                unit=self.profile.unit_id
+            )
 
 
 class LinkCaseForm(_Form):
+    rotation = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     case_number = forms.CharField(label=_("事项编号"), max_length=20)
 
 
 class EnteredCasesForm(_Form):
+    rotation = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     count = forms.IntegerField(label=_("系统外协助办案数"), min_value=0, max_value=500)
     reason = forms.CharField(label=_("说明"), max_length=200)
 
@@ -122,9 +142,15 @@ class EvaluationForm(_Form):
     )
     comment = forms.CharField(label=_("评语"), max_length=200, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].initial = evaluation_period()
+
 
 class StageForm(_Form):
-    to_stage = forms.ModelChoiceField(label=_("晋升到"), queryset=Stage.objects.none())
+    to_stage = forms.ModelChoiceField(
+        label=_("晋升到"), queryset=Stage.objects.none(), to_field_name="code"
+    )
     changed_on = forms.DateField(label=_("变更日期"), widget=DATE)
     reason = forms.CharField(label=_("评议意见"), widget=TEXT)
     override_reason = forms.CharField(
@@ -135,9 +161,14 @@ class StageForm(_Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, stage=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].queryset = Stage.objects.filter(order__gt=stage.order)
+        if self.profile is not None:
+            self.fields["to_stage"].queryset = Stage.objects.filter(
+                order__gt=self.profile.stage.order
+            )
+            self.initial.setdefault("version", self.profile.version)
+        self.initial.setdefault("changed_on", timezone.localdate())
 
 
 class TransferForm(_Form):
@@ -160,8 +191,10 @@ class MentorForm(_Form):
     reason = forms.CharField(label=_("更换理由"), max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, unit=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = Staff.objects.filter(
-            unit=unit, roles__code=RoleCode.MENTOR, is_active=True
-        ).order_by("name")
+        if self.profile is not None:
+            self.fields["mentor"].queryset = Staff.objects.filter(
+                unit=self.profile.unit_id, roles__code=RoleCode.MENTOR, is_active=True
+            ).order_by("name")
+            self.initial.setdefault("version", self.profile.version)

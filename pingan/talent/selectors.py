@@ -22,6 +22,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Rank
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import CELL_COLOURS, CellStatus, OutcomeKind, PointStatus, RecordStatus
@@ -41,6 +42,11 @@ from .models import (
 
 ZERO = Decimal("0")
 _POINTS = DecimalField(max_digits=9, decimal_places=1)
+
+
+def evaluation_period() -> str:
+    """The evaluation period scores are given for now: the calendar year."""
+    return f"{timezone.localdate().year}年度"
 
 
 def months_between(start: date, end: date) -> int:

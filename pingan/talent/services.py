@@ -17,7 +17,7 @@ from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
 from . import rules, selectors
-from .access import COMMITTEE, HEAD, MENTOR, SELF, relations
+from .access import HEAD, MAY, MENTOR, SELF, relations
 from .choices import (
     ActivityKind,
     Dimension,
@@ -52,9 +52,10 @@ from .models import (
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _require(actor: Staff, profile: Profile, allowed: set[str], what: str) -> frozenset[str]:
+def _require(actor: Staff, profile: Profile, action: str, what: str) -> frozenset[str]:
+    """The actor's relations to the assistant, if they include one that may take ``action``."""
     found = relations(actor, profile)
-    if not found & allowed:
+    if not found & MAY[action]:
         raise ForbiddenError(_("您不能%(what)s。") % {"what": what})
     return found
 
@@ -140,12 +141,14 @@ def mentor_assign(
 ) -> Profile:
     """Assign or change the mentor (带教导师): the department head or the committee."""
     now = now or timezone.now()
-    _require(actor, profile, {HEAD, COMMITTEE}, _("为该助理指定导师"))
+    _require(actor, profile, "mentor", _("为该助理指定导师"))
     reason = require_text(reason, _("更换理由"))
     if not has_role(mentor, RoleCode.MENTOR):
         raise ApplicationError(_("%(name)s不是带教导师。") % {"name": mentor})
     if mentor.pk == profile.staff_id:
         raise ApplicationError(_("不能指定本人为自己的导师。"))
+    if mentor.unit_id != profile.unit_id:
+        raise ApplicationError(_("只能指定本院的带教导师。"))
     versioned_update(profile, expected_version=expected_version, now=now, mentor=mentor)
     _event(profile, EventKind.MENTOR, actor, now, _("带教导师：%s") % mentor, reason)
     return profile
@@ -169,7 +172,7 @@ def stage_change(
     stage always needs an override reason. The readiness at the moment is kept with the change.
     """
     now = now or timezone.now()
-    _require(actor, profile, {COMMITTEE}, _("确认阶段变更（须人才评审委员会）"))
+    _require(actor, profile, "stage", _("确认阶段变更（须人才评审委员会）"))
     reason = require_text(reason, _("变更理由"))
     override_reason = (override_reason or "").strip()
     changed_on = _past_date(changed_on or timezone.localdate(now), _("变更日期"), now)
@@ -240,7 +243,7 @@ def study_record(
     """Record completion of a catalogue item. Entered by the assistant it waits for the
     mentor; entered by the mentor it is confirmed at once."""
     now = now or timezone.now()
-    found = _require(actor, profile, {SELF, MENTOR}, _("为该助理录入学习记录"))
+    found = _require(actor, profile, "study", _("为该助理录入学习记录"))
     item = _catalogue_item(item_code)
     completed_on = _past_date(completed_on, _("完成日期"), now)
     evidence = require_text(evidence, _("佐证材料"))
@@ -268,8 +271,10 @@ def study_record(
 
 def _confirm(record, actor: Staff, what: str, kind: str, title: str, now: datetime | None):
     now = now or timezone.now()
-    _require(actor, record.profile, {MENTOR}, _("确认%(what)s（须带教导师）") % {"what": what})
-    machine = rules.STUDY_RECORD if isinstance(record, StudyRecord) else rules.MILESTONE_RECORD
+    study = isinstance(record, StudyRecord)
+    action = "study_confirm" if study else "milestone_confirm"
+    _require(actor, record.profile, action, _("确认%(what)s（须带教导师）") % {"what": what})
+    machine = rules.STUDY_RECORD if study else rules.MILESTONE_RECORD
     confirmed = machine.check("confirm", record.status)
     # Compare-and-set on the state the table starts from: two mentors at once, one wins.
     updated = (
@@ -303,7 +308,7 @@ def milestone_record(
     """Record that a milestone of a transformation was reached (confirmed at once when the
     mentor enters it)."""
     now = now or timezone.now()
-    found = _require(actor, profile, {SELF, MENTOR}, _("为该助理录入转化节点"))
+    found = _require(actor, profile, "milestone", _("为该助理录入转化节点"))
     completed_on = _past_date(completed_on, _("完成日期"), now)
     evidence = require_text(evidence, _("佐证材料"))
     by_mentor = MENTOR in found and SELF not in found
@@ -350,7 +355,7 @@ def rotation_add(
 ) -> Rotation:
     """Place the assistant in a department for a period with a required number of cases."""
     now = now or timezone.now()
-    _require(actor, profile, {MENTOR, HEAD, COMMITTEE}, _("安排该助理轮岗"))
+    _require(actor, profile, "rotation", _("安排该助理轮岗"))
     if starts_on is None or ends_on is None:
         raise ApplicationError(_("请填写轮岗的开始和结束日期。"))
     if ends_on < starts_on:
@@ -385,7 +390,7 @@ def rotation_link_case(
     """Count a case from the case system as assisted during the rotation."""
     now = now or timezone.now()
     profile = rotation.profile
-    _require(actor, profile, {SELF, MENTOR, HEAD}, _("为该轮岗关联事项"))
+    _require(actor, profile, "rotation_case", _("为该轮岗关联事项"))
     number = (case_number or "").strip()
     case = Case.objects.visible_to(actor).filter(number=number).first()
     if case is None:
@@ -403,7 +408,7 @@ def rotation_set_entered(
 ) -> Rotation:
     """Enter the number of assisted cases handled outside the case system."""
     now = now or timezone.now()
-    _require(actor, rotation.profile, {MENTOR, HEAD}, _("录入系统外协助办案数"))
+    _require(actor, rotation.profile, "rotation_entered", _("录入系统外协助办案数"))
     reason = require_text(reason, _("说明"))
     if count is None or count < 0:
         raise ApplicationError(_("协助办案数不能为负数。"))
@@ -436,7 +441,7 @@ def activity_record(
 ) -> Activity:
     """Record practice, a competition (团队对垒 …) or written work as evidence."""
     now = now or timezone.now()
-    _require(actor, profile, {SELF, MENTOR, HEAD}, _("为该助理录入实践与竞赛"))
+    _require(actor, profile, "activity", _("为该助理录入实践与竞赛"))
     if kind not in ActivityKind.values:
         raise ApplicationError(_("请选择实践与竞赛的类型。"))
     if level not in HonourLevel.values:
@@ -478,7 +483,7 @@ def points_submit(
 ) -> PointEntry:
     """Submit a points entry under a rule, with evidence; it counts once someone else approves."""
     now = now or timezone.now()
-    _require(actor, profile, {SELF, MENTOR, HEAD, COMMITTEE}, _("为该助理申报积分"))
+    _require(actor, profile, "points", _("为该助理申报积分"))
     rule = PointRule.objects.filter(code=(rule_code or "").strip(), is_active=True).first()
     if rule is None:
         raise ApplicationError(_("请选择积分规则：每条积分都须有对应的积分规则。"))
@@ -518,7 +523,7 @@ def points_decide(
     profile = entry.profile
     if actor.pk in (entry.submitted_by_id, profile.staff_id):
         raise ForbiddenError(_("不能审批本人申报的积分或本人的积分，请由导师或部门负责人审批。"))
-    _require(actor, profile, {MENTOR, HEAD, COMMITTEE}, _("审批该助理的积分"))
+    _require(actor, profile, "points_decide", _("审批该助理的积分"))
     action = "approve" if approve else "reject"
     status = rules.POINTS.check(action, entry.status)
     note = (note or "").strip()
@@ -618,7 +623,7 @@ def transfer_record(
 ) -> Transfer:
     """Record a step on a transfer track (员额检察官遴选 / 转任司法行政人员): committee only."""
     now = now or timezone.now()
-    _require(actor, profile, {COMMITTEE}, _("记录转任（须人才评审委员会）"))
+    _require(actor, profile, "transfer", _("记录转任（须人才评审委员会）"))
     if track not in TransferTrack.values:
         raise ApplicationError(_("请选择转任通道。"))
     if status not in TransferStatus.values:
@@ -656,7 +661,7 @@ def outcome_record(
 ) -> Outcome:
     """Record a recognised outcome (标兵能手, talent-pool entry …): department head or committee."""
     now = now or timezone.now()
-    _require(actor, profile, {HEAD, COMMITTEE}, _("记录培养成效"))
+    _require(actor, profile, "outcome", _("记录培养成效"))
     if kind not in OutcomeKind.values:
         raise ApplicationError(_("请选择成效类型。"))
     if level not in HonourLevel.values:

@@ -1,9 +1,6 @@
 """Talent pages: the cohort overview (with Excel export), one assistant's profile with its
 actions, and the peer-evaluation page."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,188 +8,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from pingan.core.actions import Action, perform
 from pingan.core.errors import ApplicationError
 
 from . import forms as f
 from . import selectors, services
-from .access import COMMITTEE, HEAD, MENTOR, SELF, access_profile, oversees, relations
+from .access import MAY, access_profile, oversees, relations
+from .actions import ACTIONS, offered
 from .choices import PointStatus, RecordStatus
 from .filtersets import ProfileFilter
-from .models import Evaluation, MilestoneRecord, PointEntry, Profile, Rotation, StudyRecord
+from .models import Evaluation, Profile
 from .tables import ProfileTable
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    allowed: frozenset[str]
-    form: Callable
-    run: Callable  # (profile, actor, data, target) -> None
-    target: type | None = None  # a record of the profile the action applies to
-
-
-def _target(model, profile: Profile, pk):
-    try:
-        return model.objects.select_related("profile__department").get(pk=pk, profile=profile)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-ACTIONS: dict[str, Action] = {
-    "study": Action(
-        gettext_lazy("录入学习记录"),
-        frozenset({SELF, MENTOR}),
-        lambda p, data=None: f.StudyForm(data, prefix="study"),
-        lambda p, u, d, t: services.study_record(
-            profile=p,
-            actor=u,
-            item_code=d["item"],
-            completed_on=d["completed_on"],
-            evidence=d["evidence"],
-        ),
-    ),
-    "study_confirm": Action(
-        gettext_lazy("确认学习记录"),
-        frozenset({MENTOR}),
-        lambda p, data=None: f.forms.Form(data),
-        lambda p, u, d, t: services.study_confirm(record=t, actor=u),
-        StudyRecord,
-    ),
-    "milestone": Action(
-        gettext_lazy("录入转化节点"),
-        frozenset({SELF, MENTOR}),
-        lambda p, data=None: f.MilestoneForm(data, stage=p.stage, prefix="milestone"),
-        lambda p, u, d, t: services.milestone_record(
-            profile=p,
-            actor=u,
-            milestone=d["milestone"],
-            completed_on=d["completed_on"],
-            evidence=d["evidence"],
-        ),
-    ),
-    "milestone_confirm": Action(
-        gettext_lazy("确认转化节点"),
-        frozenset({MENTOR}),
-        lambda p, data=None: f.forms.Form(data),
-        lambda p, u, d, t: services.milestone_confirm(record=t, actor=u),
-        MilestoneRecord,
-    ),
-    "points": Action(
-        gettext_lazy("申报积分"),
-        frozenset({SELF, MENTOR, HEAD, COMMITTEE}),
-        lambda p, data=None: f.PointsForm(data, prefix="points"),
-        lambda p, u, d, t: services.points_submit(
-            profile=p,
-            actor=u,
-            rule_code=d["rule"],
-            evidence=d["evidence"],
-            occurred_on=d["occurred_on"],
-            quantity=d["quantity"],
-        ),
-    ),
-    "points_decide": Action(
-        gettext_lazy("审批积分"),
-        frozenset({MENTOR, HEAD, COMMITTEE}),
-        lambda p, data=None: f.DecideForm(data),
-        lambda p, u, d, t: services.points_decide(
-            entry=t, actor=u, approve=d["approve"], note=d["note"]
-        ),
-        PointEntry,
-    ),
-    "activity": Action(
-        gettext_lazy("录入实践与竞赛"),
-        frozenset({SELF, MENTOR, HEAD}),
-        lambda p, data=None: f.ActivityForm(data, prefix="activity"),
-        lambda p, u, d, t: services.activity_record(profile=p, actor=u, **d),
-    ),
-    "rotation": Action(
-        gettext_lazy("安排轮岗"),
-        frozenset({MENTOR, HEAD, COMMITTEE}),
-        lambda p, data=None: f.RotationForm(data, unit=p.unit, prefix="rotation"),
-        lambda p, u, d, t: services.rotation_add(profile=p, actor=u, **d),
-    ),
-    "rotation_case": Action(
-        gettext_lazy("关联协助办理的事项"),
-        frozenset({SELF, MENTOR, HEAD}),
-        lambda p, data=None: f.LinkCaseForm(data),
-        lambda p, u, d, t: services.rotation_link_case(
-            rotation=t, actor=u, case_number=d["case_number"]
-        ),
-        Rotation,
-    ),
-    "rotation_entered": Action(
-        gettext_lazy("录入系统外协助办案数"),
-        frozenset({MENTOR, HEAD}),
-        lambda p, data=None: f.EnteredCasesForm(data),
-        lambda p, u, d, t: services.rotation_set_entered(
-            rotation=t, actor=u, count=d["count"], reason=d["reason"]
-        ),
-        Rotation,
-    ),
-    "evaluation": Action(
-        gettext_lazy("评价"),
-        frozenset({SELF, MENTOR, HEAD}),
-        lambda p, data=None: f.EvaluationForm(
-            data, prefix="evaluation", initial={"period": _period()}
-        ),
-        lambda p, u, d, t: services.evaluation_submit(profile=p, actor=u, **d),
-    ),
-    "stage": Action(
-        gettext_lazy("确认阶段晋升"),
-        frozenset({COMMITTEE}),
-        lambda p, data=None: f.StageForm(
-            data,
-            stage=p.stage,
-            prefix="stage",
-            initial={"version": p.version, "changed_on": timezone.localdate()},
-        ),
-        lambda p, u, d, t: services.stage_change(
-            profile=p,
-            actor=u,
-            to_stage=d["to_stage"],
-            reason=d["reason"],
-            override_reason=d["override_reason"],
-            changed_on=d["changed_on"],
-            expected_version=d["version"],
-        ),
-    ),
-    "mentor": Action(
-        gettext_lazy("更换导师"),
-        frozenset({HEAD, COMMITTEE}),
-        lambda p, data=None: f.MentorForm(
-            data, unit=p.unit, prefix="mentor", initial={"version": p.version}
-        ),
-        lambda p, u, d, t: services.mentor_assign(
-            profile=p,
-            actor=u,
-            mentor=d["mentor"],
-            reason=d["reason"],
-            expected_version=d["version"],
-        ),
-    ),
-    "transfer": Action(
-        gettext_lazy("记录转任"),
-        frozenset({COMMITTEE}),
-        lambda p, data=None: f.TransferForm(data, prefix="transfer"),
-        lambda p, u, d, t: services.transfer_record(profile=p, actor=u, **d),
-    ),
-    "outcome": Action(
-        gettext_lazy("记录成效"),
-        frozenset({HEAD, COMMITTEE}),
-        lambda p, data=None: f.OutcomeForm(data, prefix="outcome"),
-        lambda p, u, d, t: services.outcome_record(profile=p, actor=u, **d),
-    ),
-}
-
-
-def _period() -> str:
-    return f"{timezone.localdate().year}年度"
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -257,7 +88,7 @@ def _context(request, profile: Profile, *, forms=None, error="", error_action=""
         .prefetch_related("cases")
         .order_by("-starts_on")
     )
-    allowed = {name for name, action in ACTIONS.items() if found & action.allowed}
+    allowed = offered(found)
     ranks = selectors.cohort_ranks([profile.cohort_id])
     return {
         "profile": profile,
@@ -282,11 +113,11 @@ def _context(request, profile: Profile, *, forms=None, error="", error_action=""
         "outcomes": profile.outcomes.all(),
         "events": profile.events.select_related("actor")[:30],
         "allowed": allowed,
-        "can_decide": bool(found & {MENTOR, HEAD, COMMITTEE}),
+        "can_decide": bool(found & MAY["points_decide"]),
         "forms": {
-            name: forms.get(name) or ACTIONS[name].form(profile)
+            name: forms.get(name) or _form(ACTIONS[name], profile)
             for name in allowed
-            if ACTIONS[name].target is None
+            if not ACTIONS[name].extra.get("row")
         },
         "error": error,
         "error_action": error_action,
@@ -296,6 +127,13 @@ def _context(request, profile: Profile, *, forms=None, error="", error_action=""
         "SUBMITTED": RecordStatus.SUBMITTED,
         "PENDING": PointStatus.PENDING,
     }
+
+
+def _form(declared: Action, profile: Profile, data=None):
+    """The action's form on the profile page: prefixed by the action, except the small forms
+    of a row (confirm, decide, link a case) which post their fields as they are."""
+    prefix = None if declared.extra.get("row") else declared.name
+    return declared.form(data, profile=profile, prefix=prefix)
 
 
 @login_required
@@ -311,19 +149,18 @@ def profile_act(request: HttpRequest, pk, action: str) -> HttpResponse:
     """Run one action on the profile page; answer with the re-rendered body (htmx) or a
     redirect. A refusal re-renders the form with the message and changes nothing."""
     profile = access_profile(pk, request.user)
-    spec = ACTIONS.get(action)
-    if spec is None:
+    declared = ACTIONS.get(action)
+    if declared is None:
         raise Http404
-    target = _target(spec.target, profile, request.POST.get("target")) if spec.target else None
-    form = spec.form(profile, request.POST)
+    form = _form(declared, profile, request.POST)
     status, error = 200, ""
     if form.is_valid():
         try:
-            spec.run(profile, request.user, form.cleaned_data, target)
+            perform(declared, profile, request.user, form.cleaned_data)
         except ApplicationError as exc:
             status, error = exc.status_code, exc.message
         else:
-            messages.success(request, _("已保存：%(action)s") % {"action": spec.label})
+            messages.success(request, _("已保存：%(action)s") % {"action": declared.label})
             if not request.headers.get("HX-Request"):
                 return redirect("talent:profile", pk=profile.pk)
             profile = access_profile(pk, request.user)
@@ -331,7 +168,7 @@ def profile_act(request: HttpRequest, pk, action: str) -> HttpResponse:
     else:
         status, error = 400, _("请按提示修改后再提交。")
     profile = access_profile(pk, request.user)
-    forms = {action: form} if spec.target is None else {}
+    forms = {} if declared.extra.get("row") else {action: form}
     context = _context(request, profile, forms=forms, error=error, error_action=action)
     template = "talent/_body.html" if request.headers.get("HX-Request") else "talent/profile.html"
     return render(request, template, context, status=status)
@@ -348,14 +185,14 @@ def peers(request: HttpRequest) -> HttpResponse:
     if not Profile.objects.filter(staff=request.user).exists():
         raise PermissionDenied
     error = ""
-    form = f.EvaluationForm(request.POST or None, initial={"period": _period()})
+    form = f.EvaluationForm(request.POST or None)
     if request.method == "POST":
         target = people.filter(pk=request.POST.get("profile") or 0).first()
         if target is None:
             raise Http404
         if form.is_valid():
             try:
-                services.evaluation_submit(profile=target, actor=request.user, **form.cleaned_data)
+                perform(ACTIONS["evaluation"], target, request.user, form.cleaned_data)
             except ApplicationError as exc:
                 error = exc.message
             else:
@@ -364,9 +201,9 @@ def peers(request: HttpRequest) -> HttpResponse:
         else:
             error = _("请按提示修改后再提交。")
     scored = dict(
-        Evaluation.objects.filter(evaluator=request.user, period=_period()).values_list(
-            "profile", "score"
-        )
+        Evaluation.objects.filter(
+            evaluator=request.user, period=selectors.evaluation_period()
+        ).values_list("profile", "score")
     )
     return render(
         request,
@@ -375,7 +212,7 @@ def peers(request: HttpRequest) -> HttpResponse:
             "people": [(p, scored.get(p.pk)) for p in people.order_by("staff__name")],
             "form": form,
             "error": error,
-            "period": _period(),
+            "period": selectors.evaluation_period(),
         },
         status=400 if error else 200,
     )

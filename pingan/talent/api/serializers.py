@@ -1,9 +1,28 @@
 """Input and output shapes of the talent API; the services do the real checks."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..choices import PointStatus, RecordStatus
-from ..models import PointEntry, Profile
+from pingan.orgs.models import Staff
+
+from ..choices import (
+    ActivityKind,
+    HonourLevel,
+    OutcomeKind,
+    PointStatus,
+    RecordStatus,
+    TransferStatus,
+    TransferTrack,
+)
+from ..models import (
+    Department,
+    Milestone,
+    PointEntry,
+    Profile,
+    Rotation,
+    Stage,
+    Transformation,
+)
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -79,13 +98,54 @@ class StudySerializer(serializers.Serializer):
     completed_on = serializers.DateField(allow_null=True)
 
 
+class MilestoneStateSerializer(serializers.Serializer):
+    """A milestone of a stage the assistant has reached: its id is what the milestone and
+    milestone-confirm operations take."""
+
+    id = serializers.IntegerField()
+    transformation = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[("missing", "未录入"), *RecordStatus.choices], allow_null=True
+    )
+    completed_on = serializers.DateField(allow_null=True)
+
+
+class RotationSerializer(serializers.ModelSerializer):
+    """A rotation: its id is what the rotation-case and rotation-entered operations take."""
+
+    department = serializers.CharField(source="department.name", read_only=True)
+    cases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+
+    class Meta:
+        model = Rotation
+        fields = [
+            "id",
+            "department",
+            "starts_on",
+            "ends_on",
+            "required_cases",
+            "entered_cases",
+            "cases",
+        ]
+
+
 class ProfileDetailSerializer(ProfileSerializer):
     readiness = ReadinessSerializer(read_only=True)
     matrix = CellSerializer(many=True, read_only=True)
     study = StudySerializer(many=True, read_only=True)
+    milestones = MilestoneStateSerializer(many=True, read_only=True)
+    rotations = RotationSerializer(many=True, read_only=True)
 
     class Meta(ProfileSerializer.Meta):
-        fields = [*ProfileSerializer.Meta.fields, "readiness", "matrix", "study"]
+        fields = [
+            *ProfileSerializer.Meta.fields,
+            "readiness",
+            "matrix",
+            "study",
+            "milestones",
+            "rotations",
+        ]
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -114,6 +174,9 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+# --- the input of each declared action (talent.actions): the page's form takes the same fields
+
+
 class StudyInputSerializer(serializers.Serializer):
     item = serializers.CharField(max_length=16, help_text="必研必学目录中的编号，如 Z01")
     completed_on = serializers.DateField()
@@ -122,6 +185,16 @@ class StudyInputSerializer(serializers.Serializer):
 
 class StudyConfirmSerializer(serializers.Serializer):
     item = serializers.CharField(max_length=16)
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    milestone = serializers.PrimaryKeyRelatedField(queryset=Milestone.objects.all())
+    completed_on = serializers.DateField()
+    evidence = serializers.CharField(max_length=2000)
+
+
+class MilestoneConfirmSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField(min_value=1, help_text="转化节点的编号")
 
 
 class PointsInputSerializer(serializers.Serializer):
@@ -137,14 +210,70 @@ class PointsDecideSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class ActivityInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+    title = serializers.CharField(max_length=100)
+    occurred_on = serializers.DateField()
+    level = serializers.ChoiceField(choices=HonourLevel.choices)
+    result = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    transformation = serializers.PrimaryKeyRelatedField(
+        queryset=Transformation.objects.all(), required=False, allow_null=True, default=None
+    )
+    evidence = serializers.CharField(max_length=2000)
+
+
+class RotationInputSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    required_cases = serializers.IntegerField(min_value=0, max_value=500)
+
+
+class RotationCaseSerializer(serializers.Serializer):
+    rotation = serializers.IntegerField(min_value=1)
+    case_number = serializers.CharField(max_length=20)
+
+
+class RotationEnteredSerializer(serializers.Serializer):
+    rotation = serializers.IntegerField(min_value=1)
+    count = serializers.IntegerField(min_value=0, max_value=500)
+    reason = serializers.CharField(max_length=200)
+
+
 class StageInputSerializer(serializers.Serializer):
-    to_stage = serializers.CharField(max_length=16, help_text="阶段代码：intermediate、senior")
+    to_stage = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Stage.objects.all(),
+        help_text="阶段代码：intermediate、senior",
+        error_messages={"does_not_exist": _("没有这个培养阶段。")},
+    )
     reason = serializers.CharField(max_length=2000)
     override_reason = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, default=""
     )
     changed_on = serializers.DateField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MentorInputSerializer(serializers.Serializer):
+    mentor = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.filter(is_active=True))
+    reason = serializers.CharField(max_length=200)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TransferInputSerializer(serializers.Serializer):
+    track = serializers.ChoiceField(choices=TransferTrack.choices)
+    status = serializers.ChoiceField(choices=TransferStatus.choices)
+    decided_on = serializers.DateField()
+    note = serializers.CharField(max_length=200)
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OutcomeKind.choices)
+    level = serializers.ChoiceField(choices=HonourLevel.choices)
+    title = serializers.CharField(max_length=100)
+    awarded_on = serializers.DateField()
+    evidence = serializers.CharField(max_length=2000)
 
 
 class EvaluationInputSerializer(serializers.Serializer):

@@ -1,17 +1,18 @@
 """The talent API: the same services, scope and errors as the pages (X4)."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from pingan.core.errors import ApplicationError
+from pingan.core.actions import Action, perform
 
-from .. import selectors, services
+from .. import selectors
+from ..actions import ACTIONS
 from ..filtersets import ProfileFilter
-from ..models import PointEntry, Profile, Stage, StudyRecord
+from ..models import Milestone, Profile, Rotation
 from . import serializers as s
 
 
@@ -46,6 +47,26 @@ def _detail(profile: Profile) -> dict:
         }
         for item, record in selectors.study_progress(profile)
     ]
+    records = {record.milestone_id: record for record in profile.milestone_records.all()}
+    reached = (
+        Milestone.objects.filter(transformation__stage__order__lte=profile.stage.order)
+        .select_related("transformation")
+        .order_by("transformation__stage__order", "transformation__order", "order")
+    )
+    progress.milestones = [
+        {
+            "id": milestone.pk,
+            "transformation": str(milestone.transformation),
+            "name": milestone.name,
+            "status": record.status if record else "missing",
+            "completed_on": record.completed_on if record else None,
+        }
+        for milestone, record in ((m, records.get(m.pk)) for m in reached)
+    ]
+    rotations = Rotation.objects.select_related("department").order_by("-starts_on", "-pk")
+    prefetch_related_objects(
+        [progress], Prefetch("rotations", queryset=rotations), "rotations__cases"
+    )
     return s.ProfileDetailSerializer(progress).data
 
 
@@ -84,99 +105,29 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         profile = self.get_object()
         return Response(s.LedgerEntrySerializer(selectors.ledger(profile), many=True).data)
 
-    def _run(self, request, serializer_class, run):
+    def _act(self, request, declared: Action):
         profile = self.get_object()
-        data = serializer_class(data=request.data)
+        data = declared.serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run(profile, dict(data.validated_data))
+        perform(declared, profile, request.user, dict(data.validated_data))
         return Response(_detail(Profile.objects.get(pk=profile.pk)))
 
-    @extend_schema(request=s.StudyInputSerializer, responses={200: s.ProfileDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def study(self, request, pk=None):
-        """Record completion of a required-study item (the mentor's entries count at once)."""
-        return self._run(
-            request,
-            s.StudyInputSerializer,
-            lambda p, d: services.study_record(
-                profile=p,
-                actor=request.user,
-                item_code=d["item"],
-                completed_on=d["completed_on"],
-                evidence=d["evidence"],
-            ),
-        )
 
-    @extend_schema(request=s.StudyConfirmSerializer, responses={200: s.ProfileDetailSerializer})
-    @action(detail=True, methods=["post"], url_path="study-confirm")
-    def study_confirm(self, request, pk=None):
-        """The mentor confirms a study record of the assistant."""
+def _make_action(declared: Action):
+    def handler(self, request, pk=None):
+        return self._act(request, declared)
 
-        def run(profile, data):
-            record = StudyRecord.objects.filter(profile=profile, item__code=data["item"]).first()
-            if record is None:
-                raise ApplicationError("该助理没有这一项学习记录。")
-            services.study_confirm(record=record, actor=request.user)
+    handler.__name__ = declared.name
+    handler.__doc__ = f"{declared.label}: the same declared action as the profile page's."
+    # extend_schema goes on top of @action, as drf-spectacular documents, or it is not applied
+    return extend_schema(
+        request=declared.serializer,
+        responses={200: s.ProfileDetailSerializer},
+        operation_id=declared.operation,
+        summary=str(declared.label),
+    )(action(detail=True, methods=["post"], url_path=declared.url_path)(handler))
 
-        return self._run(request, s.StudyConfirmSerializer, run)
 
-    @extend_schema(request=s.PointsInputSerializer, responses={200: s.ProfileDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def points(self, request, pk=None):
-        """Submit a points entry under a rule with evidence; it counts once approved."""
-        return self._run(
-            request,
-            s.PointsInputSerializer,
-            lambda p, d: services.points_submit(
-                profile=p,
-                actor=request.user,
-                rule_code=d["rule"],
-                evidence=d["evidence"],
-                occurred_on=d["occurred_on"],
-                quantity=d["quantity"],
-            ),
-        )
-
-    @extend_schema(request=s.PointsDecideSerializer, responses={200: s.ProfileDetailSerializer})
-    @action(detail=True, methods=["post"], url_path="points-decide")
-    def points_decide(self, request, pk=None):
-        """Approve or reject a pending entry (never one's own submission or own points)."""
-
-        def run(profile, data):
-            entry = get_object_or_404(PointEntry, pk=data["entry"], profile=profile)
-            services.points_decide(
-                entry=entry, actor=request.user, approve=data["approve"], note=data["note"]
-            )
-
-        return self._run(request, s.PointsDecideSerializer, run)
-
-    @extend_schema(request=s.StageInputSerializer, responses={200: s.ProfileDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def stage(self, request, pk=None):
-        """The talent committee confirms a move to a later stage."""
-
-        def run(profile, data):
-            to_stage = Stage.objects.filter(code=data["to_stage"]).first()
-            if to_stage is None:
-                raise ApplicationError("没有这个培养阶段。")
-            services.stage_change(
-                profile=profile,
-                actor=request.user,
-                to_stage=to_stage,
-                reason=data["reason"],
-                override_reason=data["override_reason"],
-                changed_on=data["changed_on"],
-                expected_version=data["version"],
-            )
-
-        return self._run(request, s.StageInputSerializer, run)
-
-    @extend_schema(request=s.EvaluationInputSerializer, responses={200: s.ProfileDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def evaluation(self, request, pk=None):
-        """A score of the multi-dimensional evaluation (self, mentor or department)."""
-        return self._run(
-            request,
-            s.EvaluationInputSerializer,
-            lambda p, d: services.evaluation_submit(profile=p, actor=request.user, **d),
-        )
+# Every declared action is an operation: /api/talent/profiles/{id}/<action>/ (POST).
+for _declared in ACTIONS.values():
+    setattr(ProfileViewSet, _declared.name, _make_action(_declared))

@@ -81,3 +81,30 @@ def enroll(org):
 def demo(db):
     """The demo cohort (about sixty assistants) on top of the test org tree."""
     return load_demo(seed=2026, end=NOW)
+
+
+@pytest.fixture
+def register_case(staff):
+    """Register a case a procuratorate's staff may see: make() -> Case."""
+    from pingan.cases.models import Case, Category
+    from pingan.cases.reference import ensure_reference_data
+    from pingan.cases.services import PartyInput, case_register
+    from pingan.orgs.models import Division
+
+    ensure_reference_data()
+
+    def make() -> Case:
+        case, _code = case_register(
+            actor=staff("street_clerk"),
+            channel="walk_in",
+            category=Category.objects.get(code="law_litigation"),
+            complexity="general",
+            title="申诉咨询",
+            narrative="当事人对判决执行有异议，请求检察机关监督。",
+            grid=Division.objects.get(code="110101001001001"),
+            parties=[PartyInput("applicant", "王某", "", "")],
+            now=NOW,
+        )
+        return case
+
+    return make

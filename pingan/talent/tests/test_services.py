@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from pingan.cases.models import Case
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.talent import selectors, services
 from pingan.talent.models import Milestone, StudyItem, StudyRecord
@@ -191,29 +190,3 @@ def test_mentor_change_needs_a_mentor_and_a_reason(org, enroll):
         profile=profile, actor=org.head, mentor=org.other_mentor, reason="工作调整", now=NOW
     )
     assert type(profile).objects.get(pk=profile.pk).mentor == org.other_mentor
-
-
-@pytest.fixture
-def register_case(staff):
-    from pingan.cases.models import Category
-    from pingan.cases.reference import ensure_reference_data
-    from pingan.cases.services import PartyInput, case_register
-    from pingan.orgs.models import Division
-
-    ensure_reference_data()
-
-    def make() -> Case:
-        case, _code = case_register(
-            actor=staff("street_clerk"),
-            channel="walk_in",
-            category=Category.objects.get(code="law_litigation"),
-            complexity="general",
-            title="申诉咨询",
-            narrative="当事人对判决执行有异议，请求检察机关监督。",
-            grid=Division.objects.get(code="110101001001001"),
-            parties=[PartyInput("applicant", "王某", "", "")],
-            now=NOW,
-        )
-        return case
-
-    return make

@@ -135,11 +135,11 @@ def test_mentor_confirms_and_approves_and_readiness_turns(client_as):
     # when the mentor approves the points and confirms the study item (htmx)
     act = reverse("talent:profile-act", args=[profile.pk, "points_decide"])
     response = client.post(
-        act, {"target": pending_points.pk, "approve": "1"}, HTTP_HX_REQUEST="true"
+        act, {"entry": pending_points.pk, "approve": "1"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     act = reverse("talent:profile-act", args=[profile.pk, "study_confirm"])
-    response = client.post(act, {"target": pending_study.pk}, HTTP_HX_REQUEST="true")
+    response = client.post(act, {"item": pending_study.item.code}, HTTP_HX_REQUEST="true")
     # then the returned body shows the readiness met
     body = response.content.decode()
     assert response.status_code == 200
@@ -165,7 +165,7 @@ def test_refusals_on_the_page_say_why_and_change_nothing(client_as):
     client = client_as("assistant")
     own = PointEntry.objects.get(profile=profile, status="pending")
     act = reverse("talent:profile-act", args=[profile.pk, "points_decide"])
-    response = client.post(act, {"target": own.pk, "approve": "1"})
+    response = client.post(act, {"entry": own.pk, "approve": "1"})
     assert response.status_code == 403
     assert "不能审批本人" in response.content.decode()
     assert PointEntry.objects.get(pk=own.pk).status == "pending"
@@ -230,7 +230,7 @@ def test_query_counts_do_not_grow_with_the_cohort(client_as, django_assert_max_n
     profile = profile_of("assistant")
     with django_assert_max_num_queries(40):
         assert client.get(reverse("talent:profile", args=[profile.pk])).status_code == 200
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(27):  # with the milestones and rotations the API acts on
         url = reverse("talent-profile-detail", args=[profile.pk])
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(20):
