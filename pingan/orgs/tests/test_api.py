@@ -56,6 +56,18 @@ class TestSchema(PermissionMatrix):
     in_scope = "street_dispatcher"
 
 
+class TestApiDocs(PermissionMatrix):
+    url_name = "api-docs"
+    api = True
+    in_scope = "street_dispatcher"
+
+
+class TestApiRoot(PermissionMatrix):
+    url_name = "api-root"
+    api = True
+    in_scope = "street_dispatcher"
+
+
 @pytest.mark.django_db
 def test_division_list_is_scoped_and_filterable(client_as, django_assert_num_queries):
     client = client_as("street_dispatcher")
