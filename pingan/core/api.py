@@ -1,6 +1,8 @@
 """API plumbing shared by every app."""
 
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -63,3 +65,24 @@ def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def declared_operations(viewset, actions, *, response, owner: str) -> None:
+    """Make every declared action an operation of ``viewset``: ``POST …/{id}/<action>/``
+    taking the action's serializer and answering ``response``; the viewset's
+    ``_act(request, declared)`` runs it through ``core.actions.perform``."""
+    for declared in actions:
+
+        def handler(self, request, declared=declared, **kwargs):
+            return self._act(request, declared)
+
+        handler.__name__ = declared.name
+        handler.__doc__ = f"{declared.label}: the same declared action as the {owner} page's."
+        # extend_schema goes on top of @action, as drf-spectacular documents, or it is ignored
+        operation = extend_schema(
+            request=declared.serializer,
+            responses={200: response},
+            operation_id=declared.operation,
+            summary=str(declared.label),
+        )(action(detail=True, methods=["post"], url_path=declared.url_path)(handler))
+        setattr(viewset, declared.name, operation)

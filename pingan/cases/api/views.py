@@ -10,6 +10,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from pingan.core.actions import Action, perform
+from pingan.core.api import declared_operations
 from pingan.core.validators import parse_pk
 from pingan.orgs.access import has_role
 
@@ -97,7 +98,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         value = party_number_reveal(party=target, actor=request.user, **data.validated_data)
         return Response({"field": data.validated_data["field"], "value": value})
 
-    def _act(self, request, number: str, declared: Action):
+    def _act(self, request, declared: Action):
+        number = self.kwargs["number"]
         case = get_object_or_404(self.get_queryset(), number=number)
         data = declared.serializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -109,21 +111,5 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.CaseDetailSerializer(case).data)
 
 
-def _make_action(declared: Action):
-    def handler(self, request, number=None):
-        return self._act(request, number, declared)
-
-    handler.__name__ = declared.name
-    handler.__doc__ = f"{declared.label}: the same declared action as the case page's."
-    # extend_schema goes on top of @action, as drf-spectacular documents, or it is not applied
-    return extend_schema(
-        request=declared.serializer,
-        responses={200: s.CaseDetailSerializer},
-        operation_id=declared.operation,
-        summary=str(declared.label),
-    )(action(detail=True, methods=["post"], url_path=declared.url_path)(handler))
-
-
 # Every declared action is an operation: /api/cases/{number}/{action}/ (POST).
-for _declared in ACTIONS.values():
-    setattr(CaseViewSet, _declared.name, _make_action(_declared))
+declared_operations(CaseViewSet, ACTIONS.values(), response=s.CaseDetailSerializer, owner="case")

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pingan.core.actions import Action, perform
+from pingan.core.api import declared_operations
 
 from .. import selectors
 from ..actions import ACTIONS
@@ -113,21 +114,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(_detail(Profile.objects.get(pk=profile.pk)))
 
 
-def _make_action(declared: Action):
-    def handler(self, request, pk=None):
-        return self._act(request, declared)
-
-    handler.__name__ = declared.name
-    handler.__doc__ = f"{declared.label}: the same declared action as the profile page's."
-    # extend_schema goes on top of @action, as drf-spectacular documents, or it is not applied
-    return extend_schema(
-        request=declared.serializer,
-        responses={200: s.ProfileDetailSerializer},
-        operation_id=declared.operation,
-        summary=str(declared.label),
-    )(action(detail=True, methods=["post"], url_path=declared.url_path)(handler))
-
-
 # Every declared action is an operation: /api/talent/profiles/{id}/<action>/ (POST).
-for _declared in ACTIONS.values():
-    setattr(ProfileViewSet, _declared.name, _make_action(_declared))
+declared_operations(
+    ProfileViewSet, ACTIONS.values(), response=s.ProfileDetailSerializer, owner="profile"
+)
