@@ -4,6 +4,7 @@ from datetime import date
 from io import BytesIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -22,9 +23,19 @@ def board_workbook(data: dict, *, today: date) -> bytes:
     per street, as an .xlsx file."""
     lists = data["lists"]
     book = Workbook()
+    task_sheet, overdue = _("任务清单"), _("已超期")
     sheets = {
-        "问题清单": (
-            ["编号", "恳谈日期", "恳谈主题", "街道", "问题", "提出人", "任务数", "转立事项"],
+        _("问题清单"): (
+            [
+                _("编号"),
+                _("恳谈日期"),
+                _("恳谈主题"),
+                _("街道"),
+                _("问题"),
+                _("提出人"),
+                _("任务数"),
+                _("转立事项"),
+            ],
             [
                 [
                     f"P{p.pk}",
@@ -39,8 +50,16 @@ def board_workbook(data: dict, *, today: date) -> bytes:
                 for p in lists.problems
             ],
         ),
-        "任务清单": (
-            ["编号", "问题编号", "任务", "责任单位", "完成时限", "状态", "完成时间"],
+        task_sheet: (
+            [
+                _("编号"),
+                _("问题编号"),
+                _("任务"),
+                _("责任单位"),
+                _("完成时限"),
+                _("状态"),
+                _("完成时间"),
+            ],
             [
                 [
                     f"T{t.pk}",
@@ -48,27 +67,35 @@ def board_workbook(data: dict, *, today: date) -> bytes:
                     t.description,
                     t.owner.name,
                     f"{t.deadline:%Y-%m-%d}",
-                    "已超期" if t.is_overdue else ("已办结" if t.done_at else "落实中"),
+                    overdue if t.is_overdue else (_("已办结") if t.done_at else _("落实中")),
                     _when(t.done_at),
                 ]
                 for t in lists.tasks
             ],
         ),
-        "落实清单": (
-            ["任务编号", "类型", "落实情况", "记录人", "时间"],
+        _("落实清单"): (
+            [_("任务编号"), _("类型"), _("落实情况"), _("记录人"), _("时间")],
             [
                 [
                     f"T{e.task_id}",
                     e.get_kind_display(),
                     e.note,
-                    str(e.recorded_by or "系统"),
+                    str(e.recorded_by or _("系统")),
                     _when(e.recorded_at),
                 ]
                 for e in lists.progress
             ],
         ),
-        "成效清单": (
-            ["任务编号", "问题编号", "成效", "说明", "佐证材料", "复盘人", "时间"],
+        _("成效清单"): (
+            [
+                _("任务编号"),
+                _("问题编号"),
+                _("成效"),
+                _("说明"),
+                _("佐证材料"),
+                _("复盘人"),
+                _("时间"),
+            ],
             [
                 [
                     f"T{r.task_id}",
@@ -82,8 +109,17 @@ def board_workbook(data: dict, *, today: date) -> bytes:
                 for r in lists.results
             ],
         ),
-        "完成情况": (
-            ["街道", "恳谈", "问题", "转立事项", "任务", "已办结", "按时办结", "超期未结"],
+        _("完成情况"): (
+            [
+                _("街道"),
+                _("恳谈"),
+                _("问题"),
+                _("转立事项"),
+                _("任务"),
+                _("已办结"),
+                _("按时办结"),
+                _("超期未结"),
+            ],
             [
                 [
                     s.street_name,
@@ -107,7 +143,7 @@ def board_workbook(data: dict, *, today: date) -> bytes:
             cell.font = BOLD
         for row in rows:
             sheet.append(excel.row(sheet, row))
-            if title == "任务清单" and row[5] == "已超期":
+            if title == task_sheet and row[5] == overdue:
                 for cell in sheet[sheet.max_row]:
                     cell.fill = RED
         sheet.freeze_panes = "A2"

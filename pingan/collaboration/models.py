@@ -230,7 +230,7 @@ class WhistleEscalation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.summons_id} 督办{self.tier}"
+        return str(_("%(summons)s 督办%(tier)s")) % {"summons": self.summons_id, "tier": self.tier}
 
 
 class SafetyTalk(BaseModel):

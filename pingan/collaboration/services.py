@@ -112,7 +112,7 @@ def roster_plan_month(*, center: Unit, month: date, actor: Staff | None) -> int:
     if DutyShift.objects.filter(center=center, date__range=(first, last)).exists():
         raise ApplicationError(
             _("%(center)s %(month)s 的值班表已经排过。")
-            % {"center": center.name, "month": f"{first:%Y年%m月}"}
+            % {"center": center.name, "month": first.strftime(_("%Y年%m月"))}
         )
     days = sorted(workdays_in(first=first, last=last))
     permanent = _stationed(center, Stationing.PERMANENT)
@@ -134,7 +134,7 @@ def roster_plan_month(*, center: Unit, month: date, actor: Staff | None) -> int:
         actor=actor,
         action="collaboration.roster_plan",
         target=center,
-        reason=f"排定 {first:%Y-%m} 值班表",
+        reason=_("排定 %(month)s 值班表") % {"month": f"{first:%Y-%m}"},
         data={"month": f"{first:%Y-%m}", "shifts": len(shifts), "workdays": len(days)},
     )
     return len(shifts)

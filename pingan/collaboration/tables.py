@@ -95,7 +95,7 @@ class WhistleTable(tables.Table):
         )
 
     def value_status(self, record: WhistleCall) -> str:
-        return "已办结" if record.closed_at else "进行中"
+        return str(_("已办结") if record.closed_at else _("进行中"))
 
 
 class TalkTable(tables.Table):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -452,24 +453,24 @@ def department_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 _BUCKETS = [
-    (0, 60, "1小时内"),
-    (60, 240, "1–4小时"),
-    (240, 720, "4–12小时"),
-    (720, 1440, "12–24小时"),
+    (0, 60, gettext_lazy("1小时内")),
+    (60, 240, gettext_lazy("1–4小时")),
+    (240, 720, gettext_lazy("4–12小时")),
+    (720, 1440, gettext_lazy("12–24小时")),
 ]
 
 
 def _histogram(durations: list[float], *, report_hours: int) -> dict:
     """ECharts options: how long acknowledgements took, in buckets."""
-    labels = [label for _low, _high, label in _BUCKETS] + ["24小时以上"]
+    labels = [str(label) for _low, _high, label in _BUCKETS] + [_("24小时以上")]
     counts = [sum(low <= d < high for d in durations) for low, high, _label in _BUCKETS]
     counts.append(sum(d >= 1440 for d in durations))
     colours = ["#2e7d32", "#2e7d32", "#2e7d32", "#e0a800", "#c62828"]
     return {
-        "title": {"text": "报到用时分布", "left": "center", "textStyle": {"fontSize": 14}},
+        "title": {"text": _("报到用时分布"), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": labels},
-        "yAxis": {"type": "value", "name": "次"},
+        "yAxis": {"type": "value", "name": _("次")},
         "series": [
             {
                 "type": "bar",

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.cases.choices import OPEN_STATES, Channel
 
@@ -24,25 +26,54 @@ PETITION_CHANNELS = (Channel.WALK_IN, Channel.LETTER)
 @dataclass(frozen=True)
 class Fact:
     key: str
-    label: str
+    label: str  # lazy: str() it before storing or joining
     numeric: bool
-    template: str  # how one value reads: "{value}" is replaced
+    template: str  # how one value reads: "%(value)s" is replaced (lazy too)
     evidence: str = ""  # "cases" or "reviews": what the number was counted from
 
 
 FACTS: dict[str, Fact] = {
     fact.key: fact
     for fact in (
-        Fact("petitions_90d", "近 90 天信访次数", True, "近 90 天内信访 {value} 次", "cases"),
-        Fact("cases_365d", "近一年涉及矛盾纠纷", True, "近一年涉及矛盾纠纷 {value} 件", "cases"),
-        Fact("open_cases", "在办未结事项", True, "在办未结事项 {value} 件", "cases"),
-        Fact("person_type", "人员类别", False, "人员类别：{value}"),
-        Fact("employment", "就业状况", False, "就业状况：{value}"),
-        Fact("housing", "居住状况", False, "居住状况：{value}"),
-        Fact("months_since_release", "刑满释放月数", True, "刑满释放 {value} 个月"),
-        Fact("violations", "违规记录", True, "违规记录 {value} 次"),
-        Fact("lost_contact_180d", "近半年复核失联", True, "近半年复核失联 {value} 次", "reviews"),
-        Fact("age", "年龄", True, "年龄 {value} 岁"),
+        Fact(
+            "petitions_90d",
+            gettext_lazy("近 90 天信访次数"),
+            True,
+            gettext_lazy("近 90 天内信访 %(value)s 次"),
+            "cases",
+        ),
+        Fact(
+            "cases_365d",
+            gettext_lazy("近一年涉及矛盾纠纷"),
+            True,
+            gettext_lazy("近一年涉及矛盾纠纷 %(value)s 件"),
+            "cases",
+        ),
+        Fact(
+            "open_cases",
+            gettext_lazy("在办未结事项"),
+            True,
+            gettext_lazy("在办未结事项 %(value)s 件"),
+            "cases",
+        ),
+        Fact("person_type", gettext_lazy("人员类别"), False, gettext_lazy("人员类别：%(value)s")),
+        Fact("employment", gettext_lazy("就业状况"), False, gettext_lazy("就业状况：%(value)s")),
+        Fact("housing", gettext_lazy("居住状况"), False, gettext_lazy("居住状况：%(value)s")),
+        Fact(
+            "months_since_release",
+            gettext_lazy("刑满释放月数"),
+            True,
+            gettext_lazy("刑满释放 %(value)s 个月"),
+        ),
+        Fact("violations", gettext_lazy("违规记录"), True, gettext_lazy("违规记录 %(value)s 次")),
+        Fact(
+            "lost_contact_180d",
+            gettext_lazy("近半年复核失联"),
+            True,
+            gettext_lazy("近半年复核失联 %(value)s 次"),
+            "reviews",
+        ),
+        Fact("age", gettext_lazy("年龄"), True, gettext_lazy("年龄 %(value)s 岁")),
     )
 }
 
@@ -59,10 +90,10 @@ class PersonFacts:
 def describe(key: str, value, type_names: dict[str, str] | None = None) -> str:
     fact = FACTS.get(key)
     if value is None:
-        return f"{fact.label if fact else key}：无记录"
+        return _("%(label)s：无记录") % {"label": fact.label if fact else key}
     if fact is None:
         return f"{key}：{value}"
-    return fact.template.format(value=display_value(key, value, type_names))
+    return str(fact.template) % {"value": display_value(key, value, type_names)}
 
 
 def display_value(key: str, value, type_names: dict[str, str] | None = None) -> str:

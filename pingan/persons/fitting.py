@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from scipy.stats import norm, rankdata
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -55,7 +57,7 @@ TEST_SHARE = 0.25
 CV_FOLDS = 5
 CS = np.logspace(-3, 0.5, 8)
 MEDIUM_QUANTILE, HIGH_QUANTILE = 0.50, 0.85
-OTHER, MISSING = "其他", "缺失"
+OTHER, MISSING = gettext_noop("其他"), gettext_noop("缺失")  # band labels, translated when fitted
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def read_table(data: bytes, *, name: str) -> Table:
         except UnicodeDecodeError:
             continue
     else:
-        raise ApplicationError("无法识别文件编码，请另存为 UTF-8 编码的 CSV 文件。")
+        raise ApplicationError(_("无法识别文件编码，请另存为 UTF-8 编码的 CSV 文件。"))
     try:
         dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
     except csv.Error:
@@ -124,23 +126,28 @@ def read_table(data: bytes, *, name: str) -> Table:
     try:
         header = [cell.strip() for cell in next(reader)]
     except StopIteration:
-        raise ApplicationError("文件是空的：第一行应为列名，其后每行一条历史记录。") from None
+        raise ApplicationError(_("文件是空的：第一行应为列名，其后每行一条历史记录。")) from None
     rows = [row for row in reader if any(cell.strip() for cell in row)]
     width = len(header)
     ragged = [i + 2 for i, row in enumerate(rows) if len(row) != width]
     if ragged:
         raise ApplicationError(
-            f"第 {_lines(ragged)} 行的列数与表头（{width} 列）不一致，请检查分隔符和引号。"
+            _("第 %(lines)s 行的列数与表头（%(width)s 列）不一致，请检查分隔符和引号。")
+            % {"lines": _lines(ragged), "width": width}
         )
     duplicates = [col for col, count in Counter(header).items() if count > 1]
     if duplicates:
-        raise ApplicationError(f"列名重复：{'、'.join(duplicates)}。每列应有唯一的列名。")
+        raise ApplicationError(
+            _("列名重复：%(names)s。每列应有唯一的列名。") % {"names": "、".join(duplicates)}
+        )
     return Table(header=header, rows=rows, name=name, sha256=digest)
 
 
 def _lines(numbers: list[int], limit: int = 5) -> str:
     shown = "、".join(str(n) for n in numbers[:limit])
-    return f"{shown} 等 {len(numbers)} " if len(numbers) > limit else shown
+    if len(numbers) > limit:
+        return _("%(shown)s 等 %(count)s ") % {"shown": shown, "count": len(numbers)}
+    return shown
 
 
 def _parse_number(text: str) -> float | None:
@@ -172,31 +179,43 @@ def prepare(
     missing_names = [n for n in [outcome, group, *exclude] if n and n not in header]
     if missing_names:
         raise ApplicationError(
-            f"文件中没有这些列：{'、'.join(missing_names)}。文件的列有：{'、'.join(header)}。"
+            _("文件中没有这些列：%(missing)s。文件的列有：%(header)s。")
+            % {"missing": "、".join(missing_names), "header": "、".join(header)}
         )
     if group and group == outcome:
-        raise ApplicationError("审计分组列不能同时是结果列。")
+        raise ApplicationError(_("审计分组列不能同时是结果列。"))
     col = {name: i for i, name in enumerate(header)}
     raw_outcome = [row[col[outcome]].strip() for row in table.rows]
     blank = [i + 2 for i, v in enumerate(raw_outcome) if v == ""]
     if blank:
         raise ApplicationError(
-            f"结果列“{outcome}”在第 {_lines(blank)} 行为空。每行的结果都必须是 0 或 1。"
+            _("结果列“%(outcome)s”在第 %(lines)s 行为空。每行的结果都必须是 0 或 1。")
+            % {"outcome": outcome, "lines": _lines(blank)}
         )
     values = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}
     bad = [i + 2 for i, v in enumerate(raw_outcome) if v not in values]
     if bad:
         examples = "、".join(sorted({raw_outcome[i - 2] for i in bad})[:5])
         raise ApplicationError(
-            f"结果列“{outcome}”只能是 0 或 1，第 {_lines(bad)} 行不是（如：{examples}）。"
+            _("结果列“%(outcome)s”只能是 0 或 1，第 %(lines)s 行不是（如：%(examples)s）。")
+            % {"outcome": outcome, "lines": _lines(bad), "examples": examples}
         )
     y = np.array([values[v] for v in raw_outcome], dtype=int)
     n, events = len(y), int(y.sum())
     if n < MIN_ROWS or min(events, n - events) < MIN_EACH_OUTCOME:
         raise ApplicationError(
-            f"数据太少，无法可靠拟合：至少需要 {MIN_ROWS} 行，且结果为 1 和为 0 的各至少 "
-            f"{MIN_EACH_OUTCOME} 行；本文件 {n} 行，其中结果为 1 的 {events} 行、为 0 的 "
-            f"{n - events} 行。"
+            _(
+                "数据太少，无法可靠拟合：至少需要 %(min_rows)s 行，且结果为 1 和为 0 的各至少 "
+                "%(min_each)s 行；本文件 %(rows)s 行，其中结果为 1 的 %(events)s 行、为 0 的 "
+                "%(non_events)s 行。"
+            )
+            % {
+                "min_rows": MIN_ROWS,
+                "min_each": MIN_EACH_OUTCOME,
+                "rows": n,
+                "events": events,
+                "non_events": n - events,
+            }
         )
 
     protected = protected_names()
@@ -207,8 +226,11 @@ def prepare(
     refused = [h for h in candidates if h.strip().lower() in protected]
     if refused:
         problems.append(
-            f"受保护的列不能作为因子：{'、'.join(refused)}（如民族、宗教）。"
-            "可用 --exclude 排除，或用 --group 仅作公平性审计分组。"
+            _(
+                "受保护的列不能作为因子：%(names)s（如民族、宗教）。"
+                "可用 --exclude 排除，或用 --group 仅作公平性审计分组。"
+            )
+            % {"names": "、".join(refused)}
         )
         to_exclude += refused
     for name in candidates:
@@ -217,7 +239,10 @@ def prepare(
         cells = [row[col[name]].strip() for row in table.rows]
         filled = [c for c in cells if c]
         if len(set(cells)) <= 1:
-            problems.append(f"列“{name}”所有行取值相同（{cells[0] or '空'}），不能区分风险。")
+            problems.append(
+                _("列“%(name)s”所有行取值相同（%(value)s），不能区分风险。")
+                % {"name": name, "value": cells[0] or _("空")}
+            )
             to_exclude.append(name)
             continue
         parsed = [_parse_number(c) for c in filled]
@@ -227,8 +252,11 @@ def prepare(
             if bad_rows:
                 examples = "、".join(sorted({cells[i - 2] for i in bad_rows})[:3])
                 problems.append(
-                    f"数值列“{name}”第 {_lines(bad_rows)} 行不是数字（如：{examples}）。"
-                    "请更正，或留空表示缺失。"
+                    _(
+                        "数值列“%(name)s”第 %(lines)s 行不是数字（如：%(examples)s）。"
+                        "请更正，或留空表示缺失。"
+                    )
+                    % {"name": name, "lines": _lines(bad_rows), "examples": examples}
                 )
                 continue
             columns.append(Column(name, True, [_parse_number(c) if c else None for c in cells]))
@@ -237,15 +265,18 @@ def prepare(
         common = [v for v, k in Counter(filled).items() if k >= max(RARE_ROWS, RARE_SHARE * n)]
         if distinct > 0.5 * len(filled) and distinct > MAX_CATEGORIES:
             problems.append(
-                f"列“{name}”几乎每行取值都不同（{distinct} 个不同值），像编号、日期或自由文本，"
-                "不能作为因子。"
+                _(
+                    "列“%(name)s”几乎每行取值都不同（%(distinct)s 个不同值），"
+                    "像编号、日期或自由文本，不能作为因子。"
+                )
+                % {"name": name, "distinct": distinct}
             )
             to_exclude.append(name)
             continue
         if len(common) > MAX_CATEGORIES:
             problems.append(
-                f"列“{name}”有 {len(common)} 个常见类别，超过 {MAX_CATEGORIES} 个，"
-                "请合并类别后再拟合。"
+                _("列“%(name)s”有 %(count)s 个常见类别，超过 %(max)s 个，请合并类别后再拟合。")
+                % {"name": name, "count": len(common), "max": MAX_CATEGORIES}
             )
             to_exclude.append(name)
             continue
@@ -253,18 +284,18 @@ def prepare(
     if problems:
         hint = ""
         if to_exclude:
-            hint = " 如确认不用这些列，可加参数：" + " ".join(
+            hint = _(" 如确认不用这些列，可加参数：") + " ".join(
                 f"--exclude {_quote(c)}" for c in to_exclude
             )
         raise ApplicationError(
-            "数据有问题，未拟合、未生成评分卡：" + " ".join(problems) + hint,
+            _("数据有问题，未拟合、未生成评分卡：") + " ".join(problems) + hint,
             extra={"problems": problems, "exclude": to_exclude},
         )
     if not columns:
-        raise ApplicationError("除结果列、审计分组列和排除的列之外，没有可作为因子的列。")
+        raise ApplicationError(_("除结果列、审计分组列和排除的列之外，没有可作为因子的列。"))
     group_values = None
     if group:
-        group_values = [row[col[group]].strip() or "（空）" for row in table.rows]
+        group_values = [row[col[group]].strip() or _("（空）") for row in table.rows]
     return Prepared(table, y, group_values, columns, list(exclude))
 
 
@@ -293,7 +324,7 @@ def numeric_bands(values: np.ndarray, has_missing: bool) -> list[Band]:
     for lower, upper in itertools.pairwise(edges):
         bands.append(Band("range", _range_label(lower, upper, integral, low), lower, upper))
     if has_missing:
-        bands.append(Band("missing", MISSING))
+        bands.append(Band("missing", _(MISSING)))
     return bands
 
 
@@ -315,9 +346,9 @@ def categorical_bands(values: list[str], n: int) -> list[Band]:
     counts = Counter(v for v in values if v)
     common = sorted(v for v, k in counts.items() if k >= max(RARE_ROWS, RARE_SHARE * n))
     bands = [Band("category", v, category=v) for v in common]
-    bands.append(Band("other", OTHER))
+    bands.append(Band("other", _(OTHER)))
     if any(v == "" for v in values):
-        bands.append(Band("missing", MISSING))
+        bands.append(Band("missing", _(MISSING)))
     return bands
 
 
@@ -427,7 +458,7 @@ def fit(
         else:
             column.bands = categorical_bands([column.values[i] for i in train], len(train))
     x_train, index = design(prepared.columns, train)
-    x_test, _ = design(prepared.columns, test)
+    x_test, _unused = design(prepared.columns, test)
 
     folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=seed)
     cv_scores, cv_errors = [], []
@@ -533,13 +564,16 @@ def fit(
             }
         )
     warnings = [
-        f"因子“{f['label']}”单独的 AUC 达 {f['auc_alone']:.2f}，请确认它不是结果发生后才记录的信息"
-        "（结果泄漏）。"
+        _(
+            "因子“%(label)s”单独的 AUC 达 %(auc).2f，请确认它不是结果发生后才记录的信息"
+            "（结果泄漏）。"
+        )
+        % {"label": f["label"], "auc": f["auc_alone"]}
         for f in factors
         if f["auc_alone"] >= 0.95
     ]
     if not factors:
-        warnings.append("交叉验证后没有任何因子保留分值：这些列与结果之间没有可用的关联。")
+        warnings.append(_("交叉验证后没有任何因子保留分值：这些列与结果之间没有可用的关联。"))
 
     groups = None
     if prepared.group is not None:

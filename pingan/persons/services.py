@@ -712,7 +712,7 @@ def register_sweep(*, now: datetime) -> SweepResult:
     if purged_ids:
         KeyPerson.objects.filter(pk__in=purged_ids).update(
             status=RegisterStatus.PURGED,
-            name="（已销毁）",
+            name=_("（已销毁）"),
             id_number="",
             id_number_index="",
             phone="",
@@ -799,7 +799,7 @@ def scorecard_fit(
 
     table = fitting.read_table(data, name=filename)
     prepared = fitting.prepare(table, outcome=outcome, group=group or None, exclude=exclude)
-    labels = {key: fact.label for key, fact in FACTS.items()}
+    labels = {key: str(fact.label) for key, fact in FACTS.items()}
     result = fitting.fit(prepared, seed=seed, labels=labels)
     for factor in result.factors:
         if factor["key"] in FACTS and not factor["numeric"]:

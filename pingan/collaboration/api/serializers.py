@@ -1,5 +1,6 @@
 """Input and output shapes of the collaboration API; the services do the real checks."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pingan.cases.choices import Complexity
@@ -33,13 +34,13 @@ class DutyShiftSerializer(serializers.ModelSerializer):
 
 class DutyShiftCreateSerializer(serializers.Serializer):
     center = serializers.IntegerField()
-    agency = serializers.IntegerField(help_text="入驻单位（部门）")
+    agency = serializers.IntegerField(help_text=_("入驻单位（部门）"))
     date = serializers.DateField()
 
 
 class RosterPlanSerializer(serializers.Serializer):
     center = serializers.IntegerField()
-    month = serializers.DateField(help_text="任一该月日期，如 2026-12-01")
+    month = serializers.DateField(help_text=_("任一该月日期，如 2026-12-01"))
 
 
 class OfficerSerializer(serializers.ModelSerializer):
@@ -116,7 +117,7 @@ class WhistleSerializer(serializers.ModelSerializer):
 
 
 class WhistleCreateSerializer(serializers.Serializer):
-    case = serializers.CharField(help_text="事项编号")
+    case = serializers.CharField(help_text=_("事项编号"))
     reason = serializers.CharField()
     units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     officers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -253,7 +254,7 @@ class ProblemCaseSerializer(serializers.Serializer):
 
 class PeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
-    end = serializers.DateField(help_text="含当日")
+    end = serializers.DateField(help_text=_("含当日"))
 
 
 class UnitResponseSerializer(serializers.Serializer):

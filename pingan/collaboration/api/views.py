@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -309,8 +310,10 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 PERIOD = [
-    OpenApiParameter("start", str, description="起始日期 YYYY-MM-DD", required=True),
-    OpenApiParameter("end", str, description="截止日期 YYYY-MM-DD（含）", required=True),
+    OpenApiParameter("start", str, description=gettext_lazy("起始日期 YYYY-MM-DD"), required=True),
+    OpenApiParameter(
+        "end", str, description=gettext_lazy("截止日期 YYYY-MM-DD（含）"), required=True
+    ),
 ]
 
 

@@ -8,16 +8,20 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.core.errors import ApplicationError
 from pingan.orgs.models import Staff
 from pingan.persons.services import scorecard_fit
 
-LEVELS = {"low": "低", "medium": "中", "high": "高"}
+LEVELS = {"low": gettext_lazy("低"), "medium": gettext_lazy("中"), "high": gettext_lazy("高")}
 
 
 class Command(BaseCommand):
-    help = "Fit an integer-point risk scorecard from a CSV of past cases with a 0/1 outcome."
+    @property
+    def help(self) -> str:  # evaluated when asked: argparse needs a str
+        return _("Fit an integer-point risk scorecard from a CSV of past cases with a 0/1 outcome.")
 
     def add_arguments(self, parser):
         parser.add_argument("--csv", required=True, help="the history table (UTF-8 CSV)")
@@ -78,19 +82,25 @@ class Command(BaseCommand):
         if r["dropped"]:
             out(f"  (no points: {', '.join(r['dropped'])})")
         cut = r["cutoffs"]
-        out(f"Levels: 中 from {cut['medium_from']} points, 高 from {cut['high_from']}.")
+        out(
+            _("Levels: 中 from %(medium)s points, 高 from %(high)s.")
+            % {"medium": cut["medium_from"], "high": cut["high_from"]}
+        )
         out("Calibration on held-out rows (level: rows, observed rate, predicted rate):")
         for row in r["calibration"]:
             if row["n"]:
                 out(
-                    f"  {LEVELS[row['level']]}: {row['n']}, {row['observed']:.1%}, "
+                    f"  {LEVELS[row['level']]!s}: {row['n']}, {row['observed']:.1%}, "
                     f"{row['predicted']:.1%}"
                 )
             else:
-                out(f"  {LEVELS[row['level']]}: 0")
+                out(f"  {LEVELS[row['level']]!s}: 0")
         groups = r.get("groups")
         if groups:
-            out(f"By {scorecard.group_column} (flag = 高): n, AUC, FPR, FNR")
+            out(
+                _("By %(column)s (flag = 高): n, AUC, FPR, FNR")
+                % {"column": scorecard.group_column}
+            )
             for row in groups["rows"]:
                 out(
                     f"  {row['value']}: {row['n']}, {_f(row['auc'])}, {_f(row['fpr'])}, "
