@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff
 
 from . import actions, chain, rules, selectors, services
+from .access import access_file, access_release, is_prison_officer, place_scope, require_role
 from .filtersets import EvidenceFileFilter, ReleaseFilter
 from .forms import (
     ArrivalForm,
@@ -50,39 +51,6 @@ def _today() -> date:
     return timezone.localdate(timezone=LOCAL_TZ)
 
 
-def _require(user, *roles) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied
-
-
-def _is_prison_officer(user) -> bool:
-    return user.is_superuser or user.prisons.exists()
-
-
-def _access_release(request: HttpRequest, pk: int) -> Release:
-    release = (
-        Release.objects.visible_to(request.user)
-        .select_related("prison", "grid__parent__parent", "responsible")
-        .filter(pk=pk)
-        .first()
-    )
-    if release is None:
-        raise Http404
-    return release
-
-
-def _access_file(request: HttpRequest, number: str) -> EvidenceFile:
-    file = (
-        EvidenceFile.objects.visible_to(request.user)
-        .select_related("prison", "concluded_by")
-        .filter(number=number)
-        .first()
-    )
-    if file is None:
-        raise Http404
-    return file
-
-
 def _refused(request: HttpRequest, error: ApplicationError) -> None:
     messages.error(request, error.message)
 
@@ -94,7 +62,7 @@ def _refused(request: HttpRequest, error: ApplicationError) -> None:
 @require_GET
 def release_list(request: HttpRequest) -> HttpResponse:
     """The hand-over board (per street) above the filtered list of releases."""
-    _require(request.user, RoleCode.PRISON_OFFICER, *RECEIVING_ROLES)
+    require_role(request.user, RoleCode.PRISON_OFFICER, *RECEIVING_ROLES)
     releases = Release.objects.visible_to(request.user)
     filterset = ReleaseFilter(
         request.GET,
@@ -110,7 +78,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
             "board": selectors.board(filterset.qs, today=_today()),
             "filter": filterset,
             "table": table,
-            "can_register": _is_prison_officer(request.user),
+            "can_register": is_prison_officer(request.user),
         },
     )
 
@@ -118,7 +86,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_new(request: HttpRequest) -> HttpResponse:
-    if not _is_prison_officer(request.user):
+    if not is_prison_officer(request.user):
         raise PermissionDenied
     form = ReleaseForm(request.POST or None, user=request.user)
     status = 200
@@ -166,7 +134,7 @@ def places(request: HttpRequest) -> HttpResponse:
     """htmx: the street -> community -> grid pickers, or grids found by name: over the whole
     district for a prison officer (a prison sends people anywhere in it), within their scope
     for the staff who keep the employer list."""
-    divisions = _place_scope(request.user)
+    divisions = place_scope(request.user)
     query = (request.GET.get("q") or "").strip()
     matches = (
         list(
@@ -181,13 +149,6 @@ def places(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cases/_places.html", {"places": pickers, "matches": matches, "q": query}
     )
-
-
-def _place_scope(user):
-    if _is_prison_officer(user):
-        return Division.objects.all()
-    _require(user, *rules.RECEIVING)
-    return Division.objects.visible_to(user)
 
 
 def _helpers(release: Release):
@@ -209,7 +170,7 @@ def _helpers(release: Release):
 @login_required
 @require_GET
 def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    release = _access_release(request, pk)
+    release = access_release(pk, request.user)
     return render(request, "corrections/release_detail.html", _release_context(request, release))
 
 
@@ -254,7 +215,7 @@ def _release_context(request: HttpRequest, release: Release, **forms) -> dict:
 def _release_action(request, pk, declared, key, message, *, form_kwargs=None):
     """Run one declared action from the release page: redirect on success, the page with the
     form's errors (status 400) otherwise. Nothing is saved when the service refuses."""
-    release = _access_release(request, pk)
+    release = access_release(pk, request.user)
     form = declared.form(request.POST, **(form_kwargs(release) if form_kwargs else {}))
     if form.is_valid():
         try:
@@ -311,7 +272,7 @@ def release_fund(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def fund_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    release = _access_release(request, pk)
+    release = access_release(pk, request.user)
     item = get_object_or_404(FundEntry, pk=entry, release=release)
     try:
         perform(actions.FUND_APPROVE, item, request.user, {})
@@ -333,7 +294,7 @@ def fund_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def employer_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *rules.RECEIVING)
+    require_role(request.user, *rules.RECEIVING)
     form = EmployerForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -401,7 +362,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "table": table,
             "broken": [report for report in reports if not report.ok],
-            "can_open": _is_prison_officer(request.user),
+            "can_open": is_prison_officer(request.user),
         },
     )
 
@@ -409,7 +370,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def file_new(request: HttpRequest) -> HttpResponse:
-    if not _is_prison_officer(request.user):
+    if not is_prison_officer(request.user):
         raise PermissionDenied
     form = EvidenceFileForm(request.POST or None, user=request.user)
     status = 200
@@ -457,14 +418,14 @@ def _file_context(request: HttpRequest, file: EvidenceFile, **extra) -> dict:
 @login_required
 @require_GET
 def file_detail(request: HttpRequest, number: str) -> HttpResponse:
-    file = _access_file(request, number)
+    file = access_file(number, request.user)
     return render(request, "corrections/file_detail.html", _file_context(request, file))
 
 
 @login_required
 @require_POST
 def item_review(request: HttpRequest, number: str, item: int) -> HttpResponse:
-    file = _access_file(request, number)
+    file = access_file(number, request.user)
     evidence = get_object_or_404(EvidenceItem, pk=item, file=file)
     form = ReviewForm(request.POST, prefix=_prefix(evidence.pk))
     status = 400
@@ -488,7 +449,7 @@ def item_review(request: HttpRequest, number: str, item: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_confirm(request: HttpRequest, number: str, item: int) -> HttpResponse:
-    file = _access_file(request, number)
+    file = access_file(number, request.user)
     evidence = get_object_or_404(EvidenceItem.objects.select_related("file"), pk=item, file=file)
     try:
         perform(actions.CONFIRM_ITEM, evidence, request.user, {})
@@ -507,7 +468,7 @@ def item_confirm(request: HttpRequest, number: str, item: int) -> HttpResponse:
 @login_required
 @require_POST
 def file_conclude(request: HttpRequest, number: str) -> HttpResponse:
-    file = _access_file(request, number)
+    file = access_file(number, request.user)
     form = ConcludeForm(request.POST)
     status = 400
     if form.is_valid():
@@ -531,7 +492,7 @@ def file_conclude(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def file_bundle(request: HttpRequest, number: str) -> HttpResponse:
     """The file's records and hashes as one JSON document an auditor can verify offline."""
-    file = _access_file(request, number)
+    file = access_file(number, request.user)
     body = json.dumps(selectors.bundle(file), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
