@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.calendar import LOCAL_TZ
@@ -48,7 +49,9 @@ def period_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
 
 
 def period_label(year: int, quarter: int) -> str:
-    return f"{year}年第{quarter}季度" if quarter else f"{year}年度"
+    if quarter:
+        return gettext("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
+    return gettext("%(year)s年度") % {"year": year}
 
 
 class Scheme(BaseModel):

@@ -280,13 +280,13 @@ def render_xlsx(report: QuarterReport) -> bytes:
     data = report.data
     book = Workbook()
     sheet = book.active
-    sheet.title = "概览"
+    sheet.title = _("概览")
     sheet.append(excel.row(sheet, [data["title"]]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(excel.row(sheet, ["范围", data["area"], "期间", data["period"]]))
-    sheet.append(excel.row(sheet, ["登记事项", data["registered"]]))
+    sheet.append(excel.row(sheet, [_("范围"), data["area"], _("期间"), data["period"]]))
+    sheet.append(excel.row(sheet, [_("登记事项"), data["registered"]]))
     sheet.append(excel.row(sheet, []))
-    sheet.append(excel.row(sheet, ["指标", "数值", "单位", "分子", "分母"]))
+    sheet.append(excel.row(sheet, [_("指标"), _("数值"), _("单位"), _("分子"), _("分母")]))
     for row in data["headline"]:
         value = row["value"]
         if value is not None and row["unit"] == "%":
@@ -297,17 +297,25 @@ def render_xlsx(report: QuarterReport) -> bytes:
             )
         )
     sheet.append(excel.row(sheet, []))
-    sheet.append(excel.row(sheet, ["存在的问题"]))
+    sheet.append(excel.row(sheet, [_("存在的问题")]))
     for problem in data["problems"]:
         sheet.append(excel.row(sheet, [problem]))
-    for key, title in (("streets", "街道排名"), ("units", "单位排名"), ("people", "人员排名")):
+    sections = (
+        ("streets", _("街道排名"), _("街道指标")),
+        ("units", _("单位排名"), _("单位指标")),
+        ("people", _("人员排名"), _("人员指标")),
+    )
+    for key, title, indicators_title in sections:
         section = data.get(key)
         ws = book.create_sheet(title)
         if not section:
-            ws.append(excel.row(ws, ["本期尚未计算考评得分"]))
+            ws.append(excel.row(ws, [_("本期尚未计算考评得分")]))
             continue
         ws.append(
-            excel.row(ws, ["名次", "考评对象", "总分", *(str(label) for label in Dimension.labels)])
+            excel.row(
+                ws,
+                [_("名次"), _("考评对象"), _("总分"), *(str(label) for label in Dimension.labels)],
+            )
         )
         for row in section["ranking"]:
             ws.append(
@@ -316,8 +324,12 @@ def render_xlsx(report: QuarterReport) -> bytes:
                     [row["rank"], row["name"], row["total"], *(row[c] for c in Dimension.values)],
                 )
             )
-        wi = book.create_sheet(f"{title[:2]}指标")
-        wi.append(excel.row(wi, ["维度", "指标", "分值", "平均得分", "平均指标值", "得分率"]))
+        wi = book.create_sheet(indicators_title)
+        wi.append(
+            excel.row(
+                wi, [_("维度"), _("指标"), _("分值"), _("平均得分"), _("平均指标值"), _("得分率")]
+            )
+        )
         for row in section["indicators"]:
             wi.append(
                 excel.row(
@@ -332,12 +344,12 @@ def render_xlsx(report: QuarterReport) -> bytes:
                     ],
                 )
             )
-    ws = book.create_sheet("数据质量")
-    ws.append(excel.row(ws, ["规则", "本期发现", "未整改"]))
+    ws = book.create_sheet(_("数据质量"))
+    ws.append(excel.row(ws, [_("规则"), _("本期发现"), _("未整改")]))
     for row in data["scan"]:
         ws.append(excel.row(ws, [row["rule"], row["found"], row["open"]]))
-    ws = book.create_sheet("案件评查")
-    ws.append(excel.row(ws, ["已评查", "合格及以上"]))
+    ws = book.create_sheet(_("案件评查"))
+    ws.append(excel.row(ws, [_("已评查"), _("合格及以上")]))
     ws.append(excel.row(ws, [data["reviews"]["done"], data["reviews"]["passed"]]))
     for ws in book.worksheets:
         ws.column_dimensions["A"].width = 24

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pingan.cases.models import Case
 
@@ -62,7 +63,7 @@ def breakdown(subject: SubjectScore) -> list[dict]:
 
 def _source_label(code: str) -> str:
     if code == sources.MANUAL:
-        return "人工评价"
+        return _("人工评价")
     found = sources.SOURCES.get(code)
     return str(found.label) if found else code
 
@@ -127,12 +128,12 @@ def trend_chart(points: list[dict]) -> dict:
     """ECharts options for the trend (built here, passed as JSON)."""
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "data": ["总分", *(str(label) for label in Dimension.labels)]},
+        "legend": {"top": 0, "data": [_("总分"), *(str(label) for label in Dimension.labels)]},
         "grid": {"left": 40, "right": 20, "top": 50, "bottom": 30},
         "xAxis": {"type": "category", "data": [p["period"] for p in points]},
-        "yAxis": {"type": "value", "name": "分", "max": 100},
+        "yAxis": {"type": "value", "name": _("分"), "max": 100},
         "series": [
-            {"name": "总分", "type": "line", "data": [float(p["total"]) for p in points]},
+            {"name": _("总分"), "type": "line", "data": [float(p["total"]) for p in points]},
             *(
                 {
                     "name": str(label),
@@ -152,7 +153,7 @@ def ranking_chart(rows: list[SubjectScore]) -> dict:
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0, "data": [str(label) for label in Dimension.labels]},
         "grid": {"left": 110, "right": 40, "top": 40, "bottom": 30},
-        "xAxis": {"type": "value", "name": "分", "max": 100},
+        "xAxis": {"type": "value", "name": _("分"), "max": 100},
         "yAxis": {"type": "category", "data": names[::-1]},
         "series": [
             {

@@ -600,5 +600,5 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     field = made.pdf if fmt == "pdf" else made.xlsx
     if not field:
         raise Http404
-    name = f"{made.data.get('title', '质效分析报告')}.{fmt}"
+    name = f"{made.data.get('title', _('质效分析报告'))}.{fmt}"
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)

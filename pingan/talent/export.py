@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -20,20 +22,20 @@ from .filtersets import ProfileFilter
 from .models import Profile
 
 HEADERS = [
-    "姓名",
-    "部门",
-    "培养批次",
-    "阶段",
-    "进入本阶段",
-    "带教导师",
-    "已确认必研必学",
-    "本阶段已确认节点",
-    "累计积分",
-    "待审批积分",
-    "批次排名",
-    "晋阶条件",
-    "标兵能手",
-    "入选人才库",
+    gettext_lazy("姓名"),
+    gettext_lazy("部门"),
+    gettext_lazy("培养批次"),
+    gettext_lazy("阶段"),
+    gettext_lazy("进入本阶段"),
+    gettext_lazy("带教导师"),
+    gettext_lazy("已确认必研必学"),
+    gettext_lazy("本阶段已确认节点"),
+    gettext_lazy("累计积分"),
+    gettext_lazy("待审批积分"),
+    gettext_lazy("批次排名"),
+    gettext_lazy("晋阶条件"),
+    gettext_lazy("标兵能手"),
+    gettext_lazy("入选人才库"),
 ]
 
 
@@ -55,16 +57,19 @@ def overview_export(request):
     ranks = selectors.cohort_ranks({row.cohort_id for row in rows})
     ladder = selectors.StageLadder()
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("检察官助理培养")
-    sheet.append(excel.row(sheet, HEADERS))
+    sheet = book.create_sheet(_("检察官助理培养"))
+    sheet.append(excel.row(sheet, [str(header) for header in HEADERS]))
     for row in rows:
         readiness = ladder.readiness(row, today=today)
         if readiness.final:
-            verdict = "最高阶段"
+            verdict = _("最高阶段")
         elif readiness.ready:
-            verdict = f"已达到（可晋升{readiness.next_stage.name}）"
+            verdict = _("已达到（可晋升%(stage)s）") % {"stage": readiness.next_stage.name}
         else:
-            verdict = f"{readiness.met_count}/{len(readiness.criteria)} 项达标"
+            verdict = _("%(met)s/%(total)s 项达标") % {
+                "met": readiness.met_count,
+                "total": len(readiness.criteria),
+            }
         sheet.append(
             excel.row(
                 sheet,
@@ -89,19 +94,19 @@ def overview_export(request):
     summary = selectors.overview(
         Profile.objects.filter(pk__in=[row.pk for row in rows]), today=today
     )
-    totals = book.create_sheet("汇总")
-    totals.append(excel.row(totals, ["项目", "数值"]))
-    totals.append(excel.row(totals, ["检察官助理人数", summary["people"]]))
+    totals = book.create_sheet(_("汇总"))
+    totals.append(excel.row(totals, [_("项目"), _("数值")]))
+    totals.append(excel.row(totals, [_("检察官助理人数"), summary["people"]]))
     for stage, count in summary["per_stage"]:
-        totals.append(excel.row(totals, [f"{stage.name}人数", count]))
-    totals.append(excel.row(totals, ["达到晋阶条件人数", summary["ready"]]))
-    totals.append(excel.row(totals, ["必研必学完成率", round(summary["study_rate"] * 100, 1)]))
-    totals.append(excel.row(totals, ["获评标兵能手人数", summary["model_experts"]]))
-    totals.append(excel.row(totals, ["入选人才库人数", summary["talent_pool"]]))
+        totals.append(excel.row(totals, [_("%(stage)s人数") % {"stage": stage.name}, count]))
+    totals.append(excel.row(totals, [_("达到晋阶条件人数"), summary["ready"]]))
+    totals.append(excel.row(totals, [_("必研必学完成率"), round(summary["study_rate"] * 100, 1)]))
+    totals.append(excel.row(totals, [_("获评标兵能手人数"), summary["model_experts"]]))
+    totals.append(excel.row(totals, [_("入选人才库人数"), summary["talent_pool"]]))
     audit_record(
         actor=request.user,
         action="talent.export",
-        reason="导出检察官助理培养总览",
+        reason=_("导出检察官助理培养总览"),
         data={"rows": len(rows), "query": request.GET.urlencode()},
     )
     buffer = BytesIO()

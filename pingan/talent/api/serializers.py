@@ -93,7 +93,7 @@ class StudySerializer(serializers.Serializer):
     title = serializers.CharField()
     track = serializers.CharField()
     status = serializers.ChoiceField(
-        choices=[("missing", "未完成"), *RecordStatus.choices], allow_null=True
+        choices=[("missing", _("未完成")), *RecordStatus.choices], allow_null=True
     )
     completed_on = serializers.DateField(allow_null=True)
 
@@ -106,7 +106,7 @@ class MilestoneStateSerializer(serializers.Serializer):
     transformation = serializers.CharField()
     name = serializers.CharField()
     status = serializers.ChoiceField(
-        choices=[("missing", "未录入"), *RecordStatus.choices], allow_null=True
+        choices=[("missing", _("未录入")), *RecordStatus.choices], allow_null=True
     )
     completed_on = serializers.DateField(allow_null=True)
 
@@ -178,7 +178,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 
 class StudyInputSerializer(serializers.Serializer):
-    item = serializers.CharField(max_length=16, help_text="必研必学目录中的编号，如 Z01")
+    item = serializers.CharField(max_length=16, help_text=_("必研必学目录中的编号，如 Z01"))
     completed_on = serializers.DateField()
     evidence = serializers.CharField(max_length=2000)
 
@@ -194,7 +194,7 @@ class MilestoneInputSerializer(serializers.Serializer):
 
 
 class MilestoneConfirmSerializer(serializers.Serializer):
-    milestone = serializers.IntegerField(min_value=1, help_text="转化节点的编号")
+    milestone = serializers.IntegerField(min_value=1, help_text=_("转化节点的编号"))
 
 
 class PointsInputSerializer(serializers.Serializer):
@@ -244,7 +244,7 @@ class StageInputSerializer(serializers.Serializer):
     to_stage = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Stage.objects.all(),
-        help_text="阶段代码：intermediate、senior",
+        help_text=_("阶段代码：intermediate、senior"),
         error_messages={"does_not_exist": _("没有这个培养阶段。")},
     )
     reason = serializers.CharField(max_length=2000)
