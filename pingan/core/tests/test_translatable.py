@@ -8,7 +8,10 @@ from pathlib import Path
 from django.conf import settings
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
+GETTEXT = {
+    "_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+    "pgettext_lazy",
+}  # fmt: skip
 
 # Generated demo data (names, addresses, narratives) is Chinese in any language.
 DEMO = ("pingan/demo/", "/demo_data.py")
@@ -21,6 +24,10 @@ DATA = {
     "pingan/cases/imports.py": (25, "the ledger file's column names and date formats"),
     "pingan/corrections/forms.py": (3, "the 必审/选审 words typed in the items field"),
     "pingan/core/management/commands/seed_work_calendar.py": (9, "official holiday names"),
+    "pingan/persons/reference.py": (41, "person types and the default scorecard, seeded rows"),
+    "pingan/persons/history.py": (10, "the synthetic history table's columns and values"),
+    "pingan/talent/reference.py": (138, "stages, transformations and study items, seeded rows"),
+    "pingan/talent/selectors.py": (1, "the evaluation period's name, stored and matched"),
 }
 
 
