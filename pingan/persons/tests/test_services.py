@@ -378,3 +378,110 @@ def test_a_refused_measure_move_changes_nothing(register_person, staff):
         )
 
     run()
+
+
+def test_a_refused_rating_decision_changes_nothing(register_person, staff):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.actions import perform
+    from pingan.core.testing import check_refusals_change_nothing
+    from pingan.persons import actions
+    from pingan.persons.rules import PROPOSAL
+
+    officer = staff("officer")
+
+    def make(state: str) -> RatingProposal:
+        """A proposal brought to ``state`` the way the register does it."""
+        person = register_person(employment="unemployed", housing="unstable")
+        proposal = person.proposals.get(state="pending")
+        if state == "confirmed":
+            services.rating_confirm(proposal=proposal, actor=officer, now=NOW)
+        elif state == "overridden":
+            services.rating_override(proposal=proposal, actor=officer, level="low", reason="已就业")
+        elif state == "superseded":  # new facts propose another level
+            services.person_update(
+                person=person, actor=officer, version=person.version, violations=2
+            )
+        proposal.refresh_from_db()
+        assert proposal.state == state
+        return proposal
+
+    def act(action: str, proposal: RatingProposal) -> None:
+        if action == "confirm":
+            perform(actions.CONFIRM, proposal, officer, {})
+        else:
+            level = "high" if proposal.level != "high" else "low"
+            perform(actions.OVERRIDE, proposal, officer, {"level": level, "reason": "情况已变化"})
+
+    def events(proposal: RatingProposal) -> tuple:
+        """The person's timeline, and the level the decision would have written."""
+        person = KeyPerson.objects.get(pk=proposal.person_id)
+        notices = Notice.objects.filter(url=services.person_url(person.pk)).count()
+        return person.events.count(), person.version, person.level, person.score, notices
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        # superseding is the rating refresh's, never a person's move
+        check_refusals_change_nothing(
+            PROPOSAL, make=make, act=act, events=events, data=data, only=["confirm", "override"]
+        )
+
+    run()
+
+
+def test_a_refused_scorecard_review_changes_nothing(staff):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.actions import perform
+    from pingan.core.models import AuditEvent
+    from pingan.core.testing import check_refusals_change_nothing
+    from pingan.persons import actions
+    from pingan.persons.rules import SCORECARD
+
+    admin, leader = staff("admin"), staff("district_leader")
+
+    def make(status: str) -> Scorecard:
+        """A version the administrator wrote, reviewed into ``status`` by the district leader."""
+        active = Scorecard.objects.get(status="active")
+        copy = services.scorecard_copy(scorecard=active, actor=admin)
+        if status in ("active", "retired", "rejected"):
+            approve = status != "rejected"
+            services.scorecard_review(
+                scorecard=copy, actor=leader, approve=approve, note="因子口径不清", now=NOW
+            )
+        elif status == "approved":  # a report only: one factor the register does not hold
+            copy.factors.filter(pk=copy.factors.first().pk).update(key="foreign_column")
+            services.scorecard_review(scorecard=copy, actor=leader, approve=True, now=NOW)
+        scorecard = active if status == "retired" else copy
+        scorecard.refresh_from_db()
+        assert scorecard.status == status
+        return scorecard
+
+    def act(action: str, scorecard: Scorecard) -> None:
+        # the review form's one decision: approve (activates or approves a report) or reject
+        data = {"approve": action != "reject", "note": "" if action != "reject" else "口径不清"}
+        perform(actions.SCORECARD_REVIEW, scorecard, leader, data)
+
+    def events(scorecard: Scorecard) -> tuple:
+        """Its audit rows, and which version is in use (an activation retires the other)."""
+        audit = AuditEvent.objects.filter(target_type="persons.scorecard", target_id=scorecard.pk)
+        statuses = tuple(Scorecard.objects.order_by("pk").values_list("status", flat=True))
+        return audit.count(), statuses, Notice.objects.filter(recipient=admin).count()
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        # retiring is what another version's activation does, never a reviewer's move
+        check_refusals_change_nothing(
+            SCORECARD,
+            make=make,
+            act=act,
+            events=events,
+            data=data,
+            only=["activate", "approve_report", "reject"],
+        )
+
+    run()
