@@ -246,3 +246,54 @@ def test_a_first_review_tells_the_prisons_other_officers_to_confirm(file, staff,
     # the second reviewer of the same prison is told; the first reviewer and other prisons not
     assert "prison_reviewer" in told
     assert "prison_officer" not in told and "prison_officer2" not in told
+
+
+def test_a_refused_evidence_file_move_changes_nothing(prison, staff):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.actions import perform
+    from pingan.core.models import Notice
+    from pingan.core.testing import check_refusals_change_nothing
+    from pingan.corrections import actions
+    from pingan.corrections.rules import EVIDENCE_FILE
+
+    officer = staff("prison_officer")
+
+    def make(status: str) -> EvidenceFile:
+        """A file opened by the prison's officer; concluded as the prison concludes one."""
+        file = services.evidence_file_open(
+            prison=prison, actor=officer, subject="孙某", kind="parole", items=ITEMS, now=NOW
+        )
+        if status == "concluded":
+            file = reviewed_file(file, staff)
+            services.evidence_file_conclude(file=file, actor=officer, conclusion="同意", now=NOW)
+        file.refresh_from_db()
+        assert file.status == status
+        return file
+
+    def act(action: str, file: EvidenceFile) -> None:
+        if action == "review_item":
+            item = file.items.get(required=False)
+            values = dict(authenticity="fail", completeness="pass", relevance="pass")
+            perform(actions.REVIEW_ITEM, item, officer, dict(values, findings="签名不符"))
+        else:
+            perform(actions.CONCLUDE_FILE, file, officer, {"conclusion": "不同意"})
+
+    def events(file: EvidenceFile) -> tuple:
+        """Its record chain, its items' reviews and the notices a review would send."""
+        fresh = EvidenceFile.objects.get(pk=file.pk)
+        reviews = tuple(
+            file.items.order_by("pk").values_list(
+                "authenticity", "findings", "reviewer", "reviewed_at", "second_reviewed_at"
+            )
+        )
+        notices = Notice.objects.filter(kind="evidence").count()
+        return file.records.count(), fresh.chain_head, fresh.conclusion, reviews, notices
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(EVIDENCE_FILE, make=make, act=act, events=events, data=data)
+
+    run()
