@@ -1,12 +1,19 @@
 """Study, milestones, rotations, transfers and outcomes: who may record what, and bad input."""
 
+import itertools
 from datetime import date
 
 import pytest
 
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.talent import selectors, services
-from pingan.talent.models import Milestone, StudyItem, StudyRecord
+from pingan.talent.models import (
+    Milestone,
+    MilestoneRecord,
+    ProfileEvent,
+    StudyItem,
+    StudyRecord,
+)
 
 from .conftest import NOW
 
@@ -190,3 +197,69 @@ def test_mentor_change_needs_a_mentor_and_a_reason(org, enroll):
         profile=profile, actor=org.head, mentor=org.other_mentor, reason="工作调整", now=NOW
     )
     assert type(profile).objects.get(pk=profile.pk).mentor == org.other_mentor
+
+
+def _check_record_refusals(machine, *, make, act) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.core.testing import check_refusals_change_nothing
+
+    def events(entry) -> int:
+        return ProfileEvent.objects.filter(profile=entry.profile).count()
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(machine, make=make, act=act, events=events, data=data)
+
+    run()
+
+
+def test_a_refused_study_confirmation_changes_nothing(org, enroll):
+    from pingan.talent.rules import STUDY_RECORD
+
+    made = itertools.count()
+
+    def make(status: str) -> StudyRecord:
+        # entered by the assistant, confirmed by the mentor when that is the state asked for
+        profile = enroll(f"study_refused{next(made)}")
+        entry = record(profile, profile.staff)
+        if status == "confirmed":
+            services.study_confirm(record=entry, actor=org.mentor, now=NOW)
+        entry.refresh_from_db()
+        assert entry.status == status
+        return entry
+
+    def act(action: str, entry: StudyRecord) -> None:
+        services.study_confirm(record=entry, actor=org.mentor, now=NOW)
+
+    _check_record_refusals(STUDY_RECORD, make=make, act=act)
+
+
+def test_a_refused_milestone_confirmation_changes_nothing(org, enroll):
+    from pingan.talent.rules import MILESTONE_RECORD
+
+    made = itertools.count()
+    milestone = Milestone.objects.order_by("pk").first()
+
+    def make(status: str) -> MilestoneRecord:
+        profile = enroll(f"milestone_refused{next(made)}")
+        entry = services.milestone_record(
+            profile=profile,
+            actor=profile.staff,
+            milestone=milestone,
+            completed_on=date(2026, 3, 1),
+            evidence="评语",
+            now=NOW,
+        )
+        if status == "confirmed":
+            services.milestone_confirm(record=entry, actor=org.mentor, now=NOW)
+        entry.refresh_from_db()
+        assert entry.status == status
+        return entry
+
+    def act(action: str, entry: MilestoneRecord) -> None:
+        services.milestone_confirm(record=entry, actor=org.mentor, now=NOW)
+
+    _check_record_refusals(MILESTONE_RECORD, make=make, act=act)
