@@ -148,7 +148,7 @@ def _timeline_case() -> str:
     unit whose deadline clock runs: the page of such a case also reads the deadline policies and
     the working calendar, so a case in another state would make the query counts differ between
     scales for no reason."""
-    from pingan.cases.choices import CLOCK_STATES
+    from pingan.cases.choices import CLOCK_STATES, OPEN_STATES
     from pingan.cases.models import Case
     from pingan.cases.services import case_merge_visit
     from pingan.orgs.models import Staff
@@ -160,11 +160,14 @@ def _timeline_case() -> str:
         .filter(handling_unit=clerk.unit_id)
         .first()
     )
-    # The tiny scale (the smoke test, whose query counts are not compared) may have none.
-    case = case or visible.first()
+    # The tiny scale (the smoke test, whose query counts are not compared) may have none; a
+    # repeat visit is merged only into a case still being handled, so a closed case found there
+    # keeps the timeline it has.
+    case = case or visible.filter(state__in=OPEN_STATES).first() or visible.first()
     if case is None:
         raise BenchError("The generated data has no case in 东华门 for the case-page scenario.")
-    for visit in range(max(0, TIMELINE_EVENTS - case.events.count())):
+    visits = TIMELINE_EVENTS - case.events.count() if case.is_open else 0
+    for visit in range(max(0, visits)):
         case_merge_visit(
             case=case,
             actor=clerk,

@@ -368,7 +368,10 @@ def case_merge_visit(
     narrative = require_text(narrative, _("本次来访的诉求"))
     if not case.is_open:
         raise ApplicationError(
-            _("事项 %(number)s 已%(state)s，不能合并；请登记为新事项，系统会将其与该事项关联。")
+            _(
+                "事项 %(number)s 当前为“%(state)s”，不能合并；"
+                "请登记为新事项，系统会将其与该事项关联。"
+            )
             % {"number": case.number, "state": case.get_state_display()}
         )
     return _record(

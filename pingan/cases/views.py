@@ -374,6 +374,9 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
         "cases/_suggest.html",
         {
             "suggestions": suggestions,
+            # the category of the best suggestion that names one (a unit found by its duty
+            # list alone names none)
+            "suggested_category": next((x["category"] for x in suggestions if x["category"]), None),
             "matches": matches,
             "has_grid": grid is not None,
             "chosen": request.POST.get("chosen_unit", ""),

@@ -126,7 +126,7 @@
     if (panel) { followSuggestedCategory(panel); }
   });
   document.addEventListener("change", function (event) {
-    if (event.target.id === "id_category" && event.isTrusted) {
+    if (event.target.id === "id_category") {  // setting .value raises no event: the clerk chose
       var auto = document.getElementById("id_category_auto");
       if (auto) { auto.value = ""; }
     }
