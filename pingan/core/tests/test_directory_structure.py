@@ -36,3 +36,9 @@ def test_every_module_is_named_in_the_directory_structure():
         and path.stem not in sections.get(path.relative_to(root / "pingan").parts[0], "")
     ]
     assert unnamed == [], "name these in docs/directory-structure.md: " + ", ".join(unnamed)
+
+
+def test_templates_live_in_one_place():
+    # the project's templates/<app>/, never inside an app
+    root = Path(settings.BASE_DIR)
+    assert sorted(str(p.relative_to(root)) for p in (root / "pingan").glob("*/templates")) == []
