@@ -168,3 +168,17 @@ CONCLUDE_FILE = Action(
     serializer=s.ConcludeSerializer,
     quiet="the file's conclusion is the prison's own decision",
 )
+
+
+# --- employers (接收企业名单) -------------------------------------------------------------------
+
+EMPLOYER_ADD = Action(
+    name="employer_add",
+    operation="corrections_employers_create",
+    label=gettext_lazy("加入接收企业名单"),
+    allowed=rules.RECEIVING,
+    service=lambda _none, actor, data: services.employer_add(actor=actor, **data),
+    form=forms.EmployerForm,
+    serializer=s.EmployerCreateSerializer,
+    quiet="a list the receiving side keeps for its own placements",
+)

@@ -16,7 +16,7 @@ from pingan.core.calendar import LOCAL_TZ
 from pingan.orgs.models import Division
 
 from . import chain
-from .choices import ReleaseStatus
+from .choices import PlacementOutcome, ReleaseStatus
 from .models import Employer, EnforcementRecord, EvidenceFile, EvidenceItem, Release
 
 _SEPARATORS = re.compile(r"[、，,;；/\s]+")
@@ -267,3 +267,14 @@ def analysis(*, today: date, prisons, months: int = 12) -> dict:
             series.append(Series(prison.name, labels, values, unusual(values)))
         sections.append({"title": title, "series": series})
     return {"months": labels, "sections": sections}
+
+
+def employers(query: str = ""):
+    """The employers on the list, each with how many released persons it employs; ``query``
+    matches the name or the jobs offered."""
+    rows = Employer.objects.filter(is_active=True).select_related("grid__parent__parent")
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(jobs__icontains=query))
+    return rows.annotate(
+        employed=Count("placements", filter=Q(placements__outcome=PlacementOutcome.EMPLOYED))
+    ).order_by("name")

@@ -40,7 +40,7 @@ from .forms import (
     ReleaseForm,
     ReviewForm,
 )
-from .models import Employer, EvidenceFile, EvidenceItem, FundEntry, Prison, Release
+from .models import EvidenceFile, EvidenceItem, FundEntry, Prison, Release
 from .querysets import RECEIVING_ROLES
 from .tables import EmployerTable, EvidenceFileTable, ReleaseTable
 
@@ -300,21 +300,15 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.employer_add(actor=request.user, **form.cleaned_data)
+                perform(actions.EMPLOYER_ADD, None, request.user, form.cleaned_data)
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("已加入接收企业名单。"))
                 return redirect("corrections:employer-list")
         status = 400
-    employers = Employer.objects.filter(is_active=True).select_related("grid__parent__parent")
     query = (request.GET.get("q") or "").strip()
-    if query:
-        employers = employers.filter(Q(name__icontains=query) | Q(jobs__icontains=query))
-    employers = employers.annotate(
-        employed=Count("placements", filter=Q(placements__outcome="employed"))
-    )
-    table = EmployerTable(employers)
+    table = EmployerTable(selectors.employers(query))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     places = place_pickers(
         request, form if form.is_bound else None, url=reverse("corrections:places")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pingan.core.masking import mask_id_number, mask_name
-from pingan.orgs.models import Staff
+from pingan.orgs.models import Division, Staff
 
 from ..choices import FundEntryKind, OffenceCategory, PlacementOutcome, ReviewKind
 from ..models import (
@@ -237,3 +237,38 @@ class ChainReportSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     broken_sequence = serializers.IntegerField(allow_null=True)
     problem = serializers.CharField()
+
+
+class EmployerSerializer(serializers.ModelSerializer):
+    """An employer on the list (接收企业名单), with how many released persons it employs."""
+
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    street = serializers.CharField(source="grid.parent.parent.name", read_only=True)
+    employed = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Employer
+        fields = ["id", "name", "grid", "street", "address", "contact", "phone", "jobs",
+                  "conditions", "employed"]  # fmt: skip
+
+
+class EmployerCreateSerializer(serializers.Serializer):
+    """The page's form, for the API: the grid by its code, within the caller's area."""
+
+    name = serializers.CharField(max_length=100)
+    grid = serializers.CharField(max_length=20)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    jobs = serializers.CharField(max_length=200)
+    conditions = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_grid(self, code: str) -> Division:
+        grid = (
+            Division.objects.visible_to(self.context["request"].user)
+            .filter(level="grid", code=code)
+            .first()
+        )
+        if grid is None:
+            raise serializers.ValidationError(_("所选网格不在您的辖区内，请重新选择。"))
+        return grid

@@ -4,13 +4,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError
+from pingan.orgs.access import has_role
 
-from .. import actions, chain, selectors, services
+from .. import actions, chain, rules, selectors, services
 from ..filtersets import EvidenceFileFilter, ReleaseFilter
 from ..models import EnforcementRecord, EvidenceFile, EvidenceItem, FundEntry, Prison, Release
 from . import serializers as s
@@ -208,3 +210,31 @@ class EvidenceFileViewSet(
         record = get_object_or_404(EnforcementRecord, file=file, sequence=sequence)
         attempt = _("删除") if request.method == "DELETE" else _("修改")
         services.record_refuse_change(record=record, actor=request.user, action=attempt)
+
+
+class EmployerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The district's list of employers willing to hire released persons (接收企业名单), for
+    the receiving side; ``?q=`` matches the name or the jobs."""
+
+    serializer_class = s.EmployerSerializer
+
+    def get_queryset(self):
+        if not has_role(self.request.user, *rules.RECEIVING):
+            raise PermissionDenied(_("您的角色不能查看接收企业名单。"))
+        return selectors.employers((self.request.query_params.get("q") or "").strip())
+
+    @extend_schema(
+        request=s.EmployerCreateSerializer,
+        responses={201: s.EmployerSerializer},
+        operation_id=actions.EMPLOYER_ADD.operation,
+    )
+    def create(self, request):
+        """Add an employer to the list: the same declared action as the employers page's."""
+        employers = self.get_queryset()  # the role first, as on the page
+        data = s.EmployerCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        employer = perform(actions.EMPLOYER_ADD, None, request.user, dict(data.validated_data))
+        return Response(
+            s.EmployerSerializer(employers.get(pk=employer.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )

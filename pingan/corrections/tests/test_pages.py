@@ -336,3 +336,38 @@ def test_an_employer_is_placed_with_the_pickers_within_the_users_scope(client_as
     assert "所选网格不在您的辖区内" in refused.content.decode()
     assert not Employer.objects.filter(name=data["name"]).exists()
     assert client_as("grid_worker").get(reverse("corrections:places")).status_code == 403
+
+
+def test_the_api_keeps_the_employer_list_with_the_pages_rules(
+    client_as, django_assert_max_num_queries
+):
+    from pingan.corrections.models import Employer
+
+    url = reverse("employer-list")
+    data = {"name": "北京多福物业服务有限公司", "grid": "110101001001001", "jobs": "保安、保洁"}
+    dispatcher = client_as("street_dispatcher")
+    # when the receiving side adds an employer through the API
+    response = dispatcher.post(url, data, content_type="application/json")
+    # then it is on the list, audited, and the list reads it in a fixed number of queries
+    assert response.status_code == 201, response.content
+    assert response.json()["street"] == "东华门街道" and response.json()["employed"] == 0
+    assert AuditEvent.objects.filter(action="corrections.employer_add").count() == 1
+    with django_assert_max_num_queries(8):
+        listed = dispatcher.get(url, {"q": "保洁"}).json()
+    assert [row["name"] for row in listed["results"]] == [data["name"]]
+    # a second time, a grid outside the user's area, or a prison officer: refused, nothing saved
+    again = dispatcher.post(url, data, content_type="application/json")
+    assert again.status_code == 400 and "该企业已在名单中" in again.json()["detail"]
+    elsewhere = {**data, "name": "景山某公司", "grid": OTHER_STREET_GRID}
+    outside = dispatcher.post(url, elsewhere, content_type="application/json")
+    assert outside.status_code == 400 and "不在您的辖区内" in str(outside.json()["grid"])
+    prison = client_as("prison_officer").post(url, elsewhere, content_type="application/json")
+    assert prison.status_code == 403
+    assert Employer.objects.count() == 1
+
+
+class TestEmployerApi(PermissionMatrix):
+    url_name = "employer-list"
+    api = True
+    in_scope = "street_dispatcher"
+    wrong_role = "prison_officer"
