@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from pingan.demo.orgs import DEMO_PASSWORD
 
@@ -71,8 +72,9 @@ def test_register_accept_assign_conclude_follow_up(demo_world, live_server, page
     _login(page, base, "street_dispatcher")
     page.goto(f"{base}/cases/{number}/")
     _act(page, "受理")
-    assert page.get_by_test_id("case-state").inner_text() == "已受理"
-    assert page.get_by_test_id("case-colour").inner_text() == "正常"
+    # (expect retries until htmx has swapped the case body in; the response comes first)
+    expect(page.get_by_test_id("case-state")).to_have_text("已受理")
+    expect(page.get_by_test_id("case-colour")).to_have_text("正常")
     _act(page, "交办承办")
     _act(page, "开始调处")
     _act(
@@ -85,7 +87,7 @@ def test_register_accept_assign_conclude_follow_up(demo_world, live_server, page
     )
     _act(page, "回访", {"select[name='follow_up-satisfaction']": "5"})
     # then the case is followed up and the timeline shows every step in order
-    assert page.get_by_test_id("case-state").inner_text() == "已回访"
+    expect(page.get_by_test_id("case-state")).to_have_text("已回访")
     timeline = page.get_by_test_id("timeline").inner_text()
     steps = ["登记", "受理", "交办", "开始调处", "办结", "回访"]
     positions = [timeline.index(step) for step in steps]
@@ -134,7 +136,7 @@ def test_a_mediator_finds_a_party_by_phone_and_reveals_the_number(
     with page.expect_response(lambda r: "/reveal/" in r.url):
         phone.locator("button", has_text="查看").click()
     # then it is shown, marked as recorded
-    assert page.get_by_test_id("party-number").inner_text() == "13812345678"
+    expect(page.get_by_test_id("party-number")).to_have_text("13812345678")
     screenshot("party-number-revealed")
 
 
@@ -168,4 +170,4 @@ def test_the_category_follows_the_top_suggestion_until_the_clerk_picks_one(
     with page.expect_response(lambda r: "/cases/suggest/" in r.url):
         page.press("#id_narrative", "End")
     page.wait_for_load_state("networkidle")
-    assert page.locator("#id_category option:checked").inner_text() == "邻里纠纷"
+    expect(page.locator("#id_category option:checked")).to_have_text("邻里纠纷")
