@@ -380,9 +380,11 @@ def test_suggest_panel_warns_of_repeats_and_merge_adds_a_visit(client_as, regist
 
 
 @pytest.mark.django_db
-def test_a_closed_case_is_linked_but_never_offered_for_merging(client_as, register, grid, staff):
-    # given an earlier case of the same party that was declined (a closed state)
-    earlier, _ = register()
+def test_a_closed_case_is_linked_but_never_offered_for_merging(
+    client_as, register, grid, staff, now
+):
+    # given an earlier case of the same party, registered today and declined (a closed state)
+    earlier, _ = register(now=now)
     services.case_reject(case=earlier, actor=staff("street_clerk"), reason="不属于受理范围")
     client = client_as("street_clerk")
     # when the clerk types the party's ID number again
