@@ -113,7 +113,7 @@ class Machine:
 @dataclass(frozen=True)
 class Handoff:
     """Whom an action hands work to, and what they are told. ``recipients`` and ``message``
-    take (object, actor, data) after the service ran."""
+    take (object, actor, data) after the service ran; for a creation, the object made."""
 
     kind: str
     recipients: Callable[[Any, Any, dict], Iterable]
@@ -180,11 +180,12 @@ def require_roles(actor, roles: Iterable[str] | None) -> None:
 @transaction.atomic
 def perform(action: Action, obj, actor, data: dict):
     """Run a declared action: role check, the service (its own checks, the versioned write and
-    the timeline row), then the notices of the hand-off, all in one transaction."""
+    the timeline row), then the notices of the hand-off, all in one transaction. A creation
+    acts on no object: its hand-off is told about the object the service made."""
     require_roles(actor, action.roles)
     result = action.service(obj, actor, data)
     if action.tell is not None:
-        tell(action.tell, obj, actor, data)
+        tell(action.tell, result if obj is None else obj, actor, data)
     return result
 
 

@@ -110,17 +110,6 @@ COMPUTE = Action(
 # --- manual entries and the lists ------------------------------------------------------------
 
 
-def _created(make):
-    """A creation's service. ``perform`` tells about the object it was given (none, for a
-    creation), so the object made is kept in ``data`` for the notice."""
-
-    def run(_none, actor, data: dict):
-        data["created"] = make(actor, data)
-        return data["created"]
-
-    return run
-
-
 def _entry_input(data: dict) -> dict:
     """The service's arguments from the form's or serializer's fields: the subject is a
     street, an agency or a member of staff (found by username)."""
@@ -128,11 +117,10 @@ def _entry_input(data: dict) -> dict:
     return {**fields, "division": data.get("street")}
 
 
-def _approvers(_none, actor, data: dict):
+def _approvers(entry, actor, data: dict):
     """Who may approve the new entry: the evaluators, and the leaders of centers, of the units
     whose area holds the subject (not the person evaluated, nor anyone of the unit evaluated:
     the service refuses them)."""
-    entry = data["created"]
     codes = entry.subject_path.strip("/").split("/") if entry.subject_path else []
     paths = ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
     overseers = Q(roles__code=RoleCode.EVALUATOR) | (
@@ -146,8 +134,7 @@ def _approvers(_none, actor, data: dict):
     return people.distinct().order_by("pk")
 
 
-def _entered_message(_none, actor, data: dict) -> tuple[str, str]:
-    entry = data["created"]
+def _entered_message(entry, actor, data: dict) -> tuple[str, str]:
     return (
         _("考评条目待审核：%(subject)s") % {"subject": entry.subject_name},
         _("%(actor)s录入了一条考评条目，请审核（录入人不能审核自己录入的条目）。")
@@ -176,7 +163,7 @@ def _entry_actions(kind: str, create, decide, form, serializer, label):
             operation=f"evaluation_{kind}_entries_create",
             label=label,
             allowed=rules.EVALUATORS,
-            service=_created(lambda actor, data: create(actor=actor, **_entry_input(data))),
+            service=lambda _none, actor, data: create(actor=actor, **_entry_input(data)),
             form=form,
             serializer=serializer,
             tell=Handoff(
@@ -233,8 +220,7 @@ DECIDE = {"manual": MANUAL_DECIDE, "list": LIST_DECIDE}
 # --- case-quality review ---------------------------------------------------------------------
 
 
-def _plan_message(_none, actor, data: dict) -> tuple[str, str]:
-    plan = data["created"]
+def _plan_message(plan, actor, data: dict) -> tuple[str, str]:
     return (
         _("案件评查任务：%(name)s") % {"name": plan.name},
         _("%(actor)s建立了评查计划，分配给您的事项请在评查页面填写。") % {"actor": actor},
@@ -246,20 +232,18 @@ PLAN = Action(
     operation="evaluation_review_plans_create",
     label=gettext_lazy("建立评查计划"),
     allowed=rules.EVALUATORS,
-    service=_created(
-        lambda actor, data: services.review_plan_create(
-            actor=actor, **{**data, "seed": data.get("seed") or 0}
-        )
+    service=lambda _none, actor, data: services.review_plan_create(
+        actor=actor, **{**data, "seed": data.get("seed") or 0}
     ),
     form=forms.ReviewPlanForm,
     serializer=s.ReviewPlanInputSerializer,
     tell=Handoff(
         kind="evaluation",
-        recipients=lambda _none, actor, data: (
-            Staff.objects.filter(case_reviews__plan=data["created"]).distinct().order_by("pk")
+        recipients=lambda plan, actor, data: (
+            Staff.objects.filter(case_reviews__plan=plan).distinct().order_by("pk")
         ),
         message=_plan_message,
-        url=lambda _none: reverse("evaluation:reviews"),
+        url=lambda _plan: reverse("evaluation:reviews"),
     ),
 )
 SUBMIT = Action(
