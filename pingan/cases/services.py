@@ -160,20 +160,28 @@ def case_event_record(
     )
 
 
-def case_events_record(*, kind: str, now: datetime, rows: list[dict]) -> list[CaseEvent]:
-    """``case_event_record`` for many cases at once (a sweep): each row names ``case_id`` and
-    optionally ``unit_id``, ``reason`` and ``data``; no actor (the system)."""
-    return CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case_id=row["case_id"],
-            kind=kind,
-            unit_id=row.get("unit_id"),
-            created_at=now,
-            reason=row.get("reason", ""),
-            data=row.get("data") or {},
-        )
-        for row in rows
-    )
+_EVENT_ROW_FIELDS = frozenset(
+    {"case_id", "kind", "created_at", "actor_id", "unit_id", "reason", "data"}
+    | {"from_state", "to_state", "from_level", "to_level"}
+)
+
+
+def case_events_record(
+    *, rows: list[dict], kind: str = "", now: datetime | None = None
+) -> list[CaseEvent]:
+    """``case_event_record`` for many rows at once (a sweep, another app's demo history).
+    Each row names ``case_id`` and may name any of ``_EVENT_ROW_FIELDS``; ``kind`` and ``now``
+    stand for rows that name no ``kind`` or ``created_at``. No actor means the system."""
+    defaults = {"kind": kind, "created_at": now}
+    events = []
+    for row in rows:
+        unknown = row.keys() - _EVENT_ROW_FIELDS
+        if unknown:
+            raise ValueError(f"not a timeline field: {sorted(unknown)}")
+        event = CaseEvent(**{**defaults, **row})
+        event.data = event.data or {}
+        events.append(event)
+    return CaseEvent.objects.bulk_create(events, batch_size=1000)
 
 
 def _deadline(case: Case, start: datetime) -> dict:

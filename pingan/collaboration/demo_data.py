@@ -21,8 +21,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from pingan.cases.choices import EventKind
-from pingan.cases.models import Case, CaseEvent
+from pingan.cases.models import Case
 from pingan.cases.routing import AGENCY_FOR_CATEGORY
+from pingan.cases.services import case_events_record
 from pingan.core.calendar import local_date
 from pingan.demo.orgs import DEMO_PASSWORD, DEMO_STREET, _person_name, _phone
 from pingan.demo.sampling import sample
@@ -317,10 +318,10 @@ def _whistles(rng: random.Random, end: datetime) -> tuple[int, int]:
     WhistleCall.objects.bulk_create(calls)
     for call in calls:
         events.append(
-            CaseEvent(
+            dict(
                 case_id=call.case_id,
                 kind=EventKind.WHISTLE,
-                actor=call.blown_by,
+                actor_id=call.blown_by.pk,
                 created_at=call.blown_at,
                 reason=f"{call.street.name}吹哨：{call.reason}。",
                 data={"whistle": call.pk},
@@ -337,11 +338,11 @@ def _whistles(rng: random.Random, end: datetime) -> tuple[int, int]:
                 summons.acknowledged_at = acknowledged
                 summons.acknowledged_by = officer.staff if officer else None
                 events.append(
-                    CaseEvent(
+                    dict(
                         case_id=call.case_id,
                         kind=EventKind.WHISTLE_ACK,
-                        actor=summons.acknowledged_by,
-                        unit=unit,
+                        actor_id=summons.acknowledged_by_id,
+                        unit_id=unit.pk,
                         created_at=acknowledged,
                         reason="超时报到。" if acknowledged > call.report_by else "按时报到。",
                         data={"whistle": call.pk, "minutes": round(minutes)},
@@ -360,11 +361,11 @@ def _whistles(rng: random.Random, end: datetime) -> tuple[int, int]:
                         ]
                     )
                     events.append(
-                        CaseEvent(
+                        dict(
                             case_id=call.case_id,
                             kind=EventKind.WHISTLE_REPORT,
-                            actor=summons.acknowledged_by,
-                            unit=unit,
+                            actor_id=summons.acknowledged_by_id,
+                            unit_id=unit.pk,
                             created_at=reported,
                             reason=summons.report,
                             data={"whistle": call.pk},
@@ -379,10 +380,10 @@ def _whistles(rng: random.Random, end: datetime) -> tuple[int, int]:
                 ["各方协同处置，矛盾已化解", "已形成处置方案，转入常规调处", "当事人接受调解意见"]
             )
             events.append(
-                CaseEvent(
+                dict(
                     case_id=call.case_id,
                     kind=EventKind.WHISTLE_CLOSE,
-                    actor=call.closed_by,
+                    actor_id=call.closed_by.pk,
                     created_at=closed,
                     reason=call.result,
                     data={"whistle": call.pk},
@@ -392,7 +393,7 @@ def _whistles(rng: random.Random, end: datetime) -> tuple[int, int]:
     WhistleCall.objects.bulk_update(
         [c for c in calls if c.closed_at], ["closed_at", "closed_by", "result"], batch_size=500
     )
-    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    case_events_record(rows=events)
     return len(calls), len(summonses)
 
 

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingan.cases.choices import EventKind, State
-from pingan.cases.models import Case, CaseEvent, Category, Party
+from pingan.cases.models import Case, Category, Party
+from pingan.cases.services import case_events_record
 from pingan.orgs.choices import Level, UnitKind
 from pingan.orgs.models import Division, Unit
 
@@ -117,8 +118,8 @@ def inject_surges(*, seed: int, end: datetime) -> int:
     for case in new_cases:
         saved = created[case.number]
         events.append(
-            CaseEvent(
-                case=saved,
+            dict(
+                case_id=saved.pk,
                 kind=EventKind.REGISTER,
                 actor_id=case.registered_by_id,
                 to_state=State.REGISTERED,
@@ -129,18 +130,18 @@ def inject_surges(*, seed: int, end: datetime) -> int:
         )
         if case in escalated:
             events.append(
-                CaseEvent(
-                    case=saved,
+                dict(
+                    case_id=saved.pk,
                     kind=EventKind.ESCALATE,
                     actor_id=case.registered_by_id,
                     from_level=Level.STREET,
                     to_level=Level.DISTRICT,
-                    unit=district_center,
+                    unit_id=district_center.pk,
                     reason="群体性苗头，提请区级统筹（演示数据）",
                     created_at=case.registered_at + timedelta(hours=1),
                 )
             )
-    CaseEvent.objects.bulk_create(events)
+    case_events_record(rows=events)
     parties = Party.objects.filter(case_id__in={c.repeat_of_id for c in new_cases})
     by_case: dict[int, list[Party]] = {}
     for party in parties:
