@@ -5,6 +5,7 @@ the service it runs and whom it hands work to. The case page (``views.case_act``
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -301,3 +302,54 @@ def offered_actions(user, case: Case) -> list[Action]:
         for name in services.available_actions(user, case)
         if name in ACTIONS and ACTIONS[name].extra.get("offer", lambda case: True)(case)
     ]
+
+
+# --- configuration (the administrator's; the admin site is its page) -------------------------
+
+_CONFIGURED = "configuration applies to cases registered from now on; no one's work is handed on"
+
+
+def _configure(change, subject: str):
+    """The service of a configuration change: the fields given, the version read, why."""
+
+    def run(obj, actor, data: dict):
+        fields = dict(data)
+        return change(
+            **{subject: obj},
+            actor=actor,
+            reason=fields.pop("reason", ""),
+            expected_version=fields.pop("version", None),
+            now=timezone.now(),
+            **fields,
+        )
+
+    return run
+
+
+CATEGORY_ADD = Action(
+    name="category_add",
+    operation="cases_categories_create",
+    label=gettext_lazy("新增事项类别"),
+    allowed=rules.CONFIGURE_ROLES,
+    service=lambda _none, actor, data: services.category_add(actor=actor, **data),
+    serializer=s.CategoryAddSerializer,
+    quiet=_CONFIGURED,
+)
+CATEGORY_CHANGE = Action(
+    name="category_change",
+    operation="cases_categories_partial_update",
+    label=gettext_lazy("修改事项类别"),
+    allowed=rules.CONFIGURE_ROLES,
+    service=_configure(services.category_change, "category"),
+    serializer=s.CategoryChangeSerializer,
+    quiet=_CONFIGURED,
+)
+DEADLINE_RULE_CHANGE = Action(
+    name="deadline_rule_change",
+    operation="cases_deadline_rules_partial_update",
+    label=gettext_lazy("修改时限规则"),
+    allowed=rules.CONFIGURE_ROLES,
+    service=_configure(services.deadline_rule_change, "policy"),
+    serializer=s.DeadlineRuleChangeSerializer,
+    quiet=_CONFIGURED,
+)

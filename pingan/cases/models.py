@@ -42,6 +42,7 @@ class Category(BaseModel):
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         verbose_name = _("事项类别")
@@ -73,6 +74,7 @@ class DeadlinePolicy(BaseModel):
         default=48,
         help_text=_("超期督办发出后，仍未办结的，再过多少小时向上一级领导督办。"),
     )
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         verbose_name = _("时限规则")

@@ -53,6 +53,8 @@ EXTENSION = Machine(
     },
 )
 REGISTER_ROLES = frozenset({R.RECEPTIONIST, R.DISPATCHER, R.GRID_WORKER, R.LEADER})
+# Who configures categories and deadline rules (the admin site and the API).
+CONFIGURE_ROLES = frozenset({R.ADMINISTRATOR})
 # Who contacts parties and may see a party's full ID number or phone, with a reason that is
 # logged (查看完整号码): the front desk, mediators, handlers and dispatchers (M1.2, X2).
 CONTACT_ROLES = frozenset({R.RECEPTIONIST, R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.GRID_WORKER})

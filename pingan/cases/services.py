@@ -13,7 +13,13 @@ from pingan.core import crypto
 from pingan.core.actions import require_roles
 from pingan.core.calendar import add_days
 from pingan.core.errors import ApplicationError, ForbiddenError
-from pingan.core.services import check_version, require_text, versioned_update
+from pingan.core.services import (
+    audit_record,
+    check_version,
+    personal_data_read,
+    require_text,
+    versioned_update,
+)
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, UnitKind
@@ -847,8 +853,6 @@ def extension_decide(
 def case_reissue_query_code(*, case: Case, actor: Staff, now: datetime | None = None) -> str:
     """Issue a new query code for a reprinted receipt; the old code stops working. Only the
     front desk (the roles that register) of a unit that may act on the case reissues."""
-    from pingan.core.services import audit_record
-
     now = now or timezone.now()
     require_roles(actor, rules.REGISTER_ROLES)
     if not can_act_on(actor, case):
@@ -869,11 +873,101 @@ def case_reissue_query_code(*, case: Case, actor: Staff, now: datetime | None = 
 def party_number_reveal(*, party: Party, actor: Staff, field: str, reason: str) -> str:
     """A party's full ID number or phone, for a person who must contact them; the read is
     logged with its reason (X2). The case's handler may, whatever their role."""
-    from pingan.core.services import personal_data_read
-
     if field not in rules.PARTY_NUMBERS:
         raise ApplicationError(_("只能查看身份证号或联系电话。"))
     if party.case.handler_id != actor.pk:
         require_roles(actor, rules.CONTACT_ROLES)
     reason = require_text(reason, _("查看原因"), limit=200)
     return personal_data_read(actor=actor, obj=party, field=field, reason=reason)
+
+
+# --- configuration: categories (事项类别) and deadline rules (时限规则) ------------------------
+
+CATEGORY_FIELDS = frozenset({"name", "function_area", "keywords", "sort_order", "is_active"})
+DEADLINE_RULE_FIELDS = frozenset({"days", "day_type", "warn_ratio", "escalate_after_hours"})
+
+
+def _configuration_reason(reason: str) -> str:
+    return require_text(reason, _("修改原因"), limit=200)
+
+
+def _name_taken(name: str, *, but: Category | None = None) -> None:
+    others = Category.objects.filter(name=name)
+    if but is not None:
+        others = others.exclude(pk=but.pk)
+    if others.exists():
+        raise ApplicationError(_("类别名称“%(name)s”已被使用。") % {"name": name})
+
+
+@transaction.atomic
+def category_add(*, actor: Staff, reason: str, code: str, name: str, **fields) -> Category:
+    """Add a category of matter; intake offers it at once. The administrator gives a reason,
+    kept in the audit log with who and when (as the admin site's changes are)."""
+    reason = _configuration_reason(reason)
+    unknown = fields.keys() - CATEGORY_FIELDS
+    if unknown:
+        raise ApplicationError(_("不能设置这些字段：%(names)s") % {"names": ", ".join(unknown)})
+    if Category.objects.filter(code=code).exists():
+        raise ApplicationError(_("类别代码“%(code)s”已被使用。") % {"code": code})
+    _name_taken(name)
+    category = Category.objects.create(code=code, name=name, **fields)
+    audit_record(
+        actor=actor,
+        action="cases.category.add",
+        target=category,
+        reason=reason,
+        data={"changed": sorted({"code", "name", *fields})},
+    )
+    return category
+
+
+@transaction.atomic
+def category_change(
+    *, category: Category, actor: Staff, reason: str, expected_version: int | None, now, **fields
+) -> Category:
+    """Change a category: rename it, move it to another function area, edit its keywords,
+    or switch it off (cases keep it; intake stops offering it). The code never changes."""
+    reason = _configuration_reason(reason)
+    unknown = fields.keys() - CATEGORY_FIELDS
+    if unknown:
+        raise ApplicationError(_("不能修改这些字段：%(names)s") % {"names": ", ".join(unknown)})
+    if "name" in fields:
+        _name_taken(fields["name"], but=category)
+    changed = sorted(name for name, value in fields.items() if getattr(category, name) != value)
+    versioned_update(category, expected_version=expected_version, now=now, **fields)
+    audit_record(
+        actor=actor,
+        action="cases.category.change",
+        target=category,
+        reason=reason,
+        data={"changed": changed},
+    )
+    return category
+
+
+@transaction.atomic
+def deadline_rule_change(
+    *, policy: DeadlinePolicy, actor: Staff, reason: str, expected_version: int | None, now,
+    **fields,
+) -> DeadlinePolicy:  # fmt: skip
+    """Change the time limit of a complexity (general 7 days, complex 30 by default). Cases
+    registered before keep the deadline they were given; new ones get the new rule."""
+    reason = _configuration_reason(reason)
+    unknown = fields.keys() - DEADLINE_RULE_FIELDS
+    if unknown:
+        raise ApplicationError(_("不能修改这些字段：%(names)s") % {"names": ", ".join(unknown)})
+    ratio = fields.get("warn_ratio", policy.warn_ratio)
+    if not 0.1 <= ratio <= 0.99:
+        raise ApplicationError(_("临期提醒比例应在 0.1 到 0.99 之间。"))
+    if fields.get("days", policy.days) < 1:
+        raise ApplicationError(_("时限天数至少为 1 天。"))
+    changed = sorted(name for name, value in fields.items() if getattr(policy, name) != value)
+    versioned_update(policy, expected_version=expected_version, now=now, **fields)
+    audit_record(
+        actor=actor,
+        action="cases.deadline_rule.change",
+        target=policy,
+        reason=reason,
+        data={"changed": changed},
+    )
+    return policy

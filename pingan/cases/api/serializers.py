@@ -1,5 +1,8 @@
 """Input and output shapes of the case API; the services do the real checks."""
 
+import re
+
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from pingan.core.masking import mask_id_number, mask_phone
@@ -7,7 +10,7 @@ from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.models import Division, Staff, Unit
 
 from ..choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Urgency
-from ..models import Case, CaseEvent, Category, DeadlineExtension, Party
+from ..models import Case, CaseEvent, Category, DeadlineExtension, DeadlinePolicy, Party
 
 
 def _django_validator(validator):
@@ -230,3 +233,63 @@ class PendingExtensionSerializer(serializers.ModelSerializer):
         model = DeadlineExtension
         fields = ["id", "case", "title", "version", "due_at", "days", "reason", "requested_by",
                   "requested_at"]  # fmt: skip
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "function_area", "keywords", "sort_order", "is_active",
+                  "version", "updated_at"]  # fmt: skip
+
+
+class CategoryChangeSerializer(serializers.ModelSerializer):
+    """A change of a category: the fields to change, the version read and why."""
+
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="the version you read; a stale one gets 409"
+    )
+    reason = serializers.CharField(max_length=200, help_text="why; kept in the audit log")
+
+    class Meta:
+        model = Category
+        fields = ["name", "function_area", "keywords", "sort_order", "is_active", "version",
+                  "reason"]  # fmt: skip
+        extra_kwargs = {
+            "name": {"required": False, "validators": []},
+            "function_area": {"required": False},
+        }
+
+
+class CategoryAddSerializer(CategoryChangeSerializer):
+    class Meta(CategoryChangeSerializer.Meta):
+        fields = ["code", *(f for f in CategoryChangeSerializer.Meta.fields if f != "version")]
+        extra_kwargs = {"code": {"validators": []}, "name": {"validators": []}}
+
+    def validate_code(self, code: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
+            raise serializers.ValidationError(
+                _("类别代码只能用小写英文字母、数字和下划线，并以字母开头。")
+            )
+        return code
+
+
+class DeadlineRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeadlinePolicy
+        fields = ["complexity", "days", "day_type", "warn_ratio", "escalate_after_hours",
+                  "version", "updated_at"]  # fmt: skip
+
+
+class DeadlineRuleChangeSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="the version you read; a stale one gets 409"
+    )
+    reason = serializers.CharField(max_length=200, help_text="why; kept in the audit log")
+
+    class Meta:
+        model = DeadlinePolicy
+        fields = ["days", "day_type", "warn_ratio", "escalate_after_hours", "version", "reason"]
+        extra_kwargs = {"days": {"required": False}}

@@ -14,10 +14,10 @@ from pingan.core.api import declared_operations
 from pingan.core.validators import parse_pk
 from pingan.orgs.access import has_role
 
-from .. import routing, rules, selectors
+from .. import actions, routing, rules, selectors
 from ..actions import ACTIONS
 from ..filtersets import CaseFilter
-from ..models import Case
+from ..models import Case, Category, DeadlinePolicy
 from ..services import PartyInput, case_register, party_number_reveal
 from . import serializers as s
 
@@ -113,3 +113,67 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 # Every declared action is an operation: /api/cases/{number}/{action}/ (POST).
 declared_operations(CaseViewSet, ACTIONS.values(), response=s.CaseDetailSerializer, owner="case")
+
+
+class _ConfigurationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Configuration everyone who works on cases reads and the administrator changes (the
+    admin site offers the same changes as pages)."""
+
+    change: Action
+    pagination_class = None  # a few dozen rows at most
+
+    @extend_schema(responses={200: None})
+    def partial_update(self, request, **kwargs):
+        obj = self.get_object()
+        data = self.change.serializer(instance=obj, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changed = perform(self.change, obj, request.user, dict(data.validated_data))
+        return Response(self.get_serializer(changed).data)
+
+
+class CategoryViewSet(mixins.CreateModelMixin, _ConfigurationViewSet):
+    """事项类别: the categories of matter intake offers (``?active=true`` for those only)."""
+
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    serializer_class = s.CategorySerializer
+    change = actions.CATEGORY_CHANGE
+
+    def get_queryset(self):
+        categories = Category.objects.order_by("sort_order", "code")
+        if self.request.query_params.get("active") in ("true", "1"):
+            categories = categories.filter(is_active=True)
+        return categories
+
+    @extend_schema(request=s.CategoryAddSerializer, responses={201: s.CategorySerializer})
+    def create(self, request):
+        """Add a category (administrator); the reason goes into the audit log."""
+        data = s.CategoryAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        category = perform(actions.CATEGORY_ADD, None, request.user, dict(data.validated_data))
+        return Response(s.CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CategoryChangeSerializer, responses={200: s.CategorySerializer})
+    def partial_update(self, request, **kwargs):
+        """Change a category (administrator): send only the fields to change, the version
+        you read and why. Switching it off keeps the cases that use it."""
+        return super().partial_update(request, **kwargs)
+
+
+class DeadlineRuleViewSet(_ConfigurationViewSet):
+    """时限规则: one per complexity (general 7 days, complex 30 by default)."""
+
+    lookup_field = "complexity"
+    lookup_value_regex = "[^/]+"
+    serializer_class = s.DeadlineRuleSerializer
+    queryset = DeadlinePolicy.objects.order_by("days", "complexity")
+    change = actions.DEADLINE_RULE_CHANGE
+
+    @extend_schema(
+        request=s.DeadlineRuleChangeSerializer, responses={200: s.DeadlineRuleSerializer}
+    )
+    def partial_update(self, request, **kwargs):
+        """Change a time limit (administrator): cases registered before keep theirs."""
+        return super().partial_update(request, **kwargs)
