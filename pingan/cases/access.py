@@ -2,7 +2,9 @@
 
 from django.http import Http404
 
-from .models import Case
+from pingan.core.validators import parse_pk
+
+from .models import Case, Supervision
 
 
 def access_case(number: str, user) -> Case:
@@ -21,4 +23,20 @@ def access_case(number: str, user) -> Case:
             .get(number=number)
         )
     except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def access_supervision(pk, user) -> Supervision:
+    """One supervision order, if the user may see its case; 404 otherwise."""
+    try:
+        return Supervision.objects.select_related(
+            "case__handling_unit",
+            "case__handler",
+            "unit",
+            "supervised_unit",
+            "issued_by",
+            "answered_by",
+            "closed_by",
+        ).get(pk=parse_pk(pk), case__in=Case.objects.visible_to(user))
+    except Supervision.DoesNotExist:
         raise Http404 from None

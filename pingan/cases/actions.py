@@ -14,7 +14,7 @@ from pingan.core.errors import ApplicationError
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.selectors import unit_staff
 
-from . import forms, rules, services
+from . import forms, rules, services, supervision
 from .api import serializers as s
 from .choices import ExtensionState, State, Urgency
 from .models import Case, DeadlineExtension
@@ -117,6 +117,23 @@ REOPENED = _handoff(
     gettext_lazy("回访不满意，重新调处"),
     gettext_lazy("群众对办理结果不满意，事项已重新进入调处，请继续办理。回访记录：%(reason)s"),
     lambda case, actor, data: [case.handler] if case.state == State.MEDIATING else [],
+    sms=lambda case: True,
+)
+
+
+def _supervised_unit(case: Case, actor, data: dict):
+    """Who must answer a supervision: the handling unit's leaders and dispatchers, and the
+    case's handler."""
+    people = list(unit_staff([case.handling_unit_id], R.LEADER, R.DISPATCHER))
+    return [*people, case.handler] if case.handler_id else people
+
+
+SUPERVISED = _handoff(
+    gettext_lazy("督办"),
+    gettext_lazy(
+        "%(actor)s对该事项（%(unit)s承办）督办，请在督办单上反馈原因与措施。事由：%(reason)s"
+    ),
+    _supervised_unit,
     sms=lambda case: True,
 )
 
@@ -279,6 +296,17 @@ ACTIONS: dict[str, Action] = {
             offer=_has_pending_extension,
         ),
         _declare(
+            "supervise",
+            gettext_lazy("督办"),
+            lambda c, a, d: supervision.supervision_issue(
+                case=c, actor=a, reason=d.get("reason", ""), now=timezone.now()
+            ),
+            forms.SuperviseForm,
+            s.SuperviseSerializer,
+            style="outline-danger",
+            tell=SUPERVISED,
+        ),
+        _declare(
             "judicial_confirmation",
             gettext_lazy("司法确认"),
             lambda c, a, d: services.case_confirm_judicially(
@@ -353,3 +381,91 @@ DEADLINE_RULE_CHANGE = Action(
     serializer=s.DeadlineRuleChangeSerializer,
     quiet=_CONFIGURED,
 )
+
+
+# --- supervision orders (督办单) ----------------------------------------------------------------
+
+
+def _supervision_url(order) -> str:
+    return reverse("cases:supervision-detail", args=[order.pk])
+
+
+def _order_message(what):
+    def message(order, actor, data: dict) -> tuple[str, str]:
+        words = {
+            "actor": actor.name or actor.username,
+            "number": order.case.number,
+            "title": order.case.title,
+            "text": data.get("answer") or data.get("note", ""),
+        }
+        return str(what[0]) % words, str(what[1]) % words
+
+    return message
+
+
+def _supervisors(order, actor, data: dict):
+    """The issuer of a by-hand order; the supervising unit's people it went to otherwise."""
+    if order.issued_by_id:
+        return [order.issued_by]
+    return unit_staff([order.unit_id], supervision.AUDIENCE_ROLES[order.audience])
+
+
+def _answerers(order, actor, data: dict):
+    people = list(unit_staff([order.supervised_unit_id], R.LEADER))
+    return [*people, *(p for p in (order.answered_by, order.case.handler) if p is not None)]
+
+
+SUPERVISION_ANSWER = Action(
+    name="answer",
+    operation="cases_supervisions_answer_create",
+    label=gettext_lazy("反馈"),
+    machine=rules.SUPERVISION,
+    service=lambda order, actor, data: supervision.supervision_answer(
+        supervision=order,
+        actor=actor,
+        answer=data.get("answer", ""),
+        expected_version=data.get("version"),
+        now=timezone.now(),
+    ),
+    form=forms.SupervisionAnswerForm,
+    serializer=s.SupervisionAnswerSerializer,
+    tell=Handoff(
+        kind="supervision",
+        recipients=_supervisors,
+        message=_order_message(
+            (
+                gettext_lazy("督办反馈：%(number)s"),
+                gettext_lazy("%(actor)s反馈了督办单（%(title)s），请审阅后办结。反馈：%(text)s"),
+            )
+        ),
+        url=_supervision_url,
+    ),
+)
+SUPERVISION_CLOSE = Action(
+    name="close",
+    operation="cases_supervisions_close_create",
+    label=gettext_lazy("办结督办"),
+    machine=rules.SUPERVISION,
+    service=lambda order, actor, data: supervision.supervision_close(
+        supervision=order,
+        actor=actor,
+        note=data.get("note", ""),
+        expected_version=data.get("version"),
+        now=timezone.now(),
+    ),
+    form=forms.SupervisionCloseForm,
+    serializer=s.SupervisionCloseSerializer,
+    style="outline-secondary",
+    tell=Handoff(
+        kind="supervision",
+        recipients=_answerers,
+        message=_order_message(
+            (
+                gettext_lazy("督办已办结：%(number)s"),
+                gettext_lazy("%(actor)s办结了督办单（%(title)s）。意见：%(text)s"),
+            )
+        ),
+        url=_supervision_url,
+    ),
+)
+SUPERVISION_ACTIONS = {action.name: action for action in (SUPERVISION_ANSWER, SUPERVISION_CLOSE)}

@@ -36,7 +36,15 @@ class DeadlinePolicyAdmin(_VersionedAdmin):
     so that every case has its rule. A change applies to cases registered after it; cases
     already registered keep the deadline they were given."""
 
-    list_display = ["complexity", "days", "day_type", "warn_ratio", "escalate_after_hours"]
+    list_display = [
+        "complexity",
+        "days",
+        "day_type",
+        "warn_ratio",
+        "tier2_after_hours",
+        "tier3_after_hours",
+        "tier4_after_hours",
+    ]
     readonly_fields = ["complexity", "version", "created_at", "updated_at"]
 
     def has_add_permission(self, request):

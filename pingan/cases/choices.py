@@ -96,12 +96,30 @@ class EventKind(models.TextChoices):
     JUDICIAL_CONFIRMATION = "judicial_confirmation", _("司法确认")
     MERGE = "merge", _("合并重复事项")
     SUPERVISE = "supervise", _("督办")
+    SUPERVISION_ANSWER = "supervision_answer", _("督办反馈")
+    SUPERVISION_CLOSE = "supervision_close", _("督办办结")
     # whistle-and-report (吹哨报到, M4.2), written by pingan.collaboration
     WHISTLE = "whistle", _("吹哨")
     WHISTLE_ACK = "whistle_ack", _("报到")
     WHISTLE_REPORT = "whistle_report", _("报到反馈")
     WHISTLE_LATE = "whistle_late", _("报到超时督办")
     WHISTLE_CLOSE = "whistle_close", _("吹哨办结")
+
+
+class SupervisionState(models.TextChoices):
+    """A supervision order (督办单): issued, answered by the supervised unit (反馈), closed by
+    whoever supervises."""
+
+    OPEN = "open", _("待反馈")
+    ANSWERED = "answered", _("已反馈")
+    CLOSED = "closed", _("已办结")
+
+
+class Audience(models.TextChoices):
+    """Who of the supervising unit a supervision tier tells."""
+
+    LEADERS = "leaders", _("领导")
+    DISPATCHERS = "dispatchers", _("指挥调度员")
 
 
 class ExtensionState(models.TextChoices):

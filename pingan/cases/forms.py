@@ -299,6 +299,33 @@ class ExtensionDecideForm(ActionForm):
     )
 
 
+class SuperviseForm(ActionForm):
+    reason = forms.CharField(
+        label=_("督办事由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("被督办单位将收到督办单，须反馈原因与措施。"),
+    )
+
+
+class SupervisionAnswerForm(StyledForm):
+    """反馈: the supervised unit's answer to a supervision order."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    answer = forms.CharField(
+        label=_("反馈（原因与措施）"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SupervisionCloseForm(StyledForm):
+    """办结: the supervisor closes the order."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(
+        label=_("办结意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class PartyRevealForm(forms.Form):
     """查看完整号码: which number, and why (the reason is logged)."""
 

@@ -12,6 +12,7 @@ from pingan.orgs.choices import FunctionAreaKind, Level
 
 from .choices import (
     OPEN_STATES,
+    Audience,
     Channel,
     Complexity,
     DayType,
@@ -21,6 +22,7 @@ from .choices import (
     Outcome,
     PartyRole,
     State,
+    SupervisionState,
     Urgency,
 )
 from .querysets import CaseQuerySet
@@ -69,10 +71,22 @@ class DeadlinePolicy(BaseModel):
         validators=[MinValueValidator(0.1), MaxValueValidator(0.99)],
         help_text=_("已用时限达到此比例时显示黄色临期提醒，如 0.7 表示用时七成。"),
     )
-    escalate_after_hours = models.PositiveSmallIntegerField(
-        _("逐级督办间隔（小时）"),
+    # The supervision climb (督办): after tier 1 (as soon as the case is overdue), how many
+    # hours each next tier waits for the case to be concluded.
+    tier2_after_hours = models.PositiveSmallIntegerField(
+        _("二级督办间隔（小时）"),
         default=48,
-        help_text=_("超期督办发出后，仍未办结的，再过多少小时向上一级领导督办。"),
+        help_text=_("一级督办发出后仍未办结的，再过多少小时向上一级单位督办。"),
+    )
+    tier3_after_hours = models.PositiveSmallIntegerField(
+        _("三级督办间隔（小时）"),
+        default=48,
+        help_text=_("二级督办发出后仍未办结的，再过多少小时由区综治中心指挥调度督办。"),
+    )
+    tier4_after_hours = models.PositiveSmallIntegerField(
+        _("四级督办间隔（小时）"),
+        default=72,
+        help_text=_("三级督办发出后仍未办结的，再过多少小时提请区领导督办。"),
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
@@ -386,25 +400,74 @@ class DeadlineExtension(BaseModel):
 
 
 class Supervision(models.Model):
-    """A supervision notice (督办) for an overdue case; ``tier`` 1 goes to the handling
-    unit's leader, tier 2 to the next level's leader. One per case, tier and deadline, which
-    makes the sweep idempotent at the database level."""
+    """A supervision order (督办单) on an overdue case, or one a leader issues by hand.
+
+    The sweep climbs the case's chain one tier at a time (``supervision.chain``): 1 the
+    handling unit's leaders, 2 the level above, 3 the district center's command desk, 4 the
+    district leaders. ``unit`` supervises (its ``audience`` is told); ``supervised_unit``
+    (the handling unit when issued) answers it (反馈), and the supervisor closes it. The sweep
+    issues one per case, tier and deadline, which makes it idempotent at the database level.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
     tier = models.PositiveSmallIntegerField(_("督办级次"))
     due_at = models.DateTimeField(_("针对的期限"))
     unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("督办对象单位"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Unit", verbose_name=_("督办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    audience = models.CharField(
+        _("通知对象"), max_length=16, choices=Audience.choices, default=Audience.LEADERS
+    )
+    supervised_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("被督办单位"),
+        on_delete=models.PROTECT,
+        related_name="supervisions_received",
     )
     issued_at = models.DateTimeField(_("督办时间"), db_index=True)
+    # None: issued by the sweep (逾期自动督办); a leader's by-hand order names them and why.
+    issued_by = models.ForeignKey(
+        "orgs.Staff",
+        verbose_name=_("督办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("督办事由"), blank=True)
+    state = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=SupervisionState.choices,
+        default=SupervisionState.OPEN,
+        db_index=True,
+    )
+    answer = models.TextField(_("反馈（原因与措施）"), blank=True)
+    answered_by = models.ForeignKey(
+        "orgs.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "orgs.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    close_note = models.TextField(_("办结意见"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "tier", "due_at"], name="supervision_once_per_tier_and_deadline"
+                fields=["case", "tier", "due_at"],
+                condition=models.Q(issued_by__isnull=True),
+                name="supervision_once_per_tier_and_deadline",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["supervised_unit", "state"], name="supervision_received_idx"),
+            models.Index(fields=["unit", "state"], name="supervision_unit_state_idx"),
         ]
 
     def __str__(self) -> str:

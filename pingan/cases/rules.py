@@ -3,8 +3,8 @@
 from pingan.core.actions import Machine
 from pingan.orgs.choices import Level, RoleCode
 
-from .choices import ExtensionState, State
-from .models import Case, DeadlineExtension
+from .choices import ExtensionState, State, SupervisionState
+from .models import Case, DeadlineExtension, Supervision
 
 R = RoleCode
 ACCEPTED_OR_LATER = (State.ACCEPTED, State.ASSIGNED, State.MEDIATING)
@@ -33,6 +33,7 @@ CASE = Machine(
         "joint": (ACCEPTED_OR_LATER, None, COORDINATORS),
         "extension_request": (ACCEPTED_OR_LATER, None, HANDLERS),
         "extension_decide": (ACCEPTED_OR_LATER, None, (R.LEADER,)),
+        "supervise": (ACCEPTED_OR_LATER, None, (R.LEADER,)),
         "judicial_confirmation": (
             [State.CONCLUDED, State.FOLLOWED_UP],
             None,
@@ -50,6 +51,22 @@ EXTENSION = Machine(
     moves={
         "decide_approve": ([ExtensionState.PENDING], ExtensionState.APPROVED, (R.LEADER,)),
         "decide_reject": ([ExtensionState.PENDING], ExtensionState.REJECTED, (R.LEADER,)),
+    },
+)
+# A supervision order (督办单): the supervised unit answers (反馈), the supervisor closes it;
+# who of them may is their relation to the order (``supervision.may_answer``/``may_close``).
+SUPERVISION = Machine(
+    "supervision",
+    model=Supervision,
+    field="state",
+    states=SupervisionState,
+    moves={
+        "answer": ([SupervisionState.OPEN], SupervisionState.ANSWERED, (*COORDINATORS, *HANDLERS)),
+        "close": (
+            [SupervisionState.OPEN, SupervisionState.ANSWERED],
+            SupervisionState.CLOSED,
+            (R.LEADER, R.DISPATCHER),
+        ),
     },
 )
 REGISTER_ROLES = frozenset({R.RECEPTIONIST, R.DISPATCHER, R.GRID_WORKER, R.LEADER})

@@ -2,14 +2,15 @@
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, Q, Value, When
 from django.utils.translation import gettext as _
 
 from pingan.core.calendar import local_date, missing_calendar_years, workdays_in
 from pingan.orgs.choices import Level
 
-from .choices import CLOCK_STATES, Colour, DayType, ExtensionState, State
-from .models import Case, DeadlineExtension, DeadlinePolicy
+from .choices import CLOCK_STATES, Colour, DayType, ExtensionState, State, SupervisionState
+from .models import Case, DeadlineExtension, DeadlinePolicy, Supervision
 
 
 def working_policies() -> dict[str, bool]:
@@ -176,3 +177,36 @@ def pending_extensions(user):
         .select_related("case__handling_unit", "requested_by")
         .order_by("created_at", "id")
     )
+
+
+SUPERVISION_BOXES = ("mine", "issued")
+
+
+def supervisions(user, *, box: str = "mine", state: str = ""):
+    """督办单 lists, open ones first, then the newest. ``mine`` (督办我的): orders on the
+    user's unit or on cases the user handles; ``issued`` (我督办的): orders the user's unit
+    supervises or the user issued by hand."""
+    if box == "issued":
+        who = Q(unit_id=user.unit_id) | Q(issued_by=user)
+    else:
+        who = Q(supervised_unit_id=user.unit_id) | Q(case__handler=user)
+    orders = Supervision.objects.filter(who)
+    if state:
+        orders = orders.filter(state=state)
+    waiting = CaseWhen(
+        When(state=SupervisionState.OPEN, then=Value(0)),
+        When(state=SupervisionState.ANSWERED, then=Value(1)),
+        default=Value(2),
+    )
+    return orders.select_related(
+        "case__handling_unit", "unit", "supervised_unit", "issued_by", "answered_by"
+    ).order_by(waiting, "-issued_at", "-id")
+
+
+def supervision_counts(user) -> dict[str, int]:
+    """What waits on the user: orders to answer (督办我的, open) and to close (我督办的,
+    answered): two counts in one query each, for the menu and the home page."""
+    return {
+        "to_answer": supervisions(user, box="mine", state=SupervisionState.OPEN).count(),
+        "to_close": supervisions(user, box="issued", state=SupervisionState.ANSWERED).count(),
+    }

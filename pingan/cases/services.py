@@ -884,7 +884,16 @@ def party_number_reveal(*, party: Party, actor: Staff, field: str, reason: str) 
 # --- configuration: categories (事项类别) and deadline rules (时限规则) ------------------------
 
 CATEGORY_FIELDS = frozenset({"name", "function_area", "keywords", "sort_order", "is_active"})
-DEADLINE_RULE_FIELDS = frozenset({"days", "day_type", "warn_ratio", "escalate_after_hours"})
+DEADLINE_RULE_FIELDS = frozenset(
+    {
+        "days",
+        "day_type",
+        "warn_ratio",
+        "tier2_after_hours",
+        "tier3_after_hours",
+        "tier4_after_hours",
+    }
+)
 
 
 def _configuration_reason(reason: str) -> str:

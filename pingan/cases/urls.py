@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export, import_views, views
+from . import export, import_views, supervision_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +10,17 @@ urlpatterns = [
     path("suggest/", views.intake_suggest, name="suggest"),
     path("funnel/", views.funnel_page, name="funnel"),
     path("approvals/", views.approvals, name="approvals"),
+    path("supervisions/", supervision_views.supervision_list, name="supervisions"),
+    path(
+        "supervisions/<str:pk>/",
+        supervision_views.supervision_detail,
+        name="supervision-detail",
+    ),
+    path(
+        "supervisions/<str:pk>/act/<str:action>/",
+        supervision_views.supervision_act,
+        name="supervision-act",
+    ),
     path("export.xlsx", export.case_export, name="export"),
     # before "<str:number>/", which would otherwise take "import/" for a case number
     path("import/", import_views.ledger_import, name="import"),

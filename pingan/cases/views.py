@@ -58,6 +58,7 @@ def _case_context(
         "events": case.events.select_related("actor", "unit").order_by("created_at", "id"),
         "attachments": case.attachments.all(),
         "joint_units": case.joint_units.all(),
+        "supervisions": case.supervisions.select_related("unit").order_by("-issued_at", "-id"),
         "pending_extension": case.extensions.filter(state="pending")
         .select_related("requested_by")
         .first(),

@@ -37,6 +37,18 @@ NAVIGATION = [
         {RoleCode.RECEPTIONIST, RoleCode.DISPATCHER, RoleCode.GRID_WORKER, RoleCode.LEADER},
     ),
     ("cases:approvals", _("待我审批"), "check2-square", {RoleCode.LEADER}),
+    (
+        "cases:supervisions",
+        _("督办"),
+        "exclamation-octagon",
+        {
+            RoleCode.LEADER,
+            RoleCode.DISPATCHER,
+            RoleCode.MEDIATOR,
+            RoleCode.OFFICER,
+            RoleCode.GRID_WORKER,
+        },
+    ),
     ("cases:funnel", _("四级化解"), "funnel", CENTER),
     (None, _("协同联动"), "", None),
     ("collaboration:whistles", _("吹哨报到"), "megaphone", CENTER),

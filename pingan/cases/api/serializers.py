@@ -10,7 +10,15 @@ from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.models import Division, Staff, Unit
 
 from ..choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Urgency
-from ..models import Case, CaseEvent, Category, DeadlineExtension, DeadlinePolicy, Party
+from ..models import (
+    Case,
+    CaseEvent,
+    Category,
+    DeadlineExtension,
+    DeadlinePolicy,
+    Party,
+    Supervision,
+)
 
 
 def _django_validator(validator):
@@ -208,6 +216,47 @@ class ExtensionDecideSerializer(ActionSerializer):
     approve = serializers.BooleanField()
 
 
+class SuperviseSerializer(ActionSerializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="why the unit is supervised and what it must do"
+    )
+
+
+class SupervisionAnswerSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="the version you read; a stale one gets 409"
+    )
+    answer = serializers.CharField(
+        max_length=2000, help_text="the answer: why the case is late, and the plan"
+    )
+
+
+class SupervisionCloseSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="the version you read; a stale one gets 409"
+    )
+    note = serializers.CharField(max_length=2000, help_text="the supervisor's closing word")
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    """A supervision order (督办单): answer it with .../answer/, close it with .../close/."""
+
+    case = serializers.CharField(source="case.number", read_only=True)
+    title = serializers.CharField(source="case.title", read_only=True)
+    unit = serializers.CharField(source="unit.name", read_only=True)
+    supervised_unit = serializers.CharField(source="supervised_unit.name", read_only=True)
+    issued_by = serializers.CharField(source="issued_by.__str__", default=None, read_only=True)
+    answered_by = serializers.CharField(source="answered_by.__str__", default=None, read_only=True)
+    closed_by = serializers.CharField(source="closed_by.__str__", default=None, read_only=True)
+
+    class Meta:
+        model = Supervision
+        fields = ["id", "case", "title", "tier", "due_at", "unit", "audience",
+                  "supervised_unit", "issued_at", "issued_by", "reason", "state", "answer",
+                  "answered_by", "answered_at", "close_note", "closed_by", "closed_at",
+                  "version"]  # fmt: skip
+
+
 class PartyRevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=["id_number", "phone"])
     reason = serializers.CharField(max_length=200, help_text="why you need it; it is logged")
@@ -276,11 +325,14 @@ class CategoryAddSerializer(CategoryChangeSerializer):
         return code
 
 
+TIER_HOURS = ["tier2_after_hours", "tier3_after_hours", "tier4_after_hours"]
+
+
 class DeadlineRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeadlinePolicy
-        fields = ["complexity", "days", "day_type", "warn_ratio", "escalate_after_hours",
-                  "version", "updated_at"]  # fmt: skip
+        fields = ["complexity", "days", "day_type", "warn_ratio", *TIER_HOURS, "version",
+                  "updated_at"]  # fmt: skip
 
 
 class DeadlineRuleChangeSerializer(serializers.ModelSerializer):
@@ -291,5 +343,14 @@ class DeadlineRuleChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DeadlinePolicy
-        fields = ["days", "day_type", "warn_ratio", "escalate_after_hours", "version", "reason"]
+        fields = [
+            "days",
+            "day_type",
+            "warn_ratio",
+            "tier2_after_hours",
+            "tier3_after_hours",
+            "tier4_after_hours",
+            "version",
+            "reason",
+        ]
         extra_kwargs = {"days": {"required": False}}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -15,7 +15,9 @@ from pingan.core.validators import parse_pk
 from pingan.orgs.access import has_role
 
 from .. import actions, routing, rules, selectors
+from ..access import access_supervision
 from ..actions import ACTIONS
+from ..choices import SupervisionState
 from ..filtersets import CaseFilter
 from ..models import Case, Category, DeadlinePolicy
 from ..services import PartyInput, case_register, party_number_reveal
@@ -177,3 +179,38 @@ class DeadlineRuleViewSet(_ConfigurationViewSet):
     def partial_update(self, request, **kwargs):
         """Change a time limit (administrator): cases registered before keep theirs."""
         return super().partial_update(request, **kwargs)
+
+
+class SupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """督办单: ``?box=mine`` (督办我的, the default) or ``?box=issued`` (我督办的), ``?state=``;
+    answer with ``{id}/answer/`` (the supervised unit) and close with ``{id}/close/`` (the
+    supervisor)."""
+
+    serializer_class = s.SupervisionSerializer
+
+    def get_queryset(self):
+        box = self.request.query_params.get("box", "mine")
+        if box not in selectors.SUPERVISION_BOXES:
+            raise ValidationError({"box": _("只能是 mine（督办我的）或 issued（我督办的）。")})
+        state = self.request.query_params.get("state", "")
+        if state and state not in SupervisionState.values:
+            raise ValidationError({"state": _("没有这个状态。")})
+        return selectors.supervisions(self.request.user, box=box, state=state)
+
+    def get_object(self):
+        return access_supervision(self.kwargs["pk"], self.request.user)
+
+    def _act(self, request, declared: Action):
+        order = self.get_object()
+        data = declared.serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        perform(declared, order, request.user, dict(data.validated_data))
+        return Response(s.SupervisionSerializer(self.get_object()).data)
+
+
+declared_operations(
+    SupervisionViewSet,
+    actions.SUPERVISION_ACTIONS.values(),
+    response=s.SupervisionSerializer,
+    owner="supervision order",
+)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pingan.cases.models import Category
-from pingan.cases.services import PartyInput, case_register
+from pingan.cases.services import PartyInput, case_accept, case_register
 from pingan.orgs.models import Division
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,5 +41,17 @@ def register(staff, grid):
         }
         fields.update(overrides)
         return case_register(**fields)
+
+    return make
+
+
+@pytest.fixture
+def overdue_case(register, staff):
+    """Register and accept street cases on Monday morning; by 3 December they are overdue."""
+
+    def make(persona: str = "street_clerk", acceptor: str = "street_dispatcher", **overrides):
+        case, _ = register(persona, **overrides)
+        case_accept(case=case, actor=staff(acceptor), now=MONDAY_MORNING)
+        return case
 
     return make

@@ -26,6 +26,7 @@ HANDOFFS = {
     "joint",
     "extension_request",
     "extension_decide",
+    "supervise",
 }
 
 
@@ -211,6 +212,6 @@ def test_the_case_page_reads_its_offered_actions_in_fixed_queries(
     client = client_as("admin")
     url = reverse("cases:case-detail", args=[case.number])
     client.get(url)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):  # and one for the supervision orders' panel
         page = client.get(url)
     assert [a["name"] for a in page.context["actions"]][:2] == ["assign", "escalate"]

@@ -20,7 +20,9 @@ def _policy_form(policy: DeadlinePolicy, **changes) -> dict:
         "days": policy.days,
         "day_type": policy.day_type,
         "warn_ratio": policy.warn_ratio,
-        "escalate_after_hours": policy.escalate_after_hours,
+        "tier2_after_hours": policy.tier2_after_hours,
+        "tier3_after_hours": policy.tier3_after_hours,
+        "tier4_after_hours": policy.tier4_after_hours,
         "audit_reason": "区综治委通知调整时限",
     }
     form.update(changes)

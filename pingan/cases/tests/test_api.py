@@ -78,6 +78,7 @@ ACTION_MATRIX = {
     "extension_request": ("street_clerk", {"days": 5, "reason": "等待鉴定"}, 400),
     "extension_decide": ("street_dispatcher", {"approve": True}, 400),  # the leader decides
     "judicial_confirmation": ("street_clerk", {}, 400),
+    "supervise": ("street_dispatcher", {"reason": "请尽快办结"}, 400),  # leaders supervise
 }
 
 
@@ -98,7 +99,7 @@ def _action_matrix(declared):
             "wrong_role": wrong_role,
             "ok_status": ok_status,
             "in_scope": "street_leader"
-            if declared.name == "extension_decide"
+            if declared.name in ("extension_decide", "supervise")
             else "street_dispatcher",
             "url": url,
         },

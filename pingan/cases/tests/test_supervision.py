@@ -25,24 +25,16 @@ AN_HOUR_LATE = DUE + timedelta(hours=1)
 AFTER_DELAY = AN_HOUR_LATE + timedelta(hours=49)  # the default delay is 48 hours
 
 
-@pytest.fixture
-def overdue_case(register, staff):
-    """Register and accept street cases on Monday morning; by 3 December they are overdue."""
-
-    def make(persona: str = "street_clerk", acceptor: str = "street_dispatcher", **overrides):
-        case, _ = register(persona, **overrides)
-        services.case_accept(case=case, actor=staff(acceptor), now=MONDAY_MORNING)
-        return case
-
-    return make
-
-
-def leaders_of(unit_name: str) -> set[str]:
+def leaders_of(unit_name: str, role: str = "leader") -> set[str]:
     return set(
-        Staff.objects.filter(
-            unit__name=unit_name, roles__code="leader", is_active=True
-        ).values_list("username", flat=True)
+        Staff.objects.filter(unit__name=unit_name, roles__code=role, is_active=True).values_list(
+            "username", flat=True
+        )
     )
+
+
+def dispatchers_of(unit_name: str) -> set[str]:
+    return leaders_of(unit_name, role="dispatcher")
 
 
 def notified(case=None, **filters) -> set[str]:
@@ -126,56 +118,83 @@ def test_still_overdue_after_the_delay_climbs_to_the_district_center(overdue_cas
     assert supervision_sweep(now=AN_HOUR_LATE + timedelta(hours=47)) == SweepResult(0, 0)
     # when more than 48 hours have passed and it is still overdue
     result = supervision_sweep(now=AFTER_DELAY)
-    # then a tier-2 supervision goes to the district center's leaders
+    # then a tier-2 order goes to the district center's command desk (the street's level
+    # above is the district)
     assert result == SweepResult(tier1=0, tier2=1)
     tier2 = Supervision.objects.get(case=case, tier=2)
-    assert (tier2.unit.name, tier2.due_at, tier2.issued_at) == (
+    assert (tier2.unit.name, tier2.audience, tier2.due_at, tier2.issued_at) == (
         DISTRICT_CENTER,
+        "dispatchers",
         case.due_at,
         AFTER_DELAY,
     )
-    assert "district_leader" in leaders_of(DISTRICT_CENTER)
-    assert notified(case, title__startswith="二级督办") == leaders_of(DISTRICT_CENTER)
-    notice = Notice.objects.get(recipient__username="district_leader")
+    assert tier2.supervised_unit.name == STREET_CENTER and tier2.state == "open"
+    assert "district_dispatcher" in dispatchers_of(DISTRICT_CENTER)
+    assert notified(case, title__startswith="二级督办") == dispatchers_of(DISTRICT_CENTER)
+    notice = Notice.objects.get(recipient__username="district_dispatcher")
     assert notice.title == f"二级督办：{case.number} 已超期 3 天"
     assert STREET_CENTER in notice.body and "12月3日" in notice.body
     assert CaseEvent.objects.get(case=case, kind="supervise", data__tier=2).unit == tier2.unit
     # and it is issued once
     assert supervision_sweep(now=AFTER_DELAY + timedelta(hours=1)) == SweepResult(0, 0)
+    # and 48 hours later the district leaders are asked, the last tier a street case has
+    assert supervision_sweep(now=AFTER_DELAY + timedelta(hours=49)) == SweepResult(0, 0, 1)
+    assert notified(case, title__startswith="三级督办") == leaders_of(DISTRICT_CENTER)
+    assert supervision_sweep(now=AFTER_DELAY + timedelta(days=30)) == SweepResult(0, 0)
 
 
 def test_the_delay_is_configured_per_complexity(overdue_case):
     # given general cases climb after 2 hours
-    DeadlinePolicy.objects.filter(complexity="general").update(escalate_after_hours=2)
+    DeadlinePolicy.objects.filter(complexity="general").update(tier2_after_hours=2)
     overdue_case()
     supervision_sweep(now=AN_HOUR_LATE)
     # then 3 hours later the case is at tier 2
     assert supervision_sweep(now=AN_HOUR_LATE + timedelta(hours=3)) == SweepResult(0, 1)
 
 
-def test_a_community_case_climbs_to_its_street_center(overdue_case, staff):
+def test_a_community_case_climbs_the_whole_chain_to_the_district_leaders(overdue_case, staff):
     # given a grid worker's case, handled by the community committee
     grid = staff("grid_worker").grids.first()
     case = overdue_case("grid_worker", channel="grid_report", grid=grid)
     assert case.handling_unit.name == "多福巷社区居委会"
-    # when overdue: tier 1 is recorded against the committee, tier 2 reaches the street
+    # when it stays overdue: tier 1 the committee, 2 the street, 3 the district's command
+    # desk, 4 the district leaders (48, 48 and 72 hours apart by default)
     assert supervision_sweep(now=AN_HOUR_LATE) == SweepResult(1, 0)
     assert supervision_sweep(now=AFTER_DELAY) == SweepResult(0, 1)
-    assert Supervision.objects.get(case=case, tier=1).unit.name == "多福巷社区居委会"
-    assert Supervision.objects.get(case=case, tier=2).unit.name == STREET_CENTER
-    # the committee's leader (社区党委书记) first, then the street's leaders
-    assert notified(case) == leaders_of("多福巷社区居委会") | leaders_of(STREET_CENTER)
+    assert supervision_sweep(now=AFTER_DELAY + timedelta(hours=49)) == SweepResult(0, 0, 1)
+    assert supervision_sweep(now=AFTER_DELAY + timedelta(hours=49 + 71)) == SweepResult(0, 0)
+    assert supervision_sweep(now=AFTER_DELAY + timedelta(hours=49 + 73)) == SweepResult(0, 0, 0, 1)
+    chain = list(
+        Supervision.objects.filter(case=case)
+        .order_by("tier")
+        .values_list("tier", "unit__name", "audience")
+    )
+    assert chain == [
+        (1, "多福巷社区居委会", "leaders"),
+        (2, STREET_CENTER, "leaders"),
+        (3, DISTRICT_CENTER, "dispatchers"),
+        (4, DISTRICT_CENTER, "leaders"),
+    ]
+    # the committee's leader (社区党委书记) first, then the street's, the desk, the district's
+    assert notified(case) == (
+        leaders_of("多福巷社区居委会")
+        | leaders_of(STREET_CENTER)
+        | dispatchers_of(DISTRICT_CENTER)
+        | leaders_of(DISTRICT_CENTER)
+    )
     assert leaders_of("多福巷社区居委会")
+    last = Notice.objects.get(recipient__username="district_leader")
+    assert last.title.startswith("四级督办") and "提请区领导督办" in last.body
 
 
-def test_a_district_case_reminds_the_district_leaders_again(overdue_case):
+def test_a_district_case_has_one_tier_its_leaders_being_the_districts(overdue_case):
     case = overdue_case("district_dispatcher", acceptor="district_dispatcher")
     supervision_sweep(now=AN_HOUR_LATE)
     supervision_sweep(now=AFTER_DELAY)
+    supervision_sweep(now=AFTER_DELAY + timedelta(days=10))
     units = dict(Supervision.objects.filter(case=case).values_list("tier", "unit__name"))
-    assert units == {1: DISTRICT_CENTER, 2: DISTRICT_CENTER}
-    district_leader = Notice.objects.filter(recipient__username="district_leader")
-    assert district_leader.count() == 2
+    assert units == {1: DISTRICT_CENTER}
+    assert Notice.objects.filter(recipient__username="district_leader").count() == 1
 
 
 def test_an_agencys_case_climbs_to_its_parent_unit(overdue_case, staff):
@@ -308,12 +327,11 @@ def test_backends_come_from_the_setting(settings):
 
 # --- set-based ---------------------------------------------------------------------------
 
-# tier 1: savepoint, overdue cases, insert supervisions, read back ours, insert events,
-# leaders, insert notices; policies, tier-2 candidates; release
-TIER1_QUERIES = 10
-# tier 2: savepoint, tier-1 candidates (none); policies, tier-2 candidates, insert
-# supervisions, read back ours, insert events, leaders, insert notices; release
-TIER2_QUERIES = 10
+# savepoint, district centers; for the tier issued: candidates, insert orders, read back
+# ours, insert events, the supervisors, the handlers, insert notices; for every other tier
+# its candidates (none), and for tiers 2-4 their policies first; release
+TIER1_QUERIES = 15
+TIER2_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -60,7 +60,12 @@ def test_scan_is_idempotent_and_closes_corrected_items(faulty):
     Case.objects.filter(pk=faulty["conclusion_without_result"].pk).update(outcome="agreement")
     case = faulty["overdue_without_supervision"]
     Supervision.objects.create(
-        case=case, tier=1, due_at=case.due_at, unit=case.handling_unit, issued_at=NOW
+        case=case,
+        tier=1,
+        due_at=case.due_at,
+        unit=case.handling_unit,
+        supervised_unit=case.handling_unit,
+        issued_at=NOW,
     )
     later = data_quality_scan(now=NOW + 2 * DAY)
     assert later.resolved == 2

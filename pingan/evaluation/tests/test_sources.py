@@ -55,7 +55,12 @@ def data(make_case, staff):
     j1 = make_case("jingshan", concluded_level="district", satisfaction=4)
     CaseEvent.objects.create(case=c2, kind="reopen", created_at=Q3_START + 11 * DAY)
     Supervision.objects.create(
-        case=c4, tier=1, due_at=c4.due_at, unit=c4.handling_unit, issued_at=c4.due_at + DAY
+        case=c4,
+        tier=1,
+        due_at=c4.due_at,
+        unit=c4.handling_unit,
+        supervised_unit=c4.handling_unit,
+        issued_at=c4.due_at + DAY,
     )
     CorrectionItem.objects.create(
         case=c3, rule="follow_up_without_satisfaction", unit=c3.handling_unit,
