@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
         "MeasureKindEnum": "pingan.persons.choices.MeasureKind",
         "MeasureStatusEnum": "pingan.persons.choices.MeasureStatus",
         "ScorecardStatusEnum": "pingan.persons.choices.ScorecardStatus",
+        "ReleaseStateEnum": "pingan.corrections.choices.ReleaseState",
+        "EvidenceFileStateEnum": "pingan.corrections.choices.FileState",
     },
 }
 

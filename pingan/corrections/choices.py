@@ -14,7 +14,7 @@ class OffenceCategory(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class ReleaseStatus(models.TextChoices):
+class ReleaseState(models.TextChoices):
     """A release hand-over (刑释衔接), from the prison's registration to the community's receipt."""
 
     REGISTERED = "registered", _("已登记")
@@ -23,7 +23,7 @@ class ReleaseStatus(models.TextChoices):
     NO_SHOW = "no_show", _("未报到")
 
 
-OPEN_RELEASE_STATES = (ReleaseStatus.REGISTERED, ReleaseStatus.NOTIFIED, ReleaseStatus.NO_SHOW)
+OPEN_RELEASE_STATES = (ReleaseState.REGISTERED, ReleaseState.NOTIFIED, ReleaseState.NO_SHOW)
 
 
 class PlacementOutcome(models.TextChoices):
@@ -46,7 +46,7 @@ class ReviewKind(models.TextChoices):
     TEMPORARY = "temporary", _("暂予监外执行")
 
 
-class FileStatus(models.TextChoices):
+class FileState(models.TextChoices):
     OPEN = "open", _("审核中")
     CONCLUDED = "concluded", _("已审结")
 

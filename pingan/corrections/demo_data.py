@@ -23,7 +23,7 @@ from .choices import (
     FundEntryKind,
     OffenceCategory,
     PlacementOutcome,
-    ReleaseStatus,
+    ReleaseState,
     ReviewKind,
 )
 from .models import Employer, EvidenceFile, JobFair, Prison, Release
@@ -176,12 +176,12 @@ def _load(rng: random.Random, prisons: list[Prison], end: datetime) -> str:
         kind__startswith="release", created_at__lt=end - timedelta(days=14), read_at__isnull=True
     ).update(read_at=end)
     files = _evidence_files(rng, prisons, officers, end)
-    counts = dict(Release.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
+    counts = dict(Release.objects.values_list("state").annotate(n=Count("id")).order_by("state"))
     return (
-        f"{len(releases)} releases ({counts.get(ReleaseStatus.ARRIVED, 0)} arrived, "
-        f"{counts.get(ReleaseStatus.NO_SHOW, 0)} not arrived, "
-        f"{counts.get(ReleaseStatus.NOTIFIED, 0)} notified, "
-        f"{counts.get(ReleaseStatus.REGISTERED, 0)} registered), "
+        f"{len(releases)} releases ({counts.get(ReleaseState.ARRIVED, 0)} arrived, "
+        f"{counts.get(ReleaseState.NO_SHOW, 0)} not arrived, "
+        f"{counts.get(ReleaseState.NOTIFIED, 0)} notified, "
+        f"{counts.get(ReleaseState.REGISTERED, 0)} registered), "
         f"{len(employers)} employers, {files} evidence files"
     )
 
@@ -251,7 +251,7 @@ def _reoffences(rng: random.Random, moment: datetime, today: date) -> None:
     """A few people reoffend, mostly within months of release (recorded by the community)."""
     week_end = timezone.localtime(moment, LOCAL_TZ).date()
     for release in Release.objects.filter(
-        status=ReleaseStatus.ARRIVED, reoffended_on__isnull=True, release_date__lte=week_end
+        state=ReleaseState.ARRIVED, reoffended_on__isnull=True, release_date__lte=week_end
     ):
         if rng.random() < 0.004:
             day = min(week_end, today)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.orgs.models import Division
 
-from .choices import FileStatus, ReleaseStatus, ReviewKind
+from .choices import FileState, ReleaseState, ReviewKind
 from .models import EvidenceFile, Prison, Release
 
 
@@ -19,7 +19,7 @@ def _streets(request):
 
 
 class ReleaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReleaseStatus.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=ReleaseState.choices)
     street = django_filters.ModelChoiceFilter(
         label=_("街道"), queryset=lambda request: _streets(request), method="filter_street"
     )
@@ -28,21 +28,21 @@ class ReleaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Release
-        fields = ["status", "street", "prison", "name"]
+        fields = ["state", "street", "prison", "name"]
 
     def filter_street(self, queryset, name, value):
         return queryset.filter(area_path__startswith=value.path) if value else queryset
 
 
 class EvidenceFileFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=FileStatus.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=FileState.choices)
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ReviewKind.choices)
     prison = django_filters.ModelChoiceFilter(label=_("监狱"), queryset=Prison.objects.all())
     q = django_filters.CharFilter(label=_("案卷编号或姓名"), method="filter_q")
 
     class Meta:
         model = EvidenceFile
-        fields = ["status", "kind", "prison", "q"]
+        fields = ["state", "kind", "prison", "q"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value))

@@ -21,12 +21,12 @@ from pingan.orgs.models import Division
 from .choices import (
     OPEN_RELEASE_STATES,
     Check,
-    FileStatus,
+    FileState,
     FundEntryKind,
     HashAlgorithm,
     OffenceCategory,
     PlacementOutcome,
-    ReleaseStatus,
+    ReleaseState,
     ReviewKind,
 )
 from .querysets import EvidenceFileQuerySet, ReleaseQuerySet
@@ -79,8 +79,8 @@ class Release(BaseModel):
         limit_choices_to={"level": "grid"},
     )
     area_path = models.CharField(_("区划路径"), max_length=64, db_index=True, editable=False)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=ReleaseStatus.choices, default=ReleaseStatus.REGISTERED
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ReleaseState.choices, default=ReleaseState.REGISTERED
     )
     notified_at = models.DateTimeField(_("通知社区时间"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
@@ -116,11 +116,11 @@ class Release(BaseModel):
             # one open hand-over per person: the same person cannot be registered twice
             models.UniqueConstraint(
                 fields=["id_number_index"],
-                condition=Q(status__in=OPEN_RELEASE_STATES),
+                condition=Q(state__in=OPEN_RELEASE_STATES),
                 name="release_one_open_per_person",
             ),
         ]
-        indexes = [models.Index(fields=["status", "release_date"], name="release_status_date_idx")]
+        indexes = [models.Index(fields=["state", "release_date"], name="release_state_date_idx")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.release_date:%Y-%m-%d}）"
@@ -265,8 +265,8 @@ class EvidenceFile(BaseModel):
     number = models.CharField(_("案卷编号"), max_length=24, unique=True)
     subject = models.CharField(_("罪犯姓名"), max_length=32)
     kind = models.CharField(_("类型"), max_length=16, choices=ReviewKind.choices)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=FileStatus.choices, default=FileStatus.OPEN
+    state = models.CharField(
+        _("状态"), max_length=16, choices=FileState.choices, default=FileState.OPEN
     )
     conclusion = models.TextField(_("审核结论"), blank=True)
     concluded_by = models.ForeignKey(

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from pingan.core.actions import Machine
 from pingan.orgs.choices import RoleCode as R
 
-from .choices import FileStatus as F
-from .choices import ReleaseStatus as S
+from .choices import FileState as F
+from .choices import ReleaseState as S
 from .models import EvidenceFile, Release
 
 RECEIVING = (R.LEADER, R.DISPATCHER, R.OFFICER)
@@ -21,7 +21,7 @@ RECEIVING = (R.LEADER, R.DISPATCHER, R.OFFICER)
 RELEASE = Machine(
     "release",
     model=Release,
-    field="status",
+    field="state",
     states=S,
     moves={
         "notify": ([S.REGISTERED], S.NOTIFIED, None),
@@ -45,7 +45,7 @@ RELEASE = Machine(
 EVIDENCE_FILE = Machine(
     "evidence_file",
     model=EvidenceFile,
-    field="status",
+    field="state",
     states=F,
     moves={
         "review_item": ([F.OPEN], None, None),

@@ -16,7 +16,7 @@ from pingan.core.calendar import LOCAL_TZ
 from pingan.orgs.models import Division
 
 from . import chain
-from .choices import PlacementOutcome, ReleaseStatus
+from .choices import PlacementOutcome, ReleaseState
 from .models import Employer, EnforcementRecord, EvidenceFile, EvidenceItem, Release
 
 _SEPARATORS = re.compile(r"[、，,;；/\s]+")
@@ -43,13 +43,13 @@ def board(releases, *, today: date) -> list[StreetRow]:
     counts = (
         releases.values("grid__parent__parent")
         .annotate(
-            upcoming=Count("id", filter=Q(release_date__gt=today) & ~Q(status="arrived")),
+            upcoming=Count("id", filter=Q(release_date__gt=today) & ~Q(state="arrived")),
             awaiting=Count(
                 "id",
-                filter=Q(release_date__lte=today, status__in=["registered", "notified"]),
+                filter=Q(release_date__lte=today, state__in=["registered", "notified"]),
             ),
-            arrived=Count("id", filter=Q(status=ReleaseStatus.ARRIVED)),
-            no_show=Count("id", filter=Q(status=ReleaseStatus.NO_SHOW)),
+            arrived=Count("id", filter=Q(state=ReleaseState.ARRIVED)),
+            no_show=Count("id", filter=Q(state=ReleaseState.NO_SHOW)),
         )
         .order_by()
     )
@@ -126,7 +126,7 @@ def bundle(file: EvidenceFile) -> dict:
             "prison": file.prison.name,
             "subject": file.subject,
             "kind": file.kind,
-            "status": file.status,
+            "state": file.state,
             "chain_length": file.chain_length,
             "chain_head": file.chain_head,
         },
@@ -238,7 +238,7 @@ def analysis(*, today: date, prisons, months: int = 12) -> dict:
 
     releases = monthly(Release.objects.all(), "release_date", by="prison")
     late = monthly(
-        Release.objects.filter(Q(status=ReleaseStatus.NO_SHOW) | Q(escalated_at__isnull=False)),
+        Release.objects.filter(Q(state=ReleaseState.NO_SHOW) | Q(escalated_at__isnull=False)),
         "release_date",
         by="prison",
     )

@@ -179,14 +179,14 @@ def release_notify_due(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         due = list(
             Release.objects.select_for_update(of=("self",))
-            .filter(status__in=rules.RELEASE.moves["notify"].sources, release_date__lte=horizon)
+            .filter(state__in=rules.RELEASE.moves["notify"].sources, release_date__lte=horizon)
             .select_related("prison")
         )
         if not due:
             return 0
         # The sweep's change bumps the version too, so a page opened before it is stale.
         Release.objects.filter(pk__in=[r.pk for r in due]).update(
-            status=rules.RELEASE.moves["notify"].target,
+            state=rules.RELEASE.moves["notify"].target,
             notified_at=now,
             version=F("version") + 1,
             updated_at=now,
@@ -226,7 +226,7 @@ def release_escalate_no_shows(*, now: datetime | None = None) -> int:
         late = list(
             Release.objects.select_for_update(of=("self",))
             .filter(
-                status__in=rules.RELEASE.moves["flag_no_show"].sources,
+                state__in=rules.RELEASE.moves["flag_no_show"].sources,
                 release_date__lt=cutoff,
             )
             .select_related("grid__parent__parent")
@@ -234,7 +234,7 @@ def release_escalate_no_shows(*, now: datetime | None = None) -> int:
         if not late:
             return 0
         Release.objects.filter(pk__in=[r.pk for r in late]).update(
-            status=rules.RELEASE.moves["flag_no_show"].target,
+            state=rules.RELEASE.moves["flag_no_show"].target,
             escalated_at=now,
             version=F("version") + 1,
             updated_at=now,
@@ -300,7 +300,7 @@ def release_confirm_arrival(
     """The receiving community confirms the person has reported and names who helps them."""
     now = now or timezone.now()
     _require_receiving(actor, release, *rules.RECEIVING)
-    arrived = rules.RELEASE.check("confirm_arrival", release.status)
+    arrived = rules.RELEASE.check("confirm_arrival", release.state)
     if release.release_date > _today(now):
         raise ApplicationError(_("尚未到释放日期，不能确认报到。"))
     if not responsible.is_active or not in_scope(responsible, release.area_path):
@@ -309,7 +309,7 @@ def release_confirm_arrival(
         release,
         expected_version=expected_version,
         now=now,
-        status=arrived,
+        state=arrived,
         arrived_at=now,
         responsible=responsible,
     )
@@ -389,7 +389,7 @@ def release_record_followup(
     """Social-insurance enrolment and, sadly, reoffending, as the community learns of them."""
     now = now or timezone.now()
     _require_receiving(actor, release, *rules.RECEIVING)
-    rules.RELEASE.check("record_followup", release.status)
+    rules.RELEASE.check("record_followup", release.state)
     for day in (insurance_enrolled_on, reoffended_on):
         if day and (day < release.release_date or day > _today(now)):
             raise ApplicationError(_("日期须在释放日期之后、今天之前。"))
@@ -439,7 +439,7 @@ def placement_record(
 ) -> Placement:
     now = now or timezone.now()
     _require_receiving(actor, release, *rules.RECEIVING)
-    rules.RELEASE.check("record_placement", release.status)
+    rules.RELEASE.check("record_placement", release.state)
     if not employer.is_active:
         raise ApplicationError(_("该企业已不在接收企业名单中。"))
     if outcome == PlacementOutcome.EMPLOYED and not started_on:
@@ -677,7 +677,7 @@ def evidence_file_open(
 def _open_file_of(item: EvidenceItem, actor: Staff) -> EvidenceFile:
     file = item.file
     _require_officer_of(actor, file.prison)
-    rules.EVIDENCE_FILE.check("review_item", file.status)
+    rules.EVIDENCE_FILE.check("review_item", file.state)
     return file
 
 
@@ -771,7 +771,7 @@ def evidence_file_conclude(
     """Conclude a file: only when every required item has been reviewed and confirmed."""
     now = now or timezone.now()
     _require_officer_of(actor, file.prison)
-    concluded = rules.EVIDENCE_FILE.check("conclude", file.status)
+    concluded = rules.EVIDENCE_FILE.check("conclude", file.state)
     if not conclusion.strip():
         raise ApplicationError(_("请填写审核结论。"))
     waiting = list(
@@ -790,7 +790,7 @@ def evidence_file_conclude(
         file,
         expected_version=expected_version,
         now=now,
-        status=concluded,
+        state=concluded,
         conclusion=conclusion.strip(),
         concluded_by=actor,
         concluded_at=now,

@@ -19,13 +19,13 @@ class ReleaseTable(tables.Table):
         accessor="grid__parent__parent__name", verbose_name=_("街道"), order_by="area_path"
     )
     grid = tables.Column(accessor="grid__name", verbose_name=_("落户网格"), order_by="area_path")
-    status = tables.TemplateColumn(
-        template_name="corrections/_release_status.html", verbose_name=_("状态")
+    state = tables.TemplateColumn(
+        template_name="corrections/_release_state.html", verbose_name=_("状态")
     )
 
     class Meta:
         model = Release
-        fields = ["name", "prison", "offence", "release_date", "street", "grid", "status"]
+        fields = ["name", "prison", "offence", "release_date", "street", "grid", "state"]
         attrs = ATTRS
         empty_text = _("没有符合条件的刑释人员。请放宽筛选条件后重试。")
 
@@ -69,7 +69,7 @@ class EvidenceFileTable(tables.Table):
             "prison",
             "subject",
             "kind",
-            "status",
+            "state",
             "item_count",
             "waiting",
             "excluded_count",

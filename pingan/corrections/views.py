@@ -177,7 +177,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _release_context(request: HttpRequest, release: Release, **forms) -> dict:
     user = request.user
     receiving = has_role(user, *rules.RECEIVING) and in_scope(user, release.area_path)
-    arrived = release.status == "arrived"
+    arrived = release.state == "arrived"
     balance, pending = services.fund_balance(release)
     context = {
         "release": release,
@@ -191,7 +191,7 @@ def _release_context(request: HttpRequest, release: Release, **forms) -> dict:
         "receiving": receiving,
         "is_leader": has_role(user, RoleCode.LEADER) and in_scope(user, release.area_path),
         "suggestions": selectors.job_suggestions(release) if receiving and arrived else [],
-        "overdue": release.status in ("registered", "notified") and release.release_date < _today(),
+        "overdue": release.state in ("registered", "notified") and release.release_date < _today(),
     }
     if receiving and not arrived and release.release_date <= _today():
         context["arrival_form"] = forms.get("arrival_form") or ArrivalForm(
@@ -401,7 +401,7 @@ def _file_context(request: HttpRequest, file: EvidenceFile, **extra) -> dict:
         "items": items,
         "records": records,
         "report": chain.verify_chain(file, records),
-        "officer": officer and file.status == "open",
+        "officer": officer and file.state == "open",
         "conclude_form": ConcludeForm(initial={"version": file.version}),
         "waiting": sum(1 for item in items if item.required and not item.reviewed),
     }

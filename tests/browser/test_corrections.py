@@ -58,7 +58,7 @@ def test_the_street_confirms_an_arrival(release, live_server, page, screenshot):
     page.click("[data-testid=confirm-arrival]")
     page.wait_for_load_state("networkidle")
     # then the person has reported, the timeline says so, and suggestions appear
-    assert page.inner_text("[data-testid=release-status]") == "已报到"
+    assert page.inner_text("[data-testid=release-state]") == "已报到"
     assert "本人持释放证明报到" in page.inner_text("[data-testid=timeline]")
     assert page.locator("[data-testid=arrival]").count() == 0
     screenshot("corrections-release-arrived")

@@ -15,13 +15,13 @@ def test_the_demo_loads_every_stage_once_and_its_chains_verify():
     out = StringIO()
     call_command("pingan_demo", cases=0, app_data="corrections", stdout=out)
     assert "刑释衔接与执法证据: 320 releases" in out.getvalue()
-    statuses = set(Release.objects.values_list("status", flat=True))
-    assert statuses == {"registered", "notified", "arrived", "no_show"}
-    assert EvidenceFile.objects.filter(status="concluded").exists()
+    states = set(Release.objects.values_list("state", flat=True))
+    assert states == {"registered", "notified", "arrived", "no_show"}
+    assert EvidenceFile.objects.filter(state="concluded").exists()
     assert EvidenceFile.objects.filter(items__excluded=True).exists()
     assert all(chain.verify_chain(file).ok for file in EvidenceFile.objects.all())
     # the timeline of an arrival runs in order: registered, notified, arrived
-    arrived = Release.objects.filter(status="arrived", notified_at__isnull=False).first()
+    arrived = Release.objects.filter(state="arrived", notified_at__isnull=False).first()
     kinds = list(arrived.events.values_list("kind", flat=True))
     assert kinds[:3] == ["registered", "notified", "arrived"]
     again = StringIO()

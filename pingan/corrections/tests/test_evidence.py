@@ -70,7 +70,7 @@ def test_a_file_cannot_be_concluded_while_a_required_item_is_unreviewed(file, st
     # the optional item may stay unreviewed
     file = EvidenceFile.objects.get(pk=file.pk)
     services.evidence_file_conclude(file=file, actor=first, conclusion="同意提请假释", now=NOW)
-    assert EvidenceFile.objects.get(pk=file.pk).status == "concluded"
+    assert EvidenceFile.objects.get(pk=file.pk).state == "concluded"
     with pytest.raises(ApplicationError, match="已审结"):
         review(file.items.get(required=False), first)
 
@@ -260,16 +260,16 @@ def test_a_refused_evidence_file_move_changes_nothing(prison, staff):
 
     officer = staff("prison_officer")
 
-    def make(status: str) -> EvidenceFile:
+    def make(state: str) -> EvidenceFile:
         """A file opened by the prison's officer; concluded as the prison concludes one."""
         file = services.evidence_file_open(
             prison=prison, actor=officer, subject="孙某", kind="parole", items=ITEMS, now=NOW
         )
-        if status == "concluded":
+        if state == "concluded":
             file = reviewed_file(file, staff)
             services.evidence_file_conclude(file=file, actor=officer, conclusion="同意", now=NOW)
         file.refresh_from_db()
-        assert file.status == status
+        assert file.state == state
         return file
 
     def act(action: str, file: EvidenceFile) -> None:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_release_is_registered_to_the_grid_of_its_address_with_the_id_encrypted(register):
     release = register(id_number=id_number(7))
-    assert release.status == "registered" and release.grid.code == "110101001001001"
+    assert release.state == "registered" and release.grid.code == "110101001001001"
     assert release.area_path == release.grid.path
     assert [e.kind for e in release.events.all()] == ["registered"]
     with connection.cursor() as cursor:
@@ -69,7 +69,7 @@ def test_communities_are_told_once_within_the_notice_period(register, staff):
     assert services.release_notify_due(now=NOW) == 1
     soon.refresh_from_db()
     later.refresh_from_db()
-    assert (soon.status, later.status) == ("notified", "registered")
+    assert (soon.state, later.state) == ("notified", "registered")
     told = set(Notice.objects.filter(kind="release").values_list("recipient__username", flat=True))
     # the grid's worker and the street center's leader and dispatcher are among them
     assert {"grid_worker", "street_dispatcher", "street_leader"} <= told
@@ -98,7 +98,7 @@ def test_a_page_opened_before_the_sweep_is_stale_after_it(register, staff):
             now=NOW,
         )
     release.refresh_from_db()
-    assert (release.status, release.version) == ("notified", seen + 1)
+    assert (release.state, release.version) == ("notified", seen + 1)
 
 
 def test_a_person_who_has_not_reported_is_escalated_once(register, staff):
@@ -109,7 +109,7 @@ def test_a_person_who_has_not_reported_is_escalated_once(register, staff):
     day_four = day_three + timedelta(days=1)
     assert services.release_escalate_no_shows(now=day_four) == 1
     release.refresh_from_db()
-    assert release.status == "no_show" and release.escalated_at == day_four
+    assert release.state == "no_show" and release.escalated_at == day_four
     escalated = set(
         Notice.objects.filter(kind="release_no_show").values_list("recipient__username", flat=True)
     )
@@ -154,7 +154,7 @@ def test_the_receiving_street_confirms_arrival_and_names_the_helper(register, st
         now=arrival,
     )
     release.refresh_from_db()
-    assert (release.status, release.responsible.username) == ("arrived", "grid_worker")
+    assert (release.state, release.responsible.username) == ("arrived", "grid_worker")
     assert release.events.last().kind == "arrived"
     # and the person joins the key-person register with a first support measure
     person = release.key_person
@@ -284,9 +284,9 @@ def test_a_refused_release_move_changes_nothing(register, staff):
 
     dispatcher, helper = staff("street_dispatcher"), staff("grid_worker")
 
-    def make(status: str) -> Release:
+    def make(state: str) -> Release:
         release = register(release_date=date(2026, 11, 1))
-        Release.objects.filter(pk=release.pk).update(status=status)
+        Release.objects.filter(pk=release.pk).update(state=state)
         release.refresh_from_db()
         return release
 

@@ -94,11 +94,11 @@ def test_the_street_confirms_an_arrival_on_the_page_and_a_stale_page_is_refused(
     helper = staff("grid_worker").pk
     stale = client.post(url, {"responsible": helper, "version": release.version + 1})
     assert stale.status_code == 409 and "刚被其他人更新" in stale.content.decode()
-    assert Release.objects.get(pk=release.pk).status == "registered"
+    assert Release.objects.get(pk=release.pk).state == "registered"
     done = client.post(url, {"responsible": helper, "version": release.version, "note": "本人报到"})
     assert done.status_code == 302
     release.refresh_from_db()
-    assert release.status == "arrived" and release.responsible_id == helper
+    assert release.state == "arrived" and release.responsible_id == helper
     page = client.get(reverse("corrections:release-detail", args=[release.pk])).content.decode()
     assert "本人报到" in page and "确认已报到" not in page
 
@@ -161,7 +161,7 @@ def test_concluding_with_unreviewed_items_is_refused_on_the_page(file, client_as
     )
     assert response.status_code == 400
     assert "还有 2 项必审证据未完成审核和复核" in response.content.decode()
-    assert EvidenceFile.objects.get(pk=file.pk).status == "open"
+    assert EvidenceFile.objects.get(pk=file.pk).state == "open"
 
 
 def test_reviews_through_the_page_use_one_form_per_item(file, client_as):
@@ -263,7 +263,22 @@ def test_the_api_registers_lists_and_confirms_like_the_pages(client_as, staff, t
     street = client_as("street_dispatcher")  # one test client: log back in
     done = street.post(arrive, {"responsible": "grid_worker"}, content_type="application/json")
     assert done.status_code == 200, done.content
-    assert done.json()["status"] == "arrived", done.content
+    assert done.json()["state"] == "arrived", done.content
+    # the machine's field is `state` in the JSON and in the list's filter, as in every app
+    listed = street.get(reverse("release-list"), {"state": "arrived"}).json()["results"]
+    assert [r["id"] for r in listed] == [pk] and "status" not in listed[0]
+    assert street.get(reverse("release-list"), {"state": "registered"}).json()["count"] == 0
+
+
+def test_evidence_files_filter_by_state_on_the_page_and_the_api(file, client_as):
+    auditor = client_as("auditor")
+    listed = auditor.get(reverse("evidence-file-list"), {"state": "open"}).json()["results"]
+    assert [f["number"] for f in listed] == [file.number] and listed[0]["state"] == "open"
+    assert auditor.get(reverse("evidence-file-list"), {"state": "concluded"}).json()["count"] == 0
+    page = auditor.get(reverse("corrections:file-list"), {"state": "concluded"})
+    assert page.status_code == 200 and file.number not in page.content.decode()
+    assert file.number in auditor.get(reverse("corrections:file-list")).content.decode()
+    assert selectors.bundle(file)["file"]["state"] == "open"
 
 
 def test_records_cannot_be_changed_through_the_api_and_the_attempt_is_logged(file, client_as):
