@@ -215,10 +215,10 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "pingan.orgs.choices.Level",
         "CaseStateEnum": "pingan.cases.choices.State",
         "RiskLevelEnum": "pingan.persons.choices.RiskLevel",
-        "RegisterStatusEnum": "pingan.persons.choices.RegisterStatus",
+        "RegisterStateEnum": "pingan.persons.choices.RegisterState",
         "MeasureKindEnum": "pingan.persons.choices.MeasureKind",
-        "MeasureStatusEnum": "pingan.persons.choices.MeasureStatus",
-        "ScorecardStatusEnum": "pingan.persons.choices.ScorecardStatus",
+        "MeasureStateEnum": "pingan.persons.choices.MeasureState",
+        "ScorecardStateEnum": "pingan.persons.choices.ScorecardState",
     },
 }
 
