@@ -160,7 +160,7 @@ def _raw_components(db, window) -> dict[str, tuple[dict, dict]]:
                 grid: float(n)
                 for grid, n in db.all(
                     "SELECT kp.grid_id, COUNT(*) FROM persons_keyperson kp "
-                    "WHERE kp.registered_on <= %s AND NOT (kp.status = 'purged') AND "
+                    "WHERE kp.registered_on <= %s AND NOT (kp.state = 'purged') AND "
                     "(kp.left_at IS NULL OR kp.left_at > %s) AND (SELECT rp.decided_level "
                     "FROM persons_ratingproposal rp WHERE rp.person_id = kp.id AND "
                     "rp.state IN ('confirmed', 'overridden') AND rp.decided_at <= %s "

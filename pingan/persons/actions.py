@@ -299,10 +299,10 @@ SCORECARD_REVIEW = Action(
         recipients=lambda scorecard, actor, data: [scorecard.created_by],
         message=lambda scorecard, actor, data: (
             _("评分卡已审核：%(name)s") % {"name": scorecard.name},
-            _("%(actor)s的审核结论：%(status)s。%(note)s")
+            _("%(actor)s的审核结论：%(state)s。%(note)s")
             % {
                 "actor": _actor(actor),
-                "status": scorecard.get_status_display(),
+                "state": scorecard.get_state_display(),
                 "note": scorecard.review_note,
             },
         ),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.core.admin import AuditedAdmin
 
-from .choices import ScorecardStatus
+from .choices import ScorecardState
 from .models import Partner, PersonType, Scorecard, ScorecardBand, ScorecardFactor
 from .services import scorecard_copy
 
@@ -33,7 +33,7 @@ class EditableWhilePending:
 
     def _pending(self, obj) -> bool:
         scorecard = obj if isinstance(obj, Scorecard) else getattr(obj, "scorecard", None)
-        return scorecard is None or scorecard.status == ScorecardStatus.PENDING
+        return scorecard is None or scorecard.state == ScorecardState.PENDING
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._pending(obj)
@@ -49,23 +49,23 @@ class FactorInline(admin.TabularInline):
     show_change_link = True
 
     def has_change_permission(self, request, obj=None):
-        return obj is None or obj.status == ScorecardStatus.PENDING
+        return obj is None or obj.state == ScorecardState.PENDING
 
     has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(Scorecard)
 class ScorecardAdmin(EditableWhilePending, AuditedAdmin):
-    list_display = ["name", "source", "status", "medium_from", "high_from", "auc", "created_by"]
-    list_filter = ["status", "source"]
-    fields = ["name", "medium_from", "high_from", "status", "source", "created_by", "reviewed_by"]
-    readonly_fields = ["status", "source", "created_by", "reviewed_by"]
+    list_display = ["name", "source", "state", "medium_from", "high_from", "auc", "created_by"]
+    list_filter = ["state", "source"]
+    fields = ["name", "medium_from", "high_from", "state", "source", "created_by", "reviewed_by"]
+    readonly_fields = ["state", "source", "created_by", "reviewed_by"]
     inlines = [FactorInline]
     actions = ["copy_as_new_version"]
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.source, obj.status, obj.created_by = "configured", "pending", request.user
+            obj.source, obj.state, obj.created_by = "configured", "pending", request.user
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("复制为新版本（待审核）"))
@@ -85,7 +85,7 @@ class BandInline(admin.TabularInline):
     fields = ["position", "kind", "lower", "upper", "category", "label", "points"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None or obj.scorecard.status == ScorecardStatus.PENDING
+        return obj is None or obj.scorecard.state == ScorecardState.PENDING
 
     has_add_permission = has_delete_permission = has_change_permission
 

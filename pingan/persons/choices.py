@@ -20,7 +20,7 @@ class RiskLevel(models.TextChoices):
         return list(cls.values).index(value)
 
 
-class RegisterStatus(models.TextChoices):
+class RegisterState(models.TextChoices):
     """Where an entry stands: on the register, left it at its end date, or erased."""
 
     ACTIVE = "active", _("在册")
@@ -53,7 +53,7 @@ class ProposalState(models.TextChoices):
     SUPERSEDED = "superseded", _("已被新提议取代")
 
 
-class ScorecardStatus(models.TextChoices):
+class ScorecardState(models.TextChoices):
     """A scorecard version's life: written, reviewed by someone other than its author."""
 
     PENDING = "pending", _("待审核")
@@ -94,7 +94,7 @@ class MeasureCategory(models.TextChoices):
     FAMILY = "family", _("亲情帮扶")
 
 
-class MeasureStatus(models.TextChoices):
+class MeasureState(models.TextChoices):
     OPEN = "open", _("进行中")
     DONE = "done", _("已完成")
     CANCELLED = "cancelled", _("已取消")

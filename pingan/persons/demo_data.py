@@ -30,7 +30,7 @@ from .choices import (
     Housing,
     MeasureCategory,
     MeasureKind,
-    MeasureStatus,
+    MeasureState,
     PartnerKind,
     ProposalState,
     RiskLevel,
@@ -498,7 +498,7 @@ def _plans(rng: random.Random, persons: list[dict], partners: dict, today: date)
                     if partner_kind in partners and rng.random() < 0.6
                     else None,
                     due_on=due,
-                    status=MeasureStatus.DONE if done else MeasureStatus.OPEN,
+                    state=MeasureState.DONE if done else MeasureState.OPEN,
                     result="已落实，本人配合" if done else "",
                     done_at=_at(due) if done else None,
                     created_by_id=p["responsible_id"],
@@ -508,7 +508,7 @@ def _plans(rng: random.Random, persons: list[dict], partners: dict, today: date)
     # Past demo months' reminders count as sent, except to the demo accounts, whose inboxes
     # show what the nightly sweep does.
     demo_staff = Staff.objects.filter(username__in=["officer", "grid_worker"]).values("pk")
-    Measure.objects.filter(status=MeasureStatus.OPEN, due_on__lt=today).exclude(
+    Measure.objects.filter(state=MeasureState.OPEN, due_on__lt=today).exclude(
         owner__in=demo_staff
     ).update(overdue_notified_on=F("due_on"))
     return len(measures)

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RegisterStatus, RiskLevel
+from .choices import RegisterState, RiskLevel
 from .models import KeyPerson, PersonType
 
 
@@ -19,8 +19,8 @@ class PersonFilter(django_filters.FilterSet):
         choices=[*RiskLevel.choices, ("none", _("未评级"))],
         method="filter_level",
     )
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=RegisterStatus.choices, empty_label=None
+    state = django_filters.ChoiceFilter(
+        label=_("状态"), choices=RegisterState.choices, empty_label=None
     )
     due = django_filters.ChoiceFilter(
         label=_("复核"), choices=[("due", _("已到期"))], method="filter_due"
@@ -31,11 +31,11 @@ class PersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = KeyPerson
-        fields = ["q", "person_type", "level", "status", "due"]
+        fields = ["q", "person_type", "level", "state", "due"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
-        data.setdefault("status", RegisterStatus.ACTIVE)
+        data.setdefault("state", RegisterState.ACTIVE)
         super().__init__(data, *args, **kwargs)
 
     def filter_q(self, queryset, name, value):

@@ -18,13 +18,13 @@ from .choices import (
     Housing,
     MeasureCategory,
     MeasureKind,
-    MeasureStatus,
+    MeasureState,
     PartnerKind,
     ProposalState,
-    RegisterStatus,
+    RegisterState,
     RiskLevel,
     ScorecardSource,
-    ScorecardStatus,
+    ScorecardState,
 )
 from .querysets import KeyPersonQuerySet, MeasureQuerySet
 
@@ -90,11 +90,11 @@ class KeyPerson(BaseModel):
     legal_basis = models.TextField(_("登记依据"))
     registered_on = models.DateField(_("登记日期"))
     ends_on = models.DateField(_("在册截止日期"), db_index=True)
-    status = models.CharField(
+    state = models.CharField(
         _("状态"),
         max_length=16,
-        choices=RegisterStatus.choices,
-        default=RegisterStatus.ACTIVE,
+        choices=RegisterState.choices,
+        default=RegisterState.ACTIVE,
         db_index=True,
     )
     left_at = models.DateTimeField(_("出册时间"), null=True, blank=True)
@@ -139,13 +139,13 @@ class KeyPerson(BaseModel):
         verbose_name_plural = _("重点人员")
         ordering = ["area_path", "name", "id"]
         indexes = [
-            models.Index(fields=["status", "area_path"], name="keyperson_status_area_idx"),
-            models.Index(fields=["responsible", "status"], name="keyperson_resp_status_idx"),
-            models.Index(fields=["grid", "status", "level"], name="keyperson_grid_level_idx"),
+            models.Index(fields=["state", "area_path"], name="keyperson_state_area_idx"),
+            models.Index(fields=["responsible", "state"], name="keyperson_resp_state_idx"),
+            models.Index(fields=["grid", "state", "level"], name="keyperson_grid_level_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status=RegisterStatus.ACTIVE) | Q(next_review_on__isnull=False),
+                condition=~Q(state=RegisterState.ACTIVE) | Q(next_review_on__isnull=False),
                 name="keyperson_active_has_next_review",
             ),
             models.CheckConstraint(
@@ -235,11 +235,11 @@ class Scorecard(BaseModel):
 
     name = models.CharField(_("名称"), max_length=80)
     source = models.CharField(_("来源"), max_length=16, choices=ScorecardSource.choices)
-    status = models.CharField(
+    state = models.CharField(
         _("状态"),
         max_length=16,
-        choices=ScorecardStatus.choices,
-        default=ScorecardStatus.PENDING,
+        choices=ScorecardState.choices,
+        default=ScorecardState.PENDING,
         db_index=True,
     )
     medium_from = models.SmallIntegerField(_("中风险起始分"))
@@ -282,8 +282,8 @@ class Scorecard(BaseModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["status"],
-                condition=Q(status=ScorecardStatus.ACTIVE),
+                fields=["state"],
+                condition=Q(state=ScorecardState.ACTIVE),
                 name="scorecard_one_active",
             ),
             models.CheckConstraint(
@@ -495,8 +495,8 @@ class Measure(BaseModel):
         related_name="measures",
     )
     due_on = models.DateField(_("完成期限"), db_index=True)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.OPEN
+    state = models.CharField(
+        _("状态"), max_length=16, choices=MeasureState.choices, default=MeasureState.OPEN
     )
     result = models.TextField(_("落实结果"), blank=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -515,10 +515,10 @@ class Measure(BaseModel):
         verbose_name = _("措施")
         verbose_name_plural = _("措施")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["owner", "status", "due_on"], name="measure_owner_idx")]
+        indexes = [models.Index(fields=["owner", "state", "due_on"], name="measure_owner_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status=MeasureStatus.DONE) | ~Q(result=""),
+                condition=~Q(state=MeasureState.DONE) | ~Q(result=""),
                 name="measure_done_has_result",
             ),
         ]

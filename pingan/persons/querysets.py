@@ -5,7 +5,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
-from .choices import MeasureStatus, RegisterStatus
+from .choices import MeasureState, RegisterState
 
 
 class KeyPersonQuerySet(models.QuerySet):
@@ -23,7 +23,7 @@ class KeyPersonQuerySet(models.QuerySet):
         return self.filter(scope_q(user, "area_path") | Q(responsible=user.pk))
 
     def active(self) -> "KeyPersonQuerySet":
-        return self.filter(status=RegisterStatus.ACTIVE)
+        return self.filter(state=RegisterState.ACTIVE)
 
     def review_due(self, *, on: date) -> "KeyPersonQuerySet":
         return self.active().filter(next_review_on__lte=on)
@@ -31,7 +31,7 @@ class KeyPersonQuerySet(models.QuerySet):
 
 class MeasureQuerySet(models.QuerySet):
     def open(self) -> "MeasureQuerySet":
-        return self.filter(status=MeasureStatus.OPEN)
+        return self.filter(state=MeasureState.OPEN)
 
     def overdue(self, *, today: date) -> "MeasureQuerySet":
         return self.open().filter(due_on__lt=today)

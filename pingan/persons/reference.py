@@ -121,10 +121,13 @@ def ensure_reference_data(apps=global_apps) -> None:
         )
     if Scorecard.objects.exists():
         return
+    # The seed migration (0002) runs on the historical model, whose state field was still
+    # called ``status`` until 0003 renamed it.
+    field = "state" if any(f.name == "state" for f in Scorecard._meta.fields) else "status"
     scorecard = Scorecard.objects.create(
         name=DEFAULT_NAME,
         source="configured",
-        status="active",
+        **{field: "active"},
         medium_from=DEFAULT_MEDIUM_FROM,
         high_from=DEFAULT_HIGH_FROM,
     )

@@ -9,16 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.core.actions import Machine
 
-from .choices import MeasureStatus as M
+from .choices import MeasureState as M
 from .choices import ProposalState as P
-from .choices import ScorecardStatus as C
+from .choices import ScorecardState as C
 from .models import Measure, RatingProposal, Scorecard
 
 # A help or control measure of a person's plan: done or cancelled once.
 MEASURE = Machine(
     "measure",
     model=Measure,
-    field="status",
+    field="state",
     states=M,
     moves={
         "complete": ([M.OPEN], M.DONE, None),
@@ -52,7 +52,7 @@ PROPOSAL = Machine(
 SCORECARD = Machine(
     "scorecard",
     model=Scorecard,
-    field="status",
+    field="state",
     states=C,
     moves={
         "activate": ([C.PENDING], C.ACTIVE, None),

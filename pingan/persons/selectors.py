@@ -9,7 +9,7 @@ from django.utils import timezone
 from pingan.orgs.access import has_role
 from pingan.orgs.choices import RoleCode
 
-from .choices import ProposalState, RegisterStatus, RiskLevel
+from .choices import ProposalState, RegisterState, RiskLevel
 from .models import KeyPerson, Measure, RatingProposal
 
 
@@ -37,7 +37,7 @@ def high_risk_by_grid(*, at: datetime | None = None) -> dict[int, int]:
     )
     rows = (
         KeyPerson.objects.filter(registered_on__lte=day)
-        .exclude(status=RegisterStatus.PURGED)
+        .exclude(state=RegisterState.PURGED)
         .filter(Q(left_at__isnull=True) | Q(left_at__gt=at))
         .annotate(level_then=Subquery(last_level))
         .filter(level_then=RiskLevel.HIGH)
@@ -71,7 +71,7 @@ def reviews_due_for(user, persons, *, on: date):
 def overdue_measures_for(user, *, today: date):
     return (
         Measure.objects.overdue(today=today)
-        .filter(owner=user, plan__person__status=RegisterStatus.ACTIVE)
+        .filter(owner=user, plan__person__state=RegisterState.ACTIVE)
         .select_related("plan__person")
     )
 

@@ -30,10 +30,10 @@ from .choices import (
     MeasureCategory,
     MeasureKind,
     ProposalState,
-    RegisterStatus,
+    RegisterState,
     RiskLevel,
     ScorecardSource,
-    ScorecardStatus,
+    ScorecardState,
 )
 from .facts import FACTS, compute_facts, display_value
 from .models import (
@@ -80,7 +80,7 @@ def _require_role(actor: Staff, roles, message: str) -> None:
 
 
 def _require_active(person: KeyPerson) -> None:
-    if person.status != RegisterStatus.ACTIVE:
+    if person.state != RegisterState.ACTIVE:
         raise ApplicationError(_("该人员已不在册，不能再办理。"))
 
 
@@ -296,7 +296,7 @@ def record_person_view(*, person: KeyPerson, actor: Staff, via: str) -> None:
 
 
 def active_scorecard() -> Scorecard | None:
-    return Scorecard.objects.filter(status=ScorecardStatus.ACTIVE).first()
+    return Scorecard.objects.filter(state=ScorecardState.ACTIVE).first()
 
 
 @dataclass(frozen=True)
@@ -586,7 +586,7 @@ def _measure_guard(
 ) -> tuple[KeyPerson, str]:
     person = measure.plan.person
     _require_active(person)
-    target = rules.MEASURE.check(action, measure.status)
+    target = rules.MEASURE.check(action, measure.state)
     check_version(measure, version)
     if not (
         measure.owner_id == actor.pk
@@ -607,13 +607,13 @@ def measure_complete(
     now: datetime | None = None,
 ) -> Measure:
     now = now or timezone.now()
-    person, status = _measure_guard(measure, actor, version, "complete")
+    person, state = _measure_guard(measure, actor, version, "complete")
     result = require_text(result, _("落实结果"))
     versioned_update(
         measure,
         expected_version=version,
         now=now,
-        status=status,
+        state=state,
         result=result,
         done_at=now,
     )
@@ -639,13 +639,13 @@ def measure_cancel(
     now: datetime | None = None,
 ) -> Measure:
     now = now or timezone.now()
-    person, status = _measure_guard(measure, actor, version, "cancel")
+    person, state = _measure_guard(measure, actor, version, "cancel")
     reason = require_text(reason, _("取消理由"))
     versioned_update(
         measure,
         expected_version=version,
         now=now,
-        status=status,
+        state=state,
         result=reason,
     )
     _event(
@@ -682,7 +682,7 @@ def register_sweep(*, now: datetime) -> SweepResult:
     expired_ids = list(due.values_list("pk", flat=True))
     if expired_ids:
         KeyPerson.objects.filter(pk__in=expired_ids).update(
-            status=RegisterStatus.EXPIRED,
+            state=RegisterState.EXPIRED,
             left_at=now,
             retain_until=retain,
             next_review_on=retain,
@@ -698,8 +698,8 @@ def register_sweep(*, now: datetime) -> SweepResult:
                     person_id=pk,
                     kind=EventKind.EXPIRE,
                     created_at=now,
-                    from_value=RegisterStatus.ACTIVE,
-                    to_value=RegisterStatus.EXPIRED,
+                    from_value=RegisterState.ACTIVE,
+                    to_value=RegisterState.EXPIRED,
                     reason=_("在册期限届满，自动出册；信息保留至 %(date)s。")
                     % {"date": retain.isoformat()},
                 )
@@ -707,11 +707,11 @@ def register_sweep(*, now: datetime) -> SweepResult:
             ]
         )
 
-    purge = KeyPerson.objects.filter(status=RegisterStatus.EXPIRED, retain_until__lt=today)
+    purge = KeyPerson.objects.filter(state=RegisterState.EXPIRED, retain_until__lt=today)
     purged_ids = list(purge.values_list("pk", flat=True))
     if purged_ids:
         KeyPerson.objects.filter(pk__in=purged_ids).update(
-            status=RegisterStatus.PURGED,
+            state=RegisterState.PURGED,
             name=_("（已销毁）"),
             id_number="",
             id_number_index="",
@@ -737,7 +737,7 @@ def register_sweep(*, now: datetime) -> SweepResult:
 
     overdue = list(
         Measure.objects.overdue(today=today)
-        .filter(plan__person__status=RegisterStatus.ACTIVE)
+        .filter(plan__person__state=RegisterState.ACTIVE)
         .exclude(overdue_notified_on=F("due_on"))
         .values("pk", "owner_id", "due_on", "category", "plan__person_id", "plan__person__name")
     )
@@ -809,7 +809,7 @@ def scorecard_fit(
     scorecard = Scorecard.objects.create(
         name=_("拟合自 %(file)s") % {"file": filename[:60]},
         source=ScorecardSource.FITTED,
-        status=ScorecardStatus.PENDING,
+        state=ScorecardState.PENDING,
         medium_from=result.medium_from,
         high_from=result.high_from,
         created_by=actor,
@@ -863,7 +863,7 @@ def scorecard_copy(*, scorecard: Scorecard, actor: Staff) -> Scorecard:
     copy = Scorecard.objects.create(
         name=_("%(name)s（修订）") % {"name": scorecard.name[:70]},
         source=ScorecardSource.CONFIGURED,
-        status=ScorecardStatus.PENDING,
+        state=ScorecardState.PENDING,
         medium_from=scorecard.medium_from,
         high_from=scorecard.high_from,
         created_by=actor,
@@ -901,7 +901,7 @@ def scorecard_review(
     now = now or timezone.now()
     if not access.may_approve_scorecards(actor):
         raise ForbiddenError(_("只有区级领导或系统管理员可以审核评分卡。"))
-    rules.SCORECARD.check("reject" if not approve else "activate", scorecard.status)
+    rules.SCORECARD.check("reject" if not approve else "activate", scorecard.state)
     if scorecard.created_by_id == actor.pk:
         raise ForbiddenError(_("不能审核自己制作的评分卡，请由另一位审核人审核。"))
     if not approve:
@@ -911,21 +911,21 @@ def scorecard_review(
     if not loaded.factors:
         unknown = ["—"]
     if not approve:
-        status = rules.SCORECARD.check("reject", scorecard.status)
+        state = rules.SCORECARD.check("reject", scorecard.state)
     elif unknown:
-        status = rules.SCORECARD.check("approve_report", scorecard.status)
+        state = rules.SCORECARD.check("approve_report", scorecard.state)
     else:
-        status = rules.SCORECARD.check("activate", scorecard.status)
-        Scorecard.objects.filter(status=ScorecardStatus.ACTIVE).update(
-            status=ScorecardStatus.RETIRED, updated_at=now
+        state = rules.SCORECARD.check("activate", scorecard.state)
+        Scorecard.objects.filter(state=ScorecardState.ACTIVE).update(
+            state=ScorecardState.RETIRED, updated_at=now
         )
         scorecard.activated_at = now
-    scorecard.status = status
+    scorecard.state = state
     scorecard.reviewed_by, scorecard.reviewed_at = actor, now
     scorecard.review_note = (note or "").strip()
     scorecard.save(
         update_fields=[
-            "status",
+            "state",
             "reviewed_by",
             "reviewed_at",
             "review_note",
@@ -935,13 +935,13 @@ def scorecard_review(
     )
     AuditEvent.objects.create(
         actor=actor,
-        action=f"persons.scorecard_{status}",
+        action=f"persons.scorecard_{state}",
         target_type="persons.scorecard",
         target_id=str(scorecard.pk),
         target_repr=str(scorecard)[:200],
         reason=scorecard.review_note,
         data={"unknown_factors": unknown},
     )
-    if status == ScorecardStatus.ACTIVE:
+    if state == ScorecardState.ACTIVE:
         rating_refresh(now=now)
     return scorecard

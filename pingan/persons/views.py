@@ -19,7 +19,7 @@ from pingan.core.models import Job
 from pingan.orgs.access import has_role
 
 from . import access, actions, selectors, services
-from .choices import MeasureStatus, ProposalState, RiskLevel, ScorecardStatus
+from .choices import MeasureState, ProposalState, RiskLevel, ScorecardState
 from .facts import compute_facts
 from .filtersets import PersonFilter
 from .forms import (
@@ -131,18 +131,18 @@ def _person_context(
     decision = {"version": person.version, "proposal": proposal.pk if proposal else None}
     plan = getattr(person, "plan", None)
     measures = (
-        list(plan.measures.select_related("owner", "partner").order_by("status", "due_on", "id"))
+        list(plan.measures.select_related("owner", "partner").order_by("state", "due_on", "id"))
         if plan
         else []
     )
     today = timezone.localdate(now)
     for measure in measures:
-        measure.overdue = measure.status == MeasureStatus.OPEN and measure.due_on < today
+        measure.overdue = measure.state == MeasureState.OPEN and measure.due_on < today
         measure.form_open = error_action == f"measure_done-{measure.pk}"
         measure.done_form = forms.get(f"measure_done-{measure.pk}") or MeasureDoneForm(
             initial={"version": measure.version}, prefix=f"m{measure.pk}"
         )
-    active = person.status == "active"
+    active = person.state == "active"
     return {
         "person": person,
         "masked": {
@@ -359,7 +359,7 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = report_context(scorecard)
     context["review_form"] = ScorecardReviewForm()
     context["may_review"] = (
-        scorecard.status == ScorecardStatus.PENDING
+        scorecard.state == ScorecardState.PENDING
         and access.may_approve_scorecards(request.user)
         and scorecard.created_by_id != request.user.pk
     )
@@ -382,7 +382,7 @@ def scorecard_review(request: HttpRequest, pk: int) -> HttpResponse:
             context.update({"review_form": form, "may_review": True})
             return render(request, "persons/scorecard.html", context, status=exc.status_code)
         messages.success(
-            request, _("审核完成：%(status)s") % {"status": scorecard.get_status_display()}
+            request, _("审核完成：%(state)s") % {"state": scorecard.get_state_display()}
         )
         return redirect("persons:scorecard-detail", pk=scorecard.pk)
     messages.error(request, _("请选择审核结论。"))

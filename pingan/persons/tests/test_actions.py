@@ -151,7 +151,7 @@ def test_the_owner_completes_a_measure_and_whoever_set_it_is_told(client_as, mea
         {"result": "已推荐两家企业", "version": measure.version},
     )
     # then the measure is done and the officer who set it is told
-    assert response.status_code == 200 and response.json()["status"] == "done"
+    assert response.status_code == 200 and response.json()["state"] == "done"
     assert "已推荐两家企业" in _notices("officer").get().body
     assert not _notices("grid_worker").exists()
 
@@ -166,7 +166,7 @@ def test_a_cancelled_measure_tells_its_owner(client_as, measure):
         },
     )
     assert response.status_code == 302
-    assert Measure.objects.get(pk=measure.pk).status == "cancelled"
+    assert Measure.objects.get(pk=measure.pk).state == "cancelled"
     assert "已就业" in _notices("grid_worker").get().body
 
 
@@ -196,7 +196,7 @@ def test_measure_refusals_through_the_api(client_as, measure, staff, today):
     # a stale version: 409
     stale = _post(client_as("officer"), url, [measure.pk], {"result": "x", "version": 99})
     assert stale.status_code == 409
-    assert Measure.objects.get(pk=measure.pk).status == "open"
+    assert Measure.objects.get(pk=measure.pk).state == "open"
     assert not Notice.objects.filter(kind=actions.KIND).exists()
 
 
@@ -325,7 +325,7 @@ def test_a_review_through_the_api_and_its_refusals(client_as, register_person):
 @pytest.fixture
 def pending_scorecard(staff):
     return services.scorecard_copy(
-        scorecard=Scorecard.objects.get(status="active"), actor=staff("admin")
+        scorecard=Scorecard.objects.get(state="active"), actor=staff("admin")
     )
 
 
@@ -336,7 +336,7 @@ def test_a_review_decision_tells_the_scorecards_author(client_as, pending_scorec
         [pending_scorecard.pk],
         {"approve": False, "note": "分档需再核"},
     )
-    assert response.status_code == 200 and response.json()["status"] == "rejected"
+    assert response.status_code == 200 and response.json()["state"] == "rejected"
     assert "分档需再核" in _notices("admin").get().body
 
 
@@ -354,7 +354,7 @@ def test_scorecard_review_refusals_through_the_api(client_as, pending_scorecard)
     )
     assert _post(client_as("district_leader"), url, [0], {"approve": True}).status_code == 404
     pending_scorecard.refresh_from_db()
-    assert pending_scorecard.status == "pending"
+    assert pending_scorecard.state == "pending"
 
 
 def test_a_fitted_version_tells_its_reviewers(client_as, run_jobs):

@@ -115,7 +115,7 @@ def test_api_fit_queues_a_job_whose_result_names_the_new_version(api_fit):
     scorecard = Scorecard.objects.get(source="fitted")
     assert job["status"] == "succeeded" and job["result"] == {"scorecard": scorecard.pk}
     assert job["message"] == "评分卡已生成，等待审核。" and job["progress"] is None
-    assert scorecard.status == "pending" and scorecard.created_by.username == "admin"
+    assert scorecard.state == "pending" and scorecard.created_by.username == "admin"
     assert client.get(reverse("scorecard-detail", args=[scorecard.pk])).status_code == 200
 
 
@@ -249,7 +249,7 @@ class _ScorecardMatrix(PermissionMatrix):
 
     @pytest.fixture(autouse=True)
     def _scorecard(self, staff):
-        active = Scorecard.objects.get(status="active")
+        active = Scorecard.objects.get(state="active")
         self.url_args = (services.scorecard_copy(scorecard=active, actor=staff("admin")).pk,)
 
 

@@ -27,7 +27,7 @@ def test_demo_register_loads_once(monkeypatch, tmp_path):
     assert KeyPerson.objects.filter(responsible__username="grid_worker").exists()
     # every active entry has its next review; the fitted scorecard waits for review
     assert not KeyPerson.objects.active().filter(next_review_on__isnull=True).exists()
-    assert Scorecard.objects.get(source="fitted").status == "pending"
+    assert Scorecard.objects.get(source="fitted").state == "pending"
     # running it again creates nothing
     again = demo_data.load_demo(seed=3, end=now)
     assert again.startswith("none created")

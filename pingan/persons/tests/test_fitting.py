@@ -182,6 +182,6 @@ def test_command_writes_a_pending_version_and_prints_its_summary(tmp_path):
     )
     text = out.getvalue()
     scorecard = Scorecard.objects.get(source="fitted")
-    assert scorecard.status == "pending"
+    assert scorecard.state == "pending"
     assert "Held-out AUC" in text and "95% CI" in text and "By 性别" in text
     assert scorecard.factors.exists()

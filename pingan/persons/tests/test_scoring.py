@@ -27,7 +27,7 @@ def facts(**values) -> PersonFacts:
 
 @pytest.fixture
 def default_card(db):
-    return LoadedScorecard.load(Scorecard.objects.get(status="active"))
+    return LoadedScorecard.load(Scorecard.objects.get(state="active"))
 
 
 @pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_points_add_up_and_cut_offs_place_the_level(default_card):
 
 @pytest.mark.django_db
 def test_level_boundaries_are_inclusive_from_the_cut_off():
-    card = Scorecard.objects.get(status="active")
+    card = Scorecard.objects.get(state="active")
     assert (card.medium_from, card.high_from) == (DEFAULT_MEDIUM_FROM, DEFAULT_HIGH_FROM)
     assert card.level_for(card.medium_from - 1) == "low"
     assert card.level_for(card.medium_from) == "medium"

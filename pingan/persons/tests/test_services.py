@@ -204,7 +204,7 @@ def test_sweep_expires_entries_notifies_overdue_measures_once_and_erases_after_r
     result = services.register_sweep(now=later)
     assert (result.expired, result.measures_notified) == (1, 1)
     person.refresh_from_db()
-    assert person.status == "expired" and person.retain_until > later.date()
+    assert person.state == "expired" and person.retain_until > later.date()
     assert person.next_review_on == person.retain_until  # the retention review
     assert not person.proposals.filter(state="pending").exists()
     notice = Notice.objects.get(kind="person_measure")
@@ -216,7 +216,7 @@ def test_sweep_expires_entries_notifies_overdue_measures_once_and_erases_after_r
     much_later = later + timedelta(days=2000)
     assert services.register_sweep(now=much_later).purged == 1
     person.refresh_from_db()
-    assert (person.status, person.id_number, person.phone, person.id_number_index) == (
+    assert (person.state, person.id_number, person.phone, person.id_number_index) == (
         "purged",
         "",
         "",
@@ -240,7 +240,7 @@ def test_the_periodic_task_runs_through_the_real_queue(register_person, monkeypa
     huey.execute(huey.dequeue())
     # then the entry has left the register
     person.refresh_from_db()
-    assert person.status == "expired"
+    assert person.state == "expired"
     assert huey.pending_count() == 0
 
 
@@ -283,10 +283,10 @@ def test_a_reviewer_may_not_approve_their_own_fit(staff):
         services.scorecard_review(scorecard=scorecard, actor=admin, approve=True)
     with pytest.raises(ForbiddenError):
         services.scorecard_review(scorecard=scorecard, actor=staff("street_leader"), approve=True)
-    old = Scorecard.objects.get(status="active")
+    old = Scorecard.objects.get(state="active")
     services.scorecard_review(scorecard=scorecard, actor=staff("district_leader"), approve=True)
     old.refresh_from_db()
-    assert (scorecard.status, old.status) == ("active", "retired")
+    assert (scorecard.state, old.state) == ("active", "retired")
 
 
 def test_only_administrators_fit(staff):
@@ -305,8 +305,8 @@ def test_a_fit_on_foreign_columns_is_approved_as_a_report_only(staff):
         actor=staff("admin"), data="\n".join(rows).encode(), filename="f.csv", outcome="y"
     )
     services.scorecard_review(scorecard=scorecard, actor=staff("district_leader"), approve=True)
-    assert scorecard.status == "approved"
-    assert Scorecard.objects.get(status="active").source == "configured"
+    assert scorecard.state == "approved"
+    assert Scorecard.objects.get(state="active").source == "configured"
 
 
 def test_a_measure_owner_from_another_area_is_refused(register_person, staff):
@@ -348,7 +348,7 @@ def test_a_refused_measure_move_changes_nothing(register_person, staff):
     officer = staff("officer")
     person = register_person()
 
-    def make(status: str) -> Measure:
+    def make(state: str) -> Measure:
         measure = services.measure_add(
             person=person,
             actor=officer,
@@ -359,8 +359,8 @@ def test_a_refused_measure_move_changes_nothing(register_person, staff):
             due_on=date(2026, 12, 1),
             now=NOW,
         )
-        done = {"result": "已办", "done_at": NOW} if status != "open" else {}
-        Measure.objects.filter(pk=measure.pk).update(status=status, **done)
+        done = {"result": "已办", "done_at": NOW} if state != "open" else {}
+        Measure.objects.filter(pk=measure.pk).update(state=state, **done)
         measure.refresh_from_db()
         return measure
 
@@ -443,21 +443,21 @@ def test_a_refused_scorecard_review_changes_nothing(staff):
 
     admin, leader = staff("admin"), staff("district_leader")
 
-    def make(status: str) -> Scorecard:
-        """A version the administrator wrote, reviewed into ``status`` by the district leader."""
-        active = Scorecard.objects.get(status="active")
+    def make(state: str) -> Scorecard:
+        """A version the administrator wrote, reviewed into ``state`` by the district leader."""
+        active = Scorecard.objects.get(state="active")
         copy = services.scorecard_copy(scorecard=active, actor=admin)
-        if status in ("active", "retired", "rejected"):
-            approve = status != "rejected"
+        if state in ("active", "retired", "rejected"):
+            approve = state != "rejected"
             services.scorecard_review(
                 scorecard=copy, actor=leader, approve=approve, note="因子口径不清", now=NOW
             )
-        elif status == "approved":  # a report only: one factor the register does not hold
+        elif state == "approved":  # a report only: one factor the register does not hold
             copy.factors.filter(pk=copy.factors.first().pk).update(key="foreign_column")
             services.scorecard_review(scorecard=copy, actor=leader, approve=True, now=NOW)
-        scorecard = active if status == "retired" else copy
+        scorecard = active if state == "retired" else copy
         scorecard.refresh_from_db()
-        assert scorecard.status == status
+        assert scorecard.state == state
         return scorecard
 
     def act(action: str, scorecard: Scorecard) -> None:
@@ -468,8 +468,8 @@ def test_a_refused_scorecard_review_changes_nothing(staff):
     def events(scorecard: Scorecard) -> tuple:
         """Its audit rows, and which version is in use (an activation retires the other)."""
         audit = AuditEvent.objects.filter(target_type="persons.scorecard", target_id=scorecard.pk)
-        statuses = tuple(Scorecard.objects.order_by("pk").values_list("status", flat=True))
-        return audit.count(), statuses, Notice.objects.filter(recipient=admin).count()
+        states = tuple(Scorecard.objects.order_by("pk").values_list("state", flat=True))
+        return audit.count(), states, Notice.objects.filter(recipient=admin).count()
 
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
     @given(data=st.data())

@@ -209,7 +209,7 @@ def test_fit_in_the_worker_then_review_and_pdf(client_as, fit):
     html = page.content.decode()
     assert 'data-status="succeeded"' in html and "评分卡已生成，等待审核。" in html
     assert reverse("persons:scorecard-detail", args=[scorecard.pk]) in html
-    assert scorecard.created_by.username == "admin" and scorecard.status == "pending"
+    assert scorecard.created_by.username == "admin" and scorecard.state == "pending"
     page = admin.get(reverse("persons:scorecard-detail", args=[scorecard.pk]))
     assert "须由另一位审核人审核" in page.content.decode()
     leader = client_as("district_leader")
@@ -219,7 +219,7 @@ def test_fit_in_the_worker_then_review_and_pdf(client_as, fit):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     leader.post(reverse("persons:scorecard-review", args=[scorecard.pk]), {"approve": "true"})
     scorecard.refresh_from_db()
-    assert scorecard.status == "active" and scorecard.reviewed_by.username == "district_leader"
+    assert scorecard.state == "active" and scorecard.reviewed_by.username == "district_leader"
 
 
 def test_new_person_form_registers_in_scope(client_as, staff, grid):
@@ -262,14 +262,14 @@ def test_an_updated_situation_leads_to_a_new_proposal(client_as, register_person
 
 
 def test_admin_copies_the_active_scorecard_as_a_pending_version(client_as):
-    active = Scorecard.objects.get(status="active")
+    active = Scorecard.objects.get(state="active")
     client = client_as("admin")
     response = client.post(
         reverse("admin:persons_scorecard_changelist"),
         {"action": "copy_as_new_version", "_selected_action": [active.pk]},
     )
     assert response.status_code == 302
-    copy = Scorecard.objects.get(status="pending")
+    copy = Scorecard.objects.get(state="pending")
     assert copy.factors.count() == active.factors.count()
     assert copy.created_by.username == "admin"
     # the active version itself cannot be edited in the admin
@@ -306,7 +306,7 @@ class _ScorecardPage(PermissionMatrix):
 
     @pytest.fixture(autouse=True)
     def _scorecard(self, staff):
-        active = Scorecard.objects.get(status="active")
+        active = Scorecard.objects.get(state="active")
         self.url_args = (services.scorecard_copy(scorecard=active, actor=staff("admin")).pk,)
 
 
