@@ -26,7 +26,7 @@ from pingan.core.errors import ApplicationError
 from . import forms, services
 from .access import MAY
 from .api import serializers as s
-from .choices import RecordStatus, TransferStatus, TransferTrack
+from .choices import RecordState, TransferState, TransferTrack
 from .models import (
     Milestone,
     MilestoneRecord,
@@ -89,7 +89,7 @@ def _mentor_if_waiting(model, lookup):
 
     def recipients(profile: Profile, actor, data: dict):
         waiting = model.objects.filter(
-            profile=profile, status=RecordStatus.SUBMITTED, **lookup(data)
+            profile=profile, state=RecordState.SUBMITTED, **lookup(data)
         ).exists()
         return [profile.mentor] if waiting else []
 
@@ -176,10 +176,10 @@ def _stage_changed(profile: Profile, actor, data: dict) -> tuple[str, str]:
 def _transfer_step(profile: Profile, actor, data: dict) -> tuple[str, str]:
     return (
         _("转任：%(name)s") % {"name": profile.staff},
-        _("%(track)s：%(status)s。%(note)s")
+        _("%(track)s：%(state)s。%(note)s")
         % {
             "track": TransferTrack(data["track"]).label,
-            "status": TransferStatus(data["status"]).label,
+            "state": TransferState(data["state"]).label,
             "note": data["note"],
         },
     )

@@ -11,14 +11,14 @@ class StudyTrack(models.TextChoices):
     BUSINESS = "business", _("业务必学条目")
 
 
-class RecordStatus(models.TextChoices):
+class RecordState(models.TextChoices):
     """A study or milestone record: entered, then confirmed by the mentor."""
 
     SUBMITTED = "submitted", _("待导师确认")
     CONFIRMED = "confirmed", _("已确认")
 
 
-class CellStatus(models.TextChoices):
+class CellState(models.TextChoices):
     """The state of one transformation in a person's matrix."""
 
     NOT_STARTED = "not_started", _("未开始")
@@ -27,9 +27,9 @@ class CellStatus(models.TextChoices):
 
 
 CELL_COLOURS = {
-    CellStatus.NOT_STARTED: "grey",
-    CellStatus.IN_PROGRESS: "yellow",
-    CellStatus.ACHIEVED: "green",
+    CellState.NOT_STARTED: "grey",
+    CellState.IN_PROGRESS: "yellow",
+    CellState.ACHIEVED: "green",
 }
 
 
@@ -55,7 +55,7 @@ class HonourLevel(models.TextChoices):
     NATIONAL = "national", _("全国")
 
 
-class PointStatus(models.TextChoices):
+class PointState(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已审批")
     REJECTED = "rejected", _("未通过")
@@ -77,7 +77,7 @@ class TransferTrack(models.TextChoices):
     JUDICIAL_ADMIN = "judicial_admin", _("转任司法行政人员")
 
 
-class TransferStatus(models.TextChoices):
+class TransferState(models.TextChoices):
     APPLIED = "applied", _("已申请")
     APPROVED = "approved", _("已批准")
     COMPLETED = "completed", _("已转任")

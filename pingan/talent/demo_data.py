@@ -27,9 +27,9 @@ from .choices import (
     EventKind,
     HonourLevel,
     OutcomeKind,
-    PointStatus,
-    RecordStatus,
-    TransferStatus,
+    PointState,
+    RecordState,
+    TransferState,
     TransferTrack,
 )
 from .models import (
@@ -401,7 +401,7 @@ class _Builder:
                     item=item,
                     completed_on=days[index],
                     evidence=f"学习笔记与心得体会（{item.title}）",
-                    status=RecordStatus.CONFIRMED if confirmed else RecordStatus.SUBMITTED,
+                    state=RecordState.CONFIRMED if confirmed else RecordState.SUBMITTED,
                     recorded_by=profile.staff,
                     confirmed_by=profile.mentor if confirmed else None,
                     confirmed_at=self._at(days[index]) if confirmed else None,
@@ -430,7 +430,7 @@ class _Builder:
                     milestone=milestone,
                     completed_on=day,
                     evidence=f"{milestone.name}：导师评语与相关材料存档",
-                    status=RecordStatus.CONFIRMED,
+                    state=RecordState.CONFIRMED,
                     recorded_by=profile.mentor,
                     confirmed_by=profile.mentor,
                     confirmed_at=self._at(day),
@@ -468,11 +468,11 @@ class _Builder:
             start = end + timedelta(days=1)
         return links
 
-    def _points(self, rows, profile, code, day, evidence, status=PointStatus.APPROVED, by=None):
+    def _points(self, rows, profile, code, day, evidence, state=PointState.APPROVED, by=None):
         rule = self.rules[code]
         submitter = by or profile.staff
         approver = profile.mentor if submitter != profile.mentor else profile.department.head
-        decided = status != PointStatus.PENDING
+        decided = state != PointState.PENDING
         rows[PointEntry].append(
             PointEntry(
                 profile=profile,
@@ -480,11 +480,11 @@ class _Builder:
                 points=rule.points,
                 occurred_on=day,
                 evidence=evidence,
-                status=status,
+                state=state,
                 submitted_by=submitter,
                 approver=approver if decided else None,
                 decided_at=self._at(day + timedelta(days=3)) if decided else None,
-                decision_note="" if status != PointStatus.REJECTED else "佐证材料不足",
+                decision_note="" if state != PointState.REJECTED else "佐证材料不足",
             )
         )
 
@@ -518,7 +518,7 @@ class _Builder:
         if is_demo:
             day = self.today - timedelta(days=6)
             self._points(
-                rows, profile, "team_debate_win", day, "团队论辩赛获胜通报", PointStatus.PENDING
+                rows, profile, "team_debate_win", day, "团队论辩赛获胜通报", PointState.PENDING
             )
             return
         if rng.random() < 0.25:
@@ -533,10 +533,10 @@ class _Builder:
             )
         if rng.random() < 0.3:
             day = self.today - timedelta(days=rng.randint(2, 20))
-            self._points(rows, profile, "hearing", day, "听证会签到表", PointStatus.PENDING)
+            self._points(rows, profile, "hearing", day, "听证会签到表", PointState.PENDING)
         if rng.random() < 0.1:
             day = self.today - timedelta(days=rng.randint(20, 60))
-            self._points(rows, profile, "analysis_report", day, "报告初稿", PointStatus.REJECTED)
+            self._points(rows, profile, "analysis_report", day, "报告初稿", PointState.REJECTED)
 
     def _evaluations(self, rows, profile, cohort):
         if (self.today - profile.joined_on).days < 330:
@@ -599,13 +599,13 @@ class _Builder:
             )
         if len(path) == 3 and rng.random() < 0.35:
             track = rng.choice([TransferTrack.PROSECUTOR] * 3 + [TransferTrack.JUDICIAL_ADMIN])
-            status = rng.choice([TransferStatus.APPLIED, TransferStatus.APPROVED])
+            state = rng.choice([TransferState.APPLIED, TransferState.APPROVED])
             day = self.today - timedelta(days=rng.randint(10, 200))
             rows[Transfer].append(
                 Transfer(
                     profile=profile,
                     track=track,
-                    status=status,
+                    state=state,
                     decided_on=day,
                     note="本人申请，部门推荐",
                     recorded_by=self.committee[0],

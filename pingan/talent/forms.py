@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
-from .choices import ActivityKind, HonourLevel, OutcomeKind, TransferStatus, TransferTrack
+from .choices import ActivityKind, HonourLevel, OutcomeKind, TransferState, TransferTrack
 from .models import Department, Milestone, PointRule, Profile, Stage, StudyItem, Transformation
 from .selectors import evaluation_period
 
@@ -173,7 +173,7 @@ class StageForm(_Form):
 
 class TransferForm(_Form):
     track = forms.ChoiceField(label=_("转任通道"), choices=TransferTrack.choices)
-    status = forms.ChoiceField(label=_("状态"), choices=TransferStatus.choices)
+    state = forms.ChoiceField(label=_("状态"), choices=TransferState.choices)
     decided_on = forms.DateField(label=_("日期"), widget=DATE)
     note = forms.CharField(label=_("说明"), max_length=200)
 

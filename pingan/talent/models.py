@@ -22,10 +22,10 @@ from .choices import (
     EventKind,
     HonourLevel,
     OutcomeKind,
-    PointStatus,
-    RecordStatus,
+    PointState,
+    RecordState,
     StudyTrack,
-    TransferStatus,
+    TransferState,
     TransferTrack,
 )
 from .querysets import ProfileQuerySet
@@ -352,8 +352,8 @@ class _ConfirmedRecord(BaseModel):
     )
     completed_on = models.DateField(_("完成日期"))
     evidence = models.TextField(_("佐证材料"))
-    status = models.CharField(
-        _("状态"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.SUBMITTED
+    state = models.CharField(
+        _("状态"), max_length=16, choices=RecordState.choices, default=RecordState.SUBMITTED
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -513,8 +513,8 @@ class PointEntry(BaseModel):
     points = models.DecimalField(_("分值"), max_digits=6, decimal_places=1)
     occurred_on = models.DateField(_("发生日期"))
     evidence = models.TextField(_("佐证材料"))
-    status = models.CharField(
-        _("状态"), max_length=16, choices=PointStatus.choices, default=PointStatus.PENDING
+    state = models.CharField(
+        _("状态"), max_length=16, choices=PointState.choices, default=PointState.PENDING
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -537,7 +537,7 @@ class PointEntry(BaseModel):
         verbose_name = _("积分记录")
         verbose_name_plural = _("积分记录")
         ordering = ["occurred_on", "id"]
-        indexes = [models.Index(fields=["profile", "status"], name="point_profile_status_idx")]
+        indexes = [models.Index(fields=["profile", "state"], name="point_profile_state_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(approver=models.F("submitted_by")), name="point_not_self_approved"
@@ -591,7 +591,7 @@ class Transfer(BaseModel):
         Profile, verbose_name=_("档案"), on_delete=models.CASCADE, related_name="transfers"
     )
     track = models.CharField(_("转任通道"), max_length=16, choices=TransferTrack.choices)
-    status = models.CharField(_("状态"), max_length=16, choices=TransferStatus.choices)
+    state = models.CharField(_("状态"), max_length=16, choices=TransferState.choices)
     decided_on = models.DateField(_("日期"))
     note = models.CharField(_("说明"), max_length=200)
     recorded_by = models.ForeignKey(
@@ -607,7 +607,7 @@ class Transfer(BaseModel):
         ordering = ["-decided_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.profile} {self.get_track_display()} {self.get_status_display()}"
+        return f"{self.profile} {self.get_track_display()} {self.get_state_display()}"
 
 
 class Outcome(BaseModel):

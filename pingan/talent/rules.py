@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.core.actions import Machine
 
-from .choices import PointStatus as P
-from .choices import RecordStatus as R
+from .choices import PointState as P
+from .choices import RecordState as R
 from .models import MilestoneRecord, PointEntry, StudyRecord
 
 
@@ -19,7 +19,7 @@ def _record_machine(name: str, model) -> Machine:
     return Machine(
         name,
         model=model,
-        field="status",
+        field="state",
         states=R,
         moves={"confirm": ([R.SUBMITTED], R.CONFIRMED, None)},
         refusals={"confirm": {R.CONFIRMED: _("该记录已确认。")}},
@@ -33,7 +33,7 @@ MILESTONE_RECORD = _record_machine("milestone_record", MilestoneRecord)
 POINTS = Machine(
     "point_entry",
     model=PointEntry,
-    field="status",
+    field="state",
     states=P,
     moves={
         "approve": ([P.PENDING], P.APPROVED, None),

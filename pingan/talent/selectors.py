@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import CELL_COLOURS, CellStatus, OutcomeKind, PointStatus, RecordStatus
+from .choices import CELL_COLOURS, CellState, OutcomeKind, PointState, RecordState
 from .models import (
     Activity,
     Evaluation,
@@ -61,9 +61,9 @@ def with_progress(profiles):
     """Annotate ``points_total`` (approved), ``points_pending``, ``study_done`` (confirmed,
     active items), ``milestones_done`` (confirmed, in the current stage)."""
 
-    def total(status: str):
+    def total(state: str):
         return Subquery(
-            PointEntry.objects.filter(profile=OuterRef("pk"), status=status)
+            PointEntry.objects.filter(profile=OuterRef("pk"), state=state)
             .values("profile")
             .annotate(total=Sum("points"))
             .values("total"),
@@ -77,12 +77,12 @@ def with_progress(profiles):
         )
 
     return profiles.annotate(
-        points_total=Coalesce(total(PointStatus.APPROVED), Value(ZERO), output_field=_POINTS),
-        points_pending=Coalesce(total(PointStatus.PENDING), Value(ZERO), output_field=_POINTS),
+        points_total=Coalesce(total(PointState.APPROVED), Value(ZERO), output_field=_POINTS),
+        points_pending=Coalesce(total(PointState.PENDING), Value(ZERO), output_field=_POINTS),
         study_done=Coalesce(
             count(
                 StudyRecord.objects.filter(
-                    profile=OuterRef("pk"), status=RecordStatus.CONFIRMED, item__is_active=True
+                    profile=OuterRef("pk"), state=RecordState.CONFIRMED, item__is_active=True
                 )
             ),
             0,
@@ -91,7 +91,7 @@ def with_progress(profiles):
             count(
                 MilestoneRecord.objects.filter(
                     profile=OuterRef("pk"),
-                    status=RecordStatus.CONFIRMED,
+                    state=RecordState.CONFIRMED,
                     milestone__transformation__stage=OuterRef("stage"),
                 )
             ),
@@ -222,9 +222,9 @@ class Cell:
     evidence: list[str] = field(default_factory=list)
 
     @property
-    def status(self) -> str:
+    def state(self) -> str:
         if self.milestones_total and self.milestones_confirmed == self.milestones_total:
-            return CellStatus.ACHIEVED
+            return CellState.ACHIEVED
         if (
             self.milestones_confirmed
             or self.milestones_submitted
@@ -232,20 +232,20 @@ class Cell:
             or self.study_submitted
             or self.activities
         ):
-            return CellStatus.IN_PROGRESS
-        return CellStatus.NOT_STARTED
+            return CellState.IN_PROGRESS
+        return CellState.NOT_STARTED
 
     @property
-    def status_label(self) -> str:
-        return CellStatus(self.status).label
+    def state_label(self) -> str:
+        return CellState(self.state).label
 
     @property
     def colour(self) -> str:
-        return CELL_COLOURS[self.status]
+        return CELL_COLOURS[self.state]
 
 
 def transformation_matrix(profile: Profile) -> list[tuple[Stage, list[Cell]]]:
-    """The nine transformations, by stage, each with its evidence and status."""
+    """The nine transformations, by stage, each with its evidence and state."""
     transformations = list(
         Transformation.objects.select_related("stage")
         .annotate(milestone_count=Count("milestones", distinct=True))
@@ -262,7 +262,7 @@ def transformation_matrix(profile: Profile) -> list[tuple[Stage, list[Cell]]]:
         cells[transformation_id].study_total = n
     for record in MilestoneRecord.objects.filter(profile=profile).select_related("milestone"):
         cell = cells[record.milestone.transformation_id]
-        if record.status == RecordStatus.CONFIRMED:
+        if record.state == RecordState.CONFIRMED:
             cell.milestones_confirmed += 1
         else:
             cell.milestones_submitted += 1
@@ -271,7 +271,7 @@ def transformation_matrix(profile: Profile) -> list[tuple[Stage, list[Cell]]]:
         "item"
     ):
         cell = cells[record.item.transformation_id]
-        if record.status == RecordStatus.CONFIRMED:
+        if record.state == RecordState.CONFIRMED:
             cell.study_confirmed += 1
         else:
             cell.study_submitted += 1
@@ -309,7 +309,7 @@ def study_progress(profile: Profile) -> list[tuple[StudyItem, StudyRecord | None
 def ledger(profile: Profile):
     """The person's points entries in date order, with ``running_total`` over approved ones."""
     approved_points = Case(
-        When(status=PointStatus.APPROVED, then=F("points")),
+        When(state=PointState.APPROVED, then=F("points")),
         default=Value(ZERO),
         output_field=_POINTS,
     )
@@ -446,9 +446,9 @@ def pending_for(user):
     """What waits for this user's decision: study/milestone records of their mentees, point
     entries they may approve (not their own)."""
     mentees = Profile.objects.filter(mentor=user)
-    study = StudyRecord.objects.filter(profile__in=mentees, status=RecordStatus.SUBMITTED)
+    study = StudyRecord.objects.filter(profile__in=mentees, state=RecordState.SUBMITTED)
     points = PointEntry.objects.filter(
         Q(profile__mentor=user) | Q(profile__department__head=user),
-        status=PointStatus.PENDING,
+        state=PointState.PENDING,
     ).exclude(Q(submitted_by=user) | Q(profile__staff=user))
     return {"study": study.count(), "points": points.count()}

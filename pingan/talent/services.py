@@ -24,8 +24,8 @@ from .choices import (
     EventKind,
     HonourLevel,
     OutcomeKind,
-    RecordStatus,
-    TransferStatus,
+    RecordState,
+    TransferState,
     TransferTrack,
 )
 from .models import (
@@ -249,13 +249,13 @@ def study_record(
     evidence = require_text(evidence, _("佐证材料"))
     by_mentor = MENTOR in found and SELF not in found
     existing = StudyRecord.objects.filter(profile=profile, item=item).first()
-    if existing and existing.status == RecordStatus.CONFIRMED:
+    if existing and existing.state == RecordState.CONFIRMED:
         raise ApplicationError(_("“%(item)s”已由导师确认，无需重复录入。") % {"item": item.title})
     fields = {
         "completed_on": completed_on,
         "evidence": evidence,
         "recorded_by": actor,
-        "status": RecordStatus.CONFIRMED if by_mentor else RecordStatus.SUBMITTED,
+        "state": RecordState.CONFIRMED if by_mentor else RecordState.SUBMITTED,
         "confirmed_by": actor if by_mentor else None,
         "confirmed_at": now if by_mentor else None,
     }
@@ -275,16 +275,16 @@ def _confirm(record, actor: Staff, what: str, kind: str, title: str, now: dateti
     action = "study_confirm" if study else "milestone_confirm"
     _require(actor, record.profile, action, _("确认%(what)s（须带教导师）") % {"what": what})
     machine = rules.STUDY_RECORD if study else rules.MILESTONE_RECORD
-    confirmed = machine.check("confirm", record.status)
+    confirmed = machine.check("confirm", record.state)
     # Compare-and-set on the state the table starts from: two mentors at once, one wins.
     updated = (
         type(record)
-        .objects.filter(pk=record.pk, status__in=machine.moves["confirm"].sources)
-        .update(status=confirmed, confirmed_by=actor, confirmed_at=now, updated_at=now)
+        .objects.filter(pk=record.pk, state__in=machine.moves["confirm"].sources)
+        .update(state=confirmed, confirmed_by=actor, confirmed_at=now, updated_at=now)
     )
     if updated != 1:
         raise ConflictError(_("该记录刚被其他人处理，请刷新页面。"))
-    record.status, record.confirmed_by, record.confirmed_at = confirmed, actor, now
+    record.state, record.confirmed_by, record.confirmed_at = confirmed, actor, now
     _event(record.profile, kind, actor, now, _("确认：%s") % title)
     return record
 
@@ -313,7 +313,7 @@ def milestone_record(
     evidence = require_text(evidence, _("佐证材料"))
     by_mentor = MENTOR in found and SELF not in found
     existing = MilestoneRecord.objects.filter(profile=profile, milestone=milestone).first()
-    if existing and existing.status == RecordStatus.CONFIRMED:
+    if existing and existing.state == RecordState.CONFIRMED:
         raise ApplicationError(_("该节点已由导师确认，无需重复录入。"))
     record, _created = MilestoneRecord.objects.update_or_create(
         profile=profile,
@@ -322,7 +322,7 @@ def milestone_record(
             "completed_on": completed_on,
             "evidence": evidence,
             "recorded_by": actor,
-            "status": RecordStatus.CONFIRMED if by_mentor else RecordStatus.SUBMITTED,
+            "state": RecordState.CONFIRMED if by_mentor else RecordState.SUBMITTED,
             "confirmed_by": actor if by_mentor else None,
             "confirmed_at": now if by_mentor else None,
         },
@@ -525,18 +525,18 @@ def points_decide(
         raise ForbiddenError(_("不能审批本人申报的积分或本人的积分，请由导师或部门负责人审批。"))
     _require(actor, profile, "points_decide", _("审批该助理的积分"))
     action = "approve" if approve else "reject"
-    status = rules.POINTS.check(action, entry.status)
+    state = rules.POINTS.check(action, entry.state)
     note = (note or "").strip()
     if not approve and not note:
         raise ApplicationError(_("不予通过时请填写审批意见。"))
     if len(note) > 200:
         raise ApplicationError(_("审批意见不能超过 200 个字。"))
     updated = PointEntry.objects.filter(
-        pk=entry.pk, status__in=rules.POINTS.moves[action].sources
-    ).update(status=status, approver=actor, decided_at=now, decision_note=note, updated_at=now)
+        pk=entry.pk, state__in=rules.POINTS.moves[action].sources
+    ).update(state=state, approver=actor, decided_at=now, decision_note=note, updated_at=now)
     if updated != 1:
         raise ConflictError(_("该积分已被审批，请刷新页面。"))
-    entry.status, entry.approver, entry.decided_at, entry.decision_note = status, actor, now, note
+    entry.state, entry.approver, entry.decided_at, entry.decision_note = state, actor, now, note
     verdict = _("通过") if approve else _("不予通过")
     _event(
         profile,
@@ -616,7 +616,7 @@ def transfer_record(
     profile: Profile,
     actor: Staff,
     track: str,
-    status: str,
+    state: str,
     decided_on: date | None,
     note: str,
     now: datetime | None = None,
@@ -626,12 +626,12 @@ def transfer_record(
     _require(actor, profile, "transfer", _("记录转任（须人才评审委员会）"))
     if track not in TransferTrack.values:
         raise ApplicationError(_("请选择转任通道。"))
-    if status not in TransferStatus.values:
+    if state not in TransferState.values:
         raise ApplicationError(_("请选择转任状态。"))
     transfer = Transfer.objects.create(
         profile=profile,
         track=track,
-        status=status,
+        state=state,
         decided_on=_past_date(decided_on, _("日期"), now),
         note=require_text(note, _("说明"), limit=200),
         recorded_by=actor,
@@ -641,7 +641,7 @@ def transfer_record(
         EventKind.TRANSFER,
         actor,
         now,
-        f"{TransferTrack(track).label}：{TransferStatus(status).label}",
+        f"{TransferTrack(track).label}：{TransferState(state).label}",
         transfer.note,
     )
     return transfer

@@ -18,7 +18,7 @@ from . import forms as f
 from . import selectors, services
 from .access import MAY, access_profile, oversees, relations
 from .actions import ACTIONS, offered
-from .choices import PointStatus, RecordStatus
+from .choices import PointState, RecordState
 from .filtersets import ProfileFilter
 from .models import Evaluation, Profile
 from .tables import ProfileTable
@@ -124,8 +124,8 @@ def _context(request, profile: Profile, *, forms=None, error="", error_action=""
         "oversees": oversees(request.user),
         "partial": bool(request.headers.get("HX-Request")),
         "user_id": request.user.pk,
-        "SUBMITTED": RecordStatus.SUBMITTED,
-        "PENDING": PointStatus.PENDING,
+        "SUBMITTED": RecordState.SUBMITTED,
+        "PENDING": PointState.PENDING,
     }
 
 

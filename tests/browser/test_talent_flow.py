@@ -29,7 +29,7 @@ def test_record_study_item_updates_the_matrix(demo_world, live_server, page, scr
     _login(page, base, "assistant")
     page.goto(f"{base}/talent/me/")
     cell = page.get_by_test_id("cell-independence")
-    assert cell.get_attribute("data-status") == "not_started"
+    assert cell.get_attribute("data-state") == "not_started"
     assert "学习 0/1" in cell.get_by_test_id("cell-counts").inner_text()
     # when they record the Y13 study item
     page.click("summary:has-text('录入学习记录')")
@@ -41,7 +41,7 @@ def test_record_study_item_updates_the_matrix(demo_world, live_server, page, scr
     page.wait_for_load_state("networkidle")
     # then the matrix cell shows the evidence waiting for the mentor
     cell = page.get_by_test_id("cell-independence")
-    assert cell.get_attribute("data-status") == "in_progress"
+    assert cell.get_attribute("data-state") == "in_progress"
     assert "1 项待确认" in cell.inner_text()
     assert "待导师确认" in page.get_by_test_id("study-Y13").inner_text()
     screenshot("talent-assistant-recorded-study")

@@ -9,9 +9,9 @@ from ..choices import (
     ActivityKind,
     HonourLevel,
     OutcomeKind,
-    PointStatus,
-    RecordStatus,
-    TransferStatus,
+    PointState,
+    RecordState,
+    TransferState,
     TransferTrack,
 )
 from ..models import (
@@ -80,7 +80,7 @@ class ReadinessSerializer(serializers.Serializer):
 class CellSerializer(serializers.Serializer):
     stage = serializers.CharField()
     transformation = serializers.CharField()
-    status = serializers.CharField()
+    state = serializers.CharField()
     milestones_confirmed = serializers.IntegerField()
     milestones_total = serializers.IntegerField()
     study_confirmed = serializers.IntegerField()
@@ -92,8 +92,8 @@ class StudySerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
     track = serializers.CharField()
-    status = serializers.ChoiceField(
-        choices=[("missing", _("未完成")), *RecordStatus.choices], allow_null=True
+    state = serializers.ChoiceField(
+        choices=[("missing", _("未完成")), *RecordState.choices], allow_null=True
     )
     completed_on = serializers.DateField(allow_null=True)
 
@@ -105,8 +105,8 @@ class MilestoneStateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     transformation = serializers.CharField()
     name = serializers.CharField()
-    status = serializers.ChoiceField(
-        choices=[("missing", _("未录入")), *RecordStatus.choices], allow_null=True
+    state = serializers.ChoiceField(
+        choices=[("missing", _("未录入")), *RecordState.choices], allow_null=True
     )
     completed_on = serializers.DateField(allow_null=True)
 
@@ -154,7 +154,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
     submitted_by = serializers.CharField(source="submitted_by.__str__", read_only=True)
     approver = serializers.CharField(source="approver.__str__", default=None, read_only=True)
     running_total = serializers.DecimalField(max_digits=9, decimal_places=1, read_only=True)
-    status = serializers.ChoiceField(choices=PointStatus.choices, read_only=True)
+    state = serializers.ChoiceField(choices=PointState.choices, read_only=True)
 
     class Meta:
         model = PointEntry
@@ -165,7 +165,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "rule_name",
             "points",
             "evidence",
-            "status",
+            "state",
             "submitted_by",
             "approver",
             "decided_at",
@@ -263,7 +263,7 @@ class MentorInputSerializer(serializers.Serializer):
 
 class TransferInputSerializer(serializers.Serializer):
     track = serializers.ChoiceField(choices=TransferTrack.choices)
-    status = serializers.ChoiceField(choices=TransferStatus.choices)
+    state = serializers.ChoiceField(choices=TransferState.choices)
     decided_on = serializers.DateField()
     note = serializers.CharField(max_length=200)
 

@@ -28,7 +28,7 @@ def _detail(profile: Profile) -> dict:
         {
             "stage": stage.name,
             "transformation": str(cell.transformation),
-            "status": cell.status,
+            "state": cell.state,
             "milestones_confirmed": cell.milestones_confirmed,
             "milestones_total": cell.milestones_total,
             "study_confirmed": cell.study_confirmed,
@@ -43,7 +43,7 @@ def _detail(profile: Profile) -> dict:
             "code": item.code,
             "title": item.title,
             "track": item.track,
-            "status": record.status if record else "missing",
+            "state": record.state if record else "missing",
             "completed_on": record.completed_on if record else None,
         }
         for item, record in selectors.study_progress(profile)
@@ -59,7 +59,7 @@ def _detail(profile: Profile) -> dict:
             "id": milestone.pk,
             "transformation": str(milestone.transformation),
             "name": milestone.name,
-            "status": record.status if record else "missing",
+            "state": record.state if record else "missing",
             "completed_on": record.completed_on if record else None,
         }
         for milestone, record in ((m, records.get(m.pk)) for m in reached)

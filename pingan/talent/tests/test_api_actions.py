@@ -266,7 +266,7 @@ class TestApiTransfer(_ApiMatrix, PermissionMatrix):
     def body(self):
         return {
             "track": "prosecutor",
-            "status": "applied",
+            "state": "applied",
             "decided_on": str(self.today),
             "note": "本人申请",
         }
@@ -294,7 +294,7 @@ def test_an_assistants_entries_wait_for_the_mentor_who_is_told(world, today):
     # given the assistant, and the milestones of their stage as the API lists them
     client = world.client(ASSISTANT)
     detail = client.get(reverse("talent-profile-detail", args=[world.profile.pk])).json()
-    assert {row["status"] for row in detail["milestones"]} == {"missing"}
+    assert {row["state"] for row in detail["milestones"]} == {"missing"}
     milestone = Milestone.objects.get(pk=detail["milestones"][0]["id"])
     assert milestone.transformation.stage.code == "junior"
     # when they record a study item and a milestone over the API
@@ -305,7 +305,7 @@ def test_an_assistants_entries_wait_for_the_mentor_who_is_told(world, today):
     assert post(client, "milestone", world.profile, body).status_code == 200
     # then both wait for the mentor, who is told of each
     record = world.profile.milestone_records.get(milestone=milestone)
-    assert record.status == "submitted"
+    assert record.state == "submitted"
     assert len(told(world.mentor)) == 2 and not told(world.assistant)
     # when the mentor confirms them
     client = world.client("t_mentor")
@@ -313,9 +313,9 @@ def test_an_assistants_entries_wait_for_the_mentor_who_is_told(world, today):
     response = post(client, "milestone-confirm", world.profile, {"milestone": milestone.pk})
     # then they count, and the assistant who entered them is told
     assert response.status_code == 200
-    assert response.json()["milestones"][0]["status"] == "confirmed"
+    assert response.json()["milestones"][0]["state"] == "confirmed"
     record.refresh_from_db()
-    assert record.status == "confirmed" and record.confirmed_by == world.mentor
+    assert record.state == "confirmed" and record.confirmed_by == world.mentor
     assert len(told(world.assistant)) == 2
 
 
@@ -323,7 +323,7 @@ def test_a_mentors_own_entry_is_confirmed_and_tells_no_one(world, today):
     body = {"milestone": a_junior_milestone().pk, "completed_on": str(today), "evidence": "评语"}
     response = post(world.client("t_mentor"), "milestone", world.profile, body)
     assert response.status_code == 200
-    assert world.profile.milestone_records.get().status == "confirmed"
+    assert world.profile.milestone_records.get().state == "confirmed"
     assert not Notice.objects.filter(kind="talent").exists()
 
 
@@ -464,10 +464,10 @@ def test_a_stage_change_and_a_transfer_step_tell_the_people_around_the_assistant
     body = {"to_stage": "intermediate", "reason": "评议通过", "override_reason": "表现突出"}
     assert post(client, "stage", world.profile, body).status_code == 200
     assert told(world.assistant) and told(world.mentor) and told(world.head)
-    transfer = {"track": "prosecutor", "status": "bogus", "decided_on": str(today), "note": "申请"}
+    transfer = {"track": "prosecutor", "state": "bogus", "decided_on": str(today), "note": "申请"}
     response = post(client, "transfer", world.profile, transfer)
-    assert response.status_code == 400 and "status" in response.json()
-    transfer["status"] = "applied"
+    assert response.status_code == 400 and "state" in response.json()
+    transfer["state"] = "applied"
     assert post(client, "transfer", world.profile, transfer).status_code == 200
-    assert world.profile.transfers.get().status == "applied"
+    assert world.profile.transfers.get().state == "applied"
     assert len(told(world.assistant)) == 2 and len(told(world.head)) == 2

@@ -98,7 +98,7 @@ def test_no_approval_of_ones_own_entries(org, enroll):
         approve(by_mentor, profile.staff)
     with pytest.raises(ForbiddenError):
         approve(by_self, profile.staff)
-    assert set(PointEntry.objects.filter(profile=profile).values_list("status", flat=True)) == {
+    assert set(PointEntry.objects.filter(profile=profile).values_list("state", flat=True)) == {
         "pending"
     }
     # someone else may
@@ -126,10 +126,10 @@ def test_a_decision_is_final(org, enroll):
         services.points_decide(entry=entry, actor=org.head, approve=False, note="x", now=NOW)
     # ... and a stale copy still showing "pending" loses the compare-and-set
     stale = PointEntry.objects.get(pk=entry.pk)
-    stale.status = "pending"
+    stale.state = "pending"
     with pytest.raises(ConflictError):
         services.points_decide(entry=stale, actor=org.head, approve=False, note="x", now=NOW)
-    assert PointEntry.objects.get(pk=entry.pk).status == "approved"
+    assert PointEntry.objects.get(pk=entry.pk).state == "approved"
 
 
 def test_an_overlong_decision_note_is_refused_not_cut(org, enroll):
@@ -213,9 +213,9 @@ def test_a_refused_points_decision_changes_nothing(org, enroll):
 
     profile = enroll("refused")
 
-    def make(status: str) -> PointEntry:
+    def make(state: str) -> PointEntry:
         entry = submit(profile, profile.staff)
-        PointEntry.objects.filter(pk=entry.pk).update(status=status)
+        PointEntry.objects.filter(pk=entry.pk).update(state=state)
         entry.refresh_from_db()
         return entry
 

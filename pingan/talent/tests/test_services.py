@@ -27,14 +27,14 @@ def record(profile, actor, code="Z01", day=date(2026, 3, 1), evidence="学习笔
 def test_assistant_records_and_the_mentor_confirms(org, enroll):
     profile = enroll("study1")
     entry = record(profile, profile.staff)
-    assert entry.status == "submitted" and entry.confirmed_by is None
+    assert entry.state == "submitted" and entry.confirmed_by is None
     with pytest.raises(ForbiddenError):
         services.study_confirm(record=entry, actor=profile.staff, now=NOW)
     with pytest.raises(ForbiddenError):
         services.study_confirm(record=entry, actor=org.head, now=NOW)
     services.study_confirm(record=entry, actor=org.mentor, now=NOW)
     entry.refresh_from_db()
-    assert entry.status == "confirmed" and entry.confirmed_by == org.mentor
+    assert entry.state == "confirmed" and entry.confirmed_by == org.mentor
     with pytest.raises(ApplicationError, match="已由导师确认"):
         record(profile, profile.staff)
 
@@ -42,7 +42,7 @@ def test_assistant_records_and_the_mentor_confirms(org, enroll):
 def test_a_mentors_entry_is_confirmed_at_once(org, enroll):
     profile = enroll("study2")
     entry = record(profile, org.mentor)
-    assert entry.status == "confirmed" and entry.confirmed_by == org.mentor
+    assert entry.state == "confirmed" and entry.confirmed_by == org.mentor
 
 
 def test_items_outside_the_catalogue_are_refused(org, enroll):
@@ -83,9 +83,9 @@ def test_recording_study_moves_the_matrix(org, enroll):
             if c.transformation.code == code
         )
 
-    assert cell("legal_reasoning").status == "not_started"
+    assert cell("legal_reasoning").state == "not_started"
     record(profile, profile.staff, code="Z01")
-    assert cell("legal_reasoning").status == "in_progress"
+    assert cell("legal_reasoning").state == "in_progress"
     assert cell("legal_reasoning").study_submitted == 1
     for milestone in Milestone.objects.filter(transformation__code="legal_reasoning"):
         services.milestone_record(
@@ -96,7 +96,7 @@ def test_recording_study_moves_the_matrix(org, enroll):
             evidence="评语",
             now=NOW,
         )
-    assert cell("legal_reasoning").status == "achieved"
+    assert cell("legal_reasoning").state == "achieved"
 
 
 def test_rotation_counts_linked_and_entered_cases(org, enroll, register_case):
@@ -150,7 +150,7 @@ def test_transfers_are_the_committees_and_outcomes_are_counted(org, enroll):
             profile=profile,
             actor=org.mentor,
             track="prosecutor",
-            status="applied",
+            state="applied",
             decided_on=date(2026, 9, 1),
             note="本人申请",
             now=NOW,
@@ -159,7 +159,7 @@ def test_transfers_are_the_committees_and_outcomes_are_counted(org, enroll):
         profile=profile,
         actor=org.committee,
         track="prosecutor",
-        status="applied",
+        state="applied",
         decided_on=date(2026, 9, 1),
         note="本人申请",
         now=NOW,
@@ -221,14 +221,14 @@ def test_a_refused_study_confirmation_changes_nothing(org, enroll):
 
     made = itertools.count()
 
-    def make(status: str) -> StudyRecord:
+    def make(state: str) -> StudyRecord:
         # entered by the assistant, confirmed by the mentor when that is the state asked for
         profile = enroll(f"study_refused{next(made)}")
         entry = record(profile, profile.staff)
-        if status == "confirmed":
+        if state == "confirmed":
             services.study_confirm(record=entry, actor=org.mentor, now=NOW)
         entry.refresh_from_db()
-        assert entry.status == status
+        assert entry.state == state
         return entry
 
     def act(action: str, entry: StudyRecord) -> None:
@@ -243,7 +243,7 @@ def test_a_refused_milestone_confirmation_changes_nothing(org, enroll):
     made = itertools.count()
     milestone = Milestone.objects.order_by("pk").first()
 
-    def make(status: str) -> MilestoneRecord:
+    def make(state: str) -> MilestoneRecord:
         profile = enroll(f"milestone_refused{next(made)}")
         entry = services.milestone_record(
             profile=profile,
@@ -253,10 +253,10 @@ def test_a_refused_milestone_confirmation_changes_nothing(org, enroll):
             evidence="评语",
             now=NOW,
         )
-        if status == "confirmed":
+        if state == "confirmed":
             services.milestone_confirm(record=entry, actor=org.mentor, now=NOW)
         entry.refresh_from_db()
-        assert entry.status == status
+        assert entry.state == state
         return entry
 
     def act(action: str, entry: MilestoneRecord) -> None:

@@ -130,8 +130,8 @@ def test_mentor_confirms_and_approves_and_readiness_turns(client_as):
     client = client_as("mentor")
     page = client.get(reverse("talent:profile", args=[profile.pk])).content.decode()
     assert 'data-testid="readiness-state">未达到' in page
-    pending_study = StudyRecord.objects.get(profile=profile, status="submitted")
-    pending_points = PointEntry.objects.get(profile=profile, status="pending")
+    pending_study = StudyRecord.objects.get(profile=profile, state="submitted")
+    pending_points = PointEntry.objects.get(profile=profile, state="pending")
     # when the mentor approves the points and confirms the study item (htmx)
     act = reverse("talent:profile-act", args=[profile.pk, "points_decide"])
     response = client.post(
@@ -157,18 +157,18 @@ def test_mentor_confirms_and_approves_and_readiness_turns(client_as):
     )
     assert response.status_code == 302
     entry = PointEntry.objects.filter(profile=profile).latest("pk")
-    assert (entry.status, entry.submitted_by.username) == ("pending", "mentor")
+    assert (entry.state, entry.submitted_by.username) == ("pending", "mentor")
 
 
 def test_refusals_on_the_page_say_why_and_change_nothing(client_as):
     profile = profile_of("assistant")
     client = client_as("assistant")
-    own = PointEntry.objects.get(profile=profile, status="pending")
+    own = PointEntry.objects.get(profile=profile, state="pending")
     act = reverse("talent:profile-act", args=[profile.pk, "points_decide"])
     response = client.post(act, {"entry": own.pk, "approve": "1"})
     assert response.status_code == 403
     assert "不能审批本人" in response.content.decode()
-    assert PointEntry.objects.get(pk=own.pk).status == "pending"
+    assert PointEntry.objects.get(pk=own.pk).state == "pending"
     act = reverse("talent:profile-act", args=[profile.pk, "points"])
     response = client.post(
         act,
@@ -208,7 +208,7 @@ def test_api_detail_has_readiness_matrix_and_study(client_as):
     assert data["readiness"]["ready"] is False
     assert len(data["matrix"]) == 9 and len(data["study"]) == 21
     ledger = client_as("assistant").get(reverse("talent-profile-ledger", args=[profile.pk])).json()
-    approved = [row for row in ledger if row["status"] == "approved"]
+    approved = [row for row in ledger if row["state"] == "approved"]
     assert ledger[-1]["running_total"] == data["points_total"]
     assert approved
 
@@ -279,7 +279,7 @@ def test_htmx_refusal_re_renders_the_form_with_the_message(client_as):
 
 def test_api_points_decide_refuses_self_approval(client_as):
     profile = profile_of("assistant")
-    entry = PointEntry.objects.get(profile=profile, status="pending")
+    entry = PointEntry.objects.get(profile=profile, state="pending")
     response = client_as("assistant").post(
         reverse("talent-profile-points-decide", args=[profile.pk]),
         {"entry": entry.pk, "approve": True},
