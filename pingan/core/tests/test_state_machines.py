@@ -15,3 +15,12 @@ def test_every_declared_move_leads_somewhere_its_machine_knows():
             assert move.sources, (machine, action)
             for state in move.sources:
                 assert machine.actions_from(state), (machine, state)
+
+
+def test_every_machine_keeps_its_state_in_a_field_called_state():
+    # one convention: the field is ``state`` and its choices are named ``…State``
+    machines = diagrams.machines()
+    assert len(machines) >= 17
+    for machine in machines:
+        assert machine.field == "state", machine
+        assert machine.states.__name__.endswith("State"), machine
