@@ -7,8 +7,10 @@ from django.db.models import Count, Q, Value, When
 from django.utils.translation import gettext as _
 
 from pingan.core.calendar import local_date, missing_calendar_years, workdays_in
+from pingan.orgs.access import has_role
 from pingan.orgs.choices import Level
 
+from . import rules
 from .choices import CLOCK_STATES, Colour, DayType, ExtensionState, State, SupervisionState
 from .models import Case, DeadlineExtension, DeadlinePolicy, Supervision
 
@@ -210,3 +212,12 @@ def supervision_counts(user) -> dict[str, int]:
         "to_answer": supervisions(user, box="mine", state=SupervisionState.OPEN).count(),
         "to_close": supervisions(user, box="issued", state=SupervisionState.ANSWERED).count(),
     }
+
+
+def waiting_on(user) -> dict[str, int]:
+    """What waits on the user, for the home page: extension requests to decide (leaders),
+    supervision orders to answer and answered ones to close."""
+    counts = supervision_counts(user)
+    if has_role(user, *rules.CASE.roles("extension_decide")):
+        counts["approvals"] = pending_extensions(user).count()
+    return counts

@@ -308,3 +308,17 @@ class TestSupervisionCloseApi(_OrderRoute):
     method = "post"
     data = {"note": "已办结"}
     wrong_role = "street_dispatcher"
+
+
+def test_the_home_page_says_what_waits_on_each_side(climbed, client_as, staff):
+    # the street's leader has orders to answer
+    home = client_as("street_leader").get(reverse("home")).content.decode()
+    assert 'data-testid="waiting"' in home and "督办待反馈" in home
+    # once answered, the district's desk has one to close, and the street nothing
+    order = _order(climbed, 2)
+    perform(SUPERVISION_ACTIONS["answer"], order, staff("street_mediator"), {"answer": "已约谈"})
+    desk = client_as("district_dispatcher").get(reverse("home")).content.decode()
+    assert "督办已反馈待办结" in desk
+    mediator = client_as("street_mediator").get(reverse("home")).content.decode()
+    assert "督办待反馈" in mediator  # tier 1 is still open for the street
+    assert 'data-testid="waiting"' not in client_as("officer").get(reverse("home")).content.decode()
