@@ -322,3 +322,52 @@ def test_the_home_page_says_what_waits_on_each_side(climbed, client_as, staff):
     mediator = client_as("street_mediator").get(reverse("home")).content.decode()
     assert "督办待反馈" in mediator  # tier 1 is still open for the street
     assert 'data-testid="waiting"' not in client_as("officer").get(reverse("home")).content.decode()
+
+
+def test_a_refused_answer_or_close_changes_no_state_version_or_timeline(overdue_case, staff):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pingan.cases import rules
+    from pingan.cases.supervision import supervision_answer, supervision_close
+    from pingan.core.testing import check_refusals_change_nothing
+
+    # the handler answers and the command desk closes: both may, where the table allows it
+    mediator, desk = staff("street_mediator"), staff("district_dispatcher")
+    case = overdue_case()
+    perform(ACTIONS["assign"], case, staff("street_dispatcher"), {"handler": mediator})
+    supervision_sweep(now=AN_HOUR_LATE)
+    supervision_sweep(now=AFTER_DELAY)
+    order = _order(case, 2)
+
+    def make(state: str) -> Supervision:
+        Supervision.objects.filter(pk=order.pk).update(state=state, version=1)
+        order.refresh_from_db()
+        return order
+
+    def act(action: str, order: Supervision) -> None:
+        if action == "answer":
+            supervision_answer(
+                supervision=order,
+                actor=mediator,
+                answer="x",
+                expected_version=None,
+                now=AFTER_DELAY,
+            )
+        else:
+            supervision_close(
+                supervision=order, actor=desk, note="x", expected_version=None, now=AFTER_DELAY
+            )
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+    @given(data=st.data())
+    def run(data):
+        check_refusals_change_nothing(
+            rules.SUPERVISION,
+            make=make,
+            act=act,
+            events=lambda order: order.case.events.count(),
+            data=data,
+        )
+
+    run()
