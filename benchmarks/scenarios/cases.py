@@ -371,15 +371,16 @@ class Intake:
             "INSERT INTO cases_case (created_at, updated_at, number, query_code_hash, channel, "
             "complexity, urgency, title, narrative, narrative_words, address, area_path, state, "
             "level, registered_at, due_provisional, concluded_level, outcome, legal_route, "
-            "judicially_confirmed, rejection_reason, version, grid_id, handling_unit_id, "
-            "registered_by_id, category_id, suggested_unit_id, suggestion_followed) VALUES "
-            f"({db.placeholders(28)}) RETURNING id",
+            "judicially_confirmed, judicial_court, judicial_ruling_number, rejection_reason, "
+            "version, grid_id, handling_unit_id, registered_by_id, category_id, "
+            "suggested_unit_id, suggestion_followed) VALUES "
+            f"({db.placeholders(30)}) RETURNING id",
             [
                 stamp, stamp, number, crypto.blind_index("query_code", f"{number}:123456"),
                 "walk_in", "general", "normal", create["title"], create["narrative"], words,
                 create["address"], path, "registered", "street", stamp, db.flag(False), "", "",
-                "", db.flag(False), "", 1, grid_id, unit, user["id"], category, suggested,
-                db.flag(suggested == unit),
+                "", db.flag(False), "", "", "", 1, grid_id, unit, user["id"], category,
+                suggested, db.flag(suggested == unit),
             ],
         )[0]  # fmt: skip
         for party in create["parties"]:

@@ -16,7 +16,7 @@ from pingan.orgs.selectors import unit_staff
 
 from . import forms, rules, services, supervision
 from .api import serializers as s
-from .choices import ExtensionState, State, Urgency
+from .choices import ExtensionState, ReferralState, State, Urgency
 from .models import Case, DeadlineExtension
 
 R = RoleCode
@@ -38,6 +38,13 @@ def _has_pending_extension(case: Case) -> bool:
     if not hasattr(case, "_has_pending_extension"):
         case._has_pending_extension = case.extensions.filter(state=ExtensionState.PENDING).exists()
     return case._has_pending_extension
+
+
+def _open_referral(case: Case) -> bool:
+    """Read once per case object: both referral actions' offers ask it."""
+    if not hasattr(case, "_open_referral"):
+        case._open_referral = case.referrals.filter(state=ReferralState.REFERRED).exists()
+    return case._open_referral
 
 
 def _decided_extension(case: Case) -> DeadlineExtension:
@@ -310,13 +317,51 @@ ACTIONS: dict[str, Action] = {
             "judicial_confirmation",
             gettext_lazy("司法确认"),
             lambda c, a, d: services.case_confirm_judicially(
-                **_common(c, a, d), note=d.get("reason", "")
+                **_common(c, a, d),
+                court=d["court"],
+                confirmed_on=d["confirmed_on"],
+                ruling_number=d["ruling_number"],
+                note=d.get("reason", ""),
             ),
-            forms.ActionForm,
-            s.ActionSerializer,
+            forms.JudicialConfirmationForm,
+            s.JudicialConfirmationSerializer,
             style="outline-secondary",
             offer=lambda case: case.outcome == "agreement" and not case.judicially_confirmed,
             quiet="the handling unit records the court's confirmation for itself",
+        ),
+        _declare(
+            "refer",
+            gettext_lazy("转出"),
+            lambda c, a, d: services.case_refer(
+                case=c,
+                actor=a,
+                route=d["route"],
+                body=d["body"],
+                referred_on=d["referred_on"],
+                follow_up_on=d["follow_up_on"],
+                reference_number=d.get("reference_number", ""),
+            ),
+            forms.ReferForm,
+            s.ReferSerializer,
+            style="outline-secondary",
+            offer=lambda case: case.outcome == "no_agreement" and not _open_referral(case),
+            quiet="the receiving body is outside the platform; the handler follows it up",
+        ),
+        _declare(
+            "referral_result",
+            gettext_lazy("登记转出结果"),
+            lambda c, a, d: services.referral_record_result(
+                case=c,
+                actor=a,
+                result=d["result"],
+                result_on=d["result_on"],
+                reference_number=d.get("reference_number", ""),
+            ),
+            forms.ReferralResultForm,
+            s.ReferralResultSerializer,
+            style="outline-secondary",
+            offer=_open_referral,
+            quiet="the handler records what the receiving body decided",
         ),
     ]
 }

@@ -57,6 +57,21 @@ class LegalRoute(models.TextChoices):
     ADMINISTRATIVE_REVIEW = "administrative_review", _("行政复议")
 
 
+class ReferralRoute(models.TextChoices):
+    """Where a matter is handed outside the center (转出): the legal routes, or another
+    channel (信访、仲裁委以外的专业调解组织 …)."""
+
+    LITIGATION = "litigation", _("诉调对接（转法院）")
+    ARBITRATION = "arbitration", _("仲裁")
+    ADMINISTRATIVE_REVIEW = "administrative_review", _("行政复议")
+    OTHER = "other", _("其他渠道")
+
+
+class ReferralState(models.TextChoices):
+    REFERRED = "referred", _("跟进中")
+    RESOLVED = "resolved", _("已有结果")
+
+
 class PartyRole(models.TextChoices):
     APPLICANT = "applicant", _("申请人")
     RESPONDENT = "respondent", _("被申请人")
@@ -96,6 +111,8 @@ class EventKind(models.TextChoices):
     JUDICIAL_CONFIRMATION = "judicial_confirmation", _("司法确认")
     MERGE = "merge", _("合并重复事项")
     SUPERVISE = "supervise", _("督办")
+    REFER = "refer", _("转出")
+    REFERRAL_RESULT = "referral_result", _("转出结果")
     SUPERVISION_ANSWER = "supervision_answer", _("督办反馈")
     SUPERVISION_CLOSE = "supervision_close", _("督办办结")
     # whistle-and-report (吹哨报到, M4.2), written by pingan.collaboration

@@ -1,15 +1,18 @@
 """Forms of the intake page and the case actions; services do the real checks."""
 
+from datetime import timedelta
+
 import filetype
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division, Staff, Unit
 
-from .choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Urgency
+from .choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, ReferralRoute, Urgency
 from .models import Category
 from .rules import levels_below
 
@@ -297,6 +300,52 @@ class ExtensionDecideForm(ActionForm):
         choices=[("1", _("批准")), ("0", _("驳回"))],
         widget=forms.RadioSelect,
     )
+
+
+def _date(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+class JudicialConfirmationForm(ActionForm):
+    court = forms.CharField(label=_("确认法院"), max_length=100)
+    confirmed_on = _date(_("确认日期"))
+    ruling_number = forms.CharField(
+        label=_("裁定书文号"), max_length=60, help_text=_("如（2026）京0101民特123号")
+    )
+    reason = forms.CharField(
+        label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReferForm(ActionForm):
+    """转出: where the matter goes, when, and when to follow it up."""
+
+    route = forms.ChoiceField(label=_("转出途径"), choices=ReferralRoute.choices)
+    body = forms.CharField(
+        label=_("接收机关"), max_length=100, help_text=_("如：东城区人民法院、北京仲裁委员会")
+    )
+    referred_on = _date(_("转出日期"))
+    reference_number = forms.CharField(label=_("对方受理编号"), max_length=60, required=False)
+    follow_up_on = _date(_("跟进日期"))
+    reason = None
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        today = timezone.localdate()
+        self.fields["route"].initial = case.legal_route or None
+        self.fields["referred_on"].initial = today
+        self.fields["follow_up_on"].initial = today + timedelta(days=14)
+
+
+class ReferralResultForm(ActionForm):
+    result = forms.CharField(
+        label=_("处理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    result_on = _date(_("结果日期"))
+    reference_number = forms.CharField(
+        label=_("对方受理编号（如刚取得）"), max_length=60, required=False
+    )
+    reason = None
 
 
 class SuperviseForm(ActionForm):

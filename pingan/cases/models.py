@@ -21,6 +21,8 @@ from .choices import (
     LegalRoute,
     Outcome,
     PartyRole,
+    ReferralRoute,
+    ReferralState,
     State,
     SupervisionState,
     Urgency,
@@ -190,6 +192,10 @@ class Case(BaseModel):
         _("法律途径"), max_length=24, choices=LegalRoute.choices, blank=True
     )
     judicially_confirmed = models.BooleanField(_("已司法确认"), default=False)
+    # 司法确认: which court confirmed the agreement, when, and its ruling's number (裁定书文号)
+    judicial_court = models.CharField(_("确认法院"), max_length=100, blank=True)
+    judicial_confirmed_on = models.DateField(_("确认日期"), null=True, blank=True)
+    judicial_ruling_number = models.CharField(_("裁定书文号"), max_length=60, blank=True)
     satisfaction = models.PositiveSmallIntegerField(
         _("满意度"),
         null=True,
@@ -357,6 +363,38 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Referral(BaseModel):
+    """A matter handed outside the center (转出): to a court (诉调对接), arbitration, an
+    administrative review or another channel, followed until its result is known (M2.4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    route = models.CharField(_("转出途径"), max_length=24, choices=ReferralRoute.choices)
+    body = models.CharField(_("接收机关"), max_length=100)
+    referred_on = models.DateField(_("转出日期"))
+    reference_number = models.CharField(_("对方受理编号"), max_length=60, blank=True)
+    follow_up_on = models.DateField(_("跟进日期"))
+    state = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ReferralState.choices,
+        default=ReferralState.REFERRED,
+        db_index=True,
+    )
+    result = models.TextField(_("处理结果"), blank=True)
+    result_on = models.DateField(_("结果日期"), null=True, blank=True)
+    referred_by = models.ForeignKey(
+        "orgs.Staff", verbose_name=_("转出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("转出记录")
+        verbose_name_plural = _("转出记录")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.body}"
 
 
 class DeadlineExtension(BaseModel):

@@ -3,8 +3,8 @@
 from pingan.core.actions import Machine
 from pingan.orgs.choices import Level, RoleCode
 
-from .choices import ExtensionState, State, SupervisionState
-from .models import Case, DeadlineExtension, Supervision
+from .choices import ExtensionState, ReferralState, State, SupervisionState
+from .models import Case, DeadlineExtension, Referral, Supervision
 
 R = RoleCode
 ACCEPTED_OR_LATER = (State.ACCEPTED, State.ASSIGNED, State.MEDIATING)
@@ -12,6 +12,10 @@ HANDLERS = (R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.GRID_WORKER)
 FRONT_DESK = (R.RECEPTIONIST, R.DISPATCHER, R.LEADER)
 COORDINATORS = (R.DISPATCHER, R.LEADER)
 FOLLOWERS = (R.RECEPTIONIST, R.DISPATCHER, R.MEDIATOR)
+# A matter mediation did not settle is handed to a court, arbitration … (转出) and followed up
+# by those who handled it, after conclusion and even after archiving.
+CONCLUDED_OR_LATER = (State.CONCLUDED, State.FOLLOWED_UP, State.ARCHIVED)
+REFERRERS = (R.MEDIATOR, R.DISPATCHER, R.OFFICER, R.LEADER)
 
 # action: (states it may start from, state it leads to (None keeps the state), roles)
 CASE = Machine(
@@ -34,6 +38,8 @@ CASE = Machine(
         "extension_request": (ACCEPTED_OR_LATER, None, HANDLERS),
         "extension_decide": (ACCEPTED_OR_LATER, None, (R.LEADER,)),
         "supervise": (ACCEPTED_OR_LATER, None, (R.LEADER,)),
+        "refer": (CONCLUDED_OR_LATER, None, REFERRERS),
+        "referral_result": (CONCLUDED_OR_LATER, None, REFERRERS),
         "judicial_confirmation": (
             [State.CONCLUDED, State.FOLLOWED_UP],
             None,
@@ -68,6 +74,14 @@ SUPERVISION = Machine(
             (R.LEADER, R.DISPATCHER),
         ),
     },
+)
+# A referral (转出记录): followed until the receiving body's result is recorded.
+REFERRAL = Machine(
+    "referral",
+    model=Referral,
+    field="state",
+    states=ReferralState,
+    moves={"record_result": ([ReferralState.REFERRED], ReferralState.RESOLVED, REFERRERS)},
 )
 REGISTER_ROLES = frozenset({R.RECEPTIONIST, R.DISPATCHER, R.GRID_WORKER, R.LEADER})
 # Who configures categories and deadline rules (the admin site and the API).

@@ -11,7 +11,15 @@ from pingan.orgs.access import has_role
 from pingan.orgs.choices import Level
 
 from . import rules
-from .choices import CLOCK_STATES, Colour, DayType, ExtensionState, State, SupervisionState
+from .choices import (
+    CLOCK_STATES,
+    Colour,
+    DayType,
+    ExtensionState,
+    ReferralState,
+    State,
+    SupervisionState,
+)
 from .models import Case, DeadlineExtension, DeadlinePolicy, Supervision
 
 
@@ -103,7 +111,21 @@ def funnel(*, user, start: datetime, end: datetime, area_path: str | None = None
         "per_level": per_level,
         "community_share": community / total if total else None,
         "street_share": street / total if total else None,
+        **_judicial_backstop(cases),
     }
+
+
+def _judicial_backstop(cases) -> dict[str, int]:
+    """司法兜底 of the concluded cases, in one aggregate query: how many were handed outside
+    (转出), how many of those have the receiving body's result (resolved elsewhere), and how
+    many agreements a court confirmed (司法确认)."""
+    return cases.aggregate(
+        referred=Count("id", filter=Q(referrals__isnull=False), distinct=True),
+        resolved_elsewhere=Count(
+            "id", filter=Q(referrals__state=ReferralState.RESOLVED), distinct=True
+        ),
+        confirmed=Count("id", filter=Q(judicially_confirmed=True), distinct=True),
+    )
 
 
 def queue_counts(user, *, now: datetime) -> dict:

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core import crypto
 from pingan.core.actions import require_roles
-from pingan.core.calendar import add_days
+from pingan.core.calendar import add_days, local_date
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.services import (
     audit_record,
@@ -35,6 +35,8 @@ from .choices import (
     LegalRoute,
     Outcome,
     PartyRole,
+    ReferralRoute,
+    ReferralState,
     State,
     Urgency,
 )
@@ -47,6 +49,7 @@ from .models import (
     DeadlineExtension,
     DeadlinePolicy,
     Party,
+    Referral,
 )
 from .repeats import comparable, find_repeats
 
@@ -646,26 +649,121 @@ def case_confirm_judicially(
     *,
     case: Case,
     actor: Staff,
+    court: str,
+    confirmed_on: date,
+    ruling_number: str,
     note: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """Record the court's judicial confirmation (司法确认) of a mediation agreement."""
+    """Record the court's judicial confirmation (司法确认) of a mediation agreement: which
+    court, when, and the number of its ruling (裁定书文号)."""
     now = now or timezone.now()
     _authorize(actor, case, "judicial_confirmation", expected_version)
     if case.outcome != Outcome.AGREEMENT:
         raise ApplicationError(_("只有达成调解协议的事项才能申请司法确认。"))
     if case.judicially_confirmed:
         raise ApplicationError(_("该调解协议已经司法确认。"))
+    court = require_text(court, _("确认法院"), limit=100)
+    ruling_number = require_text(ruling_number, _("裁定书文号"), limit=60)
+    if confirmed_on is None or confirmed_on > local_date(now):
+        raise ApplicationError(_("请填写确认日期（不能晚于今天）。"))
     return _record(
         case,
         actor=actor,
         kind=EventKind.JUDICIAL_CONFIRMATION,
         now=now,
         expected_version=expected_version,
-        reason=note,
+        reason=note or _("%(court)s %(number)s") % {"court": court, "number": ruling_number},
+        data={"court": court, "on": confirmed_on.isoformat(), "ruling": ruling_number},
         judicially_confirmed=True,
+        judicial_court=court,
+        judicial_confirmed_on=confirmed_on,
+        judicial_ruling_number=ruling_number,
     )
+
+
+@transaction.atomic
+def case_refer(
+    *,
+    case: Case,
+    actor: Staff,
+    route: str,
+    body: str,
+    referred_on: date,
+    follow_up_on: date,
+    reference_number: str = "",
+    now: datetime | None = None,
+) -> Referral:
+    """Hand a concluded matter outside the center (转出): to a court, arbitration, an
+    administrative review or another channel, with a date to follow it up. The case keeps
+    its state; the referral is followed until its result is recorded."""
+    now = now or timezone.now()
+    _authorize(actor, case, "refer")
+    if route not in ReferralRoute.values:
+        raise ApplicationError(_("请选择转出途径。"))
+    body = require_text(body, _("接收机关"), limit=100)
+    today = local_date(now)
+    if referred_on is None or referred_on > today:
+        raise ApplicationError(_("请填写转出日期（不能晚于今天）。"))
+    if follow_up_on is None or follow_up_on < referred_on:
+        raise ApplicationError(_("跟进日期不能早于转出日期。"))
+    if case.referrals.filter(state=ReferralState.REFERRED).exists():
+        raise ApplicationError(_("该事项已有跟进中的转出记录，请先登记其结果。"))
+    referral = Referral.objects.create(
+        case=case,
+        route=route,
+        body=body,
+        referred_on=referred_on,
+        follow_up_on=follow_up_on,
+        reference_number=reference_number.strip(),
+        referred_by=actor,
+    )
+    _event(
+        case,
+        EventKind.REFER,
+        actor,
+        now,
+        reason=_("转%(route)s：%(body)s") % {"route": referral.get_route_display(), "body": body},
+        data={"referral": referral.pk, "route": route, "follow_up_on": follow_up_on.isoformat()},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_record_result(
+    *,
+    case: Case,
+    actor: Staff,
+    result: str,
+    result_on: date,
+    reference_number: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Referral:
+    """Record what the receiving body decided (转出结果) on the case's open referral."""
+    now = now or timezone.now()
+    _authorize(actor, case, "referral_result")
+    referral = case.referrals.filter(state=ReferralState.REFERRED).first()
+    if referral is None:
+        raise ApplicationError(_("该事项没有跟进中的转出记录。"))
+    target = rules.REFERRAL.check("record_result", referral.state)
+    result = require_text(result, _("处理结果"), limit=2000)
+    if result_on is None or result_on > local_date(now) or result_on < referral.referred_on:
+        raise ApplicationError(_("结果日期应在转出日期与今天之间。"))
+    fields = {"state": target, "result": result, "result_on": result_on}
+    if reference_number.strip():
+        fields["reference_number"] = reference_number.strip()
+    versioned_update(referral, expected_version=expected_version, now=now, **fields)
+    _event(
+        case,
+        EventKind.REFERRAL_RESULT,
+        actor,
+        now,
+        reason=result,
+        data={"referral": referral.pk, "result_on": result_on.isoformat()},
+    )
+    return referral
 
 
 # --- the funnel (M2.1, M2.4) ---------------------------------------------------------------

@@ -59,6 +59,7 @@ def _case_context(
         "attachments": case.attachments.all(),
         "joint_units": case.joint_units.all(),
         "supervisions": case.supervisions.select_related("unit").order_by("-issued_at", "-id"),
+        "referrals": case.referrals.order_by("-referred_on", "-id"),
         "pending_extension": case.extensions.filter(state="pending")
         .select_related("requested_by")
         .first(),

@@ -271,6 +271,7 @@ REOPEN_REASONS = [
     "回访时当事人表示问题未实际解决。",
 ]
 JUDICIAL_NOTE = "调解协议经人民法院司法确认。"
+JUDICIAL_COURT = "北京市东城区人民法院"
 
 # Who does what, in order of preference, at the handling unit (roles of ``rules.CASE``).
 R = RoleCode
@@ -1190,12 +1191,18 @@ class _CaseFactory:
             and rng.random() < JUDICIAL_CONFIRMATION_SHARE
         ):
             confirmed = self._office(concluded + rng.uniform(1, 10) * DAY)
+            on = timezone.localtime(_moment(confirmed)).date()
+            ruling = f"（{on.year}）京0101民特{int(case['number'][-6:])}号"
             story.step(
                 confirmed,
                 EventKind.JUDICIAL_CONFIRMATION,
                 self._staff(unit, MEDIATORS),
                 reason=JUDICIAL_NOTE,
+                data={"court": JUDICIAL_COURT, "on": on.isoformat(), "ruling": ruling},
                 judicially_confirmed=True,
+                judicial_court=JUDICIAL_COURT,
+                judicial_confirmed_on=on,
+                judicial_ruling_number=ruling,
             )
             concluded = confirmed
         visited = self._office(concluded + rng.uniform(0.5, 6) * DAY)

@@ -9,7 +9,15 @@ from pingan.core.masking import mask_id_number, mask_phone
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.models import Division, Staff, Unit
 
-from ..choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Urgency
+from ..choices import (
+    Channel,
+    Complexity,
+    LegalRoute,
+    Outcome,
+    PartyRole,
+    ReferralRoute,
+    Urgency,
+)
 from ..models import (
     Case,
     CaseEvent,
@@ -17,6 +25,7 @@ from ..models import (
     DeadlineExtension,
     DeadlinePolicy,
     Party,
+    Referral,
     Supervision,
 )
 
@@ -140,12 +149,22 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = ["id", "route", "body", "referred_on", "reference_number", "follow_up_on",
+                  "state", "result", "result_on"]  # fmt: skip
+
+
 class CaseDetailSerializer(CaseSerializer):
     parties = PartySerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
+    referrals = ReferralSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "narrative", "address", "parties", "events"]
+        fields = [*CaseSerializer.Meta.fields, "narrative", "address", "parties", "events",
+                  "referrals", "judicially_confirmed", "judicial_court", "judicial_confirmed_on",
+                  "judicial_ruling_number"]  # fmt: skip
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -163,6 +182,7 @@ class CaseCreatedSerializer(CaseDetailSerializer):
 
     parties = PartySerializer(source="written_parties", many=True, read_only=True)
     events = EventSerializer(source="written_events", many=True, read_only=True)
+    referrals = serializers.SerializerMethodField()
     query_code = serializers.CharField(read_only=True, help_text="shown once, for the receipt")
     suggestions = SuggestionSerializer(
         many=True,
@@ -172,6 +192,9 @@ class CaseCreatedSerializer(CaseDetailSerializer):
 
     class Meta(CaseDetailSerializer.Meta):
         fields = [*CaseDetailSerializer.Meta.fields, "query_code", "suggestions"]
+
+    def get_referrals(self, case) -> list:
+        return []  # a case just registered has been handed nowhere
 
 
 # --- actions ---------------------------------------------------------------------------------
@@ -214,6 +237,30 @@ class ExtensionRequestSerializer(ActionSerializer):
 
 class ExtensionDecideSerializer(ActionSerializer):
     approve = serializers.BooleanField()
+
+
+class JudicialConfirmationSerializer(ActionSerializer):
+    court = serializers.CharField(max_length=100)
+    confirmed_on = serializers.DateField()
+    ruling_number = serializers.CharField(max_length=60, help_text="裁定书文号")
+
+
+class ReferSerializer(serializers.Serializer):
+    route = serializers.ChoiceField(choices=ReferralRoute.choices)
+    body = serializers.CharField(max_length=100, help_text="the receiving court or body")
+    referred_on = serializers.DateField()
+    reference_number = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default=""
+    )
+    follow_up_on = serializers.DateField(help_text="when to ask the body for its result")
+
+
+class ReferralResultSerializer(serializers.Serializer):
+    result = serializers.CharField(max_length=2000)
+    result_on = serializers.DateField()
+    reference_number = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default=""
+    )
 
 
 class SuperviseSerializer(ActionSerializer):

@@ -36,7 +36,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "category", "grid", "handling_unit"
         )
         if self.action == "retrieve":
-            cases = cases.prefetch_related("parties", "events__actor", "events__unit")
+            cases = cases.prefetch_related("parties", "events__actor", "events__unit", "referrals")
         return cases.order_by("-registered_at", "-id")
 
     def get_serializer_class(self):
@@ -107,7 +107,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         perform(declared, case, request.user, dict(data.validated_data))
         case = get_object_or_404(
-            self.get_queryset().prefetch_related("parties", "events"), number=number
+            self.get_queryset().prefetch_related("parties", "events", "referrals"), number=number
         )
         selectors.DeadlineWords(now=timezone.now()).label(case)
         return Response(s.CaseDetailSerializer(case).data)

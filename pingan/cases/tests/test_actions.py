@@ -212,6 +212,6 @@ def test_the_case_page_reads_its_offered_actions_in_fixed_queries(
     client = client_as("admin")
     url = reverse("cases:case-detail", args=[case.number])
     client.get(url)
-    with django_assert_max_num_queries(27):  # and one for the supervision orders' panel
+    with django_assert_max_num_queries(28):  # 26, the supervision orders and the referrals
         page = client.get(url)
     assert [a["name"] for a in page.context["actions"]][:2] == ["assign", "escalate"]

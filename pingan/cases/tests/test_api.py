@@ -63,6 +63,13 @@ class TestCaseDetailApi(PermissionMatrix):
 # case table refuses), who cannot see the case, and who may (on a just-registered case, an
 # action the table allows there answers 200; the others pass access and are refused by the
 # state table with 400).
+JUDICIAL = {
+    "court": "北京市东城区人民法院",
+    "confirmed_on": "2026-11-20",
+    "ruling_number": "民特1号",
+}
+REFERRAL = {"route": "litigation", "body": "北京市东城区人民法院", "referred_on": "2026-11-20",
+            "follow_up_on": "2026-12-20"}  # fmt: skip
 ACTION_MATRIX = {
     # action: (wrong role, data, in-scope status on a registered case)
     "accept": ("street_mediator", {"version": 1}, 200),
@@ -77,7 +84,9 @@ ACTION_MATRIX = {
     "joint": ("street_mediator", {"units": []}, 400),
     "extension_request": ("street_clerk", {"days": 5, "reason": "等待鉴定"}, 400),
     "extension_decide": ("street_dispatcher", {"approve": True}, 400),  # the leader decides
-    "judicial_confirmation": ("street_clerk", {}, 400),
+    "judicial_confirmation": ("street_clerk", JUDICIAL, 400),
+    "refer": ("street_clerk", REFERRAL, 400),  # only once concluded
+    "referral_result": ("street_clerk", {"result": "法院已立案", "result_on": "2026-11-20"}, 400),
     "supervise": ("street_dispatcher", {"reason": "请尽快办结"}, 400),  # leaders supervise
 }
 

@@ -1,6 +1,6 @@
 """Case services: intake, the lifecycle, the funnel, deadlines and conflicts."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -310,17 +310,36 @@ def test_extension_needs_a_leaders_approval(register, staff):
     ]
 
 
-def test_judicial_confirmation_only_for_agreements(register, staff):
+def test_judicial_confirmation_only_for_agreements(register, staff, today):
     case, _ = register()
     dispatcher, mediator = staff("street_dispatcher"), staff("street_mediator")
     services.case_accept(case=case, actor=dispatcher)
     services.case_assign(case=case, actor=dispatcher)
     services.case_start_mediation(case=case, actor=mediator)
     services.case_conclude(case=case, actor=mediator, outcome="agreement", summary="达成协议")
-    services.case_confirm_judicially(case=case, actor=mediator, note="东城法院已出具确认裁定")
-    assert Case.objects.get(pk=case.pk).judicially_confirmed
+    ruling = {"court": "北京市东城区人民法院", "ruling_number": "（2026）京0101民特12号"}
+    # a confirmation dated in the future, or without its court, is refused
+    with pytest.raises(ApplicationError, match="不能晚于今天"):
+        services.case_confirm_judicially(
+            case=case, actor=mediator, confirmed_on=today + timedelta(days=1), **ruling
+        )
+    with pytest.raises(ApplicationError, match="请填写确认法院"):
+        services.case_confirm_judicially(
+            case=case, actor=mediator, confirmed_on=today, court=" ", ruling_number="x"
+        )
+    services.case_confirm_judicially(
+        case=case, actor=mediator, confirmed_on=today, note="已出具确认裁定", **ruling
+    )
+    case = Case.objects.get(pk=case.pk)
+    assert case.judicially_confirmed and case.judicial_ruling_number == "（2026）京0101民特12号"
+    assert (case.judicial_court, case.judicial_confirmed_on) == (
+        "北京市东城区人民法院",
+        today,
+    )
+    event = case.events.get(kind="judicial_confirmation")
+    assert event.data["ruling"] == "（2026）京0101民特12号"
     with pytest.raises(ApplicationError, match="已经司法确认"):
-        services.case_confirm_judicially(case=case, actor=mediator)
+        services.case_confirm_judicially(case=case, actor=mediator, confirmed_on=today, **ruling)
 
 
 def test_repeat_matter_is_flagged_and_linked(register):
