@@ -1,6 +1,6 @@
 """Case services: intake, the lifecycle, the funnel, deadlines and conflicts."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
