@@ -603,12 +603,22 @@ def _concurrent(bench, job: Intake) -> Measurement:
 
 # --- the deadline sweep --------------------------------------------------------------------
 
+TIERS = (1, 2, 3, 4)
+TIER_NAMES = {1: "一级督办", 2: "二级督办", 3: "三级督办", 4: "四级督办"}
+# whom of the supervising unit each audience is: its staff with this role
+AUDIENCE_ROLES = {"leaders": "leader", "dispatchers": "dispatcher"}
+# the hours a tier waits after the previous one when a complexity has no deadline rule
+TIER_DELAYS = {2: 48, 3: 48, 4: 72}
+
 
 @scenario("sweep", group="jobs")
 def sweep(bench) -> list[Measurement]:
-    """``supervision_sweep`` over all open cases: tier-1 and tier-2 supervisions, timeline
-    events, notices to leaders (and texts, kept in memory). Each run is rolled back, so every
-    run issues the full set."""
+    """``supervision_sweep`` over all open cases: the supervision orders of every tier (the
+    handling unit's leaders, the level above, the district center's command desk, the district
+    leaders), timeline events, notices to each tier's audience and the cases' handlers (and
+    texts, kept in memory). Each run is rolled back, so every run issues the full set."""
+    from dataclasses import astuple
+
     from django.db import transaction
 
     from pingan.cases.supervision import supervision_sweep
@@ -620,7 +630,7 @@ def sweep(bench) -> list[Measurement]:
     def ours():
         with transaction.atomic():
             result = supervision_sweep(now=now)
-            issued["tier1"], issued["tier2"] = result.tier1, result.tier2
+            issued.update(zip(TIERS, astuple(result), strict=True))
             transaction.set_rollback(True)
         notify.outbox.clear()
 
@@ -635,76 +645,112 @@ def sweep(bench) -> list[Measurement]:
     row = bench.job(
         "sweep (all open cases)", ours, baseline=lambda db: _raw_sweep(db, now), queries=queries
     )
-    row.notes = f"{issued['tier1']} tier-1 and {issued['tier2']} tier-2 supervisions per run"
+    row.notes = (
+        ", ".join(f"{issued[tier]} tier-{tier}" for tier in TIERS[:-1])
+        + f" and {issued[TIERS[-1]]} tier-{TIERS[-1]} supervisions per run"
+    )
     return [targets.job(bench, row)]
 
 
 def _raw_sweep(db, now) -> None:
-    """Tier 1 by hand: overdue cases with no tier-1 supervision for their deadline; insert the
-    supervisions, read back the ones this run wrote (as ours does, against a concurrent sweep),
-    insert the timeline events and the leaders' notices, and build the texts for the leaders
-    with a phone (decrypted). Tier 2: the same for cases whose tier-1 notice (one per deadline)
-    is older than their complexity's escalation delay, aimed at the next level's unit. The texts
-    are formatted as ours formats them. Rolled back like ours."""
+    """The sweep by hand, tier by tier as ours climbs: the district centers and the tiers'
+    delays once; then per tier one select of the overdue cases with no order of that tier for
+    their deadline (from tier 2 on, only those whose previous tier's order is older than their
+    complexity's delay), each case's chain worked out in Python to find the tier's unit and
+    audience; insert the orders, read back the ones this run wrote (as ours does, against a
+    concurrent sweep), insert the timeline events, select the audience's staff and the
+    handlers' phones, insert the notices and build the texts for those with a phone
+    (decrypted). The texts are formatted as ours formats them. Rolled back like ours."""
     stamp = db.ts(now)
-    clock = db.placeholders(len(CLOCK))
     db.begin()
     try:
-        overdue = db.all(
-            "SELECT c.id, c.number, c.title, c.due_at, c.handling_unit_id, u.name "
-            "FROM cases_case c "
-            "JOIN orgs_unit u ON u.id = c.handling_unit_id "
-            f"WHERE c.state IN ({clock}) AND c.due_at < %s AND NOT EXISTS (SELECT 1 FROM "
-            "cases_supervision s WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at) "
-            "ORDER BY c.id",
-            [*CLOCK, stamp],
+        centers = db.all(
+            "SELECT u.id, u.name, d.path FROM orgs_unit u "
+            "LEFT JOIN orgs_division d ON d.id = u.division_id "
+            "WHERE u.kind = 'district_center' AND u.is_active ORDER BY u.id"
         )
-        rows = [(*row, row[4], row[5], None) for row in overdue]
-        texts = _raw_issue(db, rows, tier=1, now=now)
-        hours = dict(db.all("SELECT complexity, escalate_after_hours FROM cases_deadlinepolicy"))
-        delays = [(c, db.ts(now - timedelta(hours=hours.get(c, 48)))) for c in COMPLEXITIES]
-        first = (
-            "(SELECT s.issued_at FROM cases_supervision s "
-            "WHERE s.case_id = c.id AND s.tier = 1 AND s.due_at = c.due_at LIMIT 1)"
-        )
-        climbed = " OR ".join(f"(c.complexity = %s AND {first} < %s)" for _ in delays)
-        second = db.all(
-            "SELECT c.id, c.number, c.title, c.due_at, c.handling_unit_id, u.name, c.area_path, "
-            f"u.kind, u.parent_id, p.name, {first} "
-            "FROM cases_case c JOIN orgs_unit u ON u.id = c.handling_unit_id "
-            "LEFT JOIN orgs_unit p ON p.id = u.parent_id "
-            f"WHERE c.state IN ({clock}) AND c.due_at < %s AND ({climbed}) AND NOT EXISTS "
-            "(SELECT 1 FROM cases_supervision s WHERE s.case_id = c.id AND s.tier = 2 "
-            "AND s.due_at = c.due_at) ORDER BY c.id",
-            [*CLOCK, stamp, *(value for pair in delays for value in pair)],
-        )
-        centers = None
-        rows = []
-        for row in second:
-            pk, number, title, due, unit, unit_name, area, kind, parent, parent_name, first = row
-            if kind == "district_center":
-                target = (unit, unit_name)
-            elif parent:
-                target = (parent, parent_name)
+        policies = {
+            complexity: dict(zip(TIER_DELAYS, hours, strict=True))
+            for complexity, *hours in db.all(
+                "SELECT complexity, tier2_after_hours, tier3_after_hours, tier4_after_hours "
+                "FROM cases_deadlinepolicy"
+            )
+        }
+        texts = []
+        for tier in TIERS:
+            if tier == 1:
+                delays = []
             else:
-                if centers is None:
-                    centers = db.all(
-                        "SELECT u.id, u.name, d.path FROM orgs_unit u "
-                        "LEFT JOIN orgs_division d ON d.id = u.division_id "
-                        "WHERE u.kind = 'district_center' AND u.is_active ORDER BY u.id"
-                    )
-                target = next(((c, n) for c, n, path in centers if area.startswith(path)), None)
-                target = target or ((centers[0][0], centers[0][1]) if centers else (None, ""))
-            if target[0]:
-                rows.append((pk, number, title, due, unit, unit_name, *target, first))
-        texts += _raw_issue(db, rows, tier=2, now=now)
+                delays = [
+                    (c, db.ts(now - timedelta(hours=policies.get(c, TIER_DELAYS)[tier])))
+                    for c in COMPLEXITIES
+                ]
+            rows = _raw_due(db, stamp, tier, delays, centers)
+            texts += _raw_issue(db, rows, tier=tier, now=now)
     finally:
         db.rollback()  # and the texts are not sent
 
 
+def _raw_due(db, stamp, tier: int, delays, centers) -> list[tuple]:
+    """The cases due for ``tier`` as rows for ``_raw_issue``: one select."""
+    clock = db.placeholders(len(CLOCK))
+    sweeps = (
+        "FROM cases_supervision s WHERE s.case_id = c.id AND s.tier = %s "
+        "AND s.due_at = c.due_at AND s.issued_by_id IS NULL"
+    )
+    columns = "c.id, c.number, c.title, c.due_at, c.handler_id, c.handling_unit_id, u.name"
+    none_yet = f"NOT EXISTS (SELECT 1 {sweeps})"
+    if tier == 1:
+        found = db.all(
+            f"SELECT {columns} FROM cases_case c JOIN orgs_unit u ON u.id = c.handling_unit_id "
+            f"WHERE c.state IN ({clock}) AND c.due_at < %s AND {none_yet} ORDER BY c.id",
+            [*CLOCK, stamp, tier],
+        )
+        # tier 1 is the handling unit's leaders in every chain
+        return [(*row, row[5], row[6], "leaders", None) for row in found]
+    previous = f"(SELECT s.issued_at {sweeps} LIMIT 1)"
+    climbed = " OR ".join(f"(c.complexity = %s AND {previous} < %s)" for _ in delays)
+    found = db.all(
+        f"SELECT {columns}, c.area_path, u.kind, u.parent_id, p.name, p.kind, {previous} "
+        "FROM cases_case c JOIN orgs_unit u ON u.id = c.handling_unit_id "
+        "LEFT JOIN orgs_unit p ON p.id = u.parent_id "
+        f"WHERE c.state IN ({clock}) AND c.due_at < %s AND ({climbed}) AND {none_yet} "
+        "ORDER BY c.id",
+        [
+            tier - 1,
+            *CLOCK,
+            stamp,
+            *(value for c, cutoff in delays for value in (c, tier - 1, cutoff)),
+            tier,
+        ],
+    )
+    rows = []
+    for row in found:
+        case, (area, kind, parent, parent_name, parent_kind, issued) = row[:7], row[7:]
+        steps = _raw_chain(case[5], case[6], kind, parent, parent_name, parent_kind, area, centers)
+        if len(steps) >= tier:
+            rows.append((*case, *steps[tier - 1], issued))
+    return rows
+
+
+def _raw_chain(unit, name, kind, parent, parent_name, parent_kind, area, centers) -> list:
+    """(unit, its name, audience) of each tier, as ``supervision.chain``."""
+    steps = [(unit, name, "leaders")]
+    if kind == "district_center":
+        return steps
+    if parent and parent_kind != "district_center":
+        steps.append((parent, parent_name, "leaders"))
+    center = next(((pk, title) for pk, title, path in centers if area.startswith(path)), None)
+    if center is None and centers:
+        center = (centers[0][0], centers[0][1])
+    if center is not None:
+        steps += [(*center, "dispatchers"), (*center, "leaders")]
+    return steps
+
+
 def _raw_issue(db, rows, *, tier: int, now) -> list[tuple[str, str]]:
-    """rows: (case id, number, title, due_at, handling unit, its name, target unit, its name,
-    first tier-1 issue or None)."""
+    """rows: (case id, number, title, due_at, handler, handling unit, its name, target unit,
+    its name, audience, the previous tier's issue or None)."""
     from pingan.core import crypto
 
     if not rows:
@@ -718,72 +764,108 @@ def _raw_issue(db, rows, *, tier: int, now) -> list[tuple[str, str]]:
     )
     cur_many.executemany(
         db._sql(
-            f"{ignore[0]} cases_supervision (case_id, tier, due_at, unit_id, issued_at) "
-            f"VALUES (%s, %s, %s, %s, %s) {ignore[1]}"
+            f"{ignore[0]} cases_supervision (case_id, tier, due_at, unit_id, audience, "
+            "supervised_unit_id, issued_at, reason, state, answer, close_note, version, "
+            f"updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, '', 'open', '', '', 1, %s) "
+            f"{ignore[1]}"
         ),
-        [(r[0], tier, r[3], r[6], stamp) for r in rows],
+        [(r[0], tier, r[3], r[7], r[9], r[5], stamp, stamp) for r in rows],
     )
     db.rows += len(rows)
     ours = {
         case
         for (case,) in db.all(
-            "SELECT case_id FROM cases_supervision WHERE tier = %s AND issued_at = %s",
+            "SELECT case_id FROM cases_supervision "
+            "WHERE tier = %s AND issued_at = %s AND issued_by_id IS NULL",
             [tier, stamp],
         )
     }
     rows = [r for r in rows if r[0] in ours]
     today = now.astimezone(LOCAL_TZ).date()
+    deadlines = {r[3]: _raw_moment(r[3]) for r in rows}
+    local_due = {due: moment.astimezone(LOCAL_TZ).date() for due, moment in deadlines.items()}
+    data = {
+        due: json.dumps({"tier": tier, "due_at": moment.isoformat()})
+        for due, moment in deadlines.items()
+    }
     texts = []
-    for _pk, number, title, due, _unit, unit, _target, target, first in rows:
-        due = _raw_moment(due)
-        deadline = due.astimezone(LOCAL_TZ).date()
+    for _pk, number, title, due, _handler, _unit, unit, _target, target, audience, prev in rows:
+        deadline = local_due[due]
         days = max(1, (today - deadline).days)
+        head = f"事项“{title}”由{unit}承办，办结期限为 {deadline:%Y-%m-%d}。"
         if tier == 1:
             texts.append(
                 (
                     f"督办：{number} 已超期 {days} 天",
-                    f"事项“{title}”由{unit}承办，办结期限为 {deadline:%Y-%m-%d}。"
-                    "请督促尽快办结，确需延长的请按规定申请延期。",
+                    f"{head}请督促尽快办结，确需延长的请按规定申请延期；"
+                    "承办单位请在督办单上反馈原因与措施。",
                     f"超期 {days} 天，向{unit}领导督办。",
-                    json.dumps({"tier": tier, "due_at": due.isoformat()}),
                 )
             )
+            continue
+        previous = _raw_moment(prev).astimezone(LOCAL_TZ).date()
+        if audience == "dispatchers":
+            who = f"{target}指挥调度"
+        elif tier == 4:
+            who = "区领导"
         else:
-            first = _raw_moment(first).astimezone(LOCAL_TZ).date()
-            texts.append(
-                (
-                    f"二级督办：{number} 已超期 {days} 天",
-                    f"事项“{title}”由{unit}承办，办结期限为 {deadline:%Y-%m-%d}。"
-                    f"{first.month}月{first.day}日已向该单位领导督办，至今仍未办结，"
-                    f"现提请{target}督办。",
-                    f"首次督办后仍未办结，超期 {days} 天，向{target}领导督办。",
-                    json.dumps({"tier": tier, "due_at": due.isoformat()}),
-                )
+            who = f"{target}领导"
+        texts.append(
+            (
+                f"{TIER_NAMES[tier]}：{number} 已超期 {days} 天",
+                f"{head}{previous.month}月{previous.day}日已督办，至今仍未办结，现提请{who}督办。",
+                f"上一级督办后仍未办结，超期 {days} 天，提请{who}督办。",
             )
+        )
     cur_many.executemany(
         db._sql(
             "INSERT INTO cases_caseevent (case_id, kind, from_state, to_state, from_level, "
             "to_level, unit_id, reason, data, created_at) VALUES "
             "(%s, 'supervise', '', '', '', '', %s, %s, %s, %s)"
         ),
-        [(r[0], r[6], text[2], text[3], stamp) for r, text in zip(rows, texts, strict=True)],
+        [(r[0], r[7], text[2], data[r[3]], stamp) for r, text in zip(rows, texts, strict=True)],
     )
     db.rows += len(rows)
-    units = sorted({r[6] for r in rows})
-    leaders: dict[int, list[tuple[int, str]]] = {}
-    for staff, unit, phone in db.all(
-        "SELECT s.id, s.unit_id, s.phone FROM orgs_staff s "
+    # the audience of each tier's unit (its leaders or its dispatchers) and the handlers
+    wanted = {(r[7], r[9]) for r in rows}
+    units = sorted({unit for unit, _audience in wanted})
+    roles = sorted({AUDIENCE_ROLES[audience] for _unit, audience in wanted})
+    told: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for staff, unit, phone, role in db.all(
+        "SELECT s.id, s.unit_id, s.phone, r.role_id FROM orgs_staff s "
         "JOIN orgs_staff_roles r ON r.staff_id = s.id "
-        "WHERE s.is_active AND r.role_id = 'leader' "
+        f"WHERE s.is_active AND r.role_id IN ({db.placeholders(len(roles))}) "
         f"AND s.unit_id IN ({db.placeholders(len(units))}) ORDER BY s.id",
-        units,
+        [*roles, *units],
     ):
-        leaders.setdefault(unit, []).append((staff, crypto.decrypt(phone) if phone else ""))
-    notices = [
-        (leader, "supervision", text[0], text[1], f"/cases/{r[1]}/", stamp, phone)
-        for r, text in zip(rows, texts, strict=True)
-        for leader, phone in leaders.get(r[6], [])
-    ]
+        for audience, code in AUDIENCE_ROLES.items():
+            if code == role and (unit, audience) in wanted:
+                told.setdefault((unit, audience), []).append(
+                    (staff, crypto.decrypt(phone) if phone else "")
+                )
+    handler_ids = sorted({r[4] for r in rows if r[4] is not None})
+    handlers = {
+        staff: crypto.decrypt(phone) if phone else ""
+        for staff, phone in (
+            db.all(
+                "SELECT id, phone FROM orgs_staff "
+                f"WHERE is_active AND id IN ({db.placeholders(len(handler_ids))})",
+                handler_ids,
+            )
+            if handler_ids
+            else []
+        )
+    }
+    notices = []
+    for r, text in zip(rows, texts, strict=True):
+        recipients = dict(told.get((r[7], r[9]), []))
+        if r[4] in handlers:  # the handler answers the order: told too
+            recipients.setdefault(r[4], handlers[r[4]])
+        url = f"/cases/{r[1]}/"
+        notices += [
+            (staff, "supervision", text[0], text[1], url, stamp, phone)
+            for staff, phone in recipients.items()
+        ]
     cur_many.executemany(
         db._sql(
             "INSERT INTO core_notice (recipient_id, kind, title, body, url, created_at) "
@@ -793,7 +875,7 @@ def _raw_issue(db, rows, *, tier: int, now) -> list[tuple[str, str]]:
     )
     db.rows += len(notices)
     db.statements += 3
-    # the texts to the leaders with a phone, handed to the SMS gateway once the sweep commits
+    # the texts to those with a phone, handed to the SMS gateway once the sweep commits
     return [(n[6], f"【平安综治】{n[2]}。{n[3]}") for n in notices if n[6]]
 
 
