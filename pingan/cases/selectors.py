@@ -15,12 +15,13 @@ from .choices import (
     CLOCK_STATES,
     Colour,
     DayType,
+    EventKind,
     ExtensionState,
     ReferralState,
     State,
     SupervisionState,
 )
-from .models import Case, DeadlineExtension, DeadlinePolicy, Supervision
+from .models import Case, CaseEvent, DeadlineExtension, DeadlinePolicy, Supervision
 
 
 def working_policies() -> dict[str, bool]:
@@ -203,6 +204,23 @@ def pending_extensions(user):
     )
 
 
+def escalations_to_take(user):
+    """Cases escalated (上提) to the user's unit that nobody there has taken on yet (no
+    handler): the receiving center's leaders see them beside the extensions to decide."""
+    return (
+        Case.objects.running()
+        .filter(
+            handling_unit_id=user.unit_id,
+            handler__isnull=True,
+            pk__in=CaseEvent.objects.filter(kind=EventKind.ESCALATE, unit_id=user.unit_id).values(
+                "case_id"
+            ),
+        )
+        .select_related("handling_unit")
+        .order_by("due_at", "id")
+    )
+
+
 SUPERVISION_BOXES = ("mine", "issued")
 
 
@@ -242,4 +260,5 @@ def waiting_on(user) -> dict[str, int]:
     counts = supervision_counts(user)
     if has_role(user, *rules.CASE.roles("extension_decide")):
         counts["approvals"] = pending_extensions(user).count()
+        counts["escalations"] = escalations_to_take(user).count()
     return counts

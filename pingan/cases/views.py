@@ -140,14 +140,16 @@ def _next(request: HttpRequest) -> str:
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
     """待我审批: the extension requests a leader decides, each decided in one step here
-    through the case's declared action."""
+    through the case's declared action; and the cases escalated to the leader's unit that
+    wait for someone to take them on (交办承办 on the case page)."""
     if not has_role(request.user, *rules.CASE.roles("extension_decide")):
         raise PermissionDenied
     pending = list(selectors.pending_extensions(request.user))
+    escalated = list(selectors.escalations_to_take(request.user))
     words = selectors.DeadlineWords(now=timezone.now())
-    for extension in pending:
-        words.label(extension.case)
-    return render(request, "cases/approvals.html", {"pending": pending})
+    for case in [extension.case for extension in pending] + escalated:
+        words.label(case)
+    return render(request, "cases/approvals.html", {"pending": pending, "escalated": escalated})
 
 
 @login_required

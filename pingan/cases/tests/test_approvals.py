@@ -69,8 +69,37 @@ def test_another_streets_leader_sees_none_and_the_queue_is_a_constant_number_of_
     )
     client = client_as("street_leader")
     client.get(reverse("cases:approvals"))  # warm the session
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # 14, and the escalations waiting
         client.get(reverse("cases:approvals"))
+
+
+def test_a_case_escalated_to_the_district_waits_there_until_someone_takes_it_on(
+    client_as, register, staff
+):
+    # given a street case escalated (上提) to the district center
+    case, _ = register()
+    perform(ACTIONS["accept"], case, staff("street_dispatcher"), {})
+    case.refresh_from_db()
+    perform(ACTIONS["escalate"], case, staff("street_dispatcher"), {"reason": "涉及多个街道"})
+    # then the district leader sees it waiting, on the queue and the home page
+    leader = client_as("district_leader")
+    assert case.number in leader.get(reverse("cases:approvals")).content.decode()
+    assert "上提待分派" in leader.get(reverse("home")).content.decode()
+    # and the street leader, whose unit let it go, does not
+    assert (
+        case.number
+        not in client_as("street_leader").get(reverse("cases:approvals")).content.decode()
+    )
+    # once the district dispatcher hands it to a handler, it no longer waits
+    case.refresh_from_db()
+    perform(
+        ACTIONS["assign"],
+        case,
+        staff("district_dispatcher"),
+        {"handler": staff("district_dispatcher")},
+    )
+    page = client_as("district_leader").get(reverse("cases:approvals")).content.decode()
+    assert case.number not in page and "没有上提到本单位" in page
 
 
 def test_the_api_lists_the_queue_for_leaders_only(staff, asked):
