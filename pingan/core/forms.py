@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +17,15 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("密码")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class DigestForm(forms.Form):
+    """短信提醒方式: one text per routine notice, or one a day summing them up."""
+
+    digest = forms.TypedChoiceField(
+        label=_("短信提醒方式"),
+        coerce=lambda value: value == "1",
+        choices=[("0", _("逐条短信")), ("1", _("每日 8 点汇总一条"))],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text=_("督办通知始终逐条发送。"),
+    )

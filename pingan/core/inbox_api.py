@@ -3,6 +3,7 @@ the inbox page shows them, and mark them read. Nobody sees anyone else's notices
 person's notice is a 404, as for objects out of scope."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -10,7 +11,27 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from . import notify
+from .actions import Action, perform
+from .forms import DigestForm
 from .models import Notice
+
+
+class DigestSerializer(serializers.Serializer):
+    digest = serializers.BooleanField(
+        help_text="true: one text a day sums up routine notices; supervision is texted at once"
+    )
+
+
+# A person's own choice of how routine notices reach them by text (每日汇总).
+DIGEST = Action(
+    name="notice_digest",
+    operation="notices_digest_create",
+    label=gettext_lazy("短信提醒方式"),
+    service=lambda _none, actor, data: notify.notice_digest_set(staff=actor, digest=data["digest"]),
+    form=DigestForm,
+    serializer=DigestSerializer,
+    quiet="a person's own preference; nobody else's work changes",
+)
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -53,6 +74,16 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Mark every unread notice of the caller read; answers how many were unread."""
         marked = notify.notices_mark_all_read(recipient=request.user, now=timezone.now())
         return Response({"marked": marked})
+
+    @extend_schema(request=DigestSerializer, responses={200: DigestSerializer})
+    @action(detail=False, methods=["post"])
+    def digest(self, request):
+        """Choose one text a day summing up routine notices (true) or one text each (false);
+        supervision (督办) is always texted at once."""
+        data = DigestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        perform(DIGEST, None, request.user, dict(data.validated_data))
+        return Response({"digest": request.user.notice_digest})
 
 
 router = DefaultRouter(trailing_slash=True)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.inbox, name="list"),
     path("<int:pk>/read/", views.inbox_read, name="read"),
     path("read-all/", views.inbox_read_all, name="read-all"),
+    path("digest/", views.inbox_digest, name="digest"),
 ]

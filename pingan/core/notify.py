@@ -20,7 +20,7 @@ import sys
 import threading
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 outbox: list["SMSMessage"] = []
 # The signature registered with the SMS gateway; a translation must be registered there too.
 SMS_SIGNATURE = gettext_lazy("【平安综治】")
+# Kinds texted at once even to those who chose a daily digest (督办 must not wait a day).
+ALWAYS_TEXTED = frozenset({"supervision"})
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,8 @@ def send(notices: list[Notice], *, sms: bool = True) -> list[Notice]:
     _text_on_commit(
         [
             SMSMessage(phone=phone, text=sms_text(notice))
-            for notice, phone in zip(created, _recipient_phones(created), strict=True)
-            if phone
+            for notice, (phone, digest) in zip(created, _recipient_phones(created), strict=True)
+            if phone and (notice.kind in ALWAYS_TEXTED or not digest)
         ]
     )
     return created
@@ -206,15 +208,28 @@ def _text_on_commit(messages: list[SMSMessage]) -> None:
         transaction.on_commit(lambda: _dispatch(messages), robust=True)
 
 
-def _recipient_phones(notices: list[Notice]) -> list[str]:
+def _recipient_phones(notices: list[Notice]) -> list[tuple[str, bool]]:
+    """(phone, wants a daily digest) of each notice's recipient."""
     from pingan.orgs.models import Staff
 
     cached = Notice.recipient.is_cached
     missing = {n.recipient_id for n in notices if not cached(n)}
     fetched = (
-        dict(Staff.objects.filter(pk__in=missing).values_list("pk", "phone")) if missing else {}
+        {
+            pk: (phone, digest)
+            for pk, phone, digest in Staff.objects.filter(pk__in=missing).values_list(
+                "pk", "phone", "notice_digest"
+            )
+        }
+        if missing
+        else {}
     )
-    return [n.recipient.phone if cached(n) else fetched.get(n.recipient_id, "") for n in notices]
+    return [
+        (n.recipient.phone, n.recipient.notice_digest)
+        if cached(n)
+        else fetched.get(n.recipient_id, ("", False))
+        for n in notices
+    ]
 
 
 def _dispatch(messages: list[SMSMessage]) -> None:
@@ -240,3 +255,74 @@ def notices_mark_all_read(*, recipient, now: datetime) -> int:
 
 def unread_count(recipient) -> int:
     return Notice.objects.filter(recipient=recipient, read_at__isnull=True).count()
+
+
+# --- the daily digest (每日汇总) -------------------------------------------------------------
+
+
+def notice_digest_set(*, staff, digest: bool) -> None:
+    """Choose a daily text summing up routine notices instead of one text each (督办 is
+    still texted at once). The choice is recorded in the audit log."""
+    from pingan.orgs.models import Staff
+
+    from .services import audit_record
+
+    if staff.notice_digest == digest:
+        return
+    Staff.objects.filter(pk=staff.pk).update(notice_digest=digest)
+    staff.notice_digest = digest
+    audit_record(
+        actor=staff,
+        action="notify.digest_on" if digest else "notify.digest_off",
+        target=staff,
+        reason=str(gettext_lazy("本人设置短信提醒方式")),
+    )
+
+
+@transaction.atomic
+def digest_send(*, now: datetime) -> int:
+    """Text everyone who chose the daily digest how many routine notices await them (unread,
+    since their last digest), once a day: a second run on the same day sends nothing.
+    Returns how many texts were handed to the gateway. Three queries however many people."""
+    from django.db.models import Count, Q
+
+    from pingan.orgs.models import Staff
+
+    from .calendar import local_date
+
+    today = local_date(now)
+    since = now - timedelta(days=1)
+    due = list(
+        Staff.objects.filter(is_active=True, notice_digest=True)
+        .exclude(digest_sent_on=today)
+        .annotate(
+            waiting=Count(
+                "notices",
+                filter=Q(
+                    notices__read_at__isnull=True,
+                    notices__created_at__gte=since,
+                    notices__created_at__lt=now,
+                )
+                & ~Q(notices__kind__in=ALWAYS_TEXTED),
+            )
+        )
+        .filter(waiting__gt=0)
+        .only("pk", "phone")
+        .order_by("pk")
+    )
+    Staff.objects.filter(pk__in=[person.pk for person in due]).update(digest_sent_on=today)
+    texts = [
+        SMSMessage(
+            phone=person.phone,
+            text=_sms_text(str(DIGEST_TITLE), str(DIGEST_BODY) % {"n": person.waiting}),
+        )
+        for person in due
+        if person.phone
+    ]
+    if getattr(settings, "PINGAN_NOTIFIERS", []):
+        _text_on_commit(texts)
+    return len(texts)
+
+
+DIGEST_TITLE = gettext_lazy("每日待办汇总")
+DIGEST_BODY = gettext_lazy("过去一天您有 %(n)s 条未读通知，请登录平台查看。")

@@ -1,7 +1,11 @@
-"""Background work of the core app (Huey): the runner of every registered job kind."""
+"""Background work of the core app (Huey): the runner of every registered job kind, and the
+daily digest of routine notices."""
 
-from huey.contrib.djhuey import db_task
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
+from . import notify
 from .jobs import job_run
 
 
@@ -9,3 +13,11 @@ from .jobs import job_run
 def job_run_task(job_id: int) -> None:
     """Run one queued job (see ``pingan.core.jobs``)."""
     job_run(job_id)
+
+
+# Huey keeps its clock in UTC (settings.HUEY["utc"]): 00:00 UTC is 08:00 in Beijing.
+@db_periodic_task(crontab(hour="0", minute="0"))
+@lock_task("core-notice-digest")
+def notice_digest_task() -> None:
+    """Every morning at 08:00: text each person who chose the daily digest (每日汇总)."""
+    notify.digest_send(now=timezone.now())

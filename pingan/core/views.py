@@ -18,6 +18,9 @@ from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Role
 
 from . import notify
+from .actions import perform
+from .forms import DigestForm
+from .inbox_api import DIGEST
 from .models import Notice
 
 INBOX_PAGE_SIZE = 30
@@ -73,7 +76,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The user's own notices (站内通知), newest first; unread ones stand out."""
     notices = Notice.objects.filter(recipient=request.user)
     page = Paginator(notices, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/inbox.html", {"page": page})
+    digest = DigestForm(initial={"digest": "1" if request.user.notice_digest else "0"})
+    return render(request, "core/inbox.html", {"page": page, "digest": digest})
+
+
+@login_required
+@require_POST
+def inbox_digest(request: HttpRequest) -> HttpResponse:
+    """Choose how routine notices reach the user by text: the same declared action as the
+    API's ``POST /api/notices/digest/``."""
+    form = DigestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("请选择短信提醒方式。"))
+        return redirect("inbox:list")
+    perform(DIGEST, None, request.user, form.cleaned_data)
+    messages.success(
+        request,
+        gettext("已改为每日 8 点汇总一条短信（督办仍逐条发送）。")
+        if form.cleaned_data["digest"]
+        else gettext("已改为每条通知发送短信。"),
+    )
+    return redirect("inbox:list")
 
 
 @login_required

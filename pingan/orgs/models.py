@@ -184,6 +184,10 @@ class Staff(AbstractUser):
     title = models.CharField(_("职务"), max_length=40, blank=True)
     phone = EncryptedTextField(_("手机号"), blank=True, default="")
     phone_index = BlindIndexField(source="phone", kind="phone")
+    # Routine notices by a daily text (每日汇总) instead of one text each; supervision (督办)
+    # is always texted at once.
+    notice_digest = models.BooleanField(_("常规通知每日汇总"), default=False)
+    digest_sent_on = models.DateField(_("上次汇总日期"), null=True, blank=True, editable=False)
 
     objects = StaffManager()
 
