@@ -70,6 +70,12 @@ fuzz: install
 bench: install assets
 	$(BIN)/python -m benchmarks
 
+# English catalogue: collect the msgids, then compile; both locale/en/LC_MESSAGES/django.po
+# and .mo are committed.
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=node_modules --settings=config.settings.test
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=node_modules --settings=config.settings.test
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -23,7 +23,7 @@ import time_machine
 from django.core import signals
 from django.core.cache import cache
 from django.db import close_old_connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from pingan.core import notify
@@ -69,6 +69,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """The locale middleware leaves the request's language active in the thread; a test that
+    switched to English must not hand it to the next one."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

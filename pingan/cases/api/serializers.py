@@ -242,7 +242,7 @@ class ExtensionDecideSerializer(ActionSerializer):
 class JudicialConfirmationSerializer(ActionSerializer):
     court = serializers.CharField(max_length=100)
     confirmed_on = serializers.DateField()
-    ruling_number = serializers.CharField(max_length=60, help_text="裁定书文号")
+    ruling_number = serializers.CharField(max_length=60, help_text="the court's ruling number")
 
 
 class ReferSerializer(serializers.Serializer):
