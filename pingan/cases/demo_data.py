@@ -18,7 +18,7 @@ from pingan.core.calendar import local_date
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
-from .choices import EventKind, SupervisionState
+from .choices import Audience, EventKind, SupervisionState
 from .models import Supervision
 from .services import case_events_record
 from .supervision import supervision_sweep
@@ -65,7 +65,8 @@ def _work_the_orders(rng: random.Random, end: datetime) -> tuple[int, int]:
         .select_related("case")
         .order_by("pk")
     )
-    answerers = _dispatchers()
+    answerers = _people(RoleCode.DISPATCHER, RoleCode.LEADER)
+    leaders = _people(RoleCode.LEADER)
     events, answered, closed = [], [], []
     for order in orders:
         answerer = order.case.handler_id or answerers.get(order.supervised_unit_id)
@@ -79,7 +80,10 @@ def _work_the_orders(rng: random.Random, end: datetime) -> tuple[int, int]:
         answered.append(order)
         events.append(_event(order, EventKind.SUPERVISION_ANSWER, answerer, order.answered_at,
                              order.answer))  # fmt: skip
-        closer = answerers.get(order.unit_id)
+        # the people the order went to close it: a dispatcher of the desk, or a leader
+        closer = (answerers if order.audience == Audience.DISPATCHERS else leaders).get(
+            order.unit_id
+        )
         close_at = order.answered_at + timedelta(hours=rng.uniform(4, 30))
         if closer and close_at < end and rng.random() < 0.5:
             order.state = SupervisionState.CLOSED
@@ -105,10 +109,10 @@ def _event(order: Supervision, kind: str, actor: int, at: datetime, reason: str)
             "reason": reason, "data": {"tier": order.tier, "supervision": order.pk}}  # fmt: skip
 
 
-def _dispatchers() -> dict[int, int]:
-    """A dispatcher (or else a leader) of each unit, the first by id."""
+def _people(*roles: str) -> dict[int, int]:
+    """One active member of each unit holding the first of ``roles`` it has (by id)."""
     chosen: dict[int, int] = {}
-    for role in (RoleCode.LEADER, RoleCode.DISPATCHER):  # dispatchers win: written last
+    for role in reversed(roles):  # the first role wins: written last
         for pk, unit in (
             Staff.objects.filter(roles__code=role, is_active=True, unit__isnull=False)
             .order_by("-pk")

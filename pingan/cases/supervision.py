@@ -133,6 +133,8 @@ def supervision_issue(*, case: Case, actor: Staff, reason: str, now: datetime) -
     reason = require_text(reason, _("督办事由"), limit=500)
     if case.due_at is None:
         raise ApplicationError(_("事项尚未受理，没有办结期限，不能督办。"))
+    if actor.unit_id is None:
+        raise ApplicationError(_("您没有所属单位，督办须以单位名义发出。"))
     # a leader issues as the chain's leaders' step of their unit (the district center's
     # leaders are tier 4 of a community's case, not its command desk's tier 3)
     steps = [(step.unit_id, step.audience) for step in _chain_of(case)]

@@ -371,3 +371,14 @@ def test_a_refused_answer_or_close_changes_no_state_version_or_timeline(overdue_
         )
 
     run()
+
+
+def test_an_order_is_issued_in_a_units_name_or_not_at_all(overdue_case, staff):
+    from pingan.cases.supervision import supervision_issue
+
+    case = overdue_case()
+    leader = staff("district_leader")
+    leader.unit_id = None  # a superuser account belonging to no unit, say
+    with pytest.raises(ApplicationError, match="须以单位名义"):
+        supervision_issue(case=case, actor=leader, reason="请办结", now=AN_HOUR_LATE)
+    assert not Supervision.objects.filter(case=case).exists()
