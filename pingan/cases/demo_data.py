@@ -1,6 +1,8 @@
-"""Demo data of supervision (督办): the sweep run as it would have run over the last two
-weeks, so overdue demo cases carry orders at every tier they reached; older orders answered
-by the supervised unit and some of those closed, as a working center would have them.
+"""Demo data of supervision (督办) and referrals (转出): the sweep run as it would have run
+over the last two weeks, so overdue demo cases carry orders at every tier they reached; older
+orders answered by the supervised unit and some of those closed, as a working center would
+have them; matters concluded without agreement referred to the route the mediator named, most
+with the receiving body's result.
 
 The cases themselves come from ``pingan.demo.cases`` (the generator); this adds only what the
 sweep and the people working the orders would have written. No texts go out for the past.
@@ -8,7 +10,7 @@ sweep and the people working the orders would have written. No texts go out for 
 
 import random
 from dataclasses import astuple
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.test.utils import override_settings
@@ -18,8 +20,15 @@ from pingan.core.calendar import local_date
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
-from .choices import Audience, EventKind, SupervisionState
-from .models import Supervision
+from .choices import (
+    Audience,
+    EventKind,
+    Outcome,
+    ReferralRoute,
+    ReferralState,
+    SupervisionState,
+)
+from .models import Case, Referral, Supervision
 from .services import case_events_record
 from .supervision import supervision_sweep
 
@@ -49,10 +58,12 @@ def load_demo(*, seed: int, end: datetime) -> str:
                 counts = astuple(supervision_sweep(now=moment))
                 issued = [a + b for a, b in zip(issued, counts, strict=True)]
     answered, closed = _work_the_orders(random.Random(seed + 11), end)
+    referred, resolved = _referrals(random.Random(seed + 12), end)
     tiers = ", ".join(f"tier {tier}: {count}" for tier, count in enumerate(issued, 1))
     return (
         f"supervisions issued over {HISTORY_DAYS} days ({tiers}); "
-        f"{answered} answered, {closed} closed"
+        f"{answered} answered, {closed} closed; {referred} matters referred (转出), "
+        f"{resolved} with the receiving body's result"
     )
 
 
@@ -102,6 +113,79 @@ def _work_the_orders(rng: random.Random, end: datetime) -> tuple[int, int]:
     )  # fmt: skip
     case_events_record(rows=events)
     return len(answered), len(closed)
+
+
+RECEIVING = {
+    ReferralRoute.LITIGATION: "北京市东城区人民法院",
+    ReferralRoute.ARBITRATION: "北京仲裁委员会",
+    ReferralRoute.ADMINISTRATIVE_REVIEW: "东城区人民政府行政复议办公室",
+}
+RESULTS = {
+    ReferralRoute.LITIGATION: ["法院已立案，经诉前调解达成和解。", "法院判决支持申请人部分诉求。"],
+    ReferralRoute.ARBITRATION: ["仲裁委裁决支付拖欠工资。", "双方在仲裁庭主持下达成和解。"],
+    ReferralRoute.ADMINISTRATIVE_REVIEW: ["复议机关维持原行政行为。", "复议机关责令重新作出处理。"],
+}
+
+
+@transaction.atomic
+def _referrals(rng: random.Random, end: datetime) -> tuple[int, int]:
+    """Matters concluded without agreement are handed to the route the mediator pointed to
+    (转出), a few days later; most older ones have the receiving body's result by now."""
+    today = local_date(end)
+    rows = (
+        Case.objects.filter(outcome=Outcome.NO_AGREEMENT)
+        .exclude(legal_route="")
+        .values_list("pk", "legal_route", "concluded_at", "handler_id", "handling_unit_id")
+        .order_by("pk")
+    )
+    people = _people(RoleCode.MEDIATOR, RoleCode.DISPATCHER, RoleCode.LEADER)
+    referrals = []
+    for pk, route, concluded_at, handler, unit in rows:
+        actor = handler or people.get(unit)
+        referred_on = local_date(concluded_at) + timedelta(days=rng.randint(0, 3))
+        if actor is None or referred_on > today:
+            continue
+        referral = Referral(
+            case_id=pk,
+            route=route,
+            body=RECEIVING[route],
+            referred_on=referred_on,
+            reference_number=f"（{referred_on.year}）京0101{rng.randint(1, 9999)}号",
+            follow_up_on=referred_on + timedelta(days=rng.choice([14, 30])),
+            referred_by_id=actor,
+        )
+        result_on = referred_on + timedelta(days=rng.randint(10, 60))
+        if result_on <= today and rng.random() < 0.7:
+            referral.state = ReferralState.RESOLVED
+            referral.result = rng.choice(RESULTS[route])
+            referral.result_on = result_on
+            referral.version = 2
+        referrals.append(referral)
+    events = []
+    # the primary keys come back from the insert (RETURNING on SQLite and PostgreSQL)
+    for referral in Referral.objects.bulk_create(referrals, batch_size=1000):
+        reason = f"转{referral.get_route_display()}：{referral.body}"
+        events.append(_referral_event(referral, EventKind.REFER, referral.referred_on, reason))
+        if referral.result_on:
+            events.append(
+                _referral_event(
+                    referral, EventKind.REFERRAL_RESULT, referral.result_on, referral.result
+                )
+            )
+    case_events_record(rows=events)
+    resolved = sum(1 for referral in referrals if referral.state == ReferralState.RESOLVED)
+    return len(referrals), resolved
+
+
+def _referral_event(referral: Referral, kind: str, on, reason: str) -> dict:
+    return {
+        "case_id": referral.case_id,
+        "kind": kind,
+        "actor_id": referral.referred_by_id,
+        "created_at": timezone.make_aware(datetime.combine(on, time(10))),
+        "reason": reason,
+        "data": {"referral": referral.pk},
+    }
 
 
 def _event(order: Supervision, kind: str, actor: int, at: datetime, reason: str) -> dict:

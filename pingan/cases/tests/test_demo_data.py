@@ -39,3 +39,30 @@ def test_the_demo_issues_the_climb_answers_some_orders_and_loads_once(overdue_ca
     # and the past texted nobody, and the second load added nothing
     assert notify.outbox == []
     assert again == "supervisions already there, none issued"
+
+
+def test_the_demo_refers_matters_concluded_without_agreement(register, staff, now):
+    from pingan.cases import services
+    from pingan.cases.models import Referral
+
+    # given a case the mediator concluded without agreement, pointing to arbitration
+    case, _ = register(now=now - timedelta(days=40))
+    dispatcher, mediator = staff("street_dispatcher"), staff("street_mediator")
+    services.case_accept(case=case, actor=dispatcher, now=now - timedelta(days=40))
+    services.case_assign(case=case, actor=dispatcher, handler=mediator)
+    services.case_start_mediation(case=case, actor=mediator)
+    services.case_conclude(
+        case=case, actor=mediator, outcome="no_agreement", summary="分歧大",
+        legal_route="arbitration", now=now - timedelta(days=30),
+    )  # fmt: skip
+    # when the demo loads
+    summary = demo_data.load_demo(seed=2026, end=now)
+    # then it was referred to the arbitration commission, by its handler, on the timeline
+    referral = Referral.objects.get(case=case)
+    assert (referral.route, referral.body, referral.referred_by) == (
+        "arbitration",
+        "北京仲裁委员会",
+        mediator,
+    )
+    assert case.events.filter(kind="refer").count() == 1
+    assert "1 matters referred" in summary
