@@ -212,7 +212,12 @@ def _recipient_phones(notices: list[Notice]) -> list[tuple[str, bool]]:
     """(phone, wants a daily digest) of each notice's recipient."""
     from pingan.orgs.models import Staff
 
-    cached = Notice.recipient.is_cached
+    def cached(notice: Notice) -> bool:
+        # a recipient loaded with .only() would read a deferred field one query at a time
+        return Notice.recipient.is_cached(notice) and not (
+            {"phone", "notice_digest"} & notice.recipient.get_deferred_fields()
+        )
+
     missing = {n.recipient_id for n in notices if not cached(n)}
     fetched = (
         {
