@@ -216,7 +216,7 @@ def escalations_to_take(user):
                 "case_id"
             ),
         )
-        .select_related("handling_unit")
+        .select_related("handling_unit", "category", "grid")
         .order_by("due_at", "id")
     )
 

@@ -84,6 +84,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         page = self.paginate_queryset(selectors.pending_extensions(request.user))
         return self.get_paginated_response(s.PendingExtensionSerializer(page, many=True).data)
 
+    @extend_schema(responses={200: s.CaseSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def escalations(self, request):
+        """上提待分派: cases escalated to the leader's unit that nobody there has taken on
+        yet, the earliest deadline first (hand one on with ``{number}/assign/``)."""
+        if not has_role(request.user, *rules.CASE.roles("extension_decide")):
+            raise PermissionDenied(_("只有领导可以查看待分派的上提事项。"))
+        page = self.paginate_queryset(selectors.escalations_to_take(request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     @extend_schema(
         request=s.PartyRevealSerializer,
         responses={200: s.PartyNumberSerializer},

@@ -102,6 +102,34 @@ def test_a_case_escalated_to_the_district_waits_there_until_someone_takes_it_on(
     assert case.number not in page and "没有上提到本单位" in page
 
 
+def test_the_api_lists_the_escalations_waiting_for_the_leaders_unit(
+    client_as, register, staff, django_assert_max_num_queries
+):
+    # given two street cases escalated to the district center
+    for _ in range(2):
+        case, _code = register()
+        perform(ACTIONS["accept"], case, staff("street_dispatcher"), {})
+        case.refresh_from_db()
+        perform(ACTIONS["escalate"], case, staff("street_dispatcher"), {"reason": "跨街道"})
+    client = client_as("district_leader")
+    # then the district leader reads both, in a fixed number of queries: session, user,
+    # roles, count, page, the deadline words' three reads, the session's save (3)
+    with django_assert_max_num_queries(11):
+        body = client.get(reverse("case-escalations")).json()
+    assert body["count"] == 2
+    assert {row["level"] for row in body["results"]} == {"district"}
+    # and a mediator is refused in words
+    refused = client_as("district_dispatcher").get(reverse("case-escalations"))
+    assert refused.status_code == 403 and "只有领导" in refused.json()["detail"]
+
+
+class TestEscalationsApi(PermissionMatrix):
+    url_name = "case-escalations"
+    api = True
+    in_scope = "district_leader"
+    wrong_role = "district_dispatcher"
+
+
 def test_the_api_lists_the_queue_for_leaders_only(staff, asked):
     client = APIClient()
     client.force_authenticate(staff("street_leader"))
