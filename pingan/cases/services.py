@@ -994,7 +994,11 @@ DEADLINE_RULE_FIELDS = frozenset(
 )
 
 
-def _configuration_reason(reason: str) -> str:
+def _configuration_input(reason: str, fields: dict, allowed: frozenset) -> str:
+    """The reason given for a configuration change (required), once the fields are known."""
+    unknown = sorted(fields.keys() - allowed)
+    if unknown:
+        raise ApplicationError(_("不能设置这些字段：%(names)s") % {"names": ", ".join(unknown)})
     return require_text(reason, _("修改原因"), limit=200)
 
 
@@ -1010,10 +1014,7 @@ def _name_taken(name: str, *, but: Category | None = None) -> None:
 def category_add(*, actor: Staff, reason: str, code: str, name: str, **fields) -> Category:
     """Add a category of matter; intake offers it at once. The administrator gives a reason,
     kept in the audit log with who and when (as the admin site's changes are)."""
-    reason = _configuration_reason(reason)
-    unknown = fields.keys() - CATEGORY_FIELDS
-    if unknown:
-        raise ApplicationError(_("不能设置这些字段：%(names)s") % {"names": ", ".join(unknown)})
+    reason = _configuration_input(reason, fields, CATEGORY_FIELDS)
     if Category.objects.filter(code=code).exists():
         raise ApplicationError(_("类别代码“%(code)s”已被使用。") % {"code": code})
     _name_taken(name)
@@ -1034,10 +1035,7 @@ def category_change(
 ) -> Category:
     """Change a category: rename it, move it to another function area, edit its keywords,
     or switch it off (cases keep it; intake stops offering it). The code never changes."""
-    reason = _configuration_reason(reason)
-    unknown = fields.keys() - CATEGORY_FIELDS
-    if unknown:
-        raise ApplicationError(_("不能修改这些字段：%(names)s") % {"names": ", ".join(unknown)})
+    reason = _configuration_input(reason, fields, CATEGORY_FIELDS)
     if "name" in fields:
         _name_taken(fields["name"], but=category)
     changed = sorted(name for name, value in fields.items() if getattr(category, name) != value)
@@ -1059,10 +1057,7 @@ def deadline_rule_change(
 ) -> DeadlinePolicy:  # fmt: skip
     """Change the time limit of a complexity (general 7 days, complex 30 by default). Cases
     registered before keep the deadline they were given; new ones get the new rule."""
-    reason = _configuration_reason(reason)
-    unknown = fields.keys() - DEADLINE_RULE_FIELDS
-    if unknown:
-        raise ApplicationError(_("不能修改这些字段：%(names)s") % {"names": ", ".join(unknown)})
+    reason = _configuration_input(reason, fields, DEADLINE_RULE_FIELDS)
     ratio = fields.get("warn_ratio", policy.warn_ratio)
     if not 0.1 <= ratio <= 0.99:
         raise ApplicationError(_("临期提醒比例应在 0.1 到 0.99 之间。"))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError
 
-from . import selectors
+from . import rules, selectors
 from .access import access_supervision
 from .actions import SUPERVISION_ACTIONS
 from .choices import SupervisionState
@@ -48,11 +48,13 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request, order, *, forms=None, error="") -> dict:
     forms = forms or {}
-    offered = []
-    if order.state == SupervisionState.OPEN and may_answer(request.user, order):
-        offered.append("answer")
-    if order.state != SupervisionState.CLOSED and may_close(request.user, order):
-        offered.append("close")
+    # what the table allows from this state, and what this person's relation to the order allows
+    may = {"answer": may_answer, "close": may_close}
+    offered = [
+        name
+        for name in rules.SUPERVISION.actions_from(order.state)
+        if may[name](request.user, order)
+    ]
     return {
         "order": order,
         "actions": [
