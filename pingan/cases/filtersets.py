@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pingan.orgs.choices import Level
+from pingan.orgs.choices import FunctionAreaKind, Level
 
 from .choices import Channel, Colour, State
 from .models import Case, Category, Party
@@ -33,6 +33,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("时限"), choices=Colour.choices, method="filter_colour"
     )
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
+    function_area = django_filters.ChoiceFilter(label=_("功能区"), choices=FunctionAreaKind.choices)
     registered = django_filters.DateFromToRangeFilter(
         label=_("登记日期"),
         field_name="registered_at",
@@ -41,7 +42,10 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "party", "state", "level", "category", "colour", "channel", "registered"]
+        fields = [
+            "q", "party", "state", "level", "category", "colour", "channel", "function_area",
+            "registered",
+        ]  # fmt: skip
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.validators import validate_id_number, validate_phone
-from pingan.orgs.choices import Level
+from pingan.orgs.choices import FunctionAreaKind, Level
 from pingan.orgs.models import Division, Staff, Unit
 
 from .choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, ReferralRoute, Urgency
@@ -113,6 +113,12 @@ class CaseIntakeForm(StyledForm):
     )
     urgency = forms.ChoiceField(
         label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    function_area = forms.ChoiceField(
+        label=_("功能区"),
+        choices=[("", _("按分流推荐")), *FunctionAreaKind.choices],
+        required=False,
+        help_text=_("留空时按右侧推荐的功能区办理。"),
     )
     title = forms.CharField(label=_("事项标题"), max_length=80)
     narrative = forms.CharField(

@@ -221,6 +221,14 @@ class Case(BaseModel):
         related_name="+",
     )
     suggestion_followed = models.BooleanField(_("采纳推荐"), null=True, blank=True)
+    # The function area (功能区) of the center where the matter is served: the one routing
+    # suggested at intake, and the one chosen (the suggestion unless the clerk picked another).
+    suggested_area = models.CharField(
+        _("推荐功能区"), max_length=24, choices=FunctionAreaKind.choices, blank=True
+    )
+    function_area = models.CharField(
+        _("功能区"), max_length=24, choices=FunctionAreaKind.choices, blank=True
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = CaseQuerySet.as_manager()

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.errors import ApplicationError
 from pingan.orgs.choices import AgencyType, FunctionAreaKind, UnitKind
-from pingan.orgs.models import Division, Unit
+from pingan.orgs.models import Division, FunctionArea, Unit
 
 from .models import Category
 
@@ -185,7 +185,15 @@ def _noisy_or(*scores: float) -> float:
 # ``update()``). Who is on duty today is never cached.
 _UNITS_GENERATION = "routing:units-generation"
 _UNITS_MAX_AGE = 600  # seconds
-_units_by_area: dict[tuple[str, str, str], tuple[str, float, list[Unit]]] = {}
+_units_by_area: dict[tuple[str, str, str], "_Kept"] = {}
+
+
+@dataclass(frozen=True)
+class _Kept:
+    generation: str | None
+    at: float
+    units: list[Unit]
+    areas: dict[str, str]  # center_areas
 
 
 def units_changed(**_signal) -> None:
@@ -221,6 +229,19 @@ def candidate_units(grid: Division) -> list[Unit]:
     One query for today's duty, and one for the units when this process has no current copy."""
     from pingan.collaboration.selectors import on_duty_among
 
+    kept = _kept(grid)
+    on_duty = on_duty_among([unit.pk for unit in kept.units], timezone.localdate())
+    units = []
+    for shared in kept.units:
+        unit = copy.copy(shared)  # the kept ones are shared by requests: never changed
+        unit.on_duty = unit.pk in on_duty
+        units.append(unit)
+    return units
+
+
+def _kept(grid: Division) -> _Kept:
+    """This process's copy of the grid's candidate units and center areas, read again when
+    the generation moved or the copy is older than ``_UNITS_MAX_AGE`` (two queries then)."""
     codes = grid.path.strip("/").split("/")
     area = (codes[0], codes[1] if len(codes) > 1 else "", codes[2] if len(codes) > 2 else "")
     generation, now = _units_generation(), time.monotonic()
@@ -228,18 +249,12 @@ def candidate_units(grid: Division) -> list[Unit]:
     if (
         generation is None
         or kept is None
-        or kept[0] != generation
-        or now - kept[1] > _UNITS_MAX_AGE
+        or kept.generation != generation
+        or now - kept.at > _UNITS_MAX_AGE
     ):
-        kept = (generation, now, _load_candidate_units(*area))
+        kept = _Kept(generation, now, _load_candidate_units(*area), _load_center_areas(*area[:2]))
         _units_by_area[area] = kept
-    on_duty = on_duty_among([unit.pk for unit in kept[2]], timezone.localdate())
-    units = []
-    for shared in kept[2]:
-        unit = copy.copy(shared)  # the kept ones are shared by requests: never changed
-        unit.on_duty = unit.pk in on_duty
-        units.append(unit)
-    return units
+    return kept
 
 
 def _load_candidate_units(district_code: str, street_code: str, community_code: str):
@@ -284,6 +299,95 @@ def _default_area(unit: Unit) -> str:
     if unit.agency_type in _LEGAL_AGENCIES:
         return FunctionAreaKind.LEGAL_SERVICE
     return FunctionAreaKind.MEDIATION
+
+
+# --- function areas --------------------------------------------------------------------------
+
+# Words in a narrative that ask for a particular function area (功能区) rather than the one its
+# category points to: distress for 心理服务, a question for 群众接待, a petition for 信访接待, a
+# lawsuit for 法律服务. Checked in this order; the first area the grid's centers have wins.
+AREA_CUES = {
+    FunctionAreaKind.PSYCHOLOGICAL: (
+        "心理", "情绪", "抑郁", "焦虑", "轻生", "自杀", "想不开", "失眠", "崩溃", "疏导",
+    ),
+    FunctionAreaKind.PETITION: ("信访", "上访", "联名", "多次反映", "越级"),
+    FunctionAreaKind.LEGAL_SERVICE: ("法律援助", "律师", "起诉", "打官司", "诉讼", "法律咨询"),
+    FunctionAreaKind.RECEPTION: ("咨询", "询问", "打听", "政策解答", "怎么办理"),
+}  # fmt: skip
+
+
+def area_cues(narrative: str) -> list[tuple[str, str]]:
+    """The function areas the narrative's own words ask for, in the order of ``AREA_CUES``,
+    each with the cue that comes first in the narrative."""
+    text = narrative or ""
+    found = []
+    for kind, cues in AREA_CUES.items():
+        hits = [(text.find(cue), cue) for cue in cues if cue in text]
+        if hits:
+            found.append((kind, min(hits)[1]))
+    return found
+
+
+@dataclass(frozen=True)
+class AreaSuggestion:
+    """The function area a matter should be served in, and the center that has it."""
+
+    kind: str
+    center: str
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return FunctionAreaKind(self.kind).label
+
+
+def center_areas(grid: Division) -> dict[str, str]:
+    """The function areas of the grid's street center and the district center, each with the
+    name of the center that has it (the street's first: it is nearer). Kept with the grid's
+    candidate units: no query when those are kept."""
+    return _kept(grid).areas
+
+
+def _load_center_areas(district_code: str, street_code: str) -> dict[str, str]:
+    rows = (
+        FunctionArea.objects.filter(
+            unit__is_active=True,
+            unit__kind__in=[UnitKind.STREET_CENTER, UnitKind.DISTRICT_CENTER],
+            unit__division__code__in=[district_code, street_code],
+        )
+        .order_by("-unit__division__level", "kind")  # descending: "street" before "district"
+        .values_list("kind", "unit__name")
+    )
+    areas: dict[str, str] = {}
+    for kind, center in rows:
+        areas.setdefault(kind, center)
+    return areas
+
+
+def suggest_area(
+    *, narrative: str, grid: Division, suggestions: list[Suggestion], category=None
+) -> AreaSuggestion | None:
+    """The function area for a matter: the first one its words ask for that the grid's
+    centers have (so 心理服务 and 群众接待 at the district center are suggested too), else the
+    area of the best unit suggestion, else the chosen category's. None without evidence."""
+    areas = center_areas(grid)
+    for kind, word in area_cues(narrative):
+        if kind in areas:
+            reason = _("描述提到“%(word)s”，%(center)s设有%(area)s功能区") % {
+                "word": word,
+                "center": areas[kind],
+                "area": FunctionAreaKind(kind).label,
+            }
+            return AreaSuggestion(kind=kind, center=areas[kind], reason=reason)
+    kind = suggestions[0].function_area if suggestions else getattr(category, "function_area", "")
+    if not kind:
+        return None
+    reason = (
+        _("按首选承办单位“%(unit)s”") % {"unit": suggestions[0].unit.name}
+        if suggestions
+        else _("按事项类别“%(category)s”") % {"category": category.name}
+    )
+    return AreaSuggestion(kind=kind, center=areas.get(kind, ""), reason=reason)
 
 
 # --- the trained model ---------------------------------------------------------------------

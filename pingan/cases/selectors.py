@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.calendar import local_date, missing_calendar_years, workdays_in
 from pingan.orgs.access import has_role
-from pingan.orgs.choices import Level
+from pingan.orgs.choices import FunctionAreaKind, Level
 
 from . import rules
 from .choices import (
@@ -91,12 +91,22 @@ class DeadlineWords:
         return case
 
 
-def funnel(*, user, start: datetime, end: datetime, area_path: str | None = None) -> dict:
-    """Where cases concluded in [start, end): counts per level and the two headline shares:
-    小事不出社区 (grid + community) and 难事不出街道 (street or below)."""
+def concluded(
+    *, user, start: datetime, end: datetime, area_path: str | None = None, function_area=""
+):
+    """The cases the user may see concluded in [start, end), inside ``area_path`` and served
+    in ``function_area`` when given: what the funnel counts."""
     cases = Case.objects.visible_to(user).filter(concluded_at__gte=start, concluded_at__lt=end)
     if area_path:
         cases = cases.filter(area_path__startswith=area_path)
+    if function_area:
+        cases = cases.filter(function_area=function_area)
+    return cases
+
+
+def funnel(*, cases) -> dict:
+    """Where the ``concluded`` cases were settled: counts per level, the two headline shares
+    小事不出社区 (grid + community) and 难事不出街道 (street or below), and per function area."""
     counts = dict(
         cases.exclude(concluded_level="").values_list("concluded_level").annotate(n=Count("id"))
     )
@@ -112,8 +122,17 @@ def funnel(*, user, start: datetime, end: datetime, area_path: str | None = None
         "per_level": per_level,
         "community_share": community / total if total else None,
         "street_share": street / total if total else None,
+        "per_function_area": _per_function_area(cases),
         **_judicial_backstop(cases),
     }
+
+
+def _per_function_area(cases) -> list[tuple[str, str, int]]:
+    """(area, label, count) of the cases, in the areas' declared order, empty areas left out."""
+    counts = dict(cases.values_list("function_area").annotate(n=Count("id")).order_by())
+    return [
+        (kind, label, counts[kind]) for kind, label in FunctionAreaKind.choices if counts.get(kind)
+    ]
 
 
 def _judicial_backstop(cases) -> dict[str, int]:
@@ -154,9 +173,10 @@ def calendar_warning(*, now: datetime) -> dict | None:
     return {"years": missing, "provisional": provisional}
 
 
-def funnel_by_area(*, user, parent, start: datetime, end: datetime) -> list[dict]:
-    """The two headline shares for each child area of ``parent`` (a street per row for the
-    district, a community per row for a street), in one aggregate query."""
+def funnel_by_area(*, cases, parent) -> list[dict]:
+    """The two headline shares of the ``concluded`` cases for each child area of ``parent``
+    (a street per row for the district, a community per row for a street), in one aggregate
+    query."""
     children = list(
         parent.children.filter(level__in=[Level.STREET, Level.COMMUNITY])
         .order_by("code")
@@ -164,7 +184,6 @@ def funnel_by_area(*, user, parent, start: datetime, end: datetime) -> list[dict
     )
     if not children:
         return []
-    cases = Case.objects.visible_to(user).filter(concluded_at__gte=start, concluded_at__lt=end)
     counts = {}
     for child in children:
         inside = Q(area_path__startswith=child["path"])

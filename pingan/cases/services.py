@@ -22,7 +22,7 @@ from pingan.core.services import (
 )
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.access import has_role, in_scope
-from pingan.orgs.choices import Level, UnitKind
+from pingan.orgs.choices import FunctionAreaKind, Level, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
 from . import rules
@@ -268,14 +268,18 @@ def case_register(
     attachments: list | None = None,
     suggested_unit: Unit | None = None,
     chosen_unit: Unit | None = None,
+    suggested_area: str = "",
+    function_area: str = "",
     now: datetime | None = None,
 ) -> tuple[Case, str]:
     """Register a matter at the one window; return the case and its public query code.
 
     The case starts at the registering unit's level, handled by that level's center unless
     the clerk chose another unit (e.g. the routing suggestion's agency); whether the choice
-    followed the suggestion is recorded. A repeat of an open or recent matter (same party ID
-    number, or near-identical narrative in the same grid) is flagged and linked (M1.3).
+    followed the suggestion is recorded. The matter is served in the function area the clerk
+    chose, else the suggested one, else its category's (M3.1). A repeat of an open or recent
+    matter (same party ID number, or near-identical narrative in the same grid) is flagged and
+    linked (M1.3).
     """
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
@@ -300,6 +304,8 @@ def case_register(
     if len(narrative) < 10:
         raise ApplicationError(_("事项描述过短，请写明事由、经过和诉求（至少10个字）。"))
     parties = _clean_parties(parties)
+    if {suggested_area, function_area} - {"", *FunctionAreaKind.values}:
+        raise ApplicationError(_("功能区无法识别，请重新选择。"))
 
     level = home_level(actor)
     unit = unit_for_level(grid, level)
@@ -335,6 +341,8 @@ def case_register(
         registered_at=now,
         suggested_unit=suggested_unit,
         suggestion_followed=None if suggested_unit is None else suggested_unit == unit,
+        suggested_area=suggested_area,
+        function_area=function_area or suggested_area or category.function_area,
         repeat_of=matches[0].case if matches else None,
     )
     written_parties = Party.objects.bulk_create(
@@ -364,6 +372,7 @@ def case_register(
             "channel": channel,
             "suggested_unit": suggested_unit.pk if suggested_unit else None,
             "suggestion_followed": case.suggestion_followed,
+            "function_area": case.function_area,
             "repeat_of": matches[0].case.number if matches else None,
             "repeat_reason": matches[0].reason if matches else "",
             "attachments": [upload.name[:200] for upload in attachments or []],

@@ -236,6 +236,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 attachments=data["attachments"],
                 suggested_unit=_posted_unit(request, "suggested_unit"),
                 chosen_unit=_posted_unit(request, "chosen_unit"),
+                suggested_area=request.POST.get("suggested_area", ""),
+                function_area=data["function_area"],
             )
         except ApplicationError as exc:
             error = exc.message
@@ -364,6 +366,13 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
             else ()
         )
         matches = [match for match in found if match.case.pk in visible][:5]
+    area = (
+        routing.suggest_area(
+            narrative=narrative, grid=grid, suggestions=suggestions, category=category
+        )
+        if suggestions
+        else None
+    )
     suggestions = [
         {
             "unit": item.unit,
@@ -381,6 +390,7 @@ def intake_suggest(request: HttpRequest) -> HttpResponse:
             # the category of the best suggestion that names one (a unit found by its duty
             # list alone names none)
             "suggested_category": next((x["category"] for x in suggestions if x["category"]), None),
+            "area": area,
             "matches": matches,
             "has_grid": grid is not None,
             "chosen": request.POST.get("chosen_unit", ""),
@@ -527,8 +537,17 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
         "start": datetime.combine(start, datetime.min.time(), tz),
         "end": datetime.combine(end + timedelta(days=1), datetime.min.time(), tz),
     }
-    stats = selectors.funnel(user=request.user, area_path=area.path if area else None, **window)
-    by_area = selectors.funnel_by_area(user=request.user, parent=area, **window) if area else []
+    function_area = request.GET.get("function_area", "")
+    if function_area not in FunctionAreaKind.values:
+        function_area = ""
+    cases = selectors.concluded(
+        user=request.user,
+        area_path=area.path if area else None,
+        function_area=function_area,
+        **window,
+    )
+    stats = selectors.funnel(cases=cases)
+    by_area = selectors.funnel_by_area(cases=cases, parent=area) if area else []
     chart = {
         "title": {"text": _("事项在哪一级化解"), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -555,6 +574,8 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "area": area,
+            "function_area": function_area,
+            "function_areas": FunctionAreaKind.choices,
             "by_area": by_area,
             "query": request.GET.urlencode(),
         },

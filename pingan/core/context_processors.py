@@ -151,6 +151,12 @@ NAVIGATION = [
         "people",
         {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
     ),
+    (
+        "audit:personal-data",
+        _("个人信息查看记录"),
+        "eye",
+        {RoleCode.LEADER, RoleCode.ADMINISTRATOR},
+    ),
     ("api-docs", _("接口文档"), "code-slash", {RoleCode.ADMINISTRATOR}),
 ]
 

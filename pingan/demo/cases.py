@@ -54,6 +54,7 @@ from pingan.cases.choices import (
 )
 from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, DeadlinePolicy, Party
 from pingan.cases.repeats import comparable
+from pingan.cases.routing import area_cues
 from pingan.cases.rules import SATISFIED_FROM, level_above
 from pingan.cases.services import query_code_digest
 from pingan.core import crypto
@@ -64,7 +65,7 @@ from pingan.core.validators import id_number_check_digit
 from pingan.orgs.choices import Level, RoleCode, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
-from .orgs import GIVEN, SURNAMES
+from .orgs import DISTRICT_AREAS, GIVEN, STREET_AREAS, SURNAMES
 
 WINDOW_DAYS = 365
 SQLITE_CACHE_SIZE = -131072  # negative means KiB: 128 MB
@@ -739,6 +740,14 @@ class _Weighted:
         return self.items[min(index, len(self.items) - 1)]
 
 
+def _function_area(narrative: str, level: str, category_area: str) -> str:
+    """The function area a case is served in: one its words ask for that the intake level's
+    center has (routing's cues), else its category's."""
+    centers = DISTRICT_AREAS if level == Level.DISTRICT else STREET_AREAS
+    present = {kind for kind, _name in centers}
+    return next((kind for kind, _word in area_cues(narrative) if kind in present), category_area)
+
+
 def _choice(rng: random.Random, items):
     """``rng.choice`` with one ``random()`` call: several times faster in the hot loop."""
     return items[int(rng.random() * len(items))]
@@ -958,10 +967,12 @@ class _CaseFactory:
         categories = list(
             Category.objects.filter(is_active=True)
             .order_by("sort_order", "code")
-            .values_list("pk", "code", "name")
+            .values_list("pk", "code", "name", "function_area")
         )
         if not categories:
             raise ApplicationError("没有启用的事项类别。")
+        self.category_area = {code: area for _pk, code, _name, area in categories}
+        categories = [(pk, code, name) for pk, code, name, _area in categories]
         other = CATEGORY_MIX["other"]
         self.category_mix = {code: CATEGORY_MIX.get(code, other) for _pk, code, _n in categories}
         # Categories an administrator added get a plain title and narrative.
@@ -1066,6 +1077,7 @@ class _CaseFactory:
         title, what = _choice(rng, matters)
         narrative = f"{what}，{_choice(rng, DEMANDS)}"
         registered_at = _moment(registered)
+        area = _function_area(narrative, intake, self.category_area[code])
         case = {
             "id": pk,
             "number": number,
@@ -1086,6 +1098,8 @@ class _CaseFactory:
             "first_contact_unit_id": unit if intake == Level.DISTRICT else None,
             "registered_by_id": registrar,
             "registered_at": registered_at,
+            "suggested_area": area,
+            "function_area": area,
             # The row is history: it was created when the matter was registered.
             "created_at": registered_at,
         }

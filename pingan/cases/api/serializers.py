@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from pingan.core.masking import mask_id_number, mask_phone
 from pingan.core.validators import validate_id_number, validate_phone
+from pingan.orgs.choices import FunctionAreaKind
 from pingan.orgs.models import Division, Staff, Unit
 
 from ..choices import (
@@ -70,6 +71,12 @@ class CaseCreateSerializer(serializers.Serializer):
     grid = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.none())
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     parties = PartyInputSerializer(many=True, min_length=1, max_length=20)
+    function_area = serializers.ChoiceField(
+        choices=FunctionAreaKind.choices,
+        required=False,
+        default="",
+        help_text="the function area; left out, the suggested area is taken",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +151,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "outcome",
             "legal_route",
             "satisfaction",
+            "suggested_area",
+            "function_area",
             "colour",
             "version",
         ]
@@ -189,9 +198,12 @@ class CaseCreatedSerializer(CaseDetailSerializer):
         read_only=True,
         help_text="routing suggestions, best first; the first is recorded as the suggested unit",
     )
+    area_reason = serializers.CharField(
+        read_only=True, help_text="why the suggested function area was suggested"
+    )
 
     class Meta(CaseDetailSerializer.Meta):
-        fields = [*CaseDetailSerializer.Meta.fields, "query_code", "suggestions"]
+        fields = [*CaseDetailSerializer.Meta.fields, "query_code", "suggestions", "area_reason"]
 
     def get_referrals(self, case) -> list:
         return []  # a case just registered has been handed nowhere

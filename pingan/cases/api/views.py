@@ -64,15 +64,23 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         suggestions = routing.suggest(
             narrative=fields["narrative"], category=fields["category"], grid=fields["grid"]
         )
+        area = routing.suggest_area(
+            narrative=fields["narrative"],
+            grid=fields["grid"],
+            suggestions=suggestions,
+            category=fields["category"],
+        )
         case, code = case_register(  # atomic
             actor=request.user,
             parties=parties,
             suggested_unit=suggestions[0].unit if suggestions else None,
+            suggested_area=area.kind if area else "",
             **fields,
         )
         selectors.DeadlineWords(now=timezone.now()).label(case)
         case.query_code = code
         case.suggestions = suggestions
+        case.area_reason = area.reason if area else ""
         return Response(s.CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: s.PendingExtensionSerializer(many=True)})

@@ -270,3 +270,31 @@ def test_api_intake_pins_its_queries(api, django_assert_num_queries):
     assert created["parties"] == detail["parties"] and created["parties"][0]["name"] == "赵某"
     assert created["events"] == detail["events"] and created["events"][0]["kind"] == "register"
     assert {k: v for k, v in created.items() if k in detail} == detail
+
+
+@pytest.mark.django_db
+def test_api_intake_records_the_suggested_area_and_takes_a_chosen_one(api):
+    client = api("street_clerk")
+    narrative = "居民联名信访，反映小区拆除违建后的补偿标准不一致，请求解答。"
+    # when the API registers without an area, the suggested one is taken and explained
+    suggested = client.post("/api/cases/", _payload(narrative=narrative), format="json").json()
+    assert suggested["suggested_area"] == suggested["function_area"] == "petition"
+    assert "信访" in suggested["area_reason"]
+    # when it names one, that one is served and the suggestion still recorded
+    chosen = client.post(
+        "/api/cases/",
+        _payload(narrative=narrative, function_area="legal_service"),
+        format="json",
+    ).json()
+    assert (chosen["suggested_area"], chosen["function_area"]) == ("petition", "legal_service")
+    # and the list filters by area
+    listed = client.get("/api/cases/", {"function_area": "legal_service"}).json()
+    assert [row["number"] for row in listed["results"]] == [chosen["number"]]
+
+
+@pytest.mark.django_db
+def test_api_intake_refuses_an_unknown_area_and_writes_nothing(api):
+    before = Case.objects.count()
+    response = api("street_clerk").post("/api/cases/", _payload(function_area="spa"), format="json")
+    assert response.status_code == 400 and "function_area" in response.json()
+    assert Case.objects.count() == before

@@ -435,7 +435,53 @@ def test_candidate_units_are_read_every_time_when_the_cache_is_unreachable(grid,
     monkeypatch.setattr(routing, "cache", Down())
     with CaptureQueriesContext(connection) as captured:
         assert police.name in {unit.name for unit in routing.candidate_units(grid)}
-    assert len(captured) == 2  # the units and today's duty: nothing was kept
+    # the units, their centers' function areas and today's duty: nothing was kept
+    assert len(captured) == 3
     police.is_active = False
     police.save()  # the signal cannot reach the cache either; the save still succeeds
     assert police.name not in {unit.name for unit in routing.candidate_units(grid)}
+
+
+# --- function areas ------------------------------------------------------------------------
+
+
+def test_the_area_follows_the_narrative_s_words_to_whichever_center_has_it(grid):
+    # given a narrative in distress, one naming a petition, and one that names neither
+    distress = "夫妻长期争吵，妻子情绪低落、失眠，家人担心其想不开，请求心理疏导。"
+    petition = "居民联名信访，反映小区拆除违建后的补偿标准不一致。"
+    wages = "某餐馆拖欠三名服务员两个月工资共计两万元，请求协调支付。"
+    # when routing suggests where each is served
+    areas = {
+        text: routing.suggest_area(
+            narrative=text,
+            grid=grid,
+            suggestions=routing.suggest(narrative=text, category=None, grid=grid),
+        )
+        for text in (distress, petition, wages)
+    }
+    # then 心理服务 comes from the district center (the street center has none), 信访接待
+    # from the street center, and the plain matter takes its best unit's area
+    assert areas[distress].kind == "psychological"
+    assert areas[distress].center == "东城区综治中心"
+    assert "情绪" in areas[distress].reason and "心理服务" in areas[distress].reason
+    assert areas[petition].kind == "petition"
+    assert areas[petition].center == "东华门街道综治中心"
+    wage_suggestions = routing.suggest(narrative=wages, category=None, grid=grid)
+    assert areas[wages].kind == wage_suggestions[0].function_area
+    assert wage_suggestions[0].unit.name in areas[wages].reason
+
+
+def test_an_area_no_center_has_is_not_suggested_and_a_change_shows_at_once(grid):
+    from pingan.orgs.models import FunctionArea
+
+    distress = "邻居长期噪音扰民，当事人焦虑失眠，情绪激动，请求调解。"
+    suggestions = routing.suggest(narrative=distress, category=None, grid=grid)
+    assert routing.suggest_area(narrative=distress, grid=grid, suggestions=suggestions).kind == (
+        "psychological"
+    )
+    # when the district center closes its 心理服务区
+    FunctionArea.objects.filter(kind="psychological").delete()
+    # then the matter is served where its best unit serves it, without waiting for the copy
+    # this process kept to expire
+    area = routing.suggest_area(narrative=distress, grid=grid, suggestions=suggestions)
+    assert area.kind == suggestions[0].function_area != "psychological"

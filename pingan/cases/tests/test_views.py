@@ -453,8 +453,8 @@ def test_funnel_per_area_and_out_of_scope_area(
     services.case_start_mediation(case=case, actor=dispatcher)
     services.case_conclude(case=case, actor=dispatcher, outcome="agreement", summary="调解成功")
     client = client_as("district_leader")
-    # one aggregate for all 17 streets, not a query per street
-    with django_assert_max_num_queries(16):
+    # one aggregate for all 17 streets, not a query per street (and one per function area)
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("cases:funnel"))
     rows = {row["name"]: row for row in response.context["by_area"]}
     assert len(rows) == 17
@@ -523,3 +523,99 @@ def test_attachments_are_typed_by_their_content():
     scan = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 agreement", content_type="text/html")
     (kept,) = field.clean([scan])
     assert kept.content_type == "application/pdf"
+
+
+# --- function areas (功能区, M3.1) ----------------------------------------------------------
+
+
+def _intake(grid, **fields):
+    return {
+        "channel": "walk_in",
+        "category": str(Category.objects.get(code="marriage_family").pk),
+        "complexity": "general",
+        "urgency": "normal",
+        "title": "夫妻争吵",
+        "narrative": "夫妻长期争吵，妻子情绪低落、失眠，请求调解并心理疏导。",
+        "grid": grid.code,
+        "party-TOTAL_FORMS": "1",
+        "party-INITIAL_FORMS": "0",
+        "party-MIN_NUM_FORMS": "1",
+        "party-MAX_NUM_FORMS": "20",
+        "party-0-role": "applicant",
+        "party-0-name": "张某",
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+def test_the_panel_suggests_an_area_and_the_case_keeps_the_suggested_and_the_chosen_one(
+    client_as, grid
+):
+    client = client_as("street_clerk")
+    # given the panel suggests 心理服务 for a narrative in distress
+    panel = client.post(
+        reverse("cases:suggest"), {"narrative": _intake(grid)["narrative"], "grid": grid.code}
+    ).content.decode()
+    assert 'data-testid="suggested-area"' in panel and "心理服务" in panel
+    assert 'name="suggested_area" value="psychological"' in panel
+    # when the clerk leaves the area to the suggestion, the case is served there
+    client.post(reverse("cases:case-new"), _intake(grid, suggested_area="psychological"))
+    followed = Case.objects.get(title="夫妻争吵")
+    assert (followed.suggested_area, followed.function_area) == ("psychological", "psychological")
+    # when the clerk picks another area, both are kept, and the page shows both
+    client.post(
+        reverse("cases:case-new"),
+        _intake(
+            grid, title="夫妻争吵二", suggested_area="psychological", function_area="mediation"
+        ),
+    )
+    chosen = Case.objects.get(title="夫妻争吵二")
+    assert (chosen.suggested_area, chosen.function_area) == ("psychological", "mediation")
+    page = client.get(reverse("cases:case-detail", args=[chosen.number])).content.decode()
+    assert "调解工作" in page and "推荐：心理服务" in page
+    # without any suggestion, the category's area is taken
+    client.post(reverse("cases:case-new"), _intake(grid, title="夫妻争吵三"))
+    assert Case.objects.get(title="夫妻争吵三").function_area == "mediation"
+
+
+@pytest.mark.django_db
+def test_an_unknown_area_is_refused_in_words_and_nothing_is_written(client_as, grid):
+    before = Case.objects.count()
+    client = client_as("street_clerk")
+    # a forged suggestion reaches the service, which refuses it
+    forged = client.post(reverse("cases:case-new"), _intake(grid, suggested_area="spa"))
+    assert forged.status_code == 400 and "功能区无法识别" in forged.content.decode()
+    # a choice outside the list is the form's error
+    chosen = client.post(reverse("cases:case-new"), _intake(grid, function_area="spa"))
+    assert chosen.status_code == 400 and "function_area" in chosen.context["form"].errors
+    assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_queue_and_the_funnel_filter_by_function_area(client_as, register, staff):
+    # given a concluded matter served in 心理服务 and one in 调解工作
+    dispatcher = staff("street_dispatcher")
+    for area in ("psychological", "mediation"):
+        case, _ = register(function_area=area)
+        services.case_accept(case=case, actor=dispatcher)
+        services.case_assign(case=case, actor=dispatcher)
+        services.case_start_mediation(case=case, actor=dispatcher)
+        services.case_conclude(case=case, actor=dispatcher, outcome="agreement", summary="调解成功")
+    client = client_as("street_leader")
+    # then the queue lists one per area
+    queue = client.get(reverse("cases:queue"), {"tab": "area", "function_area": "psychological"})
+    assert queue.context["table"].page.paginator.count == 1
+    # and the funnel counts per area, and counts only the chosen area when asked
+    stats = client.get(reverse("cases:funnel")).context["stats"]
+    assert stats["total"] == 2
+    assert {kind: n for kind, _label, n in stats["per_function_area"]} == {
+        "mediation": 1,
+        "psychological": 1,
+    }
+    only = client.get(reverse("cases:funnel"), {"function_area": "psychological"})
+    assert only.context["stats"]["total"] == 1
+    assert 'value="psychological" selected' in only.content.decode()
+    # an unknown area is ignored, not an error
+    assert (
+        client.get(reverse("cases:funnel"), {"function_area": "x"}).context["stats"]["total"] == 2
+    )

@@ -20,7 +20,7 @@ DEMO = ("pingan/demo/", "/demo_data.py")
 # a new message added beside them is still caught.
 DATA = {
     "pingan/cases/reference.py": (21, "the categories' names and keywords"),
-    "pingan/cases/routing.py": (3, "stop words, generic duty words, list numbering"),
+    "pingan/cases/routing.py": (29, "stop words, generic duty words, list numbering, area cues"),
     "pingan/cases/imports.py": (25, "the ledger file's column names and date formats"),
     "pingan/corrections/forms.py": (3, "the 必审/选审 words typed in the items field"),
     "pingan/core/management/commands/seed_work_calendar.py": (9, "official holiday names"),
