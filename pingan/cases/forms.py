@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.forms import DateInput
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.choices import FunctionAreaKind, Level
 from pingan.orgs.models import Division, Staff, Unit
@@ -309,7 +310,7 @@ class ExtensionDecideForm(ActionForm):
 
 
 def _date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
 class JudicialConfirmationForm(ActionForm):

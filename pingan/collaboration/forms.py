@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from pingan.cases.choices import Complexity
 from pingan.cases.forms import StyledForm
 from pingan.cases.models import Category
+from pingan.core.forms import DateInput, MonthInput
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division, Staff, Unit
 
@@ -16,7 +17,7 @@ from .choices import OfficerKind, ResultRating, TalkMode
 from .models import NamedOfficer
 from .services import default_report_hours
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -91,7 +92,7 @@ class CloseForm(VersionForm):
 class RosterPlanForm(StyledForm):
     month = forms.DateField(
         label=_("月份"),
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=MonthInput(),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
 

@@ -29,3 +29,20 @@ class DigestForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         help_text=_("督办通知始终逐条发送。"),
     )
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. It is given ISO dates whatever the language: a date in the
+    locale's format ("2026/12/21" in zh-Hans) is a value a type=date input drops, leaving a
+    required field empty."""
+
+    input_type = "date"
+    iso_format = "%Y-%m-%d"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or self.iso_format)
+
+
+class MonthInput(DateInput):
+    input_type = "month"
+    iso_format = "%Y-%m"

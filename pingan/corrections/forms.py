@@ -4,15 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.forms import StyledForm
+from pingan.core.forms import DateInput
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.models import Division, Staff
 
 from .choices import FundEntryKind, OffenceCategory, PlacementOutcome, ReviewKind
 from .models import Employer, Prison
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ReleaseForm(StyledForm):

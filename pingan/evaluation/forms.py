@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.forms import DateInput
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Division, Staff, Unit
 
@@ -168,9 +169,7 @@ class ListEntryForm(SubjectFields):
     points = forms.DecimalField(
         label=_("分值"), max_digits=6, decimal_places=2, min_value=Decimal("0.01")
     )
-    occurred_on = forms.DateField(
-        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DateInput())
     evidence = forms.CharField(label=_("佐证说明"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence_file = forms.FileField(label=_("佐证材料"), required=False)
 
@@ -185,8 +184,8 @@ class DecideForm(Styled):
 class ReviewPlanForm(Styled):
     name = forms.CharField(label=_("计划名称"), max_length=80)
     kind = forms.ChoiceField(label=_("评查方式"), choices=PlanKind.choices)
-    start = forms.DateField(label=_("办结日期起"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("办结日期止"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("办结日期起"), widget=DateInput())
+    end = forms.DateField(label=_("办结日期止"), widget=DateInput())
     sample_rate = forms.FloatField(
         label=_("抽查比例"),
         required=False,

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.forms import StyledForm
+from pingan.core.forms import DateInput
 from pingan.orgs.models import Division, Staff
 
 from . import access
@@ -48,14 +49,12 @@ class PersonForm(StyledForm):
     ends_on = forms.DateField(
         label=_("在册截止日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("留空按人员类别的默认期限计算。"),
     )
     employment = forms.ChoiceField(label=_("就业状况"), choices=Employment.choices)
     housing = forms.ChoiceField(label=_("居住状况"), choices=Housing.choices)
-    released_on = forms.DateField(
-        label=_("刑满释放日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    released_on = forms.DateField(label=_("刑满释放日期"), required=False, widget=DateInput())
     violations = forms.IntegerField(label=_("违规记录次数"), min_value=0, initial=0)
 
     def __init__(self, *args, user, **kwargs):
@@ -117,9 +116,7 @@ class MeasureForm(StyledForm):
         label=_("措施内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     owner = StaffChoiceField(label=_("负责人"), queryset=Staff.objects.none(), required=False)
-    due_on = forms.DateField(
-        label=_("完成期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("完成期限"), required=False, widget=DateInput())
     partner = forms.ModelChoiceField(
         label=_("帮扶资源"),
         queryset=Partner.objects.none(),

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.forms import DateInput
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
@@ -12,7 +13,7 @@ from .choices import ActivityKind, HonourLevel, OutcomeKind, TransferState, Tran
 from .models import Department, Milestone, PointRule, Profile, Stage, StudyItem, Transformation
 from .selectors import evaluation_period
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 TEXT = forms.Textarea(attrs={"rows": 2})
 
 
