@@ -152,6 +152,12 @@ def test_a_mediator_finds_a_party_by_phone_and_reveals_the_number(
     # then it is shown, marked as recorded
     expect(page.get_by_test_id("party-number")).to_have_text("13812345678")
     screenshot("party-number-revealed")
+    # and the street's leader finds the read, with its reason, in 个人信息查看记录
+    _login(page, base, "street_leader")
+    page.get_by_role("link", name="个人信息查看记录").click()
+    expect(page.locator("tbody tr").first).to_contain_text("电话联系当事人约调解时间")
+    expect(page.locator("tbody tr").first).to_contain_text(case.number)
+    screenshot("personal-data-reads")
 
 
 def test_the_category_follows_the_top_suggestion_until_the_clerk_picks_one(

@@ -148,6 +148,13 @@ def test_one_matter_from_the_window_to_the_archive_with_every_hand_off_told(
         _act(page, "归档")
         expect(page.get_by_test_id("case-state")).to_have_text("已归档")
         screenshot("closed-loop-archived")
+        # the district's leader finds it among the matters concluded in 心理服务
+        _login(page, base, "district_leader")
+        page.goto(f"{base}/cases/funnel/?function_area=psychological")
+        expect(page.get_by_test_id("funnel-total")).to_have_text("1")
+        expect(page.get_by_test_id("funnel-by-function-area")).to_contain_text("心理服务")
+        screenshot("funnel-function-area")
+        page.goto(f"{base}/cases/{number}/")
     timeline = page.get_by_test_id("timeline").inner_text()
     steps = ["登记", "受理", "下交", "上提", "交办", "开始调处", "督办", "申请延期", "批准延期"]
     steps += ["办结 ·", "转出", "回访", "归档"]
