@@ -1,6 +1,7 @@
 """What a scenario gets: the server, logged-in HTTP clients, a raw connection for its
 baseline, and helpers that time both sides the same way."""
 
+import contextlib
 import secrets
 import time
 from collections.abc import Callable
@@ -77,6 +78,16 @@ class Bench:
         if self._raw is None:
             self._raw = RawDB.connect(self.target)
         return self._raw
+
+    def abandon_baseline(self) -> None:
+        """Roll back and close the baseline's connection after a failed scenario (the next
+        one opens another): on SQLite its open write transaction would lock the server out."""
+        if self._raw is not None:
+            with contextlib.suppress(Exception):
+                self._raw.rollback()
+            with contextlib.suppress(Exception):
+                self._raw.close()
+            self._raw = None
 
     def close(self) -> None:
         for client in self._clients:

@@ -76,6 +76,7 @@ def run(options, target, *, started):
                 except Exception:
                     failures.append(f"{name}:\n{traceback.format_exc()}")
                     print(failures[-1], file=sys.stderr)
+                    bench.abandon_baseline()  # its open transaction would lock the next ones
         finally:
             bench.close()
             _forget_intakes(last_case, sequences)

@@ -540,14 +540,10 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     function_area = request.GET.get("function_area", "")
     if function_area not in FunctionAreaKind.values:
         function_area = ""
-    cases = selectors.concluded(
-        user=request.user,
-        area_path=area.path if area else None,
-        function_area=function_area,
-        **window,
+    figures = selectors.funnel_figures(
+        user=request.user, area=area, function_area=function_area, now=timezone.now(), **window
     )
-    stats = selectors.funnel(cases=cases)
-    by_area = selectors.funnel_by_area(cases=cases, parent=area) if area else []
+    stats, by_area = figures["stats"], figures["by_area"]
     chart = {
         "title": {"text": _("事项在哪一级化解"), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -574,6 +570,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "area": area,
+            "as_of": figures["as_of"],
             "function_area": function_area,
             "function_areas": FunctionAreaKind.choices,
             "by_area": by_area,

@@ -1,6 +1,7 @@
 """Case pages: the permission matrix, the intake form, actions, conflicts, queue, export."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -619,3 +620,38 @@ def test_the_queue_and_the_funnel_filter_by_function_area(client_as, register, s
     assert (
         client.get(reverse("cases:funnel"), {"function_area": "x"}).context["stats"]["total"] == 2
     )
+
+
+@pytest.mark.django_db
+def test_the_funnel_keeps_its_figures_five_minutes_per_scope_and_says_as_of_when(
+    client_as, register, staff, django_assert_max_num_queries
+):
+    import time_machine
+    from django.utils import timezone
+
+    def conclude(title):
+        case, _ = register(title=title)
+        dispatcher = staff("street_dispatcher")
+        services.case_accept(case=case, actor=dispatcher)
+        services.case_assign(case=case, actor=dispatcher)
+        services.case_start_mediation(case=case, actor=dispatcher)
+        services.case_conclude(case=case, actor=dispatcher, outcome="agreement", summary="调解成功")
+
+    conclude("第一件")
+    leader = client_as("street_leader")
+    first = leader.get(reverse("cases:funnel"))
+    assert first.context["stats"]["total"] == 1
+    assert "数据截至" in first.content.decode()
+    # when another case concludes, the figures a minute later are the kept ones, read without
+    # touching the cases (fewer queries than the first time)
+    conclude("第二件")
+    with django_assert_max_num_queries(12):
+        again = leader.get(reverse("cases:funnel"))
+    assert again.context["stats"]["total"] == 1
+    # five minutes on, the street's figures include the new case
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert leader.get(reverse("cases:funnel")).context["stats"]["total"] == 2
+    # and another scope asking the same question gets its own figures (client_as logs the one
+    # test client in as that person)
+    other = client_as("leader@110101002").get(reverse("cases:funnel"))
+    assert other.context["stats"]["total"] == 0
