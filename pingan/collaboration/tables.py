@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.masking import mask_phone
+from pingan.core.tables import TemplateColumn
 
 from .models import NamedOfficer, SafetyTalk, WhistleCall
 
@@ -49,7 +50,7 @@ class OfficerTable(tables.Table):
 
 
 class WhistleTable(tables.Table):
-    case = tables.TemplateColumn(
+    case = TemplateColumn(
         "<a href=\"{% url 'collaboration:whistle-detail' record.pk %}\" "
         'class="font-monospace">{{ record.case.number }}</a>',
         verbose_name=_("事项"),

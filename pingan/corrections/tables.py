@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.masking import mask_name
+from pingan.core.tables import TemplateColumn
 
 from .models import Employer, EvidenceFile, Release
 
@@ -19,9 +20,7 @@ class ReleaseTable(tables.Table):
         accessor="grid__parent__parent__name", verbose_name=_("街道"), order_by="area_path"
     )
     grid = tables.Column(accessor="grid__name", verbose_name=_("落户网格"), order_by="area_path")
-    state = tables.TemplateColumn(
-        template_name="corrections/_release_state.html", verbose_name=_("状态")
-    )
+    state = TemplateColumn(template_name="corrections/_release_state.html", verbose_name=_("状态"))
 
     class Meta:
         model = Release
@@ -47,7 +46,7 @@ class EmployerTable(tables.Table):
 
 
 class EvidenceFileTable(tables.Table):
-    number = tables.TemplateColumn(
+    number = TemplateColumn(
         '<a class="font-monospace" href="{% url \'corrections:file-detail\' record.number %}">'
         "{{ record.number }}</a>",
         verbose_name=_("案卷编号"),
@@ -55,7 +54,7 @@ class EvidenceFileTable(tables.Table):
     item_count = tables.Column(verbose_name=_("证据"), attrs=NUMBER)
     waiting = tables.Column(verbose_name=_("待审"), attrs=NUMBER)
     excluded_count = tables.Column(verbose_name=_("排除"), attrs=NUMBER)
-    chain = tables.TemplateColumn(
+    chain = TemplateColumn(
         template_name="corrections/_chain_cell.html",
         verbose_name=_("记录链"),
         orderable=False,

@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.tables import TemplateColumn
+
 from .models import CorrectionItem, Review, Scheme, SubjectScore
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -53,7 +55,7 @@ class RankingTable(tables.Table):
 
 
 class CorrectionTable(tables.Table):
-    case = tables.TemplateColumn(
+    case = TemplateColumn(
         "<a href=\"{% url 'cases:case-detail' record.case.number %}\">{{ record.case.number }}</a>",
         verbose_name=_("事项编号"),
         order_by="case__number",
@@ -73,7 +75,7 @@ class CorrectionTable(tables.Table):
 
 
 class ReviewTable(tables.Table):
-    case = tables.TemplateColumn(
+    case = TemplateColumn(
         "<a href=\"{% url 'evaluation:review' record.pk %}\">{{ record.case.number }}</a>",
         verbose_name=_("事项"),
         order_by="case__number",

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.masking import mask_phone
+from pingan.core.tables import TemplateColumn
 
 from .models import Staff, Unit
 
@@ -26,7 +27,7 @@ class StaffTable(tables.Table):
     name = tables.Column(verbose_name=_("姓名"))
     unit = tables.Column(verbose_name=_("所属单位"), order_by=("unit__name",))
     role_list = tables.Column(verbose_name=_("角色"), empty_values=(), orderable=False)
-    phone = tables.TemplateColumn(
+    phone = TemplateColumn(
         template_name="orgs/_staff_phone.html", verbose_name=_("手机号"), orderable=False
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.models import Case
 from pingan.cases.tables import CaseTable
+from pingan.core.tables import TemplateColumn
 
 from .choices import InstructionState
 from .models import Instruction, RiskWarning
@@ -40,9 +41,7 @@ class CaseBehindTable(tables.Table):
 
 
 class InstructionTable(tables.Table):
-    number = tables.TemplateColumn(
-        template_name="risk/_instruction_link.html", verbose_name=_("编号")
-    )
+    number = TemplateColumn(template_name="risk/_instruction_link.html", verbose_name=_("编号"))
     title = tables.Column(verbose_name=_("标题"))
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="path")
     unit = tables.Column(verbose_name=_("承办单位"), accessor="unit__name", order_by="unit__name")
@@ -77,7 +76,7 @@ class WarningTable(tables.Table):
     last_flagged_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("最近触发"))
     closed_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("解除"), default=_("未解除"))
     detail = tables.Column(verbose_name=_("检验"), accessor="data", orderable=False)
-    actions = tables.TemplateColumn(
+    actions = TemplateColumn(
         template_name="risk/_warning_actions.html", verbose_name="", orderable=False
     )
 

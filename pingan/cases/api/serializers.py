@@ -74,7 +74,6 @@ class CaseCreateSerializer(serializers.Serializer):
     function_area = serializers.ChoiceField(
         choices=FunctionAreaKind.choices,
         required=False,
-        default="",
         help_text="the function area; left out, the suggested area is taken",
     )
 
