@@ -677,7 +677,10 @@ def task_result(request: HttpRequest, pk: str) -> HttpResponse:
 # --- the board ----------------------------------------------------------------------------
 
 
-def board_data(request: HttpRequest) -> dict:
+BOARD_SHOWN = 50  # rows of each list on the page; the workbook has them all
+
+
+def board_data(request: HttpRequest, *, every_row: bool = False) -> dict:
     if not may_read_board(request.user):
         raise PermissionDenied
     start, end, since, until = _period(request, days=183)
@@ -690,7 +693,13 @@ def board_data(request: HttpRequest) -> dict:
     if street is not None:
         talks = talks.filter(street=street)
     first, after = start, end + timedelta(days=1)
-    lists = selectors.four_lists(talks=talks, first=first, after=after, today=timezone.localdate())
+    lists = selectors.four_lists(
+        talks=talks,
+        first=first,
+        after=after,
+        today=timezone.localdate(),
+        shown=None if every_row else BOARD_SHOWN,
+    )
     completion = selectors.four_list_completion_by_street(start=since, end=until, talks=talks)
     return {
         "streets": streets,
@@ -715,7 +724,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_export(request: HttpRequest) -> HttpResponse:
     from .export import board_workbook
 
-    data = board_data(request)
+    data = board_data(request, every_row=True)
     response = HttpResponse(
         board_workbook(data, today=local_date(timezone.now())),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -288,13 +288,38 @@ def test_the_board_shows_the_four_lists_with_overdue_in_red_in_few_queries(
         )
     client = client_as("street_leader")
     url = reverse("collaboration:board") + "?start=2026-10-01&end=2026-10-31"
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(23):
         response = client.get(url)
     body = response.content.decode()
     assert 'data-testid="count-problems">6<' in body
     assert 'data-testid="count-tasks">6<' in body
     assert body.count("list-group-item-danger") == 5  # overdue tasks in red
     assert "超期 5" in body
+    assert 'data-testid="board-truncated"' not in body
+
+
+def test_the_board_page_shows_the_latest_rows_of_each_list_and_counts_them_all(
+    walked, talk, staff, client_as, monkeypatch
+):
+    from pingan.collaboration import views
+
+    dispatcher = staff("street_dispatcher")
+    for n in range(5):
+        problem_add(talk=talk, actor=dispatcher, description=f"新问题{n}")
+    # given a page that shows three rows of each list
+    monkeypatch.setattr(views, "BOARD_SHOWN", 3)
+    url = reverse("collaboration:board") + "?start=2026-10-01&end=2026-10-31"
+    body = client_as("street_leader").get(url).content.decode()
+    # then the counts are of every row, the list has the latest three, and the page says so
+    assert 'data-testid="count-problems">6<' in body
+    assert "新问题4" in body and "新问题2" in body and "新问题1" not in body
+    assert 'data-testid="board-truncated"' in body
+    # and the workbook has them all
+    response = client_as("street_leader").get(
+        reverse("collaboration:board-export") + "?start=2026-10-01&end=2026-10-31"
+    )
+    sheet = load_workbook(io.BytesIO(response.content))["问题清单"]
+    assert sum(1 for row in sheet.iter_rows(values_only=True) if row[0]) >= 6
 
 
 def test_the_board_exports_the_four_lists_to_excel(walked, client_as):
