@@ -435,6 +435,9 @@ class DeadlineExtension(BaseModel):
     class Meta:
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
+        # the approvals queue starts from the pending requests, oldest first: without it
+        # SQLite walks every visible case looking for one (67 ms at 60,000 cases, make bench)
+        indexes = [models.Index(fields=["state", "created_at"], name="extension_state_time_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=Q(state="pending"), name="one_pending_extension"

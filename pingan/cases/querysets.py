@@ -9,21 +9,35 @@ from pingan.orgs.access import scope_paths, scope_q
 from .choices import CLOCK_STATES, OPEN_STATES, Colour
 
 
+def visible_q(user, prefix: str = "") -> Q | None:
+    """The condition of ``CaseQuerySet.visible_to`` on a model reached from cases through
+    ``prefix`` (``"case__"`` for extensions …): the user's area, and the cases their unit
+    handles or joins. ``None`` when everything is visible. Filtering the related rows by it
+    joins the case once, where ``case__in=visible_to(user)`` makes SQLite evaluate the set of
+    every visible case first (48 ms for a district leader's pending extensions at 60,000)."""
+    from .models import Case
+
+    paths = scope_paths(user)
+    if paths is None:
+        return None
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = scope_q(user, f"{prefix}area_path")
+    if user.unit_id:
+        # Joint cases through the indexed link table, not a subquery over all cases joined
+        # to it: that one scanned every case on every scoped list (make bench, issue 8).
+        joint = Case.joint_units.through.objects.filter(unit_id=user.unit_id)
+        condition |= Q(**{f"{prefix}handling_unit": user.unit_id}) | Q(
+            **{f"{prefix}pk__in": joint.values("case_id")}
+        )
+    return condition
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CaseQuerySet":
         """Cases in the user's area, and those their unit handles or joins."""
-        paths = scope_paths(user)
-        if paths is None:
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        condition = scope_q(user, "area_path")
-        if user.unit_id:
-            # Joint cases through the indexed link table, not a subquery over all cases joined
-            # to it: that one scanned every case on every scoped list (make bench, issue 8).
-            joint = self.model.joint_units.through.objects.filter(unit_id=user.unit_id)
-            condition |= Q(handling_unit=user.unit_id) | Q(pk__in=joint.values("case_id"))
-        return self.filter(condition)
+        condition = visible_q(user)
+        return self.all() if condition is None else self.filter(condition)
 
     def open(self) -> "CaseQuerySet":
         return self.filter(state__in=OPEN_STATES)

@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "single_root": single,
             "columns": selectors.count_columns(single) if single else {},
             "roles": Role.objects.filter(code__in=role_codes(user)),
-            "cases": case_selectors.queue_counts(user, now=timezone.now()),
+            "cases": case_selectors.home_tiles(user, now=timezone.now()),
             "waiting": case_selectors.waiting_on(user),
             "calendar_warning": case_selectors.calendar_warning(now=timezone.now())
             if has_role(user, RoleCode.ADMINISTRATOR)

@@ -655,3 +655,35 @@ def test_the_funnel_keeps_its_figures_five_minutes_per_scope_and_says_as_of_when
     # test client in as that person)
     other = client_as("leader@110101002").get(reverse("cases:funnel"))
     assert other.context["stats"]["total"] == 0
+
+
+@pytest.mark.django_db
+def test_the_home_tiles_are_kept_a_minute_per_scope_and_say_as_of_when(client_as, register):
+    import time_machine
+    from django.utils import timezone
+
+    register()
+    client = client_as("street_dispatcher")
+    first = client.get(reverse("home"))
+    assert first.context["cases"]["registered"] == 1
+    assert 'data-testid="tiles-as-of"' in first.content.decode()
+    # a case registered meanwhile shows a minute later, not at once
+    register(title="又一件")
+    assert client.get(reverse("home")).context["cases"]["registered"] == 1
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert client.get(reverse("home")).context["cases"]["registered"] == 2
+
+
+@pytest.mark.django_db
+def test_the_approvals_queue_and_escalations_are_scoped(client_as, register, staff):
+    # an extension pending on a 东华门 case is on the street's leaders' list, not on another
+    # street's (the queue filters on the case's scope through a join now)
+    case, _ = register()
+    dispatcher = staff("street_dispatcher")
+    services.case_accept(case=case, actor=dispatcher)
+    services.case_assign(case=case, actor=dispatcher)
+    services.extension_request(case=case, actor=dispatcher, days=5, reason="等待鉴定")
+    own = client_as("street_leader").get(reverse("cases:approvals"))
+    assert case.number in own.content.decode()
+    other = client_as("leader@110101002").get(reverse("cases:approvals"))
+    assert case.number not in other.content.decode()
