@@ -3,9 +3,10 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from pingan.core.tables import DateTimeColumn
 
 from .models import Case
 
@@ -29,8 +30,7 @@ class CaseTable(tables.Table):
     )
     state = tables.Column(verbose_name=_("状态"))
     due_at = tables.Column(verbose_name=_("办结期限"), order_by=("due_at",), empty_values=())
-    # Not a DateTimeColumn: that compiles its template again for every cell.
-    registered_at = tables.Column(verbose_name=_("登记时间"))
+    registered_at = DateTimeColumn(verbose_name=_("登记时间"))
 
     class Meta:
         model = Case
@@ -61,9 +61,6 @@ class CaseTable(tables.Table):
             record.state,
             record.get_state_display(),
         )
-
-    def render_registered_at(self, value) -> str:
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
 
     def render_due_at(self, record: Case) -> str:
         return render_to_string("cases/_deadline_badge.html", {"record": self.words.label(record)})

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.masking import mask_phone
-from pingan.core.tables import TemplateColumn
+from pingan.core.tables import DateColumn, DateTimeColumn, TemplateColumn
 
 from .models import NamedOfficer, SafetyTalk, WhistleCall
 
@@ -65,8 +65,8 @@ class WhistleTable(tables.Table):
     street = tables.Column(
         verbose_name=_("吹哨街道"), accessor="street__name", order_by="street__code"
     )
-    blown_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("吹哨时间"))
-    report_by = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("报到时限"))
+    blown_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("吹哨时间"))
+    report_by = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("报到时限"))
     parties = tables.Column(verbose_name=_("召集"), attrs=NUM)
     answered = tables.Column(verbose_name=_("已报到"), attrs=NUM)
     status = tables.Column(verbose_name=_("状态"), empty_values=(), orderable=False)
@@ -100,7 +100,7 @@ class WhistleTable(tables.Table):
 
 
 class TalkTable(tables.Table):
-    held_on = tables.DateColumn(format="Y-m-d", verbose_name=_("日期"))
+    held_on = DateColumn(format="Y-m-d", verbose_name=_("日期"))
     topic = tables.LinkColumn(
         "collaboration:talk-detail", args=[tables.A("pk")], verbose_name=_("主题")
     )

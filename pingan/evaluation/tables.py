@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from pingan.core.tables import TemplateColumn
+from pingan.core.tables import DateTimeColumn, TemplateColumn
 
 from .models import CorrectionItem, Review, Scheme, SubjectScore
 
@@ -19,7 +19,7 @@ class SchemeTable(tables.Table):
     role = tables.Column(verbose_name=_("角色"))
     version = tables.Column(verbose_name=_("版本"), attrs=NUM)
     state = tables.Column(verbose_name=_("状态"))
-    published_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("发布时间"))
+    published_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("发布时间"))
 
     class Meta:
         model = Scheme
@@ -62,8 +62,8 @@ class CorrectionTable(tables.Table):
     )
     rule = tables.Column(verbose_name=_("问题"), accessor="rule_label", order_by="rule")
     unit = tables.Column(verbose_name=_("责任单位"), accessor="unit__name")
-    opened_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("发现时间"))
-    resolved_at = tables.DateTimeColumn(
+    opened_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("发现时间"))
+    resolved_at = DateTimeColumn(
         format="Y-m-d H:i", verbose_name=_("整改时间"), default=_("未整改")
     )
 

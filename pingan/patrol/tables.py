@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.tables import DateTimeColumn
+
 from .models import Report
 
 # Columns a phone (under 768 px) leaves out; the report's page shows them.
@@ -14,7 +16,7 @@ WIDE_ONLY = {
 
 
 class ReportTable(tables.Table):
-    reported_at = tables.DateTimeColumn(
+    reported_at = DateTimeColumn(
         format="Y-m-d H:i", verbose_name=_("上报时间"), attrs={"td": {"class": "text-nowrap"}}
     )
     kind = tables.Column(verbose_name=_("类型"))

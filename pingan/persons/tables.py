@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.masking import mask_id_number
+from pingan.core.tables import DateColumn
 
 from .models import KeyPerson
 
@@ -18,8 +19,8 @@ class PersonTable(tables.Table):
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="area_path")
     level = tables.Column(verbose_name=_("风险等级"), empty_values=())
     responsible = tables.Column(verbose_name=_("责任人"), accessor="responsible__name")
-    next_review_on = tables.DateColumn(format="Y-m-d", verbose_name=_("下次复核"))
-    ends_on = tables.DateColumn(format="Y-m-d", verbose_name=_("在册截止"))
+    next_review_on = DateColumn(format="Y-m-d", verbose_name=_("下次复核"))
+    ends_on = DateColumn(format="Y-m-d", verbose_name=_("在册截止"))
 
     class Meta:
         model = KeyPerson

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.models import Case
 from pingan.cases.tables import CaseTable
-from pingan.core.tables import TemplateColumn
+from pingan.core.tables import DateTimeColumn, TemplateColumn
 
 from .choices import InstructionState
 from .models import Instruction, RiskWarning
@@ -27,7 +27,7 @@ class CaseBehindTable(tables.Table):
     )
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="grid__path")
     state = tables.Column(verbose_name=_("状态"))
-    registered_at = tables.Column(verbose_name=_("登记时间"))
+    registered_at = DateTimeColumn(verbose_name=_("登记时间"))
 
     class Meta:
         model = Case
@@ -37,7 +37,6 @@ class CaseBehindTable(tables.Table):
 
     render_number = CaseTable.render_number
     render_state = CaseTable.render_state
-    render_registered_at = CaseTable.render_registered_at
 
 
 class InstructionTable(tables.Table):
@@ -46,8 +45,8 @@ class InstructionTable(tables.Table):
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="path")
     unit = tables.Column(verbose_name=_("承办单位"), accessor="unit__name", order_by="unit__name")
     state = tables.Column(verbose_name=_("状态"))
-    due_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("完成期限"))
-    issued_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("下达时间"))
+    due_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("完成期限"))
+    issued_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("下达时间"))
 
     class Meta:
         model = Instruction
@@ -72,9 +71,9 @@ class InstructionTable(tables.Table):
 class WarningTable(tables.Table):
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="path")
     kind = tables.Column(verbose_name=_("预警类型"))
-    opened_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("首次触发"))
-    last_flagged_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("最近触发"))
-    closed_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("解除"), default=_("未解除"))
+    opened_at = DateTimeColumn(format="Y-m-d", verbose_name=_("首次触发"))
+    last_flagged_at = DateTimeColumn(format="Y-m-d", verbose_name=_("最近触发"))
+    closed_at = DateTimeColumn(format="Y-m-d", verbose_name=_("解除"), default=_("未解除"))
     detail = tables.Column(verbose_name=_("检验"), accessor="data", orderable=False)
     actions = TemplateColumn(
         template_name="risk/_warning_actions.html", verbose_name="", orderable=False

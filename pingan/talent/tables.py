@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.tables import DateColumn
+
 from .models import Profile
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -18,7 +20,7 @@ class ProfileTable(tables.Table):
         order_by=("staff__name",),
     )
     stage = tables.Column(verbose_name=_("阶段"), accessor="stage__name", order_by="stage__order")
-    stage_entered_on = tables.DateColumn(format="Y-m-d", verbose_name=_("进入本阶段"))
+    stage_entered_on = DateColumn(format="Y-m-d", verbose_name=_("进入本阶段"))
     department = tables.Column(verbose_name=_("部门"), accessor="department__name")
     cohort = tables.Column(
         verbose_name=_("批次"), accessor="cohort__name", order_by="-cohort__year"
