@@ -22,6 +22,7 @@ from pingan.orgs.access import has_role
 from pingan.orgs.choices import RoleCode
 from pingan.orgs.models import Staff
 
+from .forms import DateInput
 from .models import AuditEvent
 
 READERS = (RoleCode.ADMINISTRATOR, RoleCode.LEADER)
@@ -45,10 +46,10 @@ class ReadFilter(django_filters.FilterSet):
         label=_("内容"), choices=list(FIELD_LABELS.items()), method="filter_field"
     )
     after = django_filters.DateFilter(
-        label=_("日期自"), field_name="created_at__date", lookup_expr="gte"
+        label=_("日期自"), field_name="created_at__date", lookup_expr="gte", widget=DateInput
     )
     before = django_filters.DateFilter(
-        label=_("至"), field_name="created_at__date", lookup_expr="lte"
+        label=_("至"), field_name="created_at__date", lookup_expr="lte", widget=DateInput
     )
 
     class Meta:

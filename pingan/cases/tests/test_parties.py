@@ -181,6 +181,9 @@ def test_every_full_read_is_listed_for_the_leaders_and_the_administrator(
     assert response.context["table"].page.paginator.count == 3
     assert "电话联系当事人约调解时间" in html and "核对身份" in html and "导出 1 行" in html
     assert case.number in html and PHONE not in html and VALID_ID not in html
+    assert 'type="date" name="after"' in html  # the shared filter form draws date pickers
+    dated = leader.get(page, {"after": "2000-01-01", "before": "2000-01-31"})
+    assert dated.context["table"].page.paginator.count == 0
     # and it filters by content and by person
     only_ids = leader.get(page, {"field": "id_number"})
     assert only_ids.context["table"].page.paginator.count == 1
