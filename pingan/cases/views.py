@@ -415,8 +415,9 @@ def attachment_download(request: HttpRequest, number: str, pk: str) -> FileRespo
 
 
 # The query code is shown once, on the receipt printed right after registration (or a reissue).
-# It waits in the cache, not in the session: with a session saved on every request, an htmx
-# request still in flight when the clerk submits would write back the session without it.
+# It waits in the cache, not in the session: any request may save the session (at least every
+# five minutes, SlidingSessionMiddleware), so an htmx request still in flight when the clerk
+# submits could write back the session without it.
 RECEIPT_CODE_SECONDS = 10 * 60
 
 

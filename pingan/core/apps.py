@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "pingan.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import SlidingSessionMiddleware
+
+        user_logged_in.connect(SlidingSessionMiddleware.signed_in, dispatch_uid="sliding_session")

@@ -1,9 +1,11 @@
 """Navigation for the base layout: only what the user's roles may open."""
 
-from django.urls import reverse
+from functools import lru_cache
+
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from pingan.orgs.access import has_role
+from pingan.orgs.access import role_codes
 from pingan.orgs.choices import RoleCode
 
 from .notify import unread_count
@@ -168,32 +170,41 @@ MAP_LABELS = {
 }
 
 
+@lru_cache(maxsize=256)
+def _menu(roles: frozenset[str], superuser: bool, script_prefix: str) -> tuple:
+    """The menu for a set of roles: the same for everyone holding them, so worked out (and its
+    ~40 URLs reversed) once per process and set of roles, not on every page (issue 27)."""
+    items = []
+    for name, label, icon, allowed in NAVIGATION:
+        if name is None:
+            items.append({"heading": label})
+        elif allowed is None or superuser or roles & allowed:
+            items.append({"url": reverse(name), "label": label, "icon": icon})
+    # drop headings with nothing under them
+    return tuple(
+        item
+        for index, item in enumerate(items)
+        if "heading" not in item or (index + 1 < len(items) and "heading" not in items[index + 1])
+    )
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for name, label, icon, roles in NAVIGATION:
-        if name is None:
-            items.append({"heading": label})
-        elif roles is None or has_role(user, *roles):
-            items.append({"url": reverse(name), "label": label, "icon": icon, "active": False})
-    # drop headings with nothing under them
-    items = [
-        item
-        for index, item in enumerate(items)
-        if "heading" not in item or (index + 1 < len(items) and "heading" not in items[index + 1])
-    ]
-    links = [item for item in items if "heading" not in item]
+    menu = _menu(role_codes(user), user.is_superuser, get_script_prefix())
     # The item whose URL is the longest prefix of the current path is the active one.
     matching = [
         item
-        for item in links
-        if request.path == item["url"]
-        or (item["url"] != "/" and request.path.startswith(item["url"]))
+        for item in menu
+        if "url" in item
+        and (
+            request.path == item["url"]
+            or (item["url"] != "/" and request.path.startswith(item["url"]))
+        )
     ]
-    if matching:
-        max(matching, key=lambda item: len(item["url"]))["active"] = True
+    active = max(matching, key=lambda item: len(item["url"])) if matching else None
+    items = [{**item, "active": item is active} if "url" in item else item for item in menu]
     return {
         "nav_items": items,
         "show_admin_link": user.is_staff,

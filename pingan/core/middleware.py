@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import check_for_language, gettext_lazy
 
 
@@ -55,3 +55,31 @@ class RejectNulBytesMiddleware:
                 str(self.MESSAGE), content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware:
+    """A signed-in session ends after ``SESSION_COOKIE_AGE`` without use, as
+    ``SESSION_SAVE_EVERY_REQUEST`` made it; but its expiry is pushed forward at most once every
+    ``REFRESH_SECONDS``, not on every request. Saving on every request signed and wrote the
+    session row on every page view, a write transaction that SQLite serialises across the
+    workers (issue 27). The idle limit is thereby kept to within five minutes."""
+
+    REFRESH_SECONDS = 5 * 60
+    KEY = "_pingan_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            if now - request.session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
+                # a change to the session makes SessionMiddleware save it with a new expiry
+                request.session[self.KEY] = now
+        return self.get_response(request)
+
+    @classmethod
+    def signed_in(cls, sender, request, user, **kwargs):
+        """Signing in saves the session anyway: count its expiry as refreshed from then."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(timezone.now().timestamp())

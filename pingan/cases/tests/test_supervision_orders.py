@@ -217,11 +217,11 @@ def test_the_lists_cost_the_same_queries_however_many_orders(
     supervision_sweep(now=AN_HOUR_LATE)
     client = client_as("street_leader")
     # session and user; the list's count and the two waiting counts; roles, unread notices and
-    # the user's unit for the layout; the page of orders; the session's save (3)
-    with django_assert_num_queries(12):
+    # the user's unit for the layout; the page of orders
+    with django_assert_num_queries(9):
         assert client.get(reverse("cases:supervisions")).status_code == 200
-    # session and user; the count and the page; the session's save (3)
-    with django_assert_num_queries(7):
+    # session and user; the count and the page
+    with django_assert_num_queries(4):
         rows = client.get(reverse("supervision-list")).json()["results"]
     assert len(rows) == count and rows[0]["tier"] == 1
 

@@ -263,9 +263,9 @@ def test_stale_page_gets_a_conflict_and_changes_nothing(client_as, case, staff):
 def test_queue_filters_and_pins_queries(client_as, register, django_assert_num_queries):
     cases = [register()[0] for _ in range(3)]
     client = client_as("street_dispatcher")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         client.get(reverse("cases:queue"), {"tab": "area", "q": cases[0].number})
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(reverse("cases:queue"), {"tab": "area"})
     assert response.context["table"].page.paginator.count == 3
     response = client.get(reverse("cases:queue"), {"tab": "area", "state": "accepted"})

@@ -1,8 +1,15 @@
 """Login, logout, lockout, password hashing and sessions."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pingan.orgs.models import Staff
 
@@ -66,7 +73,36 @@ def test_generated_staff_cannot_log_in(client, staff):
 
 def test_sessions_expire():
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_the_session_slides_as_the_user_works_without_a_write_per_page(client, staff):
+    # given a signed-in clerk
+    client.force_login(staff("street_dispatcher"))
+    client.get("/")
+    first = _expiry(client)
+    # when they open another page a minute later, the session row is not written again
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=1)),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert _expiry(client) == first
+    # when they work on after more than five minutes, the expiry moves forward
+    later = timezone.now() + timedelta(minutes=6)
+    with time_machine.travel(later):
+        assert client.get("/").status_code == 200
+    assert _expiry(client) >= first + timedelta(minutes=5)
+    # and after two idle hours from there the session is over
+    with time_machine.travel(later + timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)):
+        response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.django_db

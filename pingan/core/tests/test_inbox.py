@@ -192,11 +192,11 @@ def test_the_inbox_page_costs_the_same_queries_for_1_or_30_notices(
     client = client_as("street_leader")
     notices_for("street_leader", 1)
     # session, user, the page (count and rows), the nav's roles and unread count, the top bar's
-    # unit, the session save (3)
-    with django_assert_num_queries(10):
+    # unit
+    with django_assert_num_queries(7):
         client.get(reverse("inbox:list"))
     notices_for("street_leader", 29)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("inbox:list"))
     assert len(response.context["page"].object_list) == 30
 

@@ -336,7 +336,7 @@ def test_entry_lists_hold_what_the_caller_may_see(
     assert {row["id"] for row in mine["results"]} == {pending["list"].pk, *(e.pk for e in more)}
     assert client.get(reverse("evaluation-manual-list")).json()["results"] == []
     client = client_as("evaluator")
-    with django_assert_max_num_queries(10):  # the scope's paths and the session's save
+    with django_assert_max_num_queries(7):  # session, user, roles, the scope's paths, the page
         manual = client.get(reverse("evaluation-manual-list")).json()
     assert [row["id"] for row in manual["results"]] == [pending["manual"].pk]
 

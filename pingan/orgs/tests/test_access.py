@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Q
 from django.http import Http404
 
-from pingan.orgs.access import access_division, access_unit, scope_paths
+from pingan.orgs.access import access_division, access_unit, scope_paths, subtree_q
 from pingan.orgs.models import Division, Staff, Unit
 
 
@@ -93,3 +95,39 @@ def test_street_sees_district_agencies_but_not_other_streets_units(staff):
     names = set(Unit.objects.visible_to(staff("street_dispatcher")).values_list("name", flat=True))
     assert {"东城区人民法院", "东华门派出所", "东华门司法所", "多福巷社区居委会"} <= names
     assert not names & {"景山派出所", "景山街道综治中心"}
+
+
+@pytest.mark.django_db
+def test_a_subtree_filter_finds_exactly_the_paths_under_it():
+    # given the demo tree's divisions at every level, and a sibling whose code extends another's
+    street = Division.objects.get(code="110101001")
+    Division.objects.create(
+        code="1101010011", name="边界检验", level=street.level, parent=street.parent
+    )
+    paths = list(Division.objects.values_list("path", flat=True))
+    for division in Division.objects.filter(level__in=["district", "street", "community", "grid"])[
+        :: max(1, len(paths) // 40)
+    ]:
+        # when filtering by the subtree at each of them (a range on SQLite below the top level)
+        found = set(
+            Division.objects.filter(subtree_q("path", division.path)).values_list("path", flat=True)
+        )
+        # then exactly the paths that begin with it are found
+        assert found == {p for p in paths if p.startswith(division.path)}, division.path
+    assert "1101010011" not in {
+        p.strip("/").split("/")[-1]
+        for p in Division.objects.filter(subtree_q("path", street.path)).values_list(
+            "path", flat=True
+        )
+    }
+
+
+def test_below_the_top_the_subtree_filter_is_an_indexable_range_on_sqlite():
+    condition = subtree_q("area_path", "/110101/110101001/")
+    if connection.vendor == "sqlite":
+        assert condition == Q(
+            area_path__gte="/110101/110101001/", area_path__lt="/110101/1101010010"
+        )
+    else:
+        assert condition == Q(area_path__startswith="/110101/110101001/")
+    assert subtree_q("area_path", "/110101/") == Q(area_path__startswith="/110101/")

@@ -71,8 +71,8 @@ class TestApiRoot(PermissionMatrix):
 @pytest.mark.django_db
 def test_division_list_is_scoped_and_filterable(client_as, django_assert_num_queries):
     client = client_as("street_dispatcher")
-    # session, user, roles, scope (2), count, page, session save (3)
-    with django_assert_num_queries(10):
+    # session, user, roles, scope (2), count, page
+    with django_assert_num_queries(7):
         data = client.get("/api/divisions/", {"level": "community"}).json()
     assert data["count"] == 10
     assert {row["parent"] for row in data["results"]} == {"110101001"}
@@ -90,8 +90,8 @@ def test_division_detail_has_geometry(client_as):
 @pytest.mark.django_db
 def test_unit_list_pins_queries(client_as, django_assert_num_queries):
     client = client_as("district_dispatcher")
-    # session, user, roles, scope (2), count, page, serves, function areas, session save (3)
-    with django_assert_num_queries(12):
+    # session, user, roles, scope (2), count, page, serves, function areas
+    with django_assert_num_queries(9):
         data = client.get("/api/units/").json()
     assert data["count"] == Unit.objects.count()
     assert len(data["results"]) == 50

@@ -137,12 +137,11 @@ def test_district_home_counts_the_whole_district(client_as):
 def test_unit_list_is_scoped_and_counts_queries(client_as, django_assert_num_queries):
     client = client_as("street_dispatcher")
     # session, user, roles, scope (2), the page (count + rows), the street filter's choices,
-    # the top bar's unit, the filter form's bound street, the inbox badge, and the session save
-    # (3): the same
-    # for 1 row or 50
-    with django_assert_num_queries(14):
+    # the top bar's unit, the filter form's bound street and the inbox badge: the same for 1 row
+    # or 50
+    with django_assert_num_queries(11):
         client.get("/orgs/units/", {"q": "东华门街道综治中心"})
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get("/orgs/units/")
     names = {row.record.name for row in response.context["table"].page.object_list}
     # the street's own units and the district agencies serving it, not another street's
@@ -162,9 +161,9 @@ def test_unit_list_filters_by_kind(client_as):
 def test_staff_list_masks_phones_and_pins_queries(client_as, django_assert_num_queries):
     client = client_as("street_dispatcher")
     # as for units, plus the prefetch of roles: the same for 1 row or 50
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         client.get("/orgs/staff/", {"q": "street_mediator"})
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get("/orgs/staff/")
     content = response.content.decode()
     mediator = Staff.objects.get(username="street_mediator")
