@@ -161,7 +161,14 @@ class Report(BaseModel):
         ordering = ["-reported_at", "-id"]
         indexes = [
             models.Index(fields=["grid", "reported_at"], name="report_grid_time_idx"),
-            models.Index(fields=["area_path", "reported_at"], name="report_area_time_idx"),
+            # a scope's reports, newest first; on PostgreSQL with the pattern operator class,
+            # which the scope's prefix match (LIKE '/…/%') can use under any collation (other
+            # indexed paths get one from Django: ``db_index`` adds a ``_like`` index)
+            models.Index(
+                fields=["area_path", "reported_at"],
+                name="report_area_time_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
             models.Index(fields=["reported_at"], name="report_time_idx"),
             # the safety index's early-sign component (patrol.risk_components)
             models.Index(
