@@ -27,7 +27,7 @@ from .choices import (
     SupervisionState,
     Urgency,
 )
-from .querysets import CaseQuerySet
+from .querysets import RUNNING_DUE, CaseQuerySet
 
 
 class Category(BaseModel):
@@ -253,6 +253,7 @@ class Case(BaseModel):
                 condition=Q(state__in=[State.ACCEPTED, State.ASSIGNED, State.MEDIATING]),
                 name="case_running_due_idx",
             ),
+            models.Index(RUNNING_DUE, name="case_running_due_expr_idx"),
             # the safety-index recompute's grouped reads (pingan.risk.components)
             models.Index(fields=["registered_at", "grid", "category"], name="case_risk_time_idx"),
             models.Index(

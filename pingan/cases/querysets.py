@@ -2,11 +2,19 @@
 
 from django.db import models
 from django.db.models import Case as CaseWhen
-from django.db.models import Q, Value, When
+from django.db.models import F, Q, Value, When
 
 from pingan.orgs.access import scope_paths, scope_q
 
 from .choices import CLOCK_STATES, OPEN_STATES, Colour
+
+# The deadline of a case whose clock runs, NULL for every other case. Indexed as an expression
+# (``case_running_due_expr_idx``) so that PostgreSQL's statistics describe the running cases'
+# deadlines alone: from ``state`` and ``due_at`` separately it took 16,000 of 1,000,000 cases
+# for overdue where 937 were, and walked a year of cases newest first looking for one street's
+# 38 (0.55 s; 3 ms with the expression). ``overdue`` and ``due_soon`` filter on it besides
+# ``state`` and ``due_at``, which SQLite's (state, due_at) index serves.
+RUNNING_DUE = CaseWhen(When(state__in=CLOCK_STATES, then=F("due_at")))
 
 
 def visible_q(user, prefix: str = "") -> Q | None:
@@ -47,10 +55,20 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(state__in=CLOCK_STATES)
 
     def overdue(self, *, now) -> "CaseQuerySet":
-        return self.running().filter(due_at__lt=now)
+        return (
+            self.running()
+            .filter(due_at__lt=now)
+            .alias(running_due=RUNNING_DUE)
+            .filter(running_due__lt=now)
+        )
 
     def due_soon(self, *, now) -> "CaseQuerySet":
-        return self.running().filter(warn_at__lte=now, due_at__gte=now)
+        return (
+            self.running()
+            .filter(warn_at__lte=now, due_at__gte=now)
+            .alias(running_due=RUNNING_DUE)
+            .filter(running_due__gte=now)
+        )
 
     def with_colour(self, *, now) -> "CaseQuerySet":
         """Annotate ``colour``: red overdue, yellow due soon, green on time, grey closed."""

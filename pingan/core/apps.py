@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import tables  # noqa: F401  (reads django-tables2's cell signatures once)
         from .middleware import SlidingSessionMiddleware
 
         user_logged_in.connect(SlidingSessionMiddleware.signed_in, dispatch_uid="sliding_session")

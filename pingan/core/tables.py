@@ -4,9 +4,31 @@ from datetime import datetime
 from functools import cached_property
 
 import django_tables2 as tables
+import django_tables2.utils
 from django.template import engines
 from django.template.loader import get_template
 from django.utils import dateformat, timezone
+
+_library_signature = django_tables2.utils.signature
+_method_signatures: dict = {}
+
+
+def _signature(fn):
+    """django-tables2 inspects the signature of a cell's ``render`` method again for every cell
+    (``inspect.signature``: 40 ms of the talent overview's 50 rows × 11 columns, issue 27). A
+    method's signature is its function's: read it once per function. Other callables (a
+    column's ``linkify`` lambda …) are inspected as before."""
+    function = getattr(fn, "__func__", None)
+    if function is None:
+        return _library_signature(fn)
+    found = _method_signatures.get(function)
+    if found is None:
+        found = _method_signatures[function] = _library_signature(fn)
+    return found
+
+
+# call_with_appropriate() looks ``signature`` up in its module on every call
+django_tables2.utils.signature = _signature
 
 
 class TemplateColumn(tables.TemplateColumn):

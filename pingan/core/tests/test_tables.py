@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import django_tables2 as tables
 
+from pingan.core import tables as core_tables
 from pingan.core.tables import DateColumn, DateTimeColumn, TemplateColumn
 
 
@@ -25,3 +26,29 @@ def test_dates_render_in_local_time_and_the_default_when_empty():
     assert first[:2] == ["2026-12-07 00:30", "2026-12-07"]
     assert first[2] == "<b>12-07</b>"
     assert second[:2] == ["未记录", "2026-01-02"]
+
+
+class _Rendered(tables.Table):
+    name = tables.Column()
+    size = tables.Column()
+
+    def render_name(self, value):
+        return f"<{value}>"
+
+    def render_size(self, value, record, **kwargs):
+        return f"{value} of {record['name']}"
+
+
+def test_cell_methods_get_their_arguments_while_their_signature_is_read_once(monkeypatch):
+    # given the library's signature reader, counted
+    calls, library = [], core_tables._library_signature
+    monkeypatch.setattr(
+        core_tables, "_library_signature", lambda fn: calls.append(fn) or library(fn)
+    )
+    monkeypatch.setattr(core_tables, "_method_signatures", {})
+    # when a table's cells are drawn by methods taking different arguments, over many rows
+    rows = [{"name": f"n{i}", "size": i} for i in range(20)]
+    drawn = [list(row) for row in _Rendered(rows).rows]
+    # then each cell got what its method asks for, and each method was inspected once
+    assert drawn[3] == ["<n3>", "3 of n3"]
+    assert len(calls) == 2
