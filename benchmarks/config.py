@@ -27,6 +27,9 @@ class Scale:
     reports: int = 200_000
     # whose demo data ``pingan_demo --app-data`` loads after the cases
     app_data: str = "all"
+    # the mixed load's rates (requests per second, stepped up until saturated), each this long
+    load_rates: tuple[int, ...] = (10, 20, 30, 40, 50, 60, 80, 100)
+    load_seconds: int = 20
 
 
 SCALES = {
@@ -39,6 +42,8 @@ SCALES = {
         concurrent=2,
         reports=2_000,
         app_data="patrol,risk,evaluation",
+        load_rates=(5,),
+        load_seconds=2,
     ),
     "district": Scale("district", 60_000, repeat=40, intake=60, concurrent=25, reports=200_000),
     "city": Scale("city", 1_000_000, repeat=40, intake=60, concurrent=25, reports=5_000_000),

@@ -77,12 +77,14 @@ def test_tiny_run_builds_measures_and_reports_then_reuses_the_data(tmp_path, ben
     table = [
         line for line in results_table.splitlines() if line.startswith("| ") and " ms |" in line
     ]
-    # every row has a baseline median and a ratio, but the menu's pages, which have none
+    # every row has a baseline median and a ratio, but the menu's pages and the mixed load,
+    # which have none
     assert table and all(
         line.split("|")[5].strip() not in {"", "–"}
         for line in table
-        if not line.startswith("| menu:")
+        if not line.startswith(("| menu:", "| mixed-load"))
     )
+    assert "| mixed-load 5/s |" in text and "people at p95 < 300 ms" in text
     # and every menu page answered, timed with its query count (those whose persona the tiny
     # data has: the prisons' and the procuratorate's come with their apps' demo data)
     assert "| menu:cases:funnel |" in text and "| menu:collaboration:board |" in text
