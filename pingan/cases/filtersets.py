@@ -23,7 +23,10 @@ class CaseFilter(django_filters.FilterSet):
         label=_("当事人身份证号或电话"), max_length=20, method="filter_party"
     )
     state = django_filters.ChoiceFilter(
-        label=_("状态"), choices=[("open", _("未办结")), *State.choices], method="filter_state"
+        label=_("状态"),
+        choices=[("open", _("未办结")), *State.choices],
+        method="filter_state",
+        empty_label=_("全部"),
     )
     level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices)
     category = django_filters.ModelChoiceFilter(

@@ -104,7 +104,15 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     cases = apply_tab(Case.objects.visible_to(request.user), tab, request.user).select_related(
         "category", "handling_unit"
     )
-    filterset = CaseFilter(request.GET, queryset=cases)
+    data = request.GET
+    if tab == "area" and not any(name.startswith(tuple(CaseFilter.base_filters)) for name in data):
+        # The bare area tab opens on the area's work, what is still open; its closed history
+        # is one choice away ("全部"), and a link that filters (a function area, a colour)
+        # gets every state. Counting a street's whole year of cases cost 0.22 s per page at
+        # city scale.
+        data = data.copy()
+        data["state"] = "open"
+    filterset = CaseFilter(data, queryset=cases)
     words = selectors.DeadlineWords(now=now)
     table = CaseTable(filterset.qs, words=words)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
@@ -123,7 +131,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": TABS,
             "can_register": has_role(request.user, *rules.REGISTER_ROLES),
-            "query": request.GET.urlencode(),
+            "query": data.urlencode(),
         },
     )
 

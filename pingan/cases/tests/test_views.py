@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pingan.cases import services
+from pingan.cases.choices import State
 from pingan.cases.models import Case, Category
 from pingan.core.models import AuditEvent
 from pingan.core.testing import PermissionMatrix
@@ -270,6 +271,33 @@ def test_queue_filters_and_pins_queries(client_as, register, django_assert_num_q
     assert response.context["table"].page.paginator.count == 3
     response = client.get(reverse("cases:queue"), {"tab": "area", "state": "accepted"})
     assert response.context["table"].page.paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_the_area_tab_opens_on_open_cases_and_keeps_the_history_one_choice_away(
+    client_as, register
+):
+    # given two open cases in the street and one already rejected
+    open_cases = [register()[0] for _ in range(2)]
+    closed = register()[0]
+    Case.objects.filter(pk=closed.pk).update(state=State.REJECTED)
+    client = client_as("street_dispatcher")
+    # when the dispatcher opens the area tab, it shows what is open, and says so in the form
+    response = client.get(reverse("cases:queue"), {"tab": "area"})
+    shown = {row.record.number for row in response.context["table"].page.object_list}
+    assert shown == {case.number for case in open_cases}
+    assert response.context["filter"].form["state"].value() == "open"
+    assert "state=open" in response.context["query"]
+    # and choosing 全部 (an empty state) shows the history too
+    response = client.get(reverse("cases:queue"), {"tab": "area", "state": ""})
+    shown = {row.record.number for row in response.context["table"].page.object_list}
+    assert closed.number in shown and len(shown) == 3
+    assert '<option value="">全部</option>' in response.content.decode()
+    # and so does a link that filters, and the other tabs
+    response = client.get(reverse("cases:queue"), {"tab": "area", "category": "neighbourhood"})
+    assert len(response.context["table"].page.object_list) == 3
+    response = client.get(reverse("cases:queue"), {"tab": "mine"})
+    assert response.context["filter"].form["state"].value() is None
 
 
 @pytest.mark.django_db
