@@ -1,7 +1,7 @@
 """The cohort overview table: compact rows, progress figures right-aligned, readiness in words."""
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.tables import DateColumn
@@ -73,5 +73,18 @@ class ProfileTable(tables.Table):
         return f"{rank}" if rank else "—"
 
     def render_readiness(self, record):
+        # format_html rather than a template: 50 rows each rendering one cost 7 ms (issue 27)
         readiness = self.ladder.readiness(record, today=self.today)
-        return render_to_string("talent/_readiness_badge.html", {"readiness": readiness})
+        if readiness.final:
+            return format_html('<span class="badge pa-colour-grey">{}</span>', _("最高阶段"))
+        if readiness.ready:
+            colour, text = "green", _("可晋升%(stage)s") % {"stage": readiness.next_stage.name}
+        else:
+            colour = "yellow"
+            text = _("%(met)s/%(total)s 项达标") % {
+                "met": readiness.met_count,
+                "total": len(readiness.criteria),
+            }
+        return format_html(
+            '<span class="badge pa-colour-{}" data-testid="readiness-badge">{}</span>', colour, text
+        )

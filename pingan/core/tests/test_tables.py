@@ -52,3 +52,29 @@ def test_cell_methods_get_their_arguments_while_their_signature_is_read_once(mon
     # then each cell got what its method asks for, and each method was inspected once
     assert drawn[3] == ["<n3>", "3 of n3"]
     assert len(calls) == 2
+
+
+class _Attributed(tables.Table):
+    name = tables.Column(attrs={"td": {"class": "num"}})
+    size = tables.Column(attrs={"td": {"data-size": lambda value: f"s{value}"}})
+
+
+def test_cell_attributes_are_built_once_per_column_unless_computed_per_cell(monkeypatch):
+    # given the library's attrs builder, counted per column
+    built, library = [], core_tables._library_attrs
+    monkeypatch.setattr(
+        core_tables, "_library_attrs", lambda column: built.append(column.name) or library(column)
+    )
+    table = _Attributed([{"name": f"n{i}", "size": i} for i in range(5)])
+    # when every row's cells are drawn with their attributes
+    cells = [
+        (column.attrs["td"].as_html(), column.attrs["td"].as_html())
+        for row in table.rows
+        for column, _cell in row.items()
+    ]
+    # then fixed attributes were built once for the whole table, and attributes computed
+    # from the cell's value once per read, right for each row
+    assert cells[0::2] == [('class="num"', 'class="num"')] * 5
+    assert [c[0] for c in cells[1::2]] == [f'data-size="s{i}"' for i in range(5)]
+    assert built.count("name") == 1
+    assert built.count("size") == 10
