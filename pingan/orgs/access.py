@@ -13,13 +13,16 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 
-from .choices import RoleCode
+from .choices import Level, RoleCode
 from .models import Division, Staff, Unit
 
 _SCOPE_CACHE = "_pingan_scope_paths"
 _ROLE_CACHE = "_pingan_role_codes"
 # Roles whose holder's scope is their own grids, not their unit's area.
 GRID_SCOPED_ROLES = frozenset({RoleCode.GRID_WORKER})
+# Slashes in the path of a division at the tree's lowest level (a grid: "/区/街道/社区/网格/"),
+# whose subtree is itself.
+_LEAF_SLASHES = len(Level.values) + 1
 
 
 def role_codes(user) -> frozenset[str]:
@@ -77,7 +80,11 @@ def subtree_q(path_field: str, path: str) -> Q:
     path covers nearly every row; there the planner does better walking the list's own order
     (newest first) than the index range, so it keeps the prefix match. PostgreSQL's planner
     judges the prefix match itself, with the ``_like`` index Django adds to indexed text
-    columns."""
+    columns. A grid's subtree is the grid: an equality, whose selectivity both planners read
+    from their statistics (PostgreSQL misjudged a grid worker's prefix match at 840 of
+    5,000,000 reports and walked them all newest first: 85 ms, against 24 ms)."""
+    if path.count("/") == _LEAF_SLASHES:
+        return Q(**{path_field: path})
     if connection.vendor == "sqlite" and path.count("/") > 2:
         ceiling = path[:-1] + chr(ord(path[-1]) + 1)
         return Q(**{f"{path_field}__gte": path, f"{path_field}__lt": ceiling})
@@ -91,9 +98,14 @@ def scope_q(user, path_field: str) -> Q:
         return Q()
     if not paths:
         return Q(pk__in=[])
-    condition = Q()
+    # a grid worker's grids: one list of values rather than an OR of equalities
+    leaves = [path for path in paths if path.count("/") == _LEAF_SLASHES]
+    if len(leaves) < 2:
+        leaves = []
+    condition = Q(**{f"{path_field}__in": leaves}) if leaves else Q()
     for path in paths:
-        condition |= subtree_q(path_field, path)
+        if path not in leaves:
+            condition |= subtree_q(path_field, path)
     return condition
 
 

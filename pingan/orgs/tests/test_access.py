@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 
-from pingan.orgs.access import access_division, access_unit, scope_paths, subtree_q
+from pingan.orgs.access import access_division, access_unit, scope_paths, scope_q, subtree_q
 from pingan.orgs.models import Division, Staff, Unit
 
 
@@ -131,3 +131,14 @@ def test_below_the_top_the_subtree_filter_is_an_indexable_range_on_sqlite():
     else:
         assert condition == Q(area_path__startswith="/110101/110101001/")
     assert subtree_q("area_path", "/110101/") == Q(area_path__startswith="/110101/")
+
+
+def test_a_grid_is_its_own_subtree_and_a_grid_workers_grids_one_list(staff):
+    # given a grid's path, and a grid worker with two grids
+    grid = "/110101/110101001/110101001001/110101001001001/"
+    worker = staff("grid_worker")
+    # when filtering by the grid's subtree, and by the worker's scope
+    # then the grid is sought by equality, and the worker's grids as one list of values
+    assert subtree_q("area_path", grid) == Q(area_path=grid)
+    assert scope_q(worker, "area_path") == Q(area_path__in=scope_paths(worker))
+    assert len(scope_paths(worker)) == 2
