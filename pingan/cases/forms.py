@@ -2,12 +2,13 @@
 
 from datetime import timedelta
 
-import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core import uploads
+from pingan.core.errors import ApplicationError
 from pingan.core.forms import DateInput
 from pingan.core.validators import validate_id_number, validate_phone
 from pingan.orgs.choices import FunctionAreaKind, Level
@@ -17,18 +18,7 @@ from .choices import Channel, Complexity, LegalRoute, Outcome, PartyRole, Referr
 from .models import Category
 from .rules import levels_below
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class StyledForm(forms.Form):
@@ -54,7 +44,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one field, each checked for size and type."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ATTACHMENT_TYPES)}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ",".join(uploads.DOCUMENT_TYPES)})
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -64,35 +56,12 @@ class MultipleFileField(forms.FileField):
             raise ValidationError(_("一次最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS})
         cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
         for item in cleaned:
-            suffix = "." + item.name.rsplit(".", 1)[-1].lower() if "." in item.name else ""
-            if suffix not in ATTACHMENT_TYPES:
-                raise ValidationError(
-                    _("附件“%(name)s”的类型不支持，请上传 PDF、图片、Word 或 Excel 文件。")
-                    % {"name": item.name}
-                )
-            if item.size > MAX_ATTACHMENT_BYTES:
-                raise ValidationError(
-                    _("附件“%(name)s”超过 10 MB，请压缩后再上传。") % {"name": item.name}
-                )
-            # Typed by content, not by the name or the browser's word: an HTML page renamed
-            # .jpg is refused, and the type kept (and served back) is the one detected.
-            item.content_type = _detected_type(item, ATTACHMENT_TYPES[suffix])
+            # typed by content: the type kept (and served back) is the one detected
+            try:
+                item.content_type = uploads.checked_type(item, what=_("附件"))
+            except ApplicationError as refused:
+                raise ValidationError(refused.message) from None
         return cleaned
-
-
-def _detected_type(upload, expected: str) -> str:
-    upload.seek(0)
-    kind = filetype.guess(upload.read(8192))
-    upload.seek(0)
-    mime = kind.mime if kind else ""
-    if mime == "image/apng":  # an animated PNG is a PNG
-        mime = "image/png"
-    if mime != expected:
-        raise ValidationError(
-            _("附件“%(name)s”的内容与文件类型不符，请上传真实的 PDF、图片、Word 或 Excel 文件。")
-            % {"name": upload.name}
-        )
-    return mime
 
 
 class CaseIntakeForm(StyledForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from pingan.cases.choices import EventKind
 from pingan.cases.models import Case, CaseEvent, Supervision
+from pingan.core import uploads
 from pingan.core.errors import ApplicationError, ForbiddenError
 from pingan.core.services import audit_record, check_version, conflict_error, versioned_update
 from pingan.orgs.access import has_role, in_scope
@@ -711,6 +712,7 @@ def manual_entry_create(
         source=sources.MANUAL,
     ).exists():
         raise ApplicationError(_("该期间的考评方案中没有这个人工评价指标。"))
+    _check_evidence_file(evidence_file)
     entry = ManualEntry.objects.create(
         year=year,
         quarter=quarter,
@@ -723,6 +725,12 @@ def manual_entry_create(
     )
     audit_record(actor=actor, action="evaluation.manual.create", target=entry)
     return entry
+
+
+def _check_evidence_file(upload) -> None:
+    """An evidence file is a document or an image whose content is what its name says."""
+    if upload:
+        uploads.checked_type(upload, what=_("佐证材料"))
 
 
 @transaction.atomic
@@ -753,6 +761,7 @@ def list_entry_create(
         raise ApplicationError(_("分值必须大于 0；加分或扣分由清单类别决定。"))
     if not (title or "").strip():
         raise ApplicationError(_("请填写事由。"))
+    _check_evidence_file(evidence_file)
     entry = ListEntry.objects.create(
         kind=kind,
         title=title.strip(),

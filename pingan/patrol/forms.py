@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from pingan.cases.choices import Complexity, Urgency
 from pingan.cases.forms import StyledForm
 from pingan.cases.models import Category
+from pingan.core.uploads import IMAGE_TYPES
 from pingan.core.validators import validate_phone
 from pingan.orgs.models import Division
 
 from .choices import CheckItem, ReportKind
-from .services import PHOTO_TYPES
 
 
 class PatrolEndForm(StyledForm):
@@ -52,7 +52,7 @@ class ReportForm(StyledForm):
         label=_("照片"),
         required=False,
         widget=forms.FileInput(
-            attrs={"accept": ",".join(sorted(set(PHOTO_TYPES.values()))), "capture": "environment"}
+            attrs={"accept": ",".join(sorted(set(IMAGE_TYPES.values()))), "capture": "environment"}
         ),
         help_text=_("JPG 或 PNG，不超过 10 MB。"),
     )

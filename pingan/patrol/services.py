@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.cases.choices import Channel, Complexity, PartyRole, Urgency
-from pingan.cases.forms import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
 from pingan.cases.models import Case, Category
 from pingan.cases.services import PartyInput, case_register
+from pingan.core import uploads
 from pingan.core.calendar import local_date
 from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
 from pingan.core.services import audit_record
@@ -32,14 +32,6 @@ from .choices import CheckItem, PositionSource, ReportKind, ReportSource
 from .locate import grid_id_at
 from .models import ApiKey, Patrol, Report
 
-# Photos: the image types and the size limit of case attachments, so a photo that becomes a
-# case attachment is always one the case would have accepted.
-PHOTO_TYPES = {
-    suffix: mime for suffix, mime in ATTACHMENT_TYPES.items() if mime.startswith("image/")
-}
-MAX_PHOTO_BYTES = MAX_ATTACHMENT_BYTES
-# The first bytes of each accepted image type: a renamed PDF is not a photo.
-_SIGNATURES = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",)}
 MIN_TEXT = 5
 API_KEY_PREFIX = "pa311_"
 
@@ -48,24 +40,12 @@ API_KEY_PREFIX = "pa311_"
 
 
 def validate_photo(upload) -> str:
-    """Check a photo's type (by name and by content) and size; return its MIME type."""
-    name = getattr(upload, "name", "") or ""
-    suffix = PurePath(name).suffix.lower()
-    mime = PHOTO_TYPES.get(suffix)
-    if mime is None:
-        raise ApplicationError(
-            _("照片“%(name)s”的类型不支持，请上传 JPG 或 PNG 图片。") % {"name": name}
-        )
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ApplicationError(_("照片“%(name)s”超过 10 MB，请压缩后再上传。") % {"name": name})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(_SIGNATURES[mime]):
-        raise ApplicationError(
-            _("照片“%(name)s”的内容不是 JPG 或 PNG 图片，请重新拍摄或选择。") % {"name": name}
-        )
-    return mime
+    """Check a photo's type (by name and by content, decoded) and size; return its MIME type.
+    The image types and the size limit of case attachments: a photo that becomes a case
+    attachment is always one the case would have accepted."""
+    return uploads.checked_type(
+        upload, what=_("照片"), allowed=uploads.IMAGE_TYPES, kinds=uploads.IMAGE_KINDS
+    )
 
 
 def check_position(*, lon, lat) -> tuple[float, float] | None:
@@ -247,7 +227,7 @@ def report_to_case(
     if report.photo:
         with report.photo.open("rb") as handle:
             copy = ContentFile(handle.read(), name=PurePath(report.photo.name).name)
-        copy.content_type = PHOTO_TYPES.get(PurePath(copy.name).suffix.lower(), "")
+        copy.content_type = uploads.IMAGE_TYPES.get(PurePath(copy.name).suffix.lower(), "")
         attachments.append(copy)
     channel = Channel.ONLINE if report.source == ReportSource.OPEN311 else Channel.GRID_REPORT
     case, _code = case_register(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from pingan.cases.rules import REGISTER_ROLES
+from pingan.core import uploads
 from pingan.core.actions import perform
 from pingan.core.calendar import local_date
 from pingan.core.errors import ApplicationError
@@ -184,7 +185,7 @@ def report_photo(request: HttpRequest, pk: int) -> FileResponse:
     report = access_report(pk, request.user)
     if not report.photo:
         raise Http404
-    mime = services.PHOTO_TYPES.get("." + report.photo.name.rsplit(".", 1)[-1].lower())
+    mime = uploads.IMAGE_TYPES.get("." + report.photo.name.rsplit(".", 1)[-1].lower())
     response = FileResponse(
         report.photo.open("rb"), content_type=mime or "application/octet-stream"
     )

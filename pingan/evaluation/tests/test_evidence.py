@@ -1,16 +1,20 @@
 """Evidence files of manual and list entries: who may download them, how they are served."""
 
 from datetime import date
+from io import BytesIO
 from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
+from pingan.core.errors import ApplicationError
 from pingan.core.models import AuditEvent
 from pingan.core.testing import PermissionMatrix
 from pingan.evaluation import services
 from pingan.evaluation.choices import ListKind
+from pingan.evaluation.models import ManualEntry
 
 from .conftest import NOW
 
@@ -114,7 +118,7 @@ def test_a_manual_entry_evidence_file(client_as, staff, street_scheme):
         value=88,
         evidence="联席会议评分汇总表",
         division=staff("street_leader").unit.division,
-        evidence_file=SimpleUploadedFile("评分表.xlsx", b"PK\x03\x04"),
+        evidence_file=SimpleUploadedFile("评分表.xlsx", _workbook()),
     )
     url = reverse("evaluation:entry-evidence", args=["manual", entry.pk])
     response = client_as("street_leader").get(url)
@@ -124,3 +128,35 @@ def test_a_manual_entry_evidence_file(client_as, staff, street_scheme):
     )
     assert client_as("street_mediator").get(url).status_code == 404  # not about them
     assert url in client_as("evaluator").get(reverse("evaluation:entries")).content.decode()
+
+
+def _workbook() -> bytes:
+    book = Workbook()
+    book.active.append(["单位", "得分"])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("评分表.xlsx", b"PK\x03\x04"), ("说明.html", b"<html></html>"), ("照片.jpg", PDF)],
+)
+def test_an_evidence_file_that_is_not_what_its_name_says_is_refused(
+    staff, street_scheme, name, content
+):
+    # given an evidence file whose content is not a document of its kind
+    # when a manual entry is made with it
+    # then it is refused with the file named, and nothing is entered
+    with pytest.raises(ApplicationError, match=name):
+        services.manual_entry_create(
+            actor=staff("evaluator"),
+            year=2026,
+            quarter=3,
+            indicator_code="cooperation",
+            value=88,
+            evidence="联席会议评分汇总表",
+            division=staff("street_leader").unit.division,
+            evidence_file=SimpleUploadedFile(name, content),
+        )
+    assert not ManualEntry.objects.exists()

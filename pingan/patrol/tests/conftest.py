@@ -1,10 +1,12 @@
 """Fixtures for patrol tests: the demo grid worker's grids, other grids, photos, a clock."""
 
 from datetime import datetime
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from shapely.geometry import shape
 
 from pingan.orgs.models import Division
@@ -12,8 +14,17 @@ from pingan.patrol import services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)  # a Monday
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _image(fmt: str) -> bytes:
+    """A real (tiny) image: uploads are decoded before they are kept."""
+    buffer = BytesIO()
+    Image.new("RGB", (8, 6), "#1f4e8c").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+JPEG = _image("JPEG")
+PNG = _image("PNG")
 OTHER_STREET_DISPATCHER = "dispatcher@110101002"  # 景山街道
 NEIGHBOUR_WORKER = "gw110101001001003"  # a grid worker of the same community, not of our grid
 

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 
 from pingan.cases.models import Attachment, Category
+from pingan.core import uploads
 from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
 from pingan.core.models import AuditEvent
 from pingan.patrol import services
 from pingan.patrol.models import Patrol, Report
 
-from .conftest import MORNING, PNG, inside
+from .conftest import JPEG, MORNING, PNG, inside
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +141,11 @@ def test_a_report_filed_during_a_patrol_belongs_to_it(staff, grid):
     ("name", "content", "message"),
     [
         ("scan.pdf", b"%PDF-1.7", "类型不支持"),
-        ("photo.jpg", b"%PDF-1.7 renamed", "内容不是"),
-        ("photo.png", b"\xff\xd8\xff" + b"0" * 10, "内容不是"),
+        ("photo.jpg", b"%PDF-1.7 renamed", "内容与文件类型不符"),
+        ("photo.png", b"\xff\xd8\xff" + b"0" * 10, "内容与文件类型不符"),
+        # a JPEG's first bytes and nothing of a picture after them
+        ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "不是完整的图片"),
+        ("photo.png", PNG[:40], "不是完整的图片"),  # cut short
     ],
 )
 def test_a_photo_of_the_wrong_type_is_refused(staff, grid, jpeg, name, content, message):
@@ -150,10 +154,9 @@ def test_a_photo_of_the_wrong_type_is_refused(staff, grid, jpeg, name, content, 
     assert not Report.objects.exists()
 
 
-def test_a_photo_over_the_size_limit_is_refused(staff, grid, jpeg, monkeypatch):
-    monkeypatch.setattr(services, "MAX_PHOTO_BYTES", 100)
-    with pytest.raises(ApplicationError, match="10 MB"):
-        _report(staff, grid, photo=jpeg("big.jpg", b"\xff\xd8\xff" + b"0" * 200))
+def test_a_photo_over_the_size_limit_is_refused(staff, grid, jpeg):
+    with pytest.raises(ApplicationError, match="超过 10 MB"):
+        _report(staff, grid, photo=jpeg("big.jpg", JPEG + b"0" * uploads.MAX_UPLOAD_BYTES))
 
 
 def test_a_png_photo_is_kept(staff, grid, jpeg):
