@@ -39,9 +39,10 @@ def _schema_document() -> dict:
     return json.loads(json.dumps(generated, cls=DjangoJSONEncoder))
 
 
-def operations(path_regex: str):
-    """The API's operations whose path matches ``path_regex``, ready to ``parametrize()``."""
-    schema = schemathesis.openapi.from_dict(_schema_document())
+def operations(path_regex: str, document: dict | None = None):
+    """The operations whose path matches ``path_regex``, ready to ``parametrize()``: of the
+    API's generated schema, or of another OpenAPI ``document`` (Open311's)."""
+    schema = schemathesis.openapi.from_dict(document or _schema_document())
     # The exhaustive "coverage" phase takes minutes per run; generated and documented examples
     # reach every operation within the suite's time. (Filters ignore empty values on purpose, as
     # the pages do, so "reject every malformed input" is not among the checks.)
@@ -49,10 +50,12 @@ def operations(path_regex: str):
     return schema.include(path_regex=path_regex)
 
 
-def call_and_check(case, token: str) -> None:
-    """Send one generated request with ``token`` straight to the WSGI application and check it."""
+def call_and_check(case, token: str | None = None) -> None:
+    """Send one generated request (with the API ``token``, if one is given) straight to the
+    WSGI application and check it."""
     from config.wsgi import application
 
-    response = case.call(app=application, headers={"Authorization": f"Token {token}"})
+    headers = {"Authorization": f"Token {token}"} if token else {}
+    response = case.call(app=application, headers=headers)
     assert response.status_code < 500, response.text
     case.validate_response(response, checks=CHECKS)

@@ -51,6 +51,9 @@ class RejectNulBytesMiddleware:
         if json_nul or any("\x00" in value for value in values):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": str(self.MESSAGE)}, status=400)
+            if request.path.startswith("/open311/"):  # Open311's error list
+                body = [{"code": 400, "description": str(self.MESSAGE)}]
+                return JsonResponse(body, status=400, safe=False)
             return HttpResponseBadRequest(
                 str(self.MESSAGE), content_type="text/plain; charset=utf-8"
             )

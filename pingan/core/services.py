@@ -50,12 +50,17 @@ def versioned_update(
     obj.updated_at = now
 
 
-def require_text(value: str | None, what: str, *, limit: int | None = None) -> str:
-    """The stripped text, or a clerk-readable error when it is empty (or over ``limit``)."""
+# The longest free text any form or API takes where no tighter limit is set (一万字): a
+# 300,000-character description was stored before there was one (issue 20).
+TEXT_LIMIT = 10_000
+
+
+def require_text(value: str | None, what: str, *, limit: int = TEXT_LIMIT) -> str:
+    """The stripped text, or a clerk-readable error when it is empty or over ``limit``."""
     value = (value or "").strip()
     if not value:
         raise ApplicationError(_("请填写%(what)s。") % {"what": what})
-    if limit and len(value) > limit:
+    if len(value) > limit:
         raise ApplicationError(
             _("%(what)s不能超过 %(limit)s 个字。") % {"what": what, "limit": limit}
         )

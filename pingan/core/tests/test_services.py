@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from pingan.core.errors import ApplicationError, ConflictError
-from pingan.core.services import check_version, require_text, versioned_update
+from pingan.core.services import TEXT_LIMIT, check_version, require_text, versioned_update
 from pingan.risk.models import Instruction
 
 
@@ -51,3 +51,7 @@ def test_required_text_is_stripped_and_refused_when_empty_or_too_long():
         require_text("   ", "理由")
     with pytest.raises(ApplicationError, match="不能超过 3 个字"):
         require_text("四个字了", "说明", limit=3)
+    # without a limit of its own, free text is capped at ten thousand characters
+    assert require_text("字" * TEXT_LIMIT, "说明") == "字" * TEXT_LIMIT
+    with pytest.raises(ApplicationError, match="不能超过 10000 个字"):
+        require_text("字" * (TEXT_LIMIT + 1), "说明")

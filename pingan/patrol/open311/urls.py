@@ -11,4 +11,6 @@ urlpatterns = [
     re_path(rf"^services/(?P<code>[^/]+?){FMT}$", views.service_definition, name="service"),
     re_path(rf"^requests{FMT}$", views.requests, name="requests"),
     re_path(rf"^requests/(?P<pk>[^/]+?){FMT}$", views.request_detail, name="request"),
+    # any other address under /open311/ answers in the error format, not the site's page
+    re_path(r"", views.unknown),
 ]

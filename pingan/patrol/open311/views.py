@@ -189,6 +189,10 @@ def _readable(key: ApiKey) -> QuerySet:
     )
 
 
+# The years a search may name: far wider than any report, far from the calendar's ends.
+MOMENT_YEARS = (1900, 2999)
+
+
 def _moment(value: str, name: str) -> datetime:
     value = value.strip().replace(" ", "+")  # a '+' left unescaped in a query string
     try:
@@ -203,6 +207,14 @@ def _moment(value: str, name: str) -> datetime:
         raise Open311Error(
             400,
             _("%(name)s 不是 ISO 8601 日期时间：%(value)s") % {"name": name, "value": value[:40]},
+        )
+    # Years at the calendar's ends overflow on the way to UTC or when the default window is
+    # taken from them (0001-01-01, 9999-12-31T23:59:59-12:00 answered 500, issue 20).
+    if not MOMENT_YEARS[0] <= parsed.year <= MOMENT_YEARS[1]:
+        raise Open311Error(
+            400,
+            _("%(name)s 超出可查询的范围（%(first)s 至 %(last)s 年）。")
+            % {"name": name, "first": MOMENT_YEARS[0], "last": MOMENT_YEARS[1]},
         )
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
 
@@ -323,6 +335,12 @@ def requests(request: HttpRequest, fmt: str) -> JsonResponse:
         return _create(request)
     _jurisdiction(request.GET)
     return _list(request)
+
+
+@csrf_exempt  # writes nothing; a client's POST to a wrong address gets the error list too
+def unknown(request: HttpRequest) -> JsonResponse:
+    """An address under /open311/v2/ that names no endpoint."""
+    return errors(404, _("没有这个 Open311 地址：%(path)s") % {"path": request.path[:80]})
 
 
 @require_GET
