@@ -24,6 +24,21 @@ PINGAN_DATA_KEY = _required("PINGAN_DATA_KEY")
 # The demo key must never decrypt production data.
 PINGAN_DEMO_DATA_KEY = None
 
+# HTTPS only, behind the nginx of docs/deployment.md, which terminates TLS and says so in
+# X-Forwarded-Proto (Django believes that header: nothing but the proxy may reach gunicorn).
 SESSION_COOKIE_SECURE = env.bool("PINGAN_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env.int("PINGAN_HSTS_SECONDS", default=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("PINGAN_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("PINGAN_HSTS_SECONDS", default=365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other hosts of the domain are not ours to bind
+# Nor is an intranet site for the browsers' HSTS preload list (W021), which W005 and W021 ask for.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+# The site's own https origin(s), for the CSRF check of forms posted through the proxy.
+CSRF_TRUSTED_ORIGINS = env.list(
+    "PINGAN_TRUSTED_ORIGINS",
+    default=[f"https://{host}" for host in ALLOWED_HOSTS],  # noqa: F405
+)
+# Uploads and the SQLite file readable by the service's user alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -137,3 +137,25 @@ def test_production_refuses_to_start_without_a_data_key():
     )
     assert result.returncode != 0
     assert "PINGAN_DATA_KEY is not set" in result.stderr
+
+
+def test_production_passes_djangos_deployment_checks():
+    # given production settings with their secrets and a public host
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    env.update(
+        PINGAN_SECRET_KEY="k" * 60 + "Q#9z",
+        PINGAN_DATA_KEY="ZGVtby1rZXktZm9yLXRoZS1kZXBsb3ktY2hlY2stMTIzNA==",
+        PINGAN_ALLOWED_HOSTS="pingan.example.gov.cn",
+    )
+    # when Django's deployment checklist runs
+    checks = ["check", "--deploy", "--tag", "security", "--fail-level", "WARNING"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", *checks],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # then it finds nothing: HTTPS redirect, HSTS, secure cookies, the proxy's scheme
+    assert result.returncode == 0, result.stderr + result.stdout
