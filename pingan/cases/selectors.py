@@ -25,7 +25,7 @@ from .choices import (
     SupervisionState,
 )
 from .models import Case, CaseEvent, DeadlineExtension, DeadlinePolicy, Supervision
-from .querysets import visible_q
+from .querysets import sees_area_cases, visible_q
 
 
 def working_policies() -> dict[str, bool]:
@@ -131,6 +131,8 @@ def _kept_for_scope(user, name: str, question: list, compute, *, seconds: int, n
     paths = scope_paths(user)
     # whose cases: the scope's areas, and (inside a scope) the unit's own and joint cases
     scope = "*" if paths is None else f"{user.unit_id}|{'|'.join(sorted(paths))}"
+    if paths is not None and not sees_area_cases(user):
+        scope = f"linked|{user.pk}"  # the cases linked to this user alone
     key = f"{name}:" + hashlib.sha256(repr([scope, *question]).encode()).hexdigest()
     figures = cache.get(key)
     if figures is not None and now < figures["as_of"] + timedelta(seconds=seconds):

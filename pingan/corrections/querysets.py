@@ -3,11 +3,21 @@
 from django.db import models
 from django.db.models import Q
 
+from pingan.core.security import declare_read
 from pingan.orgs.access import has_role, scope_q
 from pingan.orgs.choices import RoleCode
 
 # Roles on the receiving side that work with released persons (their personal data included).
 RECEIVING_ROLES = (RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER, RoleCode.GRID_WORKER)
+
+declare_read(
+    "corrections.Release",
+    [([RoleCode.PRISON_OFFICER], "their prisons'"), (RECEIVING_ROLES, "their area's")],
+)
+declare_read(
+    "corrections.EvidenceFile",
+    [([RoleCode.PRISON_OFFICER], "their prisons'"), ([RoleCode.AUDITOR], "all")],
+)
 
 
 class ReleaseQuerySet(models.QuerySet):

@@ -5,21 +5,26 @@
   not exist and when it is outside the user's scope, so that outsiders cannot probe for it.
 
 A user's scope is a set of org-tree paths: their unit's division (or, for an agency serving
-particular streets, those streets); a user who is only a grid worker has their own grids.
+particular streets, those streets); a user who is only a grid worker has their own grids, and
+one who is only an officer named to streets (下沉干警) those streets.
 ``None`` means the whole tree (superusers).
 """
 
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from .choices import Level, RoleCode
-from .models import Division, Staff, Unit
+from .models import Division, Role, Staff, Unit
 
 _SCOPE_CACHE = "_pingan_scope_paths"
 _ROLE_CACHE = "_pingan_role_codes"
 # Roles whose holder's scope is their own grids, not their unit's area.
 GRID_SCOPED_ROLES = frozenset({RoleCode.GRID_WORKER})
+# Roles whose holder, when named to streets (实名制下沉: a judge, prosecutor or lawyer of a
+# district agency named to one street), works in those streets, not the agency's whole area.
+NAMED_SCOPED_ROLES = frozenset({RoleCode.OFFICER})
 # Slashes in the path of a division at the tree's lowest level (a grid: "/区/街道/社区/网格/"),
 # whose subtree is itself.
 _LEAF_SLASHES = len(Level.values) + 1
@@ -55,6 +60,8 @@ def scope_paths(user) -> list[str] | None:
     roles = role_codes(user)
     if roles and roles <= GRID_SCOPED_ROLES:
         paths = list(user.grids.values_list("path", flat=True))
+    elif roles and roles <= NAMED_SCOPED_ROLES and (named := _named_streets(user)):
+        paths = named
     elif user.unit_id is None:
         paths = []
     else:
@@ -67,6 +74,38 @@ def scope_paths(user) -> list[str] | None:
     paths = _outermost(paths)
     setattr(user, _SCOPE_CACHE, paths)
     return paths
+
+
+def _named_now(prefix: str) -> Q:
+    """Assignments (collaboration.NamedOfficer, reached through ``prefix``) current today."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}starts_on__lte": today}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
+    )
+
+
+def _named_streets(user) -> list[str]:
+    """Paths of the streets the user is named to today."""
+    current = Q(named_officers__staff=user.pk) & _named_now("named_officers__")
+    return list(Division.objects.filter(current).values_list("path", flat=True).distinct())
+
+
+def named_elsewhere(path: str):
+    """Officers (holding no other role) named today to streets none of which contains
+    ``path``: their scope is those streets, so they are not to be offered work at ``path``."""
+    named = Staff.objects.filter(_named_now("assignments__")).exclude(
+        roles__in=Role.objects.exclude(code__in=NAMED_SCOPED_ROLES)
+    )
+    here = Staff.objects.filter(
+        _named_now("assignments__") & Q(assignments__street__path__in=ancestor_paths(path))
+    )
+    return named.exclude(pk__in=here.values("pk")).values("pk")
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths from the tree's top down to ``path`` itself."""
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
 
 
 def subtree_q(path_field: str, path: str) -> Q:

@@ -4,6 +4,7 @@
 from django.db import models
 from django.http import Http404
 
+from pingan.core.security import declare_read
 from pingan.orgs.access import has_role, scope_q
 from pingan.orgs.choices import RoleCode
 
@@ -15,6 +16,15 @@ PATROL_ROLES = frozenset({R.GRID_WORKER})
 REPORT_READ_ROLES = frozenset({R.GRID_WORKER, R.DISPATCHER, R.LEADER})
 # Who may read patrol coverage of a community or street.
 COVERAGE_ROLES = frozenset({R.DISPATCHER, R.LEADER, R.EVALUATOR})
+
+declare_read(
+    "patrol.Report",
+    [
+        ([R.GRID_WORKER], "their grids'"),
+        ([R.DISPATCHER, R.LEADER], "their area's"),
+    ],
+)
+declare_read("patrol.Patrol", [(COVERAGE_ROLES, "their area's")])
 
 
 class ReportQuerySet(models.QuerySet):

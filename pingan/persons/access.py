@@ -22,7 +22,14 @@ leader whose area contains the person.
 from django.db.models import Q
 from django.http import Http404
 
-from pingan.orgs.access import has_role, in_scope, scope_paths
+from pingan.core.security import declare_read
+from pingan.orgs.access import (
+    ancestor_paths,
+    has_role,
+    in_scope,
+    named_elsewhere,
+    scope_paths,
+)
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff
 
@@ -40,6 +47,8 @@ EDIT_ROLES = (RoleCode.OFFICER, RoleCode.DISPATCHER, RoleCode.LEADER)
 REVIEW_ROLES = (RoleCode.GRID_WORKER, RoleCode.OFFICER, RoleCode.DISPATCHER, RoleCode.LEADER)
 FIT_ROLES = (RoleCode.ADMINISTRATOR,)
 APPROVE_ROLES = (RoleCode.LEADER, RoleCode.ADMINISTRATOR)
+
+declare_read("persons.KeyPerson", [(READ_ROLES, "their area's")])
 
 
 def may_see_register(user) -> bool:
@@ -86,12 +95,12 @@ def responsible_candidates(user):
 
 def staff_in_area(path: str):
     """Staff who may be responsible for, or own measures of, a person in this grid: holders of
-    a register role whose unit sits on the grid's branch of the tree."""
-    codes = path.strip("/").split("/")
-    ancestors = ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
+    a register role whose unit sits on the grid's branch of the tree, except officers named to
+    other streets (whose scope is those streets)."""
     return (
         Staff.objects.filter(is_active=True, roles__code__in=REVIEW_ROLES)
-        .filter(unit__division__path__in=ancestors)
+        .filter(unit__division__path__in=ancestor_paths(path))
+        .exclude(pk__in=named_elsewhere(path))
         .distinct()
         .order_by("unit__division__path", "name")
     )

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from pingan.core.security import declare_read
 from pingan.orgs.access import has_role
 from pingan.orgs.choices import RoleCode
 
@@ -10,6 +11,8 @@ from .models import Instruction
 
 # Roles that may open the risk map, index pages and warnings.
 MONITOR_ROLES = (RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR)
+
+declare_read("risk.RiskWarning", [(MONITOR_ROLES, "their area's")])
 
 
 def require_monitor(user) -> None:

@@ -3,8 +3,19 @@
 from django.db import models
 from django.db.models import Q
 
+from pingan.core.security import declare_read
 from pingan.orgs.access import has_role, scope_paths, scope_q
 from pingan.orgs.choices import RoleCode
+
+declare_read(
+    "talent.Profile",
+    [
+        ([RoleCode.ASSISTANT], "their own"),
+        ([RoleCode.MENTOR], "their mentees'"),
+        ([RoleCode.DEPARTMENT_HEAD], "their department's"),
+        ([RoleCode.TALENT_COMMITTEE], "their procuratorate's"),
+    ],
+)
 
 
 class ProfileQuerySet(models.QuerySet):

@@ -392,7 +392,10 @@ def rotation_link_case(
     profile = rotation.profile
     _require(actor, profile, "rotation_case", _("为该轮岗关联事项"))
     number = (case_number or "").strip()
-    case = Case.objects.visible_to(actor).filter(number=number).first()
+    # a case the actor may see, or one their procuratorate handles or joins (the talent roles
+    # see no others until a rotation links them)
+    found = Case.objects.filter(number=number)
+    case = found.visible_to(actor).first() or found.of_unit(actor.unit_id).first()
     if case is None:
         raise ApplicationError(_("没有找到编号为“%(n)s”的事项，或您无权查看。") % {"n": number})
     if rotation.cases.filter(pk=case.pk).exists():

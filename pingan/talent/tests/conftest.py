@@ -84,8 +84,9 @@ def demo(db):
 
 
 @pytest.fixture
-def register_case(staff):
-    """Register a case a procuratorate's staff may see: make() -> Case."""
+def register_case(staff, procuratorate):
+    """Register a case the procuratorate joins (its talent roles may link it to a
+    rotation): make() -> Case."""
     from pingan.cases.models import Case, Category
     from pingan.cases.reference import ensure_reference_data
     from pingan.cases.services import PartyInput, case_register
@@ -105,6 +106,7 @@ def register_case(staff):
             parties=[PartyInput("applicant", "王某", "", "")],
             now=NOW,
         )
+        case.joint_units.add(procuratorate)
         return case
 
     return make
