@@ -7,7 +7,7 @@ from django.db.models import F, Q, Value, When
 
 from pingan.core.security import declare_read
 from pingan.orgs.access import has_role, scope_paths, scope_q
-from pingan.orgs.choices import RoleCode
+from pingan.orgs.choices import CENTER_ROLES, RoleCode
 
 from .choices import CLOCK_STATES, OPEN_STATES, Colour
 
@@ -20,23 +20,12 @@ from .choices import CLOCK_STATES, OPEN_STATES, Colour
 RUNNING_DUE = CaseWhen(When(state__in=CLOCK_STATES, then=F("due_at")))
 
 
-# Roles whose work is the cases of an area (their unit's, or a grid worker's grids): they see
-# those cases, and the cases their unit handles or joins. Anyone else (the procuratorate's
-# talent roles, the auditor, prison officers, staff with no role) sees only the cases linked
-# to them: those they handle in person, and the cases assisted during the rotations of the
-# assistants whose records they may read (least privilege, issue 20).
-AREA_ROLES = frozenset(
-    {
-        RoleCode.RECEPTIONIST,
-        RoleCode.MEDIATOR,
-        RoleCode.GRID_WORKER,
-        RoleCode.DISPATCHER,
-        RoleCode.LEADER,
-        RoleCode.OFFICER,
-        RoleCode.EVALUATOR,
-        RoleCode.ADMINISTRATOR,
-    }
-)
+# Roles whose work is the cases of an area (the center's own staff): they see those cases,
+# and the cases their unit handles or joins. Anyone else (the procuratorate's talent roles,
+# the auditor, prison officers, staff with no role) sees only the cases linked to them: those
+# they handle in person, and the cases assisted during the rotations of the assistants whose
+# records they may read (least privilege, issue 20).
+AREA_ROLES = CENTER_ROLES
 TALENT_ROLES = frozenset(
     {RoleCode.ASSISTANT, RoleCode.MENTOR, RoleCode.DEPARTMENT_HEAD, RoleCode.TALENT_COMMITTEE}
 )

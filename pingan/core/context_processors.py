@@ -6,32 +6,17 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingan.orgs.access import role_codes
-from pingan.orgs.choices import RoleCode
+from pingan.orgs.choices import CENTER_ROLES, RoleCode
 
 from .notify import unread_count
 
-# The governance center's own staff. The prisons' officers, the procuratorate's auditors and its
-# talent programme also sign in here, but only to their own pages: the center's shared pages
-# (the queue, whistles, the roster …) would open on an empty scope for them.
-CENTER = frozenset(
-    {
-        RoleCode.RECEPTIONIST,
-        RoleCode.MEDIATOR,
-        RoleCode.GRID_WORKER,
-        RoleCode.DISPATCHER,
-        RoleCode.LEADER,
-        RoleCode.OFFICER,
-        RoleCode.EVALUATOR,
-        RoleCode.ADMINISTRATOR,
-    }
-)
-
-# (url name, label, icon, roles that may open it; None = every signed-in user). An entry whose
-# url name is None is a section heading; it is shown only above items the user may open.
+# (url name, label, icon, roles that may open it; None = every signed-in user). The center's
+# shared pages (the queue, whistles, the roster …) are for its own staff (CENTER_ROLES). An
+# entry whose url name is None is a section heading, shown only above items the user may open.
 NAVIGATION = [
     ("home", _("首页"), "house", None),
     (None, _("矛盾纠纷"), "", None),
-    ("cases:queue", _("事项办理"), "inbox-fill", CENTER),
+    ("cases:queue", _("事项办理"), "inbox-fill", CENTER_ROLES),
     (
         "cases:case-new",
         _("登记事项"),
@@ -51,10 +36,10 @@ NAVIGATION = [
             RoleCode.GRID_WORKER,
         },
     ),
-    ("cases:funnel", _("四级化解"), "funnel", CENTER),
+    ("cases:funnel", _("四级化解"), "funnel", CENTER_ROLES),
     (None, _("协同联动"), "", None),
-    ("collaboration:whistles", _("吹哨报到"), "megaphone", CENTER),
-    ("collaboration:talks", _("平安恳谈"), "chat-square-text", CENTER),
+    ("collaboration:whistles", _("吹哨报到"), "megaphone", CENTER_ROLES),
+    ("collaboration:talks", _("平安恳谈"), "chat-square-text", CENTER_ROLES),
     (
         "collaboration:board",
         _("四个清单"),
@@ -73,8 +58,8 @@ NAVIGATION = [
             RoleCode.OFFICER,
         },
     ),
-    ("collaboration:roster", _("驻点值班"), "calendar-week", CENTER),
-    ("collaboration:officers", _("下沉干警"), "person-badge", CENTER),
+    ("collaboration:roster", _("驻点值班"), "calendar-week", CENTER_ROLES),
+    ("collaboration:officers", _("下沉干警"), "person-badge", CENTER_ROLES),
     (None, _("网格与风险"), "", None),
     ("patrol:home", _("网格巡查"), "person-walking", {RoleCode.GRID_WORKER}),
     (
@@ -95,7 +80,7 @@ NAVIGATION = [
         "map",
         {RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR},
     ),
-    ("risk:instructions", _("调度指令"), "send", CENTER),
+    ("risk:instructions", _("调度指令"), "send", CENTER_ROLES),
     (
         "persons:list",
         _("重点人员"),
@@ -135,7 +120,7 @@ NAVIGATION = [
         {RoleCode.PRISON_OFFICER, RoleCode.AUDITOR, RoleCode.LEADER},
     ),
     (None, _("考评与队伍"), "", None),
-    ("evaluation:index", _("考评"), "clipboard-data", CENTER),
+    ("evaluation:index", _("考评"), "clipboard-data", CENTER_ROLES),
     (
         "talent:overview",
         _("助理培养"),
@@ -145,8 +130,8 @@ NAVIGATION = [
     ("talent:mine", _("我的培养"), "person-badge", {RoleCode.ASSISTANT}),
     ("talent:peers", _("同批互评"), "people", {RoleCode.ASSISTANT}),
     (None, _("基础信息"), "", None),
-    ("orgs:division-root", _("区划网格"), "grid-3x3", CENTER),
-    ("orgs:unit-list", _("单位"), "building", CENTER),
+    ("orgs:division-root", _("区划网格"), "grid-3x3", CENTER_ROLES),
+    ("orgs:unit-list", _("单位"), "building", CENTER_ROLES),
     (
         "orgs:staff-list",
         _("人员"),

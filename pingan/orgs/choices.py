@@ -94,3 +94,20 @@ class RoleCode(models.TextChoices):
     MENTOR = "mentor", _("带教导师")
     DEPARTMENT_HEAD = "department_head", _("部门负责人")
     TALENT_COMMITTEE = "talent_committee", _("人才评审委员会")
+
+
+# The governance center's own staff, who work the cases of their area (a unit's, or a grid
+# worker's grids). The prisons' officers, the procuratorate's auditors and its talent
+# programme also sign in, but only to their own pages and to the cases linked to them.
+CENTER_ROLES = frozenset(
+    {
+        RoleCode.RECEPTIONIST,
+        RoleCode.MEDIATOR,
+        RoleCode.GRID_WORKER,
+        RoleCode.DISPATCHER,
+        RoleCode.LEADER,
+        RoleCode.OFFICER,
+        RoleCode.EVALUATOR,
+        RoleCode.ADMINISTRATOR,
+    }
+)

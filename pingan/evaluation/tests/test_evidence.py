@@ -109,8 +109,9 @@ def test_the_link_is_shown_where_the_entry_is(client_as, entries):
     assert page.count('data-testid="evidence-link"') == 1  # the entry without a file has none
 
 
-def test_a_manual_entry_evidence_file(client_as, staff, street_scheme):
-    entry = services.manual_entry_create(
+def _manual_entry(staff, evidence_file):
+    """A manual value of 东华门's cooperation indicator, with an evidence file."""
+    return services.manual_entry_create(
         actor=staff("evaluator"),
         year=2026,
         quarter=3,
@@ -118,8 +119,12 @@ def test_a_manual_entry_evidence_file(client_as, staff, street_scheme):
         value=88,
         evidence="联席会议评分汇总表",
         division=staff("street_leader").unit.division,
-        evidence_file=SimpleUploadedFile("评分表.xlsx", _workbook()),
+        evidence_file=evidence_file,
     )
+
+
+def test_a_manual_entry_evidence_file(client_as, staff, street_scheme):
+    entry = _manual_entry(staff, SimpleUploadedFile("评分表.xlsx", _workbook()))
     url = reverse("evaluation:entry-evidence", args=["manual", entry.pk])
     response = client_as("street_leader").get(url)
     assert response.status_code == 200
@@ -149,14 +154,5 @@ def test_an_evidence_file_that_is_not_what_its_name_says_is_refused(
     # when a manual entry is made with it
     # then it is refused with the file named, and nothing is entered
     with pytest.raises(ApplicationError, match=name):
-        services.manual_entry_create(
-            actor=staff("evaluator"),
-            year=2026,
-            quarter=3,
-            indicator_code="cooperation",
-            value=88,
-            evidence="联席会议评分汇总表",
-            division=staff("street_leader").unit.division,
-            evidence_file=SimpleUploadedFile(name, content),
-        )
+        _manual_entry(staff, SimpleUploadedFile(name, content))
     assert not ManualEntry.objects.exists()

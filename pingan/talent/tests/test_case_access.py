@@ -20,15 +20,9 @@ def _sees(client, case) -> tuple[int, int, bool]:
     return page, detail, listed
 
 
-@pytest.mark.django_db
-def test_talent_roles_see_a_case_only_once_a_rotation_links_it(
-    client, org, enroll, register_case, staff
-):
-    # given a district case the procuratorate joins, and an assistant with their mentor
-    profile = enroll("a_linked")
-    case = register_case()
-    assistant = profile.staff
-    rotation = services.rotation_add(
+def _rotation(org, profile):
+    """A rotation of the assistant through the other department, late in 2026."""
+    return services.rotation_add(
         profile=profile,
         actor=org.head,
         department=org.other_dept,
@@ -37,8 +31,19 @@ def test_talent_roles_see_a_case_only_once_a_rotation_links_it(
         required_cases=5,
         now=NOW,
     )
+
+
+@pytest.mark.django_db
+def test_talent_roles_see_a_case_only_once_a_rotation_links_it(
+    client, org, enroll, register_case, staff
+):
+    # given a district case the procuratorate joins, and an assistant with their mentor
+    profile = enroll("a_linked")
+    case = register_case()
+    assistant = profile.staff
+    rotation = _rotation(org, profile)
     # when no rotation links it yet
-    # then no talent role, nor the auditor, finds it anywhere, while its street's clerk does
+    # then no talent role finds it anywhere, while its street's clerk does
     for person in (assistant, org.mentor, org.head, org.committee):
         client.force_login(person)
         assert _sees(client, case) == (404, 404, False), person.username
@@ -67,15 +72,7 @@ def test_a_rotation_cannot_link_a_case_the_procuratorate_has_no_part_in(org, enr
     profile = enroll("a_unlinked")
     case = register_case()
     case.joint_units.clear()
-    rotation = services.rotation_add(
-        profile=profile,
-        actor=org.head,
-        department=org.other_dept,
-        starts_on=date(2026, 10, 1),
-        ends_on=date(2026, 12, 31),
-        required_cases=5,
-        now=NOW,
-    )
+    rotation = _rotation(org, profile)
     # when the mentor tries to link it
     # then it is not found, as if it did not exist, and nothing is linked
     with pytest.raises(services.ApplicationError, match="没有找到"):
