@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "csp",
+    "django_password_validators",
+    "django_password_validators.password_history",
     "huey.contrib.djhuey",
     "pingan.core",
     "pingan.orgs",
@@ -116,11 +118,29 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "pingan.core.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保 level 3: upper and lower case letters, digits and symbols together, and none of the
+    # last five passwords
+    {
+        "NAME": "django_password_validators.password_character_requirements"
+        ".password_validation.PasswordCharacterValidator",
+        "OPTIONS": {
+            "min_length_digit": 1,
+            "min_length_alpha": 1,
+            "min_length_lower": 1,
+            "min_length_upper": 1,
+            "min_length_special": 1,
+        },
+    },
+    {
+        "NAME": "django_password_validators.password_history.password_validation"
+        ".UniquePasswordsValidator",
+        "OPTIONS": {"last_passwords": 5},
+    },
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,9 +1,10 @@
-"""Login and logout pages (Chinese templates; lockout by django-axes)."""
+"""Login, logout and password change pages (Chinese templates; lockout by django-axes)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
+from .views import PasswordChange
 
 urlpatterns = [
     path(
@@ -14,4 +15,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChange.as_view(), name="password-change"),
 ]

@@ -47,3 +47,31 @@ def test_wrong_password_shows_a_chinese_error(demo_world, live_server, page):
     page.fill("#id_password", "not-the-password")
     page.click("button[type=submit]")
     assert "用户名或密码不正确" in page.locator("#login-error").inner_text()
+
+
+def test_a_clerk_changes_their_password_from_the_user_menu(
+    demo_world, live_server, page, screenshot
+):
+    # given the clerk signed in
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "street_clerk")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    # when they open 修改密码 from the user menu and try a password without a symbol
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("password-change").click()
+    page.fill("#id_old_password", DEMO_PASSWORD)
+    page.fill("#id_new_password1", "Dongcheng2027")
+    page.fill("#id_new_password2", "Dongcheng2027")
+    page.get_by_test_id("password-submit").click()
+    # then the page says what is missing, next to the rules
+    assert "特殊符号" in page.locator(".invalid-feedback").first.inner_text()
+    screenshot("password-change-refused")
+    # and with one it is changed, and the home page says so
+    page.fill("#id_old_password", DEMO_PASSWORD)
+    page.fill("#id_new_password1", "Dongcheng#2027")
+    page.fill("#id_new_password2", "Dongcheng#2027")
+    page.get_by_test_id("password-submit").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert "密码已修改" in page.locator("body").inner_text()
