@@ -183,10 +183,28 @@ def perform(action: Action, obj, actor, data: dict):
     the timeline row), then the notices of the hand-off, all in one transaction. A creation
     acts on no object: its hand-off is told about the object the service made."""
     require_roles(actor, action.roles)
+    _check_lengths(action, data)
     result = action.service(obj, actor, data)
     if action.tell is not None:
         tell(action.tell, result if obj is None else obj, actor, data)
     return result
+
+
+def _check_lengths(action: Action, data: dict) -> None:
+    """No text an action takes is longer than ``TEXT_LIMIT``, whatever its form or serializer
+    declares (a 300,000-character text was stored before, issue 20)."""
+    from .services import TEXT_LIMIT
+
+    for name, value in data.items():
+        if isinstance(value, str) and len(value) > TEXT_LIMIT:
+            fields = (action.form.base_fields if action.form else {}) or (
+                action.serializer().fields if action.serializer else {}
+            )
+            field = fields.get(name)
+            label = getattr(field, "label", None) or name
+            raise ApplicationError(
+                _("%(what)s不能超过 %(limit)s 个字。") % {"what": label, "limit": TEXT_LIMIT}
+            )
 
 
 def tell(handoff: Handoff, obj, actor, data: dict) -> list[Notice]:

@@ -70,3 +70,30 @@ def test_action_tells_someone_or_says_why_not(action):
     # A hand-off to another person or unit sends a notice; an action that keeps the work where
     # it is says so in its declaration.
     assert (action.tell is None) != (not action.quiet)
+
+
+@pytest.mark.django_db
+def test_no_action_takes_a_text_longer_than_the_limit(client_as):
+    # given an action whose serializer bounds none of its text (a category's keywords)
+    from django.urls import reverse
+
+    from pingan.cases.models import Category
+    from pingan.core.models import AuditEvent
+    from pingan.core.services import TEXT_LIMIT
+
+    # when it is sent with a text one character over the limit
+    response = client_as("admin").post(
+        reverse("category-list"),
+        {
+            "code": "pet_dispute",
+            "name": "宠物纠纷",
+            "keywords": "宠" * (TEXT_LIMIT + 1),
+            "reason": "新增常见类别",
+        },
+        content_type="application/json",
+    )
+    # then it is refused with the field's name and the limit, and nothing is written
+    assert response.status_code == 400
+    assert f"不能超过 {TEXT_LIMIT} 个字" in response.json()["detail"]
+    assert not Category.objects.filter(code="pet_dispute").exists()
+    assert not AuditEvent.objects.filter(action="cases.category.add").exists()
