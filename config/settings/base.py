@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pingan.core.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pingan.core.middleware.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -142,6 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"last_passwords": 5},
     },
 ]
+# Days a password may be used before its holder must change it (0: never asked); an account
+# whose password an administrator set is asked at once. Off for the demo; production: 90.
+PINGAN_PASSWORD_MAX_AGE_DAYS = env.int("PINGAN_PASSWORD_MAX_AGE_DAYS", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

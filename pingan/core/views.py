@@ -139,6 +139,8 @@ class PasswordChange(auth_views.PasswordChangeView):
     @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
+        form.user.password_changed_at = timezone.now()  # the holder's own change
+        form.user.save(update_fields=["password_changed_at"])
         audit_record(actor=self.request.user, action="core.password_changed", target=form.user)
         messages.success(self.request, gettext("密码已修改。"))
         return response

@@ -188,8 +188,19 @@ class Staff(AbstractUser):
     # is always texted at once.
     notice_digest = models.BooleanField(_("常规通知每日汇总"), default=False)
     digest_sent_on = models.DateField(_("上次汇总日期"), null=True, blank=True, editable=False)
+    # When the password was last set; empty for an account whose password an administrator
+    # set and its holder never changed (PINGAN_PASSWORD_MAX_AGE_DAYS asks them to change it).
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"), null=True, blank=True, editable=False
+    )
 
     objects = StaffManager()
+
+    def set_password(self, raw_password):
+        """A password set by anyone but its holder (an administrator, a command) is an
+        initial one: ``core.views.PasswordChange`` stamps the holder's own changes."""
+        super().set_password(raw_password)
+        self.password_changed_at = None
 
     class Meta:
         verbose_name = _("工作人员")

@@ -82,3 +82,44 @@ def test_a_change_is_audited_ends_other_sessions_and_cannot_go_back(client_as, s
     _change(client, STRONG, "Dongcheng#2028")
     again = _change(client, "Dongcheng#2028", STRONG)
     assert again.status_code == 200 and "重复使用" in again.content.decode()
+
+
+def test_with_a_maximum_age_an_old_or_initial_password_must_be_changed_first(
+    client_as, staff, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given passwords that expire after 90 days, and a clerk who never set their own
+    settings.PINGAN_PASSWORD_MAX_AGE_DAYS = 90
+    client = client_as("street_clerk")
+    # when they open any page, then they are sent to change it first; the API still answers
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == URL
+    assert client.get("/api/me/").status_code == 200
+    assert "90 天未修改" in client.get(URL).content.decode()
+    # and once they have changed it, the site opens
+    assert _change(client, DEMO_PASSWORD, STRONG).status_code == 302
+    assert client.get("/").status_code == 200
+    # and 91 days on, it must be changed again, while 89 days is still fine
+    clerk = staff("street_clerk")
+    for days, status in ((89, 200), (91, 302)):
+        clerk.password_changed_at = timezone.now() - timedelta(days=days)
+        clerk.save(update_fields=["password_changed_at"])
+        assert client.get("/").status_code == status, days
+
+
+def test_a_password_an_administrator_sets_is_an_initial_one(staff):
+    # given a clerk who changed their own password recently
+    from django.utils import timezone
+
+    clerk = staff("street_clerk")
+    clerk.password_changed_at = timezone.now()
+    clerk.save(update_fields=["password_changed_at"])
+    # when an administrator sets a new one for them
+    clerk.set_password("Reset#20261207")
+    clerk.save()
+    # then it counts as set by someone else: they will be asked to change it
+    clerk.refresh_from_db()
+    assert clerk.password_changed_at is None
