@@ -65,9 +65,6 @@ class StaffQuerySet(models.QuerySet):
 
 def _ancestor_paths(paths: list[str]) -> list[str]:
     """Every proper ancestor path of the given paths ("/a/b/c/" -> "/a/", "/a/b/")."""
-    ancestors: set[str] = set()
-    for path in paths:
-        codes = path.strip("/").split("/")
-        for depth in range(1, len(codes)):
-            ancestors.add("/" + "/".join(codes[:depth]) + "/")
-    return sorted(ancestors)
+    from .access import ancestor_paths
+
+    return sorted({above for path in paths for above in ancestor_paths(path)[:-1]})
