@@ -34,10 +34,10 @@ class Bench:
         return Staff.objects.get(username=username)
 
     def token(self, username: str) -> str:
-        from rest_framework.authtoken.models import Token
+        from pingan.core.models import ApiToken
 
-        token, _created = Token.objects.get_or_create(user=self.user(username))
-        return token.key
+        _token, text = ApiToken.objects.create(user=self.user(username), name="benchmark")
+        return text
 
     def session_cookies(self, username: str) -> dict[str, str]:
         """A logged-in session, as the login page would have left it, and a CSRF cookie."""

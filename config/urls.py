@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from pingan.cases.public import public_query
 from pingan.core import views as core_views
@@ -14,7 +13,7 @@ admin.site.site_title = "平安综治"
 admin.site.index_title = "系统管理"
 
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("pingan.core.account_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("pingan.core.job_api")),

@@ -30,7 +30,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -62,9 +65,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "pingan.core.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pingan.core.middleware.PasswordAgeMiddleware",
+    "pingan.core.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -221,6 +226,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pingan.core.api.exception_handler",
 }
+# API tokens (接口令牌, django-rest-knox): only a digest is stored; each expires, is named for
+# its device and can be revoked by its owner or an administrator (X6).
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("PINGAN_API_TOKEN_DAYS", default=30)),
+    "TOKEN_LIMIT_PER_USER": 20,
+}
+# Two-factor login (双因素认证, django-otp: an authenticator app's TOTP code, or a recovery
+# code): the roles that must use it. Empty turns it off, as the demo runs; production.py
+# turns it on for administrators, leaders, dispatchers, prison officers and auditors.
+PINGAN_TWO_FACTOR_ROLES = env.list("PINGAN_TWO_FACTOR_ROLES", default=[])
+OTP_TOTP_ISSUER = "平安综治"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pingan API",
     "DESCRIPTION": "平安综治 — the HTTP API of the comprehensive governance center platform.",

@@ -40,6 +40,10 @@ CSRF_TRUSTED_ORIGINS = env.list(
     default=[f"https://{host}" for host in ALLOWED_HOSTS],  # noqa: F405
 )
 PINGAN_PASSWORD_MAX_AGE_DAYS = env.int("PINGAN_PASSWORD_MAX_AGE_DAYS", default=90)
+PINGAN_TWO_FACTOR_ROLES = env.list(
+    "PINGAN_TWO_FACTOR_ROLES",
+    default=["administrator", "leader", "dispatcher", "prison_officer", "auditor"],
+)
 # Uploads and the SQLite file readable by the service's user alone.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

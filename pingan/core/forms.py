@@ -46,3 +46,37 @@ class DateInput(forms.DateInput):
 class MonthInput(DateInput):
     input_type = "month"
     iso_format = "%Y-%m"
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("设备或用途"),
+        max_length=60,
+        help_text=_("例如“调度大屏”“12345 热线对接”，便于日后识别和撤销。"),
+    )
+
+
+class TokenRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤销原因"), max_length=500, required=False, help_text=_("撤销他人的令牌时必填。")
+    )
+
+
+class CodeForm(forms.Form):
+    """The second factor: six digits from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重置原因"),
+        max_length=500,
+        help_text=_("例如“手机遗失，本人当面申请”。本人将收到通知。"),
+    )

@@ -1,4 +1,5 @@
-"""Middleware: Chinese first (X3), NUL refusal, sliding sessions, password age (X6)."""
+"""Middleware: Chinese first (X3), NUL refusal, sliding sessions, password age and two-factor
+login (X6)."""
 
 from datetime import timedelta
 
@@ -6,7 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import check_for_language, gettext, gettext_lazy
 
 
@@ -119,4 +122,34 @@ class PasswordAgeMiddleware:
                 )
                 messages.warning(request, text % {"days": days})
                 return redirect("password-change")
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """A signed-in user whose role needs two factors (``PINGAN_TWO_FACTOR_ROLES``) and whose
+    session has not given the second one reaches only the two-factor pages and signing out:
+    the rest of the site sends them there, and a session call to the API is refused in JSON.
+    Token calls are unaffected: a token is issued only against a code."""
+
+    ALLOWED = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/i18n/", "/jsi18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import twofactor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED)
+            and twofactor.required(user)
+        ):
+            if request.path.startswith("/api/"):
+                text = gettext("请先在网页上完成双因素验证。")
+                return JsonResponse({"detail": text}, status=403)
+            name = "two-factor-verify" if twofactor.enrolled(user) else "two-factor"
+            return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class BaseModel(models.Model):
@@ -191,3 +192,24 @@ class Job(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (接口令牌), one per device or integration: django-rest-knox keeps only its
+    SHA-512 digest and the first characters (``token_key``, to find it); it expires, and its
+    owner or an administrator revokes it by deleting it (the audit trail keeps the fact)."""
+
+    name = models.CharField(_("设备或用途"), max_length=60)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_key[:8]}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()

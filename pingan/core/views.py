@@ -1,5 +1,6 @@
 """The home page, the inbox, the password change page and the error pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
@@ -23,7 +24,7 @@ from pingan.orgs.models import Role
 
 from . import notify
 from .actions import perform
-from .forms import DigestForm
+from .forms import DigestForm, LoginForm
 from .inbox_api import DIGEST
 from .models import Notice
 from .services import audit_record
@@ -124,6 +125,18 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
     if count:
         messages.success(request, gettext("已将 %(count)d 条通知标为已读。") % {"count": count})
     return redirect("inbox:list")
+
+
+class Login(auth_views.LoginView):
+    """登录, with messages a clerk understands; the page says when two-factor login is off
+    (the demo), so nobody mistakes the demo's settings for production's."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        off = not settings.PINGAN_TWO_FACTOR_ROLES
+        return {**super().get_context_data(**kwargs), "two_factor_off": off}
 
 
 class PasswordChange(auth_views.PasswordChangeView):

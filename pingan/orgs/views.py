@@ -100,10 +100,12 @@ def unit_detail(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-def _table_page(request, template, filterset_class, table_class, queryset) -> HttpResponse:
+def _table_page(
+    request, template, filterset_class, table_class, queryset, exclude=()
+) -> HttpResponse:
     """A filtered, sorted, paged table: filters from the URL, so it can be shared."""
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
-    table = table_class(filterset.qs)
+    table = table_class(filterset.qs, exclude=exclude)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(request, template, {"filter": filterset, "table": table})
 
@@ -124,7 +126,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("code")))
         .distinct()
     )
-    return _table_page(request, "orgs/staff_list.html", StaffFilter, StaffTable, staff)
+    exclude = () if has_role(request.user, RoleCode.ADMINISTRATOR) else ("account",)
+    return _table_page(
+        request, "orgs/staff_list.html", StaffFilter, StaffTable, staff, exclude=exclude
+    )
 
 
 @login_required

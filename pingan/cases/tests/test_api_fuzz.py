@@ -2,15 +2,15 @@
 matches the OpenAPI schema (status codes, bodies, content types)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from pingan.core import fuzzing
+from pingan.core.models import ApiToken
 
 
 @pytest.fixture
 def token(staff, register, keep_connection):
     register()  # something to read, act on and collide with
-    return Token.objects.get_or_create(user=staff("street_dispatcher"))[0].key
+    return ApiToken.objects.create(user=staff("street_dispatcher"), name="fuzz")[1]
 
 
 @fuzzing.operations(r"^/api/cases/").parametrize()

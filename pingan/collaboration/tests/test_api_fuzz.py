@@ -4,10 +4,10 @@ response matches the OpenAPI schema (status codes, bodies, content types)."""
 from datetime import date
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from pingan.collaboration.services import problem_add, task_add, whistle_blow
 from pingan.core import fuzzing
+from pingan.core.models import ApiToken
 from pingan.orgs.models import Unit
 
 
@@ -24,7 +24,7 @@ def token(staff, hard_case, talk, named_officer, keep_connection):
         owner=Unit.objects.get(name="东华门派出所"),
         deadline=date(2026, 12, 1),
     )
-    return Token.objects.get_or_create(user=dispatcher)[0].key
+    return ApiToken.objects.create(user=dispatcher, name="fuzz")[1]
 
 
 @fuzzing.operations(r"^/api/collaboration/").parametrize()

@@ -17,7 +17,7 @@ PUBLIC = {
     "set_language": "Django's language switch",
     "javascript-catalog": "the translations the pages' scripts read",
     "public-query": "a citizen's progress query (cases/tests/test_public.py)",
-    "api-token": "obtains a token with a username and password (orgs/tests/test_api.py)",
+    "api-token": "obtains a token with a username and password (core/tests/test_tokens.py)",
     "open311:services": "the public Open311 GeoReport v2 interface (patrol/tests/test_open311.py)",
     "open311:service": "the public Open311 GeoReport v2 interface",
     "open311:requests": "the public Open311 GeoReport v2 interface",

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from pingan.core import fuzzing
+from pingan.core.models import ApiToken
 from pingan.risk.models import RiskWarning
 from pingan.risk.services import instruction_issue
 
@@ -31,7 +31,7 @@ def token(staff, grid, community_unit, snapshots, keep_connection):
         now=timezone.now(),
         warning=warning,
     )
-    return Token.objects.get_or_create(user=dispatcher)[0].key
+    return ApiToken.objects.create(user=dispatcher, name="fuzz")[1]
 
 
 @fuzzing.operations(r"^/api/risk/").parametrize()
