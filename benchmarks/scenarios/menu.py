@@ -44,6 +44,7 @@ MENU_PAGES = {
     "orgs:unit-list": "district_dispatcher",
     "orgs:staff-list": "district_leader",
     "audit:personal-data": "admin",
+    "audit:log": "security_auditor",
     "api-docs": "admin",
 }
 # routes with a scenario of their own (and a raw-SQL baseline)

@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment (django-envi
 DATABASE_URL, PINGAN_SECRET_KEY, PINGAN_DATA_KEY, PINGAN_DEBUG, PINGAN_ALLOWED_HOSTS.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -212,6 +213,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("PINGAN_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Files and directories a process of the site creates (the SQLite file and its journal, logs,
+# uploads, exports, the router's model) are its owner's alone: 0600 and 0700 (等保 level 3).
+PINGAN_UMASK = int(env("PINGAN_UMASK", default="077"), 8)
+os.umask(PINGAN_UMASK)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

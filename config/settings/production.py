@@ -44,6 +44,3 @@ PINGAN_TWO_FACTOR_ROLES = env.list(
     "PINGAN_TWO_FACTOR_ROLES",
     default=["administrator", "leader", "dispatcher", "prison_officer", "auditor"],
 )
-# Uploads and the SQLite file readable by the service's user alone.
-FILE_UPLOAD_PERMISSIONS = 0o600
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

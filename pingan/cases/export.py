@@ -62,8 +62,7 @@ def case_export(request):
     total = rows.count()
     if total > MAX_ROWS:
         return HttpResponse(
-            _("筛选结果共 %(total)s 条，超过单次导出上限 %(limit)s 条，请缩小日期范围后再导出。")
-            % {"total": f"{total:,}", "limit": f"{MAX_ROWS:,}"},
+            excel.too_many_rows(total, MAX_ROWS),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -142,8 +142,9 @@ NAVIGATION = [
         "audit:personal-data",
         _("个人信息查看记录"),
         "eye",
-        {RoleCode.LEADER, RoleCode.ADMINISTRATOR},
+        {RoleCode.LEADER, RoleCode.ADMINISTRATOR, RoleCode.SECURITY_AUDITOR},
     ),
+    ("audit:log", _("审计日志"), "journal-text", {RoleCode.SECURITY_AUDITOR}),
     ("api-docs", _("接口文档"), "code-slash", {RoleCode.ADMINISTRATOR}),
 ]
 

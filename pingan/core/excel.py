@@ -9,6 +9,7 @@ and are typed as plain strings. Nothing here changes what the cell shows.
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,3 +26,11 @@ def _cell(sheet, value):
         cell.data_type = "s"
         return cell
     return value
+
+
+def too_many_rows(total: int, limit: int) -> str:
+    """What an export over its row limit tells the clerk."""
+    return _("筛选结果共 %(total)s 条，超过单次导出上限 %(limit)s 条，请缩小日期范围后再导出。") % {
+        "total": f"{total:,}",
+        "limit": f"{limit:,}",
+    }

@@ -97,6 +97,7 @@ DEMO_ACCOUNTS = [
     ("district_leader", "周建国", RoleCode.LEADER, "district", "区综治中心主任"),
     ("district_dispatcher", "吴晓燕", RoleCode.DISPATCHER, "district", "指挥调度员"),
     ("evaluator", "郑文博", RoleCode.EVALUATOR, "district", "考评员"),
+    ("security_auditor", "孙丽华", RoleCode.SECURITY_AUDITOR, "district", "安全审计员"),
     ("street_leader", "王立平", RoleCode.LEADER, "street", "街道综治中心主任"),
     ("street_dispatcher", "李明", RoleCode.DISPATCHER, "street", "指挥调度员"),
     ("street_clerk", "张静", RoleCode.RECEPTIONIST, "street", "受理员"),

@@ -94,6 +94,9 @@ class RoleCode(models.TextChoices):
     MENTOR = "mentor", _("带教导师")
     DEPARTMENT_HEAD = "department_head", _("部门负责人")
     TALENT_COMMITTEE = "talent_committee", _("人才评审委员会")
+    # 等保 2.0's separation of duties (三员分立): the security auditor reads the audit trail,
+    # which the administrator, whose work it records, does not review.
+    SECURITY_AUDITOR = "security_auditor", _("安全审计员")
 
 
 # The governance center's own staff, who work the cases of their area (a unit's, or a grid

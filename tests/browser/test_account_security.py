@@ -58,3 +58,26 @@ def test_the_demo_login_page_says_two_factors_are_off(demo_world, live_server, p
     page.goto(f"{live_server.url}/accounts/login/")
     assert "双因素登录已关闭" in page.get_by_test_id("two-factor-off").inner_text()
     screenshot("login-demo")
+
+
+def test_the_security_auditor_reads_the_audit_log(demo_world, live_server, page, screenshot):
+    # given a week in which the clerk changed their password and took a token
+    from pingan.core.services import audit_record
+    from pingan.orgs.models import Staff
+
+    clerk = Staff.objects.get(username="street_clerk")
+    audit_record(actor=clerk, action="core.password_changed", target=clerk)
+    audit_record(actor=clerk, action="core.token_issue", data={"name": "手机"})
+    # when the security auditor opens 审计日志 from the menu
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "security_auditor")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="审计日志").first.click()
+    # then the week's rows are there, the declared action named in Chinese
+    assert "新建令牌" in page.locator("table").inner_text()
+    page.fill("#id_q", "street_clerk")
+    page.get_by_role("button", name="查询").click()
+    assert page.locator("tbody tr").count() == 2
+    screenshot("audit-log")
