@@ -177,7 +177,7 @@ class TokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        visible = tokens.tokens_visible_to(self.request.user)
+        visible = ApiToken.objects.visible_to(self.request.user)
         if self.action == "list" and self.request.query_params.get("user"):
             visible = visible.filter(user__username=self.request.query_params["user"])
         return visible

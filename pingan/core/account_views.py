@@ -22,6 +22,7 @@ from .account_api import TOKEN_ISSUE, TOKEN_REVOKE, TWO_FACTOR_RESET
 from .actions import perform
 from .errors import ApplicationError
 from .forms import CodeForm, TokenForm, TokenRevokeForm, TwoFactorResetForm
+from .models import ApiToken
 
 PAGE_SIZE = 50
 
@@ -40,7 +41,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 form = TokenForm()
             except ApplicationError as exc:
                 form.add_error("name", exc.message)
-    visible = tokens.tokens_visible_to(request.user)
+    visible = ApiToken.objects.visible_to(request.user)
     who = request.GET.get("user", "").strip()[:150]
     if who:
         visible = visible.filter(user__username=who)
@@ -62,9 +63,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, key: str) -> HttpResponse:
-    token = get_object_or_404(
-        tokens.tokens_visible_to(request.user), token_key__startswith=key[:15]
-    )
+    token = tokens.token_find(request.user, key)
     form = TokenRevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("撤销原因不能超过 500 个字。"))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from knox.models import AbstractAuthToken
+from knox.models import AbstractAuthToken, AuthTokenManager
 
 
 class BaseModel(models.Model):
@@ -194,12 +194,23 @@ class Job(BaseModel):
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
 
+class ApiTokenManager(AuthTokenManager):
+    def visible_to(self, user) -> models.QuerySet:
+        """One's own tokens; an administrator's view holds everyone's."""
+        from pingan.orgs.access import has_role
+        from pingan.orgs.choices import RoleCode
+
+        tokens = self.select_related("user__unit").order_by("-created")
+        return tokens if has_role(user, RoleCode.ADMINISTRATOR) else tokens.filter(user=user.pk)
+
+
 class ApiToken(AbstractAuthToken):
     """An API token (接口令牌), one per device or integration: django-rest-knox keeps only its
     SHA-512 digest and the first characters (``token_key``, to find it); it expires, and its
     owner or an administrator revokes it by deleting it (the audit trail keeps the fact)."""
 
     name = models.CharField(_("设备或用途"), max_length=60)
+    objects = ApiTokenManager()
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:

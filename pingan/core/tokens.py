@@ -8,7 +8,6 @@ and the audit trail records both.
 """
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from knox.settings import knox_settings
@@ -37,16 +36,10 @@ declare_read(
 )
 
 
-def tokens_visible_to(actor) -> QuerySet[ApiToken]:
-    """One's own tokens; an administrator's view holds everyone's."""
-    tokens = ApiToken.objects.select_related("user__unit").order_by("-created")
-    return tokens if _is_admin(actor) else tokens.filter(user=actor)
-
-
 def token_find(actor, key: str) -> ApiToken:
     """The token of ``actor``'s view whose text begins with ``key`` (the 8 characters the pages
     and the API show); 404 for anything else, a key too short to tell tokens apart included."""
-    matches = list(tokens_visible_to(actor).filter(token_key__startswith=key[:15])[:2])
+    matches = list(ApiToken.objects.visible_to(actor).filter(token_key__startswith=key[:15])[:2])
     if len(key) < KEY_SHOWN or len(matches) != 1:
         raise Http404
     return matches[0]

@@ -24,7 +24,7 @@ declare_read(
         ([R.DISPATCHER, R.LEADER], "their area's"),
     ],
 )
-declare_read("patrol.Patrol", [(COVERAGE_ROLES, "their area's")])
+declare_read("patrol.Patrol", [(COVERAGE_ROLES, "their area's"), (PATROL_ROLES, "their own")])
 
 
 class ReportQuerySet(models.QuerySet):
@@ -44,7 +44,12 @@ class ReportQuerySet(models.QuerySet):
 
 class PatrolQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PatrolQuerySet":
-        return self.filter(scope_q(user, "grid__path"))
+        """Patrols of the user's area for the roles that read coverage; a grid worker's own."""
+        if has_role(user, *COVERAGE_ROLES):
+            return self.filter(scope_q(user, "grid__path"))
+        if has_role(user, *PATROL_ROLES):
+            return self.filter(staff=user.pk)
+        return self.none()
 
     def open(self) -> "PatrolQuerySet":
         return self.filter(ended_at__isnull=True)

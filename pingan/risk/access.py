@@ -3,16 +3,10 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from pingan.core.security import declare_read
 from pingan.orgs.access import has_role
-from pingan.orgs.choices import RoleCode
 
 from .models import Instruction
-
-# Roles that may open the risk map, index pages and warnings.
-MONITOR_ROLES = (RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR)
-
-declare_read("risk.RiskWarning", [(MONITOR_ROLES, "their area's")])
+from .querysets import MONITOR_ROLES
 
 
 def require_monitor(user) -> None:

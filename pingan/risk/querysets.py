@@ -5,9 +5,16 @@ from datetime import datetime
 from django.db import models
 from django.db.models import Q
 
-from pingan.orgs.access import scope_paths, scope_q
+from pingan.core.security import declare_read
+from pingan.orgs.access import has_role, scope_paths, scope_q
+from pingan.orgs.choices import RoleCode
 
 from .choices import OPEN_INSTRUCTION_STATES
+
+# Roles that may open the risk map, index pages and warnings.
+MONITOR_ROLES = (RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.EVALUATOR, RoleCode.ADMINISTRATOR)
+
+declare_read("risk.RiskWarning", [(MONITOR_ROLES, "their area's")])
 
 
 class SnapshotQuerySet(models.QuerySet):
@@ -20,6 +27,9 @@ class SnapshotQuerySet(models.QuerySet):
 
 class WarningQuerySet(models.QuerySet):
     def visible_to(self, user) -> "WarningQuerySet":
+        """Warnings of the user's area, for the roles that monitor risk."""
+        if not has_role(user, *MONITOR_ROLES):
+            return self.none()
         return self.filter(scope_q(user, "path"))
 
     def open(self) -> "WarningQuerySet":

@@ -26,7 +26,13 @@ class ProfileQuerySet(models.QuerySet):
             return self.none()
         if scope_paths(user) is None:
             return self.all()
-        condition = Q(staff=user) | Q(mentor=user) | Q(department__head=user)
+        condition = Q(pk__in=[])
+        if has_role(user, RoleCode.ASSISTANT):
+            condition |= Q(staff=user)
+        if has_role(user, RoleCode.MENTOR):
+            condition |= Q(mentor=user)
+        if has_role(user, RoleCode.DEPARTMENT_HEAD):
+            condition |= Q(department__head=user)
         if has_role(user, RoleCode.TALENT_COMMITTEE):
             condition |= scope_q(user, "unit__division__path")
         return self.filter(condition)

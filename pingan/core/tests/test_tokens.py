@@ -146,11 +146,17 @@ def test_someone_elses_token_is_not_found_and_stays(staff):
     assert ApiToken.objects.filter(digest=other.digest).exists()
 
 
-@pytest.mark.parametrize("key", ["", "abc", "x" * 300, "%E4%B8%AD"])
-def test_a_key_too_short_or_unknown_is_not_found(staff, key):
-    _mine, text = ApiToken.objects.create(user=staff("street_clerk"), name="手机")
+@pytest.mark.parametrize("key", ["a", "abc", "x" * 300, "%E4%B8%AD"])
+def test_a_key_too_short_or_unknown_is_not_found(staff, client_as, key):
+    # given an administrator who may see many tokens
+    admin = staff("admin")
+    _mine, text = ApiToken.objects.create(user=admin, name="手机")
+    ApiToken.objects.create(user=staff("street_clerk"), name="手机")
     response = _api(text).post(f"/api/auth/tokens/{key}/revoke/", {}, format="json")
     assert response.status_code == 404
+    page = client_as("admin").post(f"/accounts/tokens/{key}/revoke/", {"reason": "x"})
+    assert page.status_code == 404
+    assert ApiToken.objects.count() == 2
 
 
 def test_an_administrator_revokes_anyones_token_with_a_reason_the_owner_is_told(staff, client_as):

@@ -1,0 +1,58 @@
+"""Every cell of docs/security.md's role × object matrix, checked against the code: a role
+the matrix gives no reach ("—") gets a query that can match nothing, whatever the data; a
+role it gives a reach gets a real one. A new read path for a role, or a declaration the
+code does not keep, fails here."""
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import EmptyResultSet
+
+from pingan.core import security
+from pingan.orgs.choices import RoleCode
+from pingan.orgs.models import Role, Staff, Unit
+
+pytestmark = pytest.mark.django_db
+
+# The demo persona whose unit (and grids) a fresh holder of the role takes: where that role
+# works. A role without one works at the district center.
+WHERE = {
+    RoleCode.RECEPTIONIST: "street_clerk",
+    RoleCode.MEDIATOR: "street_mediator",
+    RoleCode.GRID_WORKER: "grid_worker",
+    RoleCode.DISPATCHER: "street_dispatcher",
+    RoleCode.LEADER: "street_leader",
+    RoleCode.OFFICER: "officer",
+}
+
+
+def _cells():
+    security.render_printed()  # loads every declaration
+    subjects = sorted({read.subject for read in security.READS})
+    return [(subject, role) for subject in subjects for role in RoleCode]
+
+
+def _holder(role: str) -> Staff:
+    """A member of staff holding ``role`` alone (not a superuser), where the role works."""
+    persona = WHERE.get(role)
+    model = Staff.objects.get(username=persona) if persona else None
+    unit = model.unit if model else Unit.objects.get(kind="district_center")
+    holder = Staff.objects.create(username=f"cell-{role}", name="测试", unit=unit)
+    holder.roles.add(Role.objects.get(code=role))
+    if model is not None:
+        holder.grids.set(model.grids.all())
+    return Staff.objects.get(pk=holder.pk)
+
+
+def _reads_something(queryset) -> bool:
+    try:
+        str(queryset.query)
+    except EmptyResultSet:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("subject", "role"), _cells(), ids=lambda value: str(value))
+def test_each_cell_of_the_read_matrix_is_what_the_code_does(subject, role):
+    declared = [r.reach for r in security.READS if r.subject == subject and role in r.roles]
+    visible = apps.get_model(subject).objects.visible_to(_holder(role))
+    assert _reads_something(visible) == bool(declared), (subject, role, declared)
