@@ -4,15 +4,21 @@ from django.db import models
 from django.db.models import Q
 
 from pingan.core.security import declare_read
-from pingan.orgs.access import has_role, scope_q
+from pingan.orgs.access import has_role, scope_q, supervising_officer
 from pingan.orgs.choices import RoleCode
 
 # Roles on the receiving side that work with released persons (their personal data included).
 RECEIVING_ROLES = (RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.OFFICER, RoleCode.GRID_WORKER)
+# Of the officers, those the police or justice station read them (``supervising_officer``).
+_AREA_READERS = tuple(role for role in RECEIVING_ROLES if role != RoleCode.OFFICER)
 
 declare_read(
     "corrections.Release",
-    [([RoleCode.PRISON_OFFICER], "their prisons'"), (RECEIVING_ROLES, "their area's")],
+    [
+        ([RoleCode.PRISON_OFFICER], "their prisons'"),
+        (_AREA_READERS, "their area's"),
+        ([RoleCode.OFFICER], "their area's, if of the police or justice"),
+    ],
 )
 declare_read(
     "corrections.EvidenceFile",
@@ -29,7 +35,7 @@ class ReleaseQuerySet(models.QuerySet):
         condition = Q(pk__in=[])
         if has_role(user, RoleCode.PRISON_OFFICER):
             condition |= Q(prison__in=user.prisons.values("pk"))
-        if has_role(user, *RECEIVING_ROLES):
+        if has_role(user, *_AREA_READERS) or supervising_officer(user):
             condition |= scope_q(user, "area_path")
         return self.filter(condition)
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from .choices import Level, RoleCode
+from .choices import AgencyType, Level, RoleCode
 from .models import Division, Role, Staff, Unit
 
 _SCOPE_CACHE = "_pingan_scope_paths"
@@ -25,6 +25,17 @@ GRID_SCOPED_ROLES = frozenset({RoleCode.GRID_WORKER})
 # Roles whose holder, when named to streets (实名制下沉: a judge, prosecutor or lawyer of a
 # district agency named to one street), works in those streets, not the agency's whole area.
 NAMED_SCOPED_ROLES = frozenset({RoleCode.OFFICER})
+# Agencies whose stationed officers (驻点干警) work with key persons and released persons: the
+# police and the justice offices (社区矫正, 安置帮教). A judge, prosecutor or lawyer stationed
+# at a center does not read those registers.
+SUPERVISING_AGENCIES = frozenset(
+    {
+        AgencyType.PUBLIC_SECURITY,
+        AgencyType.POLICE_STATION,
+        AgencyType.JUSTICE_BUREAU,
+        AgencyType.JUSTICE_OFFICE,
+    }
+)
 # Slashes in the path of a division at the tree's lowest level (a grid: "/区/街道/社区/网格/"),
 # whose subtree is itself.
 _LEAF_SLASHES = len(Level.values) + 1
@@ -46,6 +57,13 @@ def has_role(user, *codes: str) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or bool(role_codes(user) & set(codes))
+
+
+def supervising_officer(user) -> bool:
+    """An officer (驻点干警) of the police or of justice (``SUPERVISING_AGENCIES``)."""
+    if not has_role(user, RoleCode.OFFICER) or user.unit_id is None:
+        return False
+    return user.is_superuser or user.unit.agency_type in SUPERVISING_AGENCIES
 
 
 def scope_paths(user) -> list[str] | None:

@@ -7,7 +7,8 @@ The register is restricted to the roles whose work needs it; each sees its own a
 role                on the register
 ==================  =========================================================================
 网格员 grid worker   sees people in their grids; records reviews, works measures they own
-驻点干警 officer      sees their street (their police station's); registers, rates, reviews
+驻点干警 officer      of the police or justice: sees their street (their police station's);
+                    registers, rates, reviews. Of a court, procuratorate or law firm: no access
 指挥调度员 dispatcher  sees their area; registers, reviews, plans
 领导 leader          sees their area (district leaders: all); confirms any rating in their area,
                     and district leaders review scorecard versions
@@ -29,6 +30,7 @@ from pingan.orgs.access import (
     in_scope,
     named_elsewhere,
     scope_paths,
+    supervising_officer,
 )
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff
@@ -48,11 +50,20 @@ REVIEW_ROLES = (RoleCode.GRID_WORKER, RoleCode.OFFICER, RoleCode.DISPATCHER, Rol
 FIT_ROLES = (RoleCode.ADMINISTRATOR,)
 APPROVE_ROLES = (RoleCode.LEADER, RoleCode.ADMINISTRATOR)
 
-declare_read("persons.KeyPerson", [(READ_ROLES, "their area's")])
+# Officers read the register only when the police or justice station them (a judge or lawyer
+# stationed at a center does not).
+_AREA_READERS = tuple(role for role in READ_ROLES if role != RoleCode.OFFICER)
+declare_read(
+    "persons.KeyPerson",
+    [
+        (_AREA_READERS, "their area's"),
+        ([RoleCode.OFFICER], "their area's, if of the police or justice"),
+    ],
+)
 
 
 def may_see_register(user) -> bool:
-    return has_role(user, *READ_ROLES)
+    return has_role(user, *_AREA_READERS) or supervising_officer(user)
 
 
 def may_decide_rating(user, person: KeyPerson) -> bool:

@@ -56,3 +56,24 @@ def test_each_cell_of_the_read_matrix_is_what_the_code_does(subject, role):
     declared = [r.reach for r in security.READS if r.subject == subject and role in r.roles]
     visible = apps.get_model(subject).objects.visible_to(_holder(role))
     assert _reads_something(visible) == bool(declared), (subject, role, declared)
+
+
+@pytest.mark.parametrize("agency", ["court", "procuratorate", "legal_service"])
+def test_officers_stationed_by_courts_procuratorates_or_lawyers_read_no_registers(agency):
+    # given an officer (驻点干警) whose unit is a court, a procuratorate or a law firm
+    from pingan.corrections.models import Release
+    from pingan.persons.models import KeyPerson
+
+    unit = Unit.objects.filter(agency_type=agency).first()
+    assert unit is not None
+    officer = Staff.objects.create(username=f"named-{agency}", name="测试", unit=unit)
+    officer.roles.add(Role.objects.get(code=RoleCode.OFFICER))
+    officer = Staff.objects.get(pk=officer.pk)
+    # then neither key persons nor released persons are theirs to read
+    assert not _reads_something(KeyPerson.objects.visible_to(officer))
+    assert not _reads_something(Release.objects.visible_to(officer))
+    # while the police station's officer reads both
+    police = _holder(RoleCode.OFFICER)
+    assert police.unit.agency_type == "police_station"
+    assert _reads_something(KeyPerson.objects.visible_to(police))
+    assert _reads_something(Release.objects.visible_to(police))
