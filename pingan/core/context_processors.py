@@ -5,7 +5,7 @@ from functools import lru_cache
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from pingan.orgs.access import role_codes
+from pingan.orgs.access import role_codes, supervising_officer
 from pingan.orgs.choices import CENTER_ROLES, RoleCode
 
 from .notify import unread_count
@@ -156,15 +156,20 @@ MAP_LABELS = {
 }
 
 
+# The registers of people (key persons, released persons) that officers read only when the
+# police or justice station them (``orgs.access.supervising_officer``).
+REGISTERS = frozenset({"persons:list", "corrections:release-list"})
+
+
 @lru_cache(maxsize=256)
-def _menu(roles: frozenset[str], superuser: bool, script_prefix: str) -> tuple:
+def _menu(roles: frozenset[str], superuser: bool, script_prefix: str, registers: bool) -> tuple:
     """The menu for a set of roles: the same for everyone holding them, so worked out (and its
     ~40 URLs reversed) once per process and set of roles, not on every page (issue 27)."""
     items = []
     for name, label, icon, allowed in NAVIGATION:
         if name is None:
             items.append({"heading": label})
-        elif allowed is None or superuser or roles & allowed:
+        elif allowed is None or superuser or _holds(roles, allowed, name, registers):
             items.append({"url": reverse(name), "label": label, "icon": icon})
     # drop headings with nothing under them
     return tuple(
@@ -174,11 +179,19 @@ def _menu(roles: frozenset[str], superuser: bool, script_prefix: str) -> tuple:
     )
 
 
+def _holds(roles: frozenset[str], allowed: set, name: str, registers: bool) -> bool:
+    if name in REGISTERS and not registers:
+        roles = roles - {RoleCode.OFFICER}
+    return bool(roles & allowed)
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    menu = _menu(role_codes(user), user.is_superuser, get_script_prefix())
+    roles = role_codes(user)
+    registers = RoleCode.OFFICER not in roles or supervising_officer(user)
+    menu = _menu(roles, user.is_superuser, get_script_prefix(), registers)
     # The item whose URL is the longest prefix of the current path is the active one.
     matching = [
         item

@@ -77,3 +77,15 @@ def test_officers_stationed_by_courts_procuratorates_or_lawyers_read_no_register
     assert police.unit.agency_type == "police_station"
     assert _reads_something(KeyPerson.objects.visible_to(police))
     assert _reads_something(Release.objects.visible_to(police))
+
+
+def test_the_menu_offers_the_registers_to_the_polices_officer_only(client):
+    lawyer_unit = Unit.objects.filter(agency_type="legal_service").first()
+    lawyer = Staff.objects.create(username="named-lawyer", name="律师", unit=lawyer_unit)
+    lawyer.roles.add(Role.objects.get(code=RoleCode.OFFICER))
+    client.force_login(lawyer)
+    menu = client.get("/").content.decode()
+    assert "/persons/" not in menu and "/corrections/releases/" not in menu
+    client.force_login(Staff.objects.get(username="officer"))
+    menu = client.get("/").content.decode()
+    assert "/persons/" in menu
