@@ -399,6 +399,14 @@ def _configure(change, subject: str):
     return run
 
 
+RECEIPT_REISSUE = Action(
+    name="receipt_reissue",
+    operation="cases_receipt_reissue_create",
+    label=gettext_lazy("补打回执"),
+    allowed=rules.REGISTER_ROLES,
+    service=lambda case, actor, data: services.case_reissue_query_code(case=case, actor=actor),
+    quiet="the front desk hands the reprinted receipt to the citizen in person",
+)
 CATEGORY_ADD = Action(
     name="category_add",
     operation="cases_categories_create",

@@ -28,7 +28,7 @@ from pingan.orgs.models import Division, Unit
 
 from . import repeats, routing, rules, selectors, services
 from .access import access_case
-from .actions import ACTIONS, offered_actions
+from .actions import ACTIONS, RECEIPT_REISSUE, offered_actions
 from .choices import State
 from .filtersets import TABS, CaseFilter, apply_tab
 from .forms import (
@@ -516,7 +516,7 @@ def party_reveal(request: HttpRequest, number: str, pk: str) -> HttpResponse:
 def case_receipt_reissue(request: HttpRequest, number: str) -> HttpResponse:
     case = access_case(number, request.user)
     try:
-        code = services.case_reissue_query_code(case=case, actor=request.user)
+        code = perform(RECEIPT_REISSUE, case, request.user, {})
     except ForbiddenError as refused:
         raise PermissionDenied from refused
     _hold_receipt_code(request.user, case.number, code)

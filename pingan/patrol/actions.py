@@ -39,6 +39,16 @@ END = Action(
     serializer=s.PatrolEndSerializer,
     quiet="a grid worker's own patrol; its problems become cases through to_case",
 )
+REPORT = Action(
+    name="report",
+    operation="patrol_reports_create",
+    label=gettext_lazy("上报"),
+    allowed=PATROL_ROLES,
+    service=lambda _none, actor, data: services.report_create(actor=actor, **data),
+    form=forms.ReportForm,
+    serializer=s.ReportCreateSerializer,
+    quiet="the report waits in its grid's list, which the street's dispatchers work from",
+)
 TO_CASE = Action(
     name="to_case",
     operation="patrol_reports_case_create",

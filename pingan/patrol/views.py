@@ -117,17 +117,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                report = services.report_create(
-                    actor=request.user,
-                    grid=data["grid"],
-                    kind=data["kind"],
-                    text=data["text"],
-                    is_early_sign=data["is_early_sign"],
-                    lon=data["lon"],
-                    lat=data["lat"],
-                    address=data["address"],
-                    photo=data["photo"],
-                )
+                report = perform(actions.REPORT, None, request.user, data)
             except ApplicationError as exc:
                 error, status = exc.message, exc.status_code
             else:

@@ -412,3 +412,8 @@ class DeadlineRuleChangeSerializer(serializers.ModelSerializer):
             "reason",
         ]
         extra_kwargs = {"days": {"required": False}}
+
+
+class QueryCodeSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    query_code = serializers.CharField(help_text="six digits for the public query (/q/)")

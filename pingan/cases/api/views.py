@@ -16,7 +16,7 @@ from pingan.orgs.access import has_role
 
 from .. import actions, routing, rules, selectors
 from ..access import access_supervision
-from ..actions import ACTIONS
+from ..actions import ACTIONS, RECEIPT_REISSUE
 from ..choices import SupervisionState
 from ..filtersets import CaseFilter
 from ..models import Case, Category, DeadlinePolicy
@@ -117,6 +117,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         value = party_number_reveal(party=target, actor=request.user, **data.validated_data)
         return Response({"field": data.validated_data["field"], "value": value})
+
+    @extend_schema(
+        request=None,
+        responses={200: s.QueryCodeSerializer},
+        operation_id="cases_receipt_reissue_create",
+    )
+    @action(detail=True, methods=["post"], url_path="receipt-reissue")
+    def receipt_reissue(self, request, number=None):
+        """补打回执: a new query code for the citizen's reprinted receipt (the front desk of a
+        unit that may act on the case); the old code stops working."""
+        case = get_object_or_404(self.get_queryset(), number=number)
+        code = perform(RECEIPT_REISSUE, case, request.user, {})
+        return Response({"number": case.number, "query_code": code})
 
     def _act(self, request, declared: Action):
         number = self.kwargs["number"]

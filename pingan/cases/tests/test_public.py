@@ -117,3 +117,31 @@ def test_the_receipt_prints_the_public_address(client_as, register, settings, pu
     receipt = client_as("street_clerk").get(reverse("cases:case-receipt", args=[case.number]))
     # then it shows the address citizens can open
     assert expected + case.number in receipt.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_reissues_a_code_through_the_same_declared_action(client, register, staff):
+    from rest_framework.test import APIClient
+
+    from pingan.core.models import ApiToken
+
+    def api_as(username: str) -> APIClient:
+        api = APIClient()
+        text = ApiToken.objects.create(user=staff(username), name="t")[1]
+        api.credentials(HTTP_AUTHORIZATION=f"Token {text}")
+        return api
+
+    def opens(code: str) -> bool:
+        query = {"number": case.number, "code": code}
+        return client.post(reverse("public-query"), query).status_code == 200
+
+    # given a case and its citizen's code
+    case, old_code = register()
+    url = f"/api/cases/{case.number}/receipt-reissue/"
+    # the mediator (not front desk) is refused and the citizen's code still works
+    refused = api_as("street_mediator").post(url)
+    assert refused.status_code == 403 and refused.json()["detail"] == "您的角色不能执行此操作。"
+    assert opens(old_code)
+    # the clerk gets a new code, which opens the public query
+    issued = api_as("street_clerk").post(url)
+    assert issued.status_code == 200 and opens(issued.json()["query_code"])

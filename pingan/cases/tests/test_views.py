@@ -80,6 +80,12 @@ class TestReceiptReissue(_CaseMatrix):
     ok_status = 302
 
 
+class TestReceiptReissueApi(TestReceiptReissue):
+    url_name = "case-receipt-reissue"
+    api = True
+    ok_status = 200
+
+
 class TestAttachmentDownload(_CaseMatrix):
     url_name = "cases:attachment-download"
 

@@ -1,7 +1,6 @@
 """The patrol API (X4): reports (list, read, file, turn into a case), the caller's patrols
 (start, end) and patrol coverage, with the pages' rules and declared actions."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -26,7 +25,6 @@ from ..access import COVERAGE_ROLES, PATROL_ROLES, REPORT_READ_ROLES
 from ..filtersets import ReportFilter
 from ..models import Patrol, Report
 from ..selectors import patrol_coverage
-from ..services import report_create
 from . import serializers as s
 
 
@@ -51,8 +49,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """File a report from the grid (the phone page's rules: grid, kind, text, position)."""
         data = s.ReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            report = report_create(actor=request.user, **data.validated_data)
+        report = perform(actions.REPORT, None, request.user, dict(data.validated_data))
         report = self.get_queryset().get(pk=report.pk)
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
