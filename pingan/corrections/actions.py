@@ -130,6 +130,17 @@ def _reviewed_message(item: EvidenceItem, actor, data: dict) -> tuple[str, str]:
     )
 
 
+OPEN_FILE = Action(
+    name="open_file",
+    operation="evidence_files_create",
+    label=gettext_lazy("新建案卷"),
+    allowed=(RoleCode.PRISON_OFFICER,),
+    # items as (title, source, required): the page's lines and the API's objects alike
+    service=lambda _none, actor, data: services.evidence_file_open(actor=actor, **data),
+    form=forms.EvidenceFileForm,
+    serializer=s.EvidenceFileCreateSerializer,
+    quiet="the file opens in the prison that keeps it; its reviews tell the other officers",
+)
 REVIEW_ITEM = Action(
     name="review_item",
     operation="evidence_files_items_review_create",

@@ -371,7 +371,7 @@ def file_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                file = services.evidence_file_open(actor=request.user, **form.cleaned_data)
+                file = perform(actions.OPEN_FILE, None, request.user, form.cleaned_data)
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:

@@ -135,13 +135,11 @@ class EvidenceFileViewSet(
         data = s.EvidenceFileCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        file = services.evidence_file_open(
+        fields.update(
             prison=_prison(fields["prison"]),
-            actor=request.user,
-            subject=fields["subject"],
-            kind=fields["kind"],
             items=[(i["title"], i["source"], i["required"]) for i in fields["items"]],
         )
+        file = perform(actions.OPEN_FILE, None, request.user, fields)
         return Response(
             s.EvidenceFileDetailSerializer(self.get_queryset().get(pk=file.pk)).data,
             status=status.HTTP_201_CREATED,
