@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingan.core.actions import Action, Handoff
+from pingan.orgs.choices import RoleCode
+from pingan.orgs.selectors import unit_staff
 
 from . import forms, rules, services
 from .api import serializers as s
@@ -25,6 +27,39 @@ def _closed_message(instruction: Instruction, actor, data: dict) -> tuple[str, s
         _("%(actor)s反馈办理结果：%(result)s") % {"actor": actor, "result": instruction.result},
     )
 
+
+def _issued_message(instruction: Instruction, actor, data: dict) -> tuple[str, str]:
+    return (
+        _("调度指令：%(title)s") % {"title": instruction.title},
+        _("%(actor)s下达：%(grid)s，请于 %(due)s 前办理并反馈结果。")
+        % {
+            "actor": actor,
+            "grid": instruction.grid.name,
+            "due": f"{timezone.localtime(instruction.due_at):%Y-%m-%d %H:%M}",
+        },
+    )
+
+
+# Issuing an instruction (下达指令): a creation, so outside ``ACTIONS`` (which act on one).
+ISSUE = Action(
+    name="issue",
+    operation="risk_instructions_create",
+    label=gettext_lazy("下达指令"),
+    allowed=services.ISSUE_ROLES,
+    service=lambda _none, actor, data: services.instruction_issue(
+        actor=actor, now=timezone.now(), **data
+    ),
+    form=forms.InstructionForm,
+    serializer=s.InstructionCreateSerializer,
+    tell=Handoff(
+        kind=services.NOTICE_KIND,
+        recipients=lambda instruction, actor, data: unit_staff(
+            [instruction.unit], RoleCode.LEADER, RoleCode.DISPATCHER
+        ),
+        message=_issued_message,
+        url=_url,
+    ),
+)
 
 ACTIONS: dict[str, Action] = {
     action.name: action

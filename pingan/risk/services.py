@@ -5,18 +5,14 @@ import uuid
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.core import notify
 from pingan.core.errors import ApplicationError, ForbiddenError
-from pingan.core.models import Notice
 from pingan.core.services import require_text, versioned_update
 from pingan.orgs.access import has_role, in_scope
 from pingan.orgs.choices import Level, RoleCode
 from pingan.orgs.models import Division, Staff, Unit
-from pingan.orgs.selectors import unit_staff
 
 from . import rules
 from .choices import InstructionEventKind
@@ -26,8 +22,11 @@ NOTICE_KIND = "instruction"
 TITLE_MAX = Instruction._meta.get_field("title").max_length
 
 
+ISSUE_ROLES = (RoleCode.DISPATCHER,)
+
+
 def may_issue(user) -> bool:
-    return has_role(user, RoleCode.DISPATCHER)
+    return has_role(user, *ISSUE_ROLES)
 
 
 @transaction.atomic
@@ -42,7 +41,8 @@ def instruction_issue(
     now: datetime,
     warning: RiskWarning | None = None,
 ) -> Instruction:
-    """A dispatcher tells a unit to act in a grid by a deadline; the unit's staff are told."""
+    """A dispatcher tells a unit to act in a grid by a deadline (the declared action
+    ``actions.ISSUE`` tells the unit's leaders and dispatchers)."""
     if not may_issue(actor):
         raise ForbiddenError(_("只有指挥调度员可以下达指令。"))
     if grid.level != Level.GRID or not in_scope(actor, grid.path):
@@ -72,24 +72,6 @@ def instruction_issue(
     instruction.save(update_fields=["number"])
     InstructionEvent.objects.create(
         instruction=instruction, kind=InstructionEventKind.ISSUE, actor=actor, created_at=now
-    )
-    notify.send(
-        [
-            Notice(
-                recipient=person,
-                kind=NOTICE_KIND,
-                title=_("调度指令：%(title)s") % {"title": title},
-                body=_("%(actor)s下达：%(grid)s，请于 %(due)s 前办理并反馈结果。")
-                % {
-                    "actor": actor,
-                    "grid": grid.name,
-                    "due": f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}",
-                },
-                url=reverse("risk:instruction-detail", args=[instruction.number]),
-                created_at=now,
-            )
-            for person in unit_staff([unit], RoleCode.LEADER, RoleCode.DISPATCHER)
-        ]
     )
     return instruction
 

@@ -240,15 +240,11 @@ def instruction_new(request: HttpRequest) -> HttpResponse:
     form = InstructionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            instruction = services.instruction_issue(
-                actor=request.user,
-                grid=grid,
-                unit=form.cleaned_data["unit"],
-                title=form.cleaned_data["title"],
-                content=form.cleaned_data["content"],
-                due_at=form.cleaned_data["due_at"],
-                warning=warning,
-                now=timezone.now(),
+            instruction = perform(
+                actions.ISSUE,
+                None,
+                request.user,
+                {**form.cleaned_data, "grid": grid, "warning": warning},
             )
         except ApplicationError as error:
             form.add_error(None, error.message)

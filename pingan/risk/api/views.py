@@ -22,7 +22,7 @@ from pingan.orgs.models import Unit
 
 from .. import selectors, services
 from ..access import MONITOR_ROLES
-from ..actions import ACTIONS
+from ..actions import ACTIONS, ISSUE
 from ..models import IndexSnapshot, Instruction, RiskWarning
 from . import serializers as s
 
@@ -207,15 +207,9 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             )
             if warning is None:
                 raise ValidationError({"warning": [_("找不到该预警，或不在您的工作范围内。")]})
-        instruction = services.instruction_issue(
-            actor=request.user,
-            grid=grid,
-            unit=unit,
-            title=data["title"],
-            content=data["content"],
-            due_at=data["due_at"],
-            warning=warning,
-            now=timezone.now(),
+        fields = {"title": data["title"], "content": data["content"], "due_at": data["due_at"]}
+        instruction = perform(
+            ISSUE, None, request.user, {**fields, "grid": grid, "unit": unit, "warning": warning}
         )
         return self._detail(instruction, status_code=status.HTTP_201_CREATED)
 

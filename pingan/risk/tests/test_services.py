@@ -3,13 +3,16 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 
+from pingan.core.actions import perform
 from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
 from pingan.core.models import Notice
 from pingan.orgs.models import Division, Unit
+from pingan.risk.actions import ISSUE
 from pingan.risk.choices import InstructionState
 from pingan.risk.models import Instruction
-from pingan.risk.services import instruction_accept, instruction_close, instruction_issue
+from pingan.risk.services import instruction_accept, instruction_close
 
 from .conftest import OTHER_STREET_GRID, WINDOW_END
 
@@ -19,17 +22,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def issue(staff, grid, community_unit):
     def make(persona="street_dispatcher", **overrides):
+        # the declared action, as the page and the API run it, at the window's end
         fields = {
-            "actor": staff(persona),
             "grid": grid,
             "unit": community_unit,
             "title": "核查多福巷第1网格矛盾上升",
             "content": "三日内上门走访涉事住户，排查纠纷源头，反馈处置情况。",
             "due_at": WINDOW_END + timedelta(days=3),
-            "now": WINDOW_END,
         }
         fields.update(overrides)
-        return instruction_issue(**fields)
+        with time_machine.travel(WINDOW_END, tick=False):
+            return perform(ISSUE, None, staff(persona), fields)
 
     return make
 
