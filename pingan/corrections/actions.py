@@ -3,6 +3,8 @@ them through ``core.actions.perform``. A reserve-fund entry hands a decision to 
 leaders, who are told, and their approval tells whoever recorded it; a first review tells the
 prison's other officers that an item awaits their second review."""
 
+import dataclasses
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,6 +47,26 @@ def _approved_message(entry: FundEntry, actor, data: dict) -> tuple[str, str]:
     )
 
 
+def _register(_none, actor, data: dict) -> Release:
+    """The page's form and the API's serializer give the same fields (the grid by its code)."""
+    fields = {
+        f.name: data[f.name] for f in dataclasses.fields(services.ReleaseInput) if f.name in data
+    }
+    return services.release_register(
+        prison=data["prison"], actor=actor, data=services.ReleaseInput(**fields)
+    )
+
+
+REGISTER = Action(
+    name="register",
+    operation="releases_create",
+    label=gettext_lazy("登记刑释人员"),
+    allowed=(RoleCode.PRISON_OFFICER,),
+    service=_register,
+    form=forms.ReleaseForm,
+    serializer=s.ReleaseCreateSerializer,
+    quiet="the receiving community is told by the release-notice sweep, ahead of the date",
+)
 ARRIVE = Action(
     name="confirm_arrival",
     operation="releases_arrive_create",

@@ -94,22 +94,8 @@ def release_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                release = services.release_register(
-                    prison=data["prison"],
-                    actor=request.user,
-                    data=services.ReleaseInput(
-                        name=data["name"],
-                        id_number=data["id_number"],
-                        offence=data["offence"],
-                        sentence_months=data["sentence_months"],
-                        release_date=data["release_date"],
-                        address=data["address"],
-                        grid_code=data["grid"].code,
-                        health=data["health"],
-                        family_contact=data["family_contact"],
-                        family_phone=data["family_phone"],
-                        skills=data["skills"],
-                    ),
+                release = perform(
+                    actions.REGISTER, None, request.user, {**data, "grid_code": data["grid"].code}
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)

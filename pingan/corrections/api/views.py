@@ -47,10 +47,8 @@ class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.ReleaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        prison = _prison(fields.pop("prison"))
-        release = services.release_register(
-            prison=prison, actor=request.user, data=services.ReleaseInput(**fields)
-        )
+        fields["prison"] = _prison(fields["prison"])
+        release = perform(actions.REGISTER, None, request.user, fields)
         return Response(
             s.ReleaseDetailSerializer(self.get_queryset().get(pk=release.pk)).data,
             status=status.HTTP_201_CREATED,
