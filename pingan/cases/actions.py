@@ -399,6 +399,37 @@ def _configure(change, subject: str):
     return run
 
 
+_REGISTERED_ELSEWHERE = _handoff(
+    gettext_lazy("新登记事项"),
+    gettext_lazy("%(actor)s登记该事项并交由%(unit)s承办，请受理。"),
+    lambda case, actor, data: (
+        _receiving_unit(case, actor, data) if case.handling_unit_id != actor.unit_id else []
+    ),
+)
+
+
+def _of_registered(handoff: Handoff) -> Handoff:
+    """``handoff`` for a registration, whose result is (case, query code)."""
+    return Handoff(
+        kind=handoff.kind,
+        recipients=lambda result, actor, data: handoff.recipients(result[0], actor, data),
+        message=lambda result, actor, data: handoff.message(result[0], actor, data),
+        url=lambda result: handoff.url(result[0]),
+        sms=lambda result: handoff.sms(result[0]),
+    )
+
+
+# 登记 (one-window intake): a creation, answering the case and its query code. A case the
+# clerk sends to another unit (the routing suggestion's agency) tells that unit at once.
+REGISTER = Action(
+    name="register",
+    operation="cases_create",
+    label=gettext_lazy("登记事项"),
+    allowed=rules.REGISTER_ROLES,
+    service=lambda _none, actor, data: services.case_register(actor=actor, **data),
+    serializer=s.CaseCreateSerializer,
+    tell=_of_registered(_REGISTERED_ELSEWHERE),
+)
 RECEIPT_REISSUE = Action(
     name="receipt_reissue",
     operation="cases_receipt_reissue_create",

@@ -28,7 +28,7 @@ from pingan.orgs.models import Division, Unit
 
 from . import repeats, routing, rules, selectors, services
 from .access import access_case
-from .actions import ACTIONS, RECEIPT_REISSUE, offered_actions
+from .actions import ACTIONS, RECEIPT_REISSUE, REGISTER, offered_actions
 from .choices import State
 from .filtersets import TABS, CaseFilter, apply_tab
 from .forms import (
@@ -230,22 +230,19 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not error and form.is_valid() and parties.is_valid():
         data = form.cleaned_data
         try:
-            case, code = services.case_register(
-                actor=request.user,
-                channel=data["channel"],
-                category=data["category"],
-                complexity=data["complexity"],
-                urgency=data["urgency"],
-                title=data["title"],
-                narrative=data["narrative"],
-                grid=data["grid"],
-                address=data["address"],
-                parties=[services.PartyInput(**p.cleaned_data) for p in parties if p.cleaned_data],
-                attachments=data["attachments"],
-                suggested_unit=_posted_unit(request, "suggested_unit"),
-                chosen_unit=_posted_unit(request, "chosen_unit"),
-                suggested_area=request.POST.get("suggested_area", ""),
-                function_area=data["function_area"],
+            case, code = perform(
+                REGISTER,
+                None,
+                request.user,
+                {
+                    **{name: data[name] for name in REGISTER_FIELDS},
+                    "parties": [
+                        services.PartyInput(**p.cleaned_data) for p in parties if p.cleaned_data
+                    ],
+                    "suggested_unit": _posted_unit(request, "suggested_unit"),
+                    "chosen_unit": _posted_unit(request, "chosen_unit"),
+                    "suggested_area": request.POST.get("suggested_area", ""),
+                },
             )
         except ApplicationError as exc:
             error = exc.message
@@ -263,6 +260,22 @@ def case_new(request: HttpRequest) -> HttpResponse:
         {"form": form, "parties": parties, "error": error, "places": place_pickers(request, form)},
         status=400 if error else 200,
     )
+
+
+# What the intake form gives the registration as it stands; the parties come from their own
+# forms and the routing panel's choices from the page.
+REGISTER_FIELDS = (
+    "channel",
+    "category",
+    "complexity",
+    "urgency",
+    "title",
+    "narrative",
+    "grid",
+    "address",
+    "attachments",
+    "function_area",
+)
 
 
 def _posted_unit(request: HttpRequest, name: str) -> Unit | None:

@@ -211,14 +211,18 @@ def tell(handoff: Handoff, obj, actor, data: dict) -> list[Notice]:
     """Notify everyone the hand-off names, except the actor; inbox always, SMS by core.notify."""
     from . import notify
 
-    title, body = handoff.message(obj, actor, data)
-    url = handoff.url(obj)
-    seen, notices = set(), []
+    seen, people = set(), []
     for person in handoff.recipients(obj, actor, data):
         if person is None or person.pk == actor.pk or person.pk in seen:
             continue
         seen.add(person.pk)
-        notices.append(
-            Notice(recipient=person, kind=handoff.kind, title=title[:120], body=body, url=url)
-        )
+        people.append(person)
+    if not people:  # nobody to tell: the message is not worked out
+        return []
+    title, body = handoff.message(obj, actor, data)
+    url = handoff.url(obj)
+    notices = [
+        Notice(recipient=person, kind=handoff.kind, title=title[:120], body=body, url=url)
+        for person in people
+    ]
     return notify.send(notices, sms=handoff.sms(obj))

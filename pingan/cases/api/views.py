@@ -16,11 +16,11 @@ from pingan.orgs.access import has_role
 
 from .. import actions, routing, rules, selectors
 from ..access import access_supervision
-from ..actions import ACTIONS, RECEIPT_REISSUE
+from ..actions import ACTIONS, RECEIPT_REISSUE, REGISTER
 from ..choices import SupervisionState
 from ..filtersets import CaseFilter
 from ..models import Case, Category, DeadlinePolicy
-from ..services import PartyInput, case_register, party_number_reveal
+from ..services import PartyInput, party_number_reveal
 from . import serializers as s
 
 
@@ -70,12 +70,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             suggestions=suggestions,
             category=fields["category"],
         )
-        case, code = case_register(  # atomic
-            actor=request.user,
-            parties=parties,
-            suggested_unit=suggestions[0].unit if suggestions else None,
-            suggested_area=area.kind if area else "",
-            **fields,
+        case, code = perform(
+            REGISTER,
+            None,
+            request.user,
+            {
+                **fields,
+                "parties": parties,
+                "suggested_unit": suggestions[0].unit if suggestions else None,
+                "suggested_area": area.kind if area else "",
+            },
         )
         selectors.DeadlineWords(now=timezone.now()).label(case)
         case.query_code = code

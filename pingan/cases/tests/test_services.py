@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pingan.cases import services
 from pingan.cases.choices import EventKind
-from pingan.cases.models import Case, CaseEvent, CaseSequence, Party
+from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, Party
 from pingan.cases.services import PartyInput
 from pingan.core import crypto
 from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
@@ -376,3 +376,30 @@ def test_clerk_may_choose_the_suggested_agency(register):
 def test_chosen_unit_outside_scope_is_refused(register):
     with pytest.raises(ApplicationError, match="不在您的工作范围内"):
         register(chosen_unit=Unit.objects.get(name="景山派出所"))
+
+
+def test_a_case_sent_to_another_unit_at_intake_tells_that_units_dispatchers(staff, grid):
+    # given the clerk registers a matter and sends it to the police station (the suggestion)
+    from pingan.cases.actions import REGISTER
+    from pingan.core.actions import perform
+    from pingan.core.models import Notice
+
+    police = Unit.objects.get(name="东华门派出所")
+    fields = {
+        "channel": "walk_in",
+        "category": Category.objects.get(code="neighbourhood"),
+        "complexity": "general",
+        "title": "深夜噪音扰民",
+        "narrative": "楼下商户深夜施工噪音扰民，多次劝阻无效，请求处理。",
+        "grid": grid,
+        "parties": [PartyInput("applicant", "王某某", VALID_ID, "13812345678")],
+    }
+    case, _code = perform(REGISTER, None, staff("street_clerk"), {**fields, "chosen_unit": police})
+    # then the station's dispatchers are told, by name of the case
+    told = Notice.objects.filter(kind="case", url__endswith=f"/{case.number}/")
+    assert told.exists()
+    assert {notice.recipient.unit_id for notice in told} == {police.pk}
+    assert "新登记事项" in told.first().title
+    # and a case kept by the clerk's own center tells nobody
+    own, _code = perform(REGISTER, None, staff("street_clerk"), fields)
+    assert not Notice.objects.filter(url__endswith=f"/{own.number}/").exists()
