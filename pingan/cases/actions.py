@@ -430,6 +430,23 @@ REGISTER = Action(
     serializer=s.CaseCreateSerializer,
     tell=_of_registered(_REGISTERED_ELSEWHERE),
 )
+# 合并重复来访: a citizen comes again about an open case; the visit is recorded on it instead of
+# a new case, and whoever handles it hears that the citizen is waiting.
+MERGE_VISIT = Action(
+    name="merge_visit",
+    operation="cases_merge_visit",
+    label=gettext_lazy("合并到此事项"),
+    allowed=rules.REGISTER_ROLES,
+    service=lambda case, actor, data: services.case_merge_visit(case=case, actor=actor, **data),
+    serializer=s.MergeVisitSerializer,
+    tell=_handoff(
+        gettext_lazy("群众再次来访"),
+        gettext_lazy("%(actor)s记录了群众就该事项的再次来访，请加快办理并及时答复。"),
+        lambda case, actor, data: (
+            [case.handler] if case.handler_id else unit_staff([case.handling_unit_id], R.DISPATCHER)
+        ),
+    ),
+)
 RECEIPT_REISSUE = Action(
     name="receipt_reissue",
     operation="cases_receipt_reissue_create",

@@ -392,6 +392,8 @@ def case_merge_visit(
     if not has_role(actor, *rules.REGISTER_ROLES):
         raise ForbiddenError(_("您的角色不能登记事项。"))
     narrative = require_text(narrative, _("本次来访的诉求"))
+    if channel not in Channel.values:
+        raise ApplicationError(_("请选择本次来访的渠道。"))
     if not case.is_open:
         raise ApplicationError(
             _(

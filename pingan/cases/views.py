@@ -28,7 +28,7 @@ from pingan.orgs.models import Division, Unit
 
 from . import repeats, routing, rules, selectors, services
 from .access import access_case
-from .actions import ACTIONS, RECEIPT_REISSUE, REGISTER, offered_actions
+from .actions import ACTIONS, MERGE_VISIT, RECEIPT_REISSUE, REGISTER, offered_actions
 from .choices import State
 from .filtersets import TABS, CaseFilter, apply_tab
 from .forms import (
@@ -213,12 +213,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if merge_into:
         earlier = access_case(merge_into, request.user)
         try:
-            services.case_merge_visit(
-                case=earlier,
-                actor=request.user,
-                channel=request.POST.get("channel", ""),
-                narrative=request.POST.get("narrative", ""),
-            )
+            visit = {key: request.POST.get(key, "") for key in ("channel", "narrative")}
+            perform(MERGE_VISIT, earlier, request.user, visit)
         except ApplicationError as exc:
             error = exc.message
         else:

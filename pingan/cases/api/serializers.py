@@ -315,6 +315,13 @@ class SupervisionSerializer(serializers.ModelSerializer):
                   "version"]  # fmt: skip
 
 
+class MergeVisitSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    narrative = serializers.CharField(
+        max_length=2000, help_text="what the citizen asked this time (本次来访的诉求)"
+    )
+
+
 class PartyRevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=["id_number", "phone"])
     reason = serializers.CharField(max_length=200, help_text="why you need it; it is logged")

@@ -16,7 +16,7 @@ from pingan.orgs.access import has_role
 
 from .. import actions, routing, rules, selectors
 from ..access import access_supervision
-from ..actions import ACTIONS, RECEIPT_REISSUE, REGISTER
+from ..actions import ACTIONS, MERGE_VISIT, RECEIPT_REISSUE, REGISTER
 from ..choices import SupervisionState
 from ..filtersets import CaseFilter
 from ..models import Case, Category, DeadlinePolicy
@@ -150,6 +150,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 # Every declared action is an operation: /api/cases/{number}/{action}/ (POST).
 declared_operations(CaseViewSet, ACTIONS.values(), response=s.CaseDetailSerializer, owner="case")
+declared_operations(CaseViewSet, [MERGE_VISIT], response=s.CaseDetailSerializer, owner="intake")
 
 
 class _ConfigurationViewSet(

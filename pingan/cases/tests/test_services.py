@@ -403,3 +403,24 @@ def test_a_case_sent_to_another_unit_at_intake_tells_that_units_dispatchers(staf
     # and a case kept by the clerk's own center tells nobody
     own, _code = perform(REGISTER, None, staff("street_clerk"), fields)
     assert not Notice.objects.filter(url__endswith=f"/{own.number}/").exists()
+
+
+def test_a_repeat_visit_tells_whoever_handles_the_case(register, staff):
+    from pingan.cases.actions import MERGE_VISIT
+    from pingan.core.actions import perform
+    from pingan.core.models import Notice
+
+    # given an open case of the street center, handled by nobody in person yet
+    case, _ = register()
+    # when the citizen comes again and the clerk records the visit on it
+    visit = {"channel": "phone", "narrative": "当事人来电催问进展"}
+    perform(MERGE_VISIT, case, staff("street_clerk"), visit)
+    # then the center's dispatchers hear that the citizen is waiting
+    told = Notice.objects.filter(url__endswith=f"/{case.number}/")
+    assert {notice.recipient.username for notice in told} >= {"street_dispatcher"}
+    assert "群众再次来访" in told.first().title
+    # and a visit without its request, or through no known channel, is refused, writing nothing
+    for bad in ({"narrative": " "}, {"channel": "carrier_pigeon"}):
+        with pytest.raises(ApplicationError):
+            perform(MERGE_VISIT, case, staff("street_clerk"), {**visit, **bad})
+    assert case.events.filter(kind="merge").count() == 1

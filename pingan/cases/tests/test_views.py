@@ -86,6 +86,14 @@ class TestReceiptReissueApi(TestReceiptReissue):
     ok_status = 200
 
 
+class TestMergeVisitApi(_CaseMatrix):
+    url_name = "case-merge-visit"
+    method = "post"
+    api = True
+    data = {"channel": "phone", "narrative": "当事人来电催问进展"}
+    wrong_role = "street_mediator"
+
+
 class TestAttachmentDownload(_CaseMatrix):
     url_name = "cases:attachment-download"
 
