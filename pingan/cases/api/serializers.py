@@ -318,7 +318,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
 class MergeVisitSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     narrative = serializers.CharField(
-        max_length=2000, help_text="what the citizen asked this time (本次来访的诉求)"
+        max_length=2000, help_text="what the citizen asked this time"
     )
 
 
