@@ -317,9 +317,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
 class MergeVisitSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
-    narrative = serializers.CharField(
-        max_length=2000, help_text="what the citizen asked this time"
-    )
+    narrative = serializers.CharField(max_length=2000, help_text="what the citizen asked this time")
 
 
 class PartyRevealSerializer(serializers.Serializer):
