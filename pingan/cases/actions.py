@@ -68,6 +68,13 @@ def _receiving_unit(case: Case, actor, data: dict):
     return unit_staff([case.handling_unit_id], *roles)
 
 
+def _handler_or_dispatchers(case: Case) -> list:
+    """Whoever handles the case in person; else its unit's dispatchers, who assign it."""
+    if case.handler_id:
+        return [case.handler]
+    return list(unit_staff([case.handling_unit_id], R.DISPATCHER))
+
+
 def _handoff(kind_title: str, body: str, recipients, *, sms=_urgent) -> Handoff:
     """A notice titled "<what>：<number> <title>" whose body names the actor and the reason."""
 
@@ -86,9 +93,7 @@ def _handoff(kind_title: str, body: str, recipients, *, sms=_urgent) -> Handoff:
 ASSIGNED = _handoff(
     gettext_lazy("交办承办"),
     gettext_lazy("%(actor)s将该事项交由您（%(unit)s）承办。%(reason)s"),
-    lambda case, actor, data: (
-        [case.handler] if case.handler_id else unit_staff([case.handling_unit_id], R.DISPATCHER)
-    ),
+    lambda case, actor, data: _handler_or_dispatchers(case),
 )
 ESCALATED = _handoff(
     gettext_lazy("上提"),
@@ -442,9 +447,7 @@ MERGE_VISIT = Action(
     tell=_handoff(
         gettext_lazy("群众再次来访"),
         gettext_lazy("%(actor)s记录了群众就该事项的再次来访，请加快办理并及时答复。"),
-        lambda case, actor, data: (
-            [case.handler] if case.handler_id else unit_staff([case.handling_unit_id], R.DISPATCHER)
-        ),
+        lambda case, actor, data: _handler_or_dispatchers(case),
     ),
 )
 RECEIPT_REISSUE = Action(

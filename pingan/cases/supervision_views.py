@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -42,6 +43,7 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
         "boxes": [(key, str(BOX_TITLES[key])) for key in selectors.SUPERVISION_BOXES],
         "states": SupervisionState.choices,
         "counts": selectors.supervision_counts(request.user),
+        "pager_query": f"{urlencode({'box': box, 'state': state})}&",
     }
     return render(request, "cases/supervisions.html", context)
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,6 +54,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "issued": issued,
             "who": who,
+            "pager_query": f"{urlencode({'user': who})}&" if who else "",
             "is_admin": has_role(request.user, RoleCode.ADMINISTRATOR),
             "revoke_form": TokenRevokeForm(),
         },

@@ -53,24 +53,30 @@ def personal_data_reads(user):
     return reads.select_related("actor__unit").order_by("-created_at", "-id")
 
 
-class ReadFilter(django_filters.FilterSet):
+def _day_filter(label, lookup: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label, field_name="created_at__date", lookup_expr=lookup, widget=DateInput
+    )
+
+
+class _ActorFilterSet(django_filters.FilterSet):
+    """An audit page's filters: ``q`` finds the actor by name or exact username."""
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(actor__name__icontains=value) | Q(actor__username=value))
+
+
+class ReadFilter(_ActorFilterSet):
     q = django_filters.CharFilter(label=_("查看人姓名或用户名"), method="filter_q")
     field = django_filters.ChoiceFilter(
         label=_("内容"), choices=list(FIELD_LABELS.items()), method="filter_field"
     )
-    after = django_filters.DateFilter(
-        label=_("日期自"), field_name="created_at__date", lookup_expr="gte", widget=DateInput
-    )
-    before = django_filters.DateFilter(
-        label=_("至"), field_name="created_at__date", lookup_expr="lte", widget=DateInput
-    )
+    after = _day_filter(_("日期自"), "gte")
+    before = _day_filter(_("至"), "lte")
 
     class Meta:
         model = AuditEvent
         fields = ["q", "field", "after", "before"]
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(actor__name__icontains=value) | Q(actor__username=value))
 
     def filter_field(self, queryset, name, value):
         if value == "export":
@@ -166,25 +172,18 @@ MODULES = {
 }
 
 
-class LogFilter(django_filters.FilterSet):
+class LogFilter(_ActorFilterSet):
     q = django_filters.CharFilter(label=_("操作人姓名或用户名"), method="filter_q")
     module = django_filters.ChoiceFilter(
         label=_("模块"), choices=list(MODULES.items()), method="filter_module"
     )
     target = django_filters.CharFilter(label=_("对象或理由含"), method="filter_target")
-    after = django_filters.DateFilter(
-        label=_("日期自"), field_name="created_at__date", lookup_expr="gte", widget=DateInput
-    )
-    before = django_filters.DateFilter(
-        label=_("至"), field_name="created_at__date", lookup_expr="lte", widget=DateInput
-    )
+    after = _day_filter(_("日期自"), "gte")
+    before = _day_filter(_("至"), "lte")
 
     class Meta:
         model = AuditEvent
         fields = ["q", "module", "target", "after", "before"]
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(actor__name__icontains=value) | Q(actor__username=value))
 
     def filter_module(self, queryset, name, value):
         return queryset.filter(action__startswith=f"{value}.")
