@@ -3,9 +3,12 @@ user's role may see it, and every export is on the audit trail."""
 
 from io import BytesIO
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,12 +63,9 @@ def case_export(request):
         .order_by("-registered_at")
     )
     total = rows.count()
-    if total > MAX_ROWS:
-        return HttpResponse(
-            excel.too_many_rows(total, MAX_ROWS),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+    if total > MAX_ROWS:  # back to the same filtered queue, which says why
+        messages.error(request, excel.too_many_rows(total, MAX_ROWS))
+        return redirect(f"{reverse('cases:queue')}?{request.GET.urlencode()}")
     unmasked = has_role(request.user, *UNMASKED_ROLES)
     words = DeadlineWords(now=timezone.now())
     book = Workbook(write_only=True)

@@ -298,13 +298,7 @@ def audit_log_export(request: HttpRequest) -> HttpResponse:
     total = rows.count()
     back = f"{reverse('audit:log')}?{filterset.data.urlencode()}"
     if total > EXPORT_LIMIT:
-        messages.error(
-            request,
-            gettext(
-                "筛选结果共 %(total)s 条，超过单次导出上限 %(limit)s 条，请缩小日期范围后再导出。"
-            )
-            % {"total": f"{total:,}", "limit": f"{EXPORT_LIMIT:,}"},
-        )
+        messages.error(request, excel.too_many_rows(total, EXPORT_LIMIT))
         return redirect(back)
     labels = _action_labels()
     book = Workbook(write_only=True)

@@ -334,6 +334,18 @@ def test_export_masks_and_is_logged(client_as, case):
 
 
 @pytest.mark.django_db
+def test_an_export_over_the_limit_returns_to_the_queue_and_says_why(client_as, case, monkeypatch):
+    # given an export limit below the street's cases
+    monkeypatch.setattr("pingan.cases.export.MAX_ROWS", 0)
+    # when the dispatcher exports the filtered queue
+    query = {"tab": "area", "q": ""}
+    response = client_as("street_dispatcher").get(reverse("cases:export"), query, follow=True)
+    # then they are back on the same queue, told why, and nothing was exported
+    assert response.redirect_chain[0][0] == f"{reverse('cases:queue')}?tab=area&q="
+    assert "超过单次导出上限 0 条" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="cases.export").exists()
+
+
 def test_leader_export_is_unmasked(client_as, case):
     response = client_as("street_leader").get(reverse("cases:export"), {"tab": "area"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
