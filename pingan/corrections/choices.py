@@ -62,3 +62,14 @@ class Check(models.TextChoices):
 class HashAlgorithm(models.TextChoices):
     SM3 = "sm3", "SM3"
     SHA256 = "sha256", "SHA-256"
+
+
+# What each entry of an evidence file's record chain (执法记录链) records, in words. The codes
+# are part of each entry's hashed content, so they stay as written; only their labels are here.
+RECORD_KINDS = {
+    "opened": _("立卷"),
+    "reviewed": _("初审"),
+    "excluded": _("初审：不予采信"),
+    "confirmed": _("复核"),
+    "concluded": _("审结"),
+}

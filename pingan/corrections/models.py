@@ -20,6 +20,7 @@ from pingan.orgs.models import Division
 
 from .choices import (
     OPEN_RELEASE_STATES,
+    RECORD_KINDS,
     Check,
     FileState,
     FundEntryKind,
@@ -378,3 +379,7 @@ class EnforcementRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("enforcement records are append-only")
+
+    @property
+    def kind_label(self) -> str:
+        return str(RECORD_KINDS.get(self.kind, self.kind))

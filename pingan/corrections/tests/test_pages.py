@@ -386,3 +386,11 @@ class TestEmployerApi(PermissionMatrix):
     api = True
     in_scope = "street_dispatcher"
     wrong_role = "prison_officer"
+
+
+def test_the_record_chain_names_its_entries_in_chinese(file, client_as):
+    # given a file just opened: its chain holds one entry, recorded as "opened"
+    page = client_as("auditor").get(reverse("corrections:file-detail", args=[file.number]))
+    # then the page calls it 立卷, not by its code
+    content = page.content.decode()
+    assert "</strong> 立卷" in content and "</strong> opened" not in content
