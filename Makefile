@@ -74,7 +74,7 @@ bench: install assets
 # and .mo are committed.
 messages: install
 	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=node_modules --settings=config.settings.test
-	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=node_modules --settings=config.settings.test
+	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=.venv --ignore=node_modules --settings=config.settings.test
 
 lint: install
 	$(BIN)/ruff check .

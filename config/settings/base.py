@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_tables2",
-    "axes",
+    "pingan.core.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "django_password_validators",
     "django_password_validators.password_history",

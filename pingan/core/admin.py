@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AuditEvent, CalendarSource, CalendarYear, Job, WorkCalendarDay
 from .services import audit_record
@@ -151,3 +153,11 @@ class JobAdmin(AuditedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The second factor is set up by its holder and reset by an administrator on the site's own
+# audited pages (core.twofactor, with a reason the person is told); django-otp's admin would
+# delete a device without either.
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)

@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +15,10 @@ class CoreConfig(AppConfig):
         from .middleware import SlidingSessionMiddleware
 
         user_logged_in.connect(SlidingSessionMiddleware.signed_in, dispatch_uid="sliding_session")
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes under a Chinese name in the admin (its models' names are translated in
+    locale/zh_Hans, which holds only third-party strings: the product's own are Chinese)."""
+
+    verbose_name = _("登录失败锁定")

@@ -133,6 +133,33 @@ def test_admin_is_in_chinese_and_for_administrators_only(client_as):
 
 
 @pytest.mark.django_db
+def test_the_admins_third_party_sections_speak_chinese_and_otp_devices_are_not_there(client_as):
+    # the login lockouts (django-axes) are named in Chinese, down to their columns
+    index = client_as("admin").get("/admin/").content.decode()
+    assert "登录失败锁定" in index and "登录失败记录" in index
+    assert "Axes" not in index and "Access attempts" not in index
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="street_clerk",
+        ip_address="10.0.0.8",
+        failures_since_start=2,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+        user_agent="",
+    )
+    attempts = client_as("admin").get("/admin/axes/accessattempt/").content.decode()
+    assert "IP 地址" in attempts and "失败次数" in attempts
+    # and second factors are reset on the site's audited page, not deleted in the admin
+    assert (
+        "TOTP" not in index
+        and client_as("admin").get("/admin/otp_totp/totpdevice/").status_code == 404
+    )
+
+
+@pytest.mark.django_db
 def test_pages_answer_with_a_content_security_policy(client_as):
     response = client_as("street_dispatcher").get("/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
