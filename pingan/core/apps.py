@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    # This module holds AxesConfig too: Django takes the one marked default for "pingan.core".
+    default = True
     name = "pingan.core"
     label = "core"
     verbose_name = _("基础")
