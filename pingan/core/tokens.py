@@ -60,8 +60,12 @@ def token_issue(*, actor, name: str, now) -> tuple[ApiToken, str]:
     audit_record(
         actor=actor,
         action="core.token_issued",
-        target=token,
-        data={"name": name, "expiry": token.expiry.isoformat() if token.expiry else None},
+        target=actor,  # the token's key is its digest, longer than an audit row's target id
+        data={
+            "name": name,
+            "key": token.token_key[:KEY_SHOWN],
+            "expiry": token.expiry.isoformat() if token.expiry else None,
+        },
     )
     return token, text
 
@@ -79,9 +83,9 @@ def token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
     audit_record(
         actor=actor,
         action="core.token_revoked",
-        target=token,
+        target=token.user,
         reason=reason,
-        data={"name": token.name, "owner": token.user.username},
+        data={"name": token.name, "key": token.token_key[:KEY_SHOWN]},
     )
     ApiToken.objects.filter(digest=token.digest).delete()
     return token

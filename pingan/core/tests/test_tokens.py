@@ -135,7 +135,8 @@ def test_the_owner_lists_and_revokes_their_tokens_through_the_api(staff):
     assert response.status_code == 200
     assert not ApiToken.objects.filter(digest=screen.digest).exists()
     revoked = AuditEvent.objects.get(action="core.token_revoked")
-    assert revoked.actor == clerk and revoked.data["name"] == "大屏"
+    assert revoked.actor == clerk and revoked.data == {"name": "大屏", "key": key}
+    assert revoked.target_id == str(clerk.pk)  # whose token it was
 
 
 def test_someone_elses_token_is_not_found_and_stays(staff):
