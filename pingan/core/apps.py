@@ -12,10 +12,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.utils.module_loading import autodiscover_modules
 
         from . import tables  # noqa: F401  (reads django-tables2's cell signatures once)
         from .middleware import SlidingSessionMiddleware
 
+        autodiscover_modules("home")  # each app's home-page panels (pingan.core.home)
         user_logged_in.connect(SlidingSessionMiddleware.signed_in, dispatch_uid="sliding_session")
 
 

@@ -156,6 +156,24 @@ MAP_LABELS = {
 }
 
 
+# The pages each role opens most, pinned under 首页 in this order (常用): the menu is ordered
+# by the job (a grid worker's patrol first, not ninth of sixteen); the rest follow by section.
+FIRST_BY_ROLE = {
+    RoleCode.GRID_WORKER: ("patrol:home", "patrol:report-list", "cases:queue"),
+    RoleCode.RECEPTIONIST: ("cases:case-new", "cases:queue"),
+    RoleCode.MEDIATOR: ("cases:queue", "cases:supervisions"),
+    RoleCode.OFFICER: ("cases:queue", "collaboration:whistles"),
+    RoleCode.DISPATCHER: ("cases:queue", "collaboration:whistles", "risk:map"),
+    RoleCode.LEADER: ("cases:approvals", "cases:supervisions", "cases:funnel", "risk:map"),
+    RoleCode.PRISON_OFFICER: ("corrections:release-list", "corrections:file-list"),
+    RoleCode.AUDITOR: ("corrections:file-list",),
+    RoleCode.EVALUATOR: ("evaluation:index",),
+    RoleCode.ASSISTANT: ("talent:mine",),
+    RoleCode.MENTOR: ("talent:overview",),
+    RoleCode.DEPARTMENT_HEAD: ("talent:overview",),
+    RoleCode.SECURITY_AUDITOR: ("audit:log", "audit:personal-data"),
+}
+
 # The registers of people (key persons, released persons) that officers read only when the
 # police or justice station them (``orgs.access.supervising_officer``).
 REGISTERS = frozenset({"persons:list", "corrections:release-list"})
@@ -165,18 +183,43 @@ REGISTERS = frozenset({"persons:list", "corrections:release-list"})
 def _menu(roles: frozenset[str], superuser: bool, script_prefix: str, registers: bool) -> tuple:
     """The menu for a set of roles: the same for everyone holding them, so worked out (and its
     ~40 URLs reversed) once per process and set of roles, not on every page (issue 27)."""
+    allowed_names = [
+        name
+        for name, _label, _icon, allowed in NAVIGATION
+        if name is not None
+        and (allowed is None or superuser or _holds(roles, allowed, name, registers))
+    ]
+    first = _first(roles, allowed_names)
     items = []
-    for name, label, icon, allowed in NAVIGATION:
+    for name, label, icon, _allowed in NAVIGATION:
         if name is None:
             items.append({"heading": label})
-        elif allowed is None or superuser or _holds(roles, allowed, name, registers):
+        elif name in allowed_names and name not in first:
             items.append({"url": reverse(name), "label": label, "icon": icon})
+        if name == "home" and first:
+            entries = {entry[0]: entry for entry in NAVIGATION}
+            items.append({"heading": _("常用")})
+            items.extend(
+                {"url": reverse(pinned), "label": entries[pinned][1], "icon": entries[pinned][2]}
+                for pinned in first
+            )
     # drop headings with nothing under them
     return tuple(
         item
         for index, item in enumerate(items)
         if "heading" not in item or (index + 1 < len(items) and "heading" not in items[index + 1])
     )
+
+
+def _first(roles: frozenset[str], allowed_names: list[str]) -> list[str]:
+    """The pinned pages of the user's roles that they may open, each once, in the order of
+    ``RoleCode`` (so a person holding two roles gets the same menu every time)."""
+    first: list[str] = []
+    for role in RoleCode:
+        for name in FIRST_BY_ROLE.get(role, ()) if role in roles else ():
+            if name in allowed_names and name not in first:
+                first.append(name)
+    return first
 
 
 def _holds(roles: frozenset[str], allowed: set, name: str, registers: bool) -> bool:

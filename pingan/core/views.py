@@ -25,6 +25,7 @@ from pingan.orgs.models import Role
 from . import notify
 from .actions import perform
 from .forms import DigestForm, LoginForm
+from .home import panels_for
 from .inbox_api import DIGEST
 from .models import Notice
 from .services import audit_record
@@ -32,30 +33,52 @@ from .services import audit_record
 INBOX_PAGE_SIZE = 30
 
 
+# Who oversees an area and so sees its overview (counts, divisions, map) under their own work;
+# everyone else's home page is their work alone.
+OVERVIEW_ROLES = frozenset(
+    {RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.ADMINISTRATOR, RoleCode.EVALUATOR}
+)
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Real facts of the user's scope: the areas, units and staff they are responsible for."""
+    """The user's own work first (``pingan.core.home``: each role's panels, counts that link
+    to their lists), then, for those who oversee an area, the real facts of their scope."""
     user = request.user
+    now = timezone.now()
+    roles = role_codes(user)
     roots = selectors.scope_roots(user)
-    single = roots[0] if len(roots) == 1 else None
-    return render(
-        request,
-        "core/home.html",
-        {
-            "roots": roots,
+    overview = user.is_superuser or bool(roles & OVERVIEW_ROLES)
+    single = roots[0] if overview and len(roots) == 1 else None
+    context = {
+        "roots": roots,
+        "places": _places(user) if not roots else [],
+        "roles": Role.objects.filter(code__in=roles),
+        "panels": panels_for(user, now=now),
+        "waiting": case_selectors.waiting_on(user),
+        "overview": overview,
+        "calendar_warning": case_selectors.calendar_warning(now=now)
+        if has_role(user, RoleCode.ADMINISTRATOR)
+        else None,
+    }
+    if overview:
+        context |= {
             "summary": selectors.scope_summary(user),
             "children": selectors.children_with_counts(single, user) if single else [],
             "single_root": single,
             "columns": selectors.count_columns(single) if single else {},
-            "roles": Role.objects.filter(code__in=role_codes(user)),
-            "cases": case_selectors.home_tiles(user, now=timezone.now()),
-            "waiting": case_selectors.waiting_on(user),
-            "calendar_warning": case_selectors.calendar_warning(now=timezone.now())
-            if has_role(user, RoleCode.ADMINISTRATOR)
-            else None,
-        },
-    )
+            "cases": case_selectors.home_tiles(user, now=now),
+        }
+    return render(request, "core/home.html", context)
+
+
+def _places(user) -> list[str]:
+    """Where someone without an area works: their unit, and a prison officer's prisons."""
+    places = [str(prison) for prison in user.prisons.all()]
+    if user.unit_id:
+        places.insert(0, str(user.unit))
+    return places
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.forms import DateInput
 from pingan.orgs.models import Division
 
 from .choices import FileState, ReleaseState, ReviewKind
@@ -25,6 +26,12 @@ class ReleaseFilter(django_filters.FilterSet):
     )
     prison = django_filters.ModelChoiceFilter(label=_("监狱"), queryset=Prison.objects.all())
     name = django_filters.CharFilter(label=_("姓名"), lookup_expr="icontains")
+    released_from = django_filters.DateFilter(
+        label=_("释放日期自"), field_name="release_date", lookup_expr="gte", widget=DateInput()
+    )
+    released_to = django_filters.DateFilter(
+        label=_("释放日期至"), field_name="release_date", lookup_expr="lte", widget=DateInput()
+    )
 
     class Meta:
         model = Release

@@ -8,7 +8,7 @@ from django.conf import settings
 
 STANDARD = {
     "apps", "models", "choices", "querysets", "access", "rules", "services", "selectors",
-    "forms", "tables", "filtersets", "views", "urls", "admin", "tasks", "serializers",
+    "forms", "tables", "filtersets", "views", "urls", "admin", "tasks", "serializers", "home",
 }  # fmt: skip
 
 
