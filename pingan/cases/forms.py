@@ -186,6 +186,15 @@ class RejectForm(ActionForm):
     )
 
 
+class HandlerField(forms.ModelChoiceField):
+    """A handler named with their roles (刘桂英（调解员）), so a dispatcher picks the mediator,
+    not a namesake clerk."""
+
+    def label_from_instance(self, obj: Staff) -> str:
+        roles = "、".join(str(role) for role in obj.roles.all())
+        return f"{obj.name}（{roles}）" if roles else obj.name
+
+
 class AssignForm(ActionForm):
     unit = forms.ModelChoiceField(
         label=_("承办单位"),
@@ -193,7 +202,7 @@ class AssignForm(ActionForm):
         required=False,
         empty_label=_("保持当前承办单位"),
     )
-    handler = forms.ModelChoiceField(
+    handler = HandlerField(
         label=_("承办人"), queryset=Staff.objects.none(), required=False, empty_label=_("暂不指定")
     )
 
@@ -202,9 +211,11 @@ class AssignForm(ActionForm):
         self.fields["unit"].queryset = (
             Unit.objects.visible_to(self.user).filter(is_active=True).order_by("kind", "name")
         )
-        self.fields["handler"].queryset = Staff.objects.filter(
-            unit=self.case.handling_unit, is_active=True
-        ).order_by("name")
+        self.fields["handler"].queryset = (
+            Staff.objects.filter(unit=self.case.handling_unit, is_active=True)
+            .prefetch_related("roles")
+            .order_by("name")
+        )
 
 
 class ConcludeForm(ActionForm):

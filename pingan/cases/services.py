@@ -571,7 +571,8 @@ def case_conclude(
         raise ApplicationError(_("请选择办理结果。"))
     if outcome == Outcome.NO_AGREEMENT and legal_route not in LegalRoute.values:
         raise ApplicationError(
-            _("未达成协议的，请选择引导当事人的法律途径（诉讼、仲裁或行政复议）。")
+            _("未达成协议的，请选择引导当事人的法律途径（诉讼、仲裁或行政复议）。"),
+            field="legal_route",
         )
     if outcome == Outcome.AGREEMENT:
         legal_route = ""

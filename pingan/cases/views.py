@@ -183,6 +183,8 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             perform(declared, case, request.user, form.cleaned_data)
         except ApplicationError as exc:
             status, error = exc.status_code, exc.message
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
         else:
             label = declared.label
             messages.success(

@@ -128,7 +128,14 @@ def organises(user, path: str) -> bool:
 
 
 def may_whistle(user, case) -> bool:
-    return case.state in OPEN_STATES and organises(user, case.area_path)
+    """The handling unit's organisers whistle on an open case of their area (街道吹哨: the
+    street that holds the case calls the departments); ``services.whistle_blow`` asks this."""
+    return (
+        case.state in OPEN_STATES
+        and user.unit_id is not None
+        and user.unit_id == case.handling_unit_id
+        and organises(user, case.area_path)
+    )
 
 
 def may_close(user, call: WhistleCall) -> bool:

@@ -57,8 +57,8 @@ class WhistleForm(StyledForm):
         queryset=Unit.objects.none(),
         required=False,
         label=_("召集部门"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("可多选（按住 Ctrl）。常驻、轮驻部门今日值班的可就近报到。"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("可勾选多个。常驻、轮驻部门今日值班的可就近报到。"),
     )
     officers = OfficersField(
         queryset=NamedOfficer.objects.none(),
@@ -79,6 +79,20 @@ class WhistleForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = agencies_for(user)
         self.fields["officers"].queryset = street_officers(street, timezone.localdate())
+
+    def clean(self):
+        """A named officer reports for their unit (``services.whistle_blow`` summons the unit
+        through them): a unit ticked beside one of its officers is marked, not dropped."""
+        cleaned = super().clean()
+        officers = {o.staff.unit_id: o for o in cleaned.get("officers") or ()}
+        for unit in cleaned.get("units") or ():
+            if unit.pk in officers:
+                self.add_error(
+                    "units",
+                    _("%(unit)s 已由下沉干警%(officer)s代表报到，请不要再勾选该部门。")
+                    % {"unit": unit.name, "officer": officers[unit.pk].staff.name},
+                )
+        return cleaned
 
 
 class ReportForm(VersionForm):

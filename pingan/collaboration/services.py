@@ -25,7 +25,7 @@ from pingan.orgs.choices import Level, RoleCode, Stationing, UnitKind
 from pingan.orgs.models import Division, Staff, Unit
 
 from . import rules
-from .access import may_answer, may_report_progress
+from .access import may_answer, may_report_progress, may_whistle
 from .choices import OfficerKind, ProgressKind, ResultRating, TalkMode
 from .models import (
     DutyShift,
@@ -280,6 +280,10 @@ def whistle_blow(
     if case.state not in OPEN_STATES:
         raise ApplicationError(
             _("该事项已“%(state)s”，不能再吹哨。") % {"state": State(case.state).label}
+        )
+    if not may_whistle(actor, case):
+        raise ForbiddenError(
+            _("该事项由%(unit)s承办，请由承办单位吹哨。") % {"unit": case.handling_unit.name}
         )
     reason = require_text(reason, _("需要协同的事项"))
     hours = default_report_hours() if report_hours is None else report_hours

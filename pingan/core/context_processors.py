@@ -174,6 +174,10 @@ FIRST_BY_ROLE = {
     RoleCode.SECURITY_AUDITOR: ("audit:log", "audit:personal-data"),
 }
 
+# A person's own record, which exists only for those holding the role: not shown to a
+# superuser who does not (it would open on "您还没有培养档案").
+OWN_RECORD = frozenset({"talent:mine", "talent:peers"})
+
 # The registers of people (key persons, released persons) that officers read only when the
 # police or justice station them (``orgs.access.supervising_officer``).
 REGISTERS = frozenset({"persons:list", "corrections:release-list"})
@@ -187,7 +191,11 @@ def _menu(roles: frozenset[str], superuser: bool, script_prefix: str, registers:
         name
         for name, _label, _icon, allowed in NAVIGATION
         if name is not None
-        and (allowed is None or superuser or _holds(roles, allowed, name, registers))
+        and (
+            allowed is None
+            or (superuser and name not in OWN_RECORD)
+            or _holds(roles, allowed, name, registers)
+        )
     ]
     first = _first(roles, allowed_names)
     items = []

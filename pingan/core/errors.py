@@ -2,14 +2,16 @@
 
 
 class ApplicationError(Exception):
-    """A domain rule refused the request; `message` is written for a clerk, not a developer."""
+    """A domain rule refused the request; `message` is written for a clerk, not a developer.
+    ``field`` names the input at fault, when one is: a page marks it, the API returns it."""
 
     status_code = 400
 
-    def __init__(self, message: str, *, extra: dict | None = None) -> None:
+    def __init__(self, message: str, *, extra: dict | None = None, field: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.extra = extra or {}
+        self.field = field
+        self.extra = {**(extra or {}), **({"field": field} if field else {})}
 
 
 class ConflictError(ApplicationError):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -79,6 +80,12 @@ def _places(user) -> list[str]:
     if user.unit_id:
         places.insert(0, str(user.unit))
     return places
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    return redirect(static("pingan/favicon.svg"), permanent=True)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -697,6 +697,9 @@ def evidence_item_review(
     """The first review of an item against the three criteria (真实性、完整性、关联性)."""
     now = now or timezone.now()
     file = _open_file_of(item, actor)
+    if item.second_reviewed_at is not None:
+        # a confirmed item is settled: a new first review would void the second person's check
+        raise ApplicationError(_("该证据已复核确认，不能重新初审。"))
     checks = {"authenticity": authenticity, "completeness": completeness, "relevance": relevance}
     if any(value not in ("pass", "fail") for value in checks.values()):
         raise ApplicationError(_("真实性、完整性、关联性三项都要给出审核结论。"))

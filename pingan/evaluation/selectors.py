@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from pingan.cases.models import Case
 
 from . import services, sources
-from .choices import Dimension, SchemeState
+from .choices import Dimension, Direction, Rule, SchemeState
 from .models import (
     CorrectionItem,
     IndicatorScore,
@@ -66,6 +66,41 @@ def _source_label(code: str) -> str:
         return _("人工评价")
     found = sources.SOURCES.get(code)
     return str(found.label) if found else code
+
+
+def amount(value, unit: str) -> str:
+    """A source's value in words: rates (stored as fractions) as percentages, others with
+    their unit (0.9 → 90%, 3 → 3 件)."""
+    if unit == "%":
+        return f"{float(value) * 100:.4g}%"
+    return f"{float(value):.4g}{(' ' + unit) if unit else ''}"
+
+
+def describe(indicator) -> None:
+    """Set an indicator's rule in words for the scheme page: ``target_text`` (90%, not
+    0.9000), ``bands_text`` (≥90% 得满分；≥80% 得 80%), and ``direction_text``, which for the
+    counting rules says what the count does (a deduction counts events: the fewer the better)."""
+    unit = _source_unit(indicator.source)
+    higher = indicator.direction == Direction.HIGHER
+    indicator.target_text = "—" if indicator.target is None else amount(indicator.target, unit)
+    sign = "≥" if higher else "≤"
+    indicator.bands_text = "；".join(
+        _("%(sign)s%(value)s 得 %(share)s")
+        % {
+            "sign": sign,
+            "value": amount(threshold, unit),
+            "share": _("满分") if float(fraction) >= 1 else f"{float(fraction) * 100:.4g}%",
+        }
+        for threshold, fraction in sorted(
+            indicator.bands or (), key=lambda band: band[0], reverse=higher
+        )
+    )
+    if indicator.rule == Rule.DEDUCTION:
+        indicator.direction_text = _("越少越好（每次扣分）")
+    elif indicator.rule == Rule.CAPPED:
+        indicator.direction_text = _("越多越好（每次加分）")
+    else:
+        indicator.direction_text = indicator.get_direction_display()
 
 
 def _source_unit(code: str) -> str:

@@ -108,6 +108,7 @@ def _scheme_context(request, scheme: Scheme, **extra) -> dict:
     labels = dict(sources.source_choices())
     for indicator in indicators:
         indicator.source_label = labels.get(indicator.source, indicator.source)
+        selectors.describe(indicator)
     versions = Scheme.objects.filter(
         year=scheme.year,
         quarter=scheme.quarter,

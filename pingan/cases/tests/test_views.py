@@ -741,3 +741,53 @@ def test_the_approvals_queue_and_escalations_are_scoped(client_as, register, sta
     assert case.number in own.content.decode()
     other = client_as("leader@110101002").get(reverse("cases:approvals"))
     assert case.number not in other.content.decode()
+
+
+def test_an_action_is_confirmed_once_and_not_again_on_the_next_page(client_as, case):
+    # given the dispatcher accepts a case from its page (no htmx: a redirect to the page)
+    client = client_as("street_dispatcher")
+    response = client.post(
+        reverse("cases:case-act", args=[case.number, "accept"]),
+        {"accept-version": 1},
+        follow=True,
+    )
+    # then the confirmation shows once, not in the page and again in the case body
+    assert response.content.decode().count(f"已受理：{case.number}") == 1
+    # and the next page does not repeat it
+    again = client.get(reverse("cases:case-detail", args=[case.number])).content.decode()
+    assert f"已受理：{case.number}" not in again
+
+
+def test_a_conclusion_without_a_legal_route_marks_that_field(client_as, register, staff):
+    # given a case in mediation
+    case, _ = register()
+    dispatcher = staff("street_dispatcher")
+    services.case_accept(case=case, actor=dispatcher)
+    services.case_assign(case=case, actor=dispatcher)
+    services.case_start_mediation(case=case, actor=dispatcher)
+    case.refresh_from_db()
+    # when it is concluded without agreement and without a legal route
+    response = client_as("street_dispatcher").post(
+        reverse("cases:case-act", args=[case.number, "conclude"]),
+        {
+            "conclude-version": case.version,
+            "conclude-outcome": "no_agreement",
+            "conclude-reason": "双方分歧较大",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    # then nothing changes, and the legal-route select itself is marked with the reason
+    assert response.status_code == 400
+    action = next(a for a in response.context["actions"] if a["name"] == "conclude")
+    assert "法律途径" in action["form"].errors["legal_route"][0]
+    assert 'aria-invalid="true"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == "mediating"
+
+
+def test_the_handler_list_names_each_persons_role(client_as, case, staff):
+    # given an accepted case of the street centre
+    services.case_accept(case=case, actor=staff("street_dispatcher"))
+    page = client_as("street_dispatcher").get(reverse("cases:case-detail", args=[case.number]))
+    # then the assign form offers the mediator with her role, not a bare name
+    assert "刘桂英（调解员）" in page.content.decode()

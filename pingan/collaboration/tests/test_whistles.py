@@ -504,3 +504,40 @@ def test_a_refused_summons_move_changes_nothing(whistle, staff):
         check_refusals_change_nothing(SUMMONS, make=make, act=act, events=events, data=data)
 
     run()
+
+
+def test_a_unit_ticked_beside_its_own_officer_is_marked_not_dropped(
+    hard_case, client_as, staff, named_officer
+):
+    # given the officer's unit is one the dispatcher may summon
+    case = hard_case()
+    client = client_as("street_dispatcher")
+    police = staff("officer").unit
+    police.kind, police.is_active = "agency", True
+    police.save(update_fields=["kind", "is_active"])
+    # when both the unit and its named officer are ticked
+    response = client.post(
+        reverse("collaboration:whistle-blow", args=[case.number]),
+        {"units": [police.pk], "officers": [named_officer.pk], "report_hours": 12, "reason": "x"},
+        HTTP_HX_REQUEST="true",
+    )
+    # then nothing is written and the units field says why, marked as at fault
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "已由下沉干警赵勇代表报到" in page and 'aria-invalid="true"' in page
+    assert not WhistleCall.objects.filter(case=case).exists()
+
+
+def test_only_the_handling_unit_is_offered_the_whistle(hard_case, client_as, staff, unit):
+    # given a case the street centre handles
+    case = hard_case()
+    # when the district dispatcher, who oversees the street, opens it
+    client = client_as("district_dispatcher")
+    page = client.get(reverse("cases:case-detail", args=[case.number])).content.decode()
+    # then no whistle is offered, and a forced one is refused in words, nothing written
+    assert 'data-action="whistle"' not in page
+    with pytest.raises(ForbiddenError, match="请由承办单位吹哨"):
+        whistle_blow(
+            case=case, actor=staff("district_dispatcher"), reason="x", units=[unit(HOUSING)]
+        )
+    assert not WhistleCall.objects.filter(case=case).exists()

@@ -92,3 +92,32 @@ def test_the_menu_is_ordered_by_role(staff, rf):
     assert labels.count("网格巡查") == 1
     # the clerk's opens with registering a matter
     assert _menu(staff, "street_clerk", rf)[:3] == ["首页", "常用", "登记事项"]
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+
+
+def test_a_superuser_is_not_offered_an_assistants_own_record(staff, rf):
+    # the administrator (a superuser) sees every page but the assistant's own record and peers,
+    # which would only say "您还没有培养档案"
+    labels = _menu(staff, "admin", rf)
+    assert "我的培养" not in labels and "同批互评" not in labels
+    assert "助理培养" in labels
+
+
+def test_no_template_carries_an_inline_event_handler():
+    # the CSP (script-src 'self') blocks onclick= / onchange=: behaviour lives in pingan.js
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    handler = re.compile(r"\son[a-z]+=\"", re.IGNORECASE)
+    found = [
+        str(path.relative_to(settings.BASE_DIR))
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+        if handler.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -16,6 +16,7 @@ PUBLIC = {
     "logout": "ends whatever session there is",
     "set_language": "Django's language switch",
     "javascript-catalog": "the translations the pages' scripts read",
+    "favicon": "the site icon browsers ask for (core/tests/test_home.py)",
     "public-query": "a citizen's progress query (cases/tests/test_public.py)",
     "api-token": "obtains a token with a username and password (core/tests/test_tokens.py)",
     "open311:services": "the public Open311 GeoReport v2 interface (patrol/tests/test_open311.py)",

@@ -297,3 +297,22 @@ def test_a_refused_evidence_file_move_changes_nothing(prison, staff):
         check_refusals_change_nothing(EVIDENCE_FILE, make=make, act=act, events=events, data=data)
 
     run()
+
+
+def test_a_confirmed_item_is_not_reviewed_again(file, staff, client):
+    # given an item reviewed and confirmed by a second officer
+    first, second = staff("prison_officer"), staff("prison_reviewer")
+    item = file.items.get(title="计分考核材料")
+    review(item, first)
+    services.evidence_item_confirm(item=item, actor=second, now=NOW)
+    records = EnforcementRecord.objects.filter(file=file).count()
+    # then a new first review is refused and writes nothing to the chain
+    with pytest.raises(ApplicationError, match="已复核确认，不能重新初审"):
+        review(item, first)
+    assert EnforcementRecord.objects.filter(file=file).count() == records
+    # and the page offers no 重新初审 for it, and keeps 审结 disabled while 奖惩审批表 waits
+    client.force_login(first)
+    page = client.get(f"/corrections/files/{file.number}/").content.decode()
+    assert "已复核确认" in page
+    assert page.count("重新初审") == 0
+    assert 'disabled aria-describedby="conclude-waiting"' in page

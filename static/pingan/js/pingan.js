@@ -126,9 +126,19 @@
     if (panel) { followSuggestedCategory(panel); }
   });
   document.addEventListener("change", function (event) {
-    if (event.target.id === "id_category") {  // setting .value raises no event: the clerk chose
+    var target = event.target;
+    // a filter that applies as soon as it is chosen (no inline handler: the CSP forbids them)
+    if (target.hasAttribute("data-autosubmit") && target.form) { target.form.requestSubmit(); }
+    if (target.id === "id_category") {  // setting .value raises no event: the clerk chose
       var auto = document.getElementById("id_category_auto");
       if (auto) { auto.value = ""; }
+    }
+    // the panel reads the place, the category and the parties' ID numbers: ask it again when
+    // one changes (here, not in an htmx trigger filter, which the CSP's no-eval forbids)
+    var host = document.getElementById("suggest-host");
+    if (host && (target.id === "id_grid" || target.id === "id_category" ||
+                 /id_number$/.test(target.name || ""))) {
+      htmx.trigger(host, "pa-suggest");
     }
   });
 

@@ -17,6 +17,7 @@ from pingan.cases.reference import ensure_reference_data
 from pingan.core.calendar import LOCAL_TZ
 from pingan.demo.cases import generate_cases
 from pingan.demo.orgs import load_org_tree
+from pingan.persons.reference import ensure_reference_data as ensure_person_types
 
 
 def moment(value: str) -> datetime:
@@ -67,8 +68,10 @@ class Command(BaseCommand):
         if cases < 0 or batch_size < 1:
             raise CommandError("--cases must be 0 or more and --batch-size at least 1.")
         started = time.monotonic()
-        # Categories and deadline policies come from a migration; a flushed database needs them.
+        # Categories, deadline policies and the key-person types (which a release hand-over
+        # files people under) come from migrations; a flushed database needs them.
         ensure_reference_data()
+        ensure_person_types()
         counts = load_org_tree(seed=seed)
         elapsed = time.monotonic() - started
         self.stdout.write(
