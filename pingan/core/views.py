@@ -70,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "single_root": single,
             "columns": selectors.count_columns(single) if single else {},
             "cases": case_selectors.home_tiles(user, now=now),
+            "boundaries_generated": selectors.boundaries_generated(),
         }
     return render(request, "core/home.html", context)
 

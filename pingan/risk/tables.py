@@ -11,6 +11,7 @@ from pingan.core.tables import DateTimeColumn, TemplateColumn
 
 from .choices import InstructionState
 from .models import Instruction, RiskWarning
+from .wording import warning_words
 
 ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
 
@@ -69,28 +70,39 @@ class InstructionTable(tables.Table):
 
 
 class WarningTable(tables.Table):
+    street = tables.Column(
+        verbose_name=_("街道"), accessor="grid__parent__parent__name", orderable=False
+    )
     grid = tables.Column(verbose_name=_("网格"), accessor="grid__name", order_by="path")
     kind = tables.Column(verbose_name=_("预警类型"))
+    detail = tables.Column(verbose_name=_("情况"), accessor="data", orderable=False)
     opened_at = DateTimeColumn(format="Y-m-d", verbose_name=_("首次触发"))
     last_flagged_at = DateTimeColumn(format="Y-m-d", verbose_name=_("最近触发"))
     closed_at = DateTimeColumn(format="Y-m-d", verbose_name=_("解除"), default=_("未解除"))
-    detail = tables.Column(verbose_name=_("检验"), accessor="data", orderable=False)
     actions = TemplateColumn(
         template_name="risk/_warning_actions.html", verbose_name="", orderable=False
     )
 
     class Meta:
         model = RiskWarning
-        fields = ["grid", "kind", "opened_at", "last_flagged_at", "closed_at", "detail", "actions"]
+        fields = [
+            "street",
+            "grid",
+            "kind",
+            "detail",
+            "opened_at",
+            "last_flagged_at",
+            "closed_at",
+            "actions",
+        ]
         attrs = ATTRS
         empty_text = _("当前没有预警。预警在每日指数计算后自动生成。")
 
     def render_detail(self, value: dict, record: RiskWarning) -> str:
-        if "last_week" in value:
-            return format_html(
-                gettext("最近一周 {last_week} 件，以往每周 {baseline} 件（p = {p}）"),
-                last_week=value["last_week"],
-                baseline=value["baseline_per_week"],
-                p=f"{value['p']:.1e}",
-            )
-        return format_html("Gi* z = {}，q = {}", value.get("z"), f"{value.get('q', 0):.3f}")
+        words = warning_words(record.kind, value)
+        return format_html(
+            '{}<details class="small text-secondary"><summary>{}</summary>{}</details>',
+            words.plain,
+            gettext("统计依据"),
+            words.statistics,
+        )

@@ -30,6 +30,7 @@ from .filtersets import InstructionFilter, WarningFilter
 from .forms import CloseForm, InstructionForm, VersionForm
 from .models import IndexSnapshot, Instruction, RiskSettings, RiskWarning
 from .tables import CaseBehindTable, InstructionTable, WarningTable
+from .wording import warning_words
 
 PAGE_SIZE = 50
 
@@ -80,6 +81,7 @@ def risk_map(request: HttpRequest) -> HttpResponse:
         **_formula_context(config),
         "level": level,
         "levels": [(value, Level(value).label) for value in selectors.MAP_LEVELS],
+        "boundaries_generated": org_selectors.boundaries_generated(),
         "windows": windows,
         "window_end": window_end,
         "open_warnings": RiskWarning.objects.visible_to(request.user).open().count(),
@@ -158,10 +160,12 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
                 if window_end and division.level != Level.GRID
                 else []
             ),
-            "warnings": RiskWarning.objects.filter(path__startswith=division.path)
-            .open()
-            .select_related("grid")
-            .order_by("-opened_at")[:10],
+            "warnings": _worded(
+                RiskWarning.objects.filter(path__startswith=division.path)
+                .open()
+                .select_related("grid")
+                .order_by("-opened_at")[:10]
+            ),
             "instructions": Instruction.objects.visible_to(request.user)
             .filter(path__startswith=division.path)
             .open()
@@ -173,13 +177,19 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _worded(warnings) -> list[RiskWarning]:
+    for warning in warnings:
+        warning.words = warning_words(warning.kind, warning.data)
+    return list(warnings)
+
+
 @login_required
 @require_GET
 def warning_list(request: HttpRequest) -> HttpResponse:
     require_monitor(request.user)
     data = request.GET.copy()
     data.setdefault("status", "open")
-    queryset = RiskWarning.objects.visible_to(request.user).select_related("grid")
+    queryset = RiskWarning.objects.visible_to(request.user).select_related("grid__parent__parent")
     filterset = WarningFilter(data, queryset=queryset, request=request)
     table = WarningTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)

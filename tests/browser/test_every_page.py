@@ -1,6 +1,8 @@
 """Every role walks every page of its menu in a real browser: each answers 200, logs no script
 error or warning (the CSP forbids eval and inline handlers, so a filter or handler that needs
-them shows up here), and shows no English word or internal code outside an allow-list."""
+them shows up here), shows no English word or internal code outside an allow-list, and has no
+serious or critical accessibility violation under axe-core (WCAG 2.1 AA, which GB/T 37668-2019
+follows; axe is served from static/vendor like every other script)."""
 
 import re
 
@@ -38,6 +40,16 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,}")
 NOT_WORDS = re.compile(r"[\w.-]+\.(?:csv|xlsx|pdf|json)\b|(?<![A-Za-z])[A-Z]{1,4}\d[\w-]*")
 
 
+AXE = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+  });
+  return result.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`);
+}"""
+
+
 @pytest.fixture
 def demo_world(transactional_db):
     call_command("pingan_demo", cases=300)
@@ -51,7 +63,7 @@ def _sign_in(page, base: str, persona: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def test_every_menu_page_is_chinese_and_quiet(demo_world, live_server, browser):
+def test_every_menu_page_is_chinese_quiet_and_accessible(demo_world, live_server, browser):
     # login names are Latin by design (pinyin), wherever a page shows them
     usernames = set(Staff.objects.values_list("username", flat=True))
     problems = []
@@ -82,6 +94,9 @@ def test_every_menu_page_is_chinese_and_quiet(demo_world, live_server, browser):
                 problems.append(f"{persona} {href}: HTTP {response.status}")
             if console:
                 problems.append(f"{persona} {href}: console {console[:2]}")
+            page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
+            for violation in page.evaluate(AXE):
+                problems.append(f"{persona} {href}: axe {violation}")
             if href.startswith(CODES_SHOWN):
                 continue
             text = " ".join(

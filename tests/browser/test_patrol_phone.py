@@ -68,6 +68,13 @@ def test_a_grid_worker_patrols_and_reports_from_a_phone(demo_world, live_server,
         page.get_by_role("button", name="提交上报").click()
         page.wait_for_selector("[data-testid=report-text]")
         page.screenshot(path=str(ARTIFACTS / "patrol-report-detail-375.png"), full_page=True)
+        # and their report list reads as cards on the phone, filtered by a grid's name
+        page.goto(f"{base}/patrol/reports/?area={grid.name}")
+        row = page.locator("table tbody tr").first
+        assert row.evaluate("row => getComputedStyle(row).display") == "block"
+        assert row.locator("td[data-label]").count() > 2  # each line labelled by its column
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=str(ARTIFACTS / "patrol-report-list-375.png"), full_page=True)
     finally:
         context.close()
     # then the report is stored in the grid with the phone's position, as an early sign

@@ -11,6 +11,10 @@ from pingan.orgs.models import Division, Staff, Unit
 
 STREETS = "东华门 景山 交道口 安定门 北新桥 东四 朝阳门 建国门 东直门 和平里 前门 崇文门外 东花市 龙潭 体育馆路 天坛 永定门外"  # noqa: E501
 AREA_TOLERANCE = 1e-9
+# Coordinates are stored to 6 decimals (about 0.1 m): where a cut meets a curved outline the
+# stored point may sit that far off the parent's edge.
+EDGE_TOLERANCE = 1e-6
+AREA_SHARE_TOLERANCE = 1e-4
 
 
 def _official(level: str) -> dict[str, str]:
@@ -52,8 +56,9 @@ def test_children_tile_their_parent_without_overlap(parent_level):
         # then every polygon is valid
         assert outline.is_valid and all(piece.is_valid for piece in pieces), parent.name
         # and the pieces cover the parent exactly (areas add up, each lies inside) …
-        assert abs(sum(piece.area for piece in pieces) - outline.area) < AREA_TOLERANCE, parent.name
-        assert all(outline.buffer(1e-9).contains(piece) for piece in pieces), parent.name
+        covered = sum(piece.area for piece in pieces)
+        assert abs(covered - outline.area) < AREA_SHARE_TOLERANCE * outline.area, parent.name
+        assert all(outline.buffer(EDGE_TOLERANCE).contains(piece) for piece in pieces), parent.name
         # … and no two overlap (touching along an edge is fine)
         tree = STRtree(pieces)
         for index, piece in enumerate(pieces):
@@ -102,3 +107,38 @@ def test_demo_load_is_idempotent():
 @pytest.mark.django_db
 def test_every_grid_has_a_grid_worker():
     assert not Division.objects.grids().filter(grid_workers__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_district_is_drawn_in_its_real_outline_and_says_what_is_generated(client_as):
+    # the district's polygon is Dongcheng's outline, not a rectangle
+    district = Division.objects.get(level="district")
+    assert len(district.geometry["coordinates"][0]) > 50
+    # and the home page's map says that the inner boundaries are generated
+    page = client_as("street_dispatcher").get("/").content.decode()
+    assert 'data-testid="generated-boundaries"' in page
+
+
+@pytest.mark.django_db
+def test_an_import_of_real_boundaries_removes_the_notice(client_as):
+    from pingan.core.services import audit_record
+
+    # given real boundaries were imported after the demo's
+    audit_record(
+        actor=None, action="orgs.divisions_upsert", reason="dongcheng-2027.geojson", data={}
+    )
+    # then the map no longer calls its boundaries generated
+    page = client_as("street_dispatcher").get("/").content.decode()
+    assert 'data-testid="generated-boundaries"' not in page
+
+
+def test_an_outline_splits_into_pieces_proportional_to_their_weights():
+    from shapely.geometry import Polygon
+
+    from pingan.orgs.geometry import split_shape
+
+    # an L-shaped outline, as irregular as a district's
+    outline = Polygon([(0, 0), (0.04, 0), (0.04, 0.02), (0.02, 0.02), (0.02, 0.05), (0, 0.05)])
+    pieces = split_shape(outline, [1, 2, 3, 4])
+    shares = [piece.area / outline.area for piece in pieces]
+    assert [round(share, 3) for share in shares] == [0.1, 0.2, 0.3, 0.4]

@@ -238,3 +238,18 @@ def test_a_report_becomes_a_case_in_one_step_and_the_case_links_back(client_as, 
     assert reverse("patrol:report-detail", args=[report.pk]) in case_page
     detail = client.get(reverse("patrol:report-detail", args=[report.pk])).content.decode()
     assert report.case.number in detail
+
+
+def test_the_area_filter_takes_a_name_as_well_as_a_code(client_as, report, neighbours_report):
+    # given reports in two grids of the street
+    client = client_as("street_dispatcher")
+    grid = report.grid
+    # when the dispatcher types the grid's name, or its code
+    by_name = client.get(reverse("patrol:report-list"), {"area": grid.name}).content.decode()
+    by_code = client.get(reverse("patrol:report-list"), {"area": grid.code}).content.decode()
+    # then both find its report and leave out the other grid's
+    for listing in (by_name, by_code):
+        assert report.text in listing and neighbours_report.text not in listing
+    # and a name that matches nothing lists nothing, without an error
+    empty = client.get(reverse("patrol:report-list"), {"area": "不存在的社区"})
+    assert empty.status_code == 200 and report.text not in empty.content.decode()

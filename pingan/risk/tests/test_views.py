@@ -301,9 +301,12 @@ def test_warning_list_shows_open_warnings_in_scope(client_as, grid, snapshots):
         data={"p": 0.00001, "last_week": 9, "previous_week": 4, "baseline_per_week": 1.2},
     )
     page = client_as("street_dispatcher").get(reverse("risk:warnings")).content.decode()
-    assert "最近一周 9 件，以往每周 1.2 件（p = 1.0e-05）" in page
+    # in words first, with its street; the statistics behind a details toggle
+    assert "近1周新增9件，约为往常的7.5倍（往常每周约1件）" in page
+    assert grid.parent.parent.name in page
+    assert "<summary>统计依据</summary>" in page and "p = 1.0e-05" in page
     other = client_as("dispatcher@110101002").get(reverse("risk:warnings")).content.decode()
-    assert "最近一周 9 件" not in other
+    assert "近1周新增9件" not in other
 
 
 @pytest.mark.django_db

@@ -45,6 +45,8 @@
             nameProperty: "code",
             roam: true,
             selectedMode: false,
+            layoutCenter: ["50%", "50%"],  // fill the card, whatever the area's shape
+            layoutSize: "96%",
             data: data,
             label: {
               show: geojson.features.length <= 40,
@@ -142,7 +144,18 @@
     }
   });
 
+  /* A region that scrolls (a wide table, a long list) takes keyboard focus, so that it can be
+     scrolled without a mouse (WCAG 2.1.1). */
+  function focusableScrollers(root) {
+    root.querySelectorAll(".table-responsive, .list-group-flush, .pa-checklist").forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight;
+      if (scrolls && !el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function (event) { focusableScrollers(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusableScrollers(document);
     document.querySelectorAll("[data-formset-add]").forEach(function (button) {
       button.addEventListener("click", function () { addFormsetRow(button); });
     });

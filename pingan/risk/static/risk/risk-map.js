@@ -70,6 +70,8 @@
             nameProperty: "code",
             roam: true,
             selectedMode: false,
+            layoutCenter: ["50%", "50%"],  // fill the card, whatever the area's shape
+            layoutSize: "96%",
             data: data,
             label: {
               show: geojson.features.length <= 40,
