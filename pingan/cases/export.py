@@ -6,7 +6,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +16,14 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from pingan.core import excel
+from pingan.core.jobs import job_submit
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 from pingan.core.services import audit_record
 from pingan.orgs.access import has_role
 from pingan.orgs.choices import RoleCode
 
 from .filtersets import CaseFilter, apply_tab
+from .jobs import EXPORT_JOB
 from .models import Case, Party
 from .selectors import DeadlineWords
 
@@ -47,14 +49,19 @@ HEADERS = [
 ]
 
 
-@login_required
-@require_GET
-def case_export(request):
-    tab = request.GET.get("tab") or ("unit" if request.user.unit_id else "area")
-    cases = apply_tab(Case.objects.visible_to(request.user), tab, request.user)
-    filterset = CaseFilter(request.GET, queryset=cases)
-    rows = (
-        filterset.qs.select_related("category", "handling_unit")
+# Up to this many rows the file is written while the person waits; beyond, a background job
+# writes it (with progress on the job's page, and a notice when it is ready).
+IMMEDIATE_ROWS = 5_000
+
+
+def export_rows(user, query: QueryDict):
+    """The cases of the filtered queue ``query`` (its tab and filters) that ``user`` may see,
+    newest first, with what a row needs."""
+    tab = query.get("tab") or ("unit" if user.unit_id else "area")
+    cases = apply_tab(Case.objects.visible_to(user), tab, user)
+    return (
+        CaseFilter(query, queryset=cases)
+        .qs.select_related("category", "handling_unit")
         .prefetch_related(
             Prefetch(
                 "parties", queryset=Party.objects.filter(role="applicant"), to_attr="applicants"
@@ -62,11 +69,45 @@ def case_export(request):
         )
         .order_by("-registered_at")
     )
-    total = rows.count()
+
+
+@login_required
+@require_GET
+def case_export(request):
+    """The file now for a list of up to ``IMMEDIATE_ROWS``; a background job for a longer one
+    (the job's page follows it and offers the file); a clear refusal over ``MAX_ROWS``."""
+    total = export_rows(request.user, request.GET).count()
     if total > MAX_ROWS:  # back to the same filtered queue, which says why
         messages.error(request, excel.too_many_rows(total, MAX_ROWS))
         return redirect(f"{reverse('cases:queue')}?{request.GET.urlencode()}")
-    unmasked = has_role(request.user, *UNMASKED_ROLES)
+    if total > IMMEDIATE_ROWS:
+        job = job_submit(
+            kind=EXPORT_JOB, owner=request.user, params={"query": request.GET.urlencode()}
+        )
+        messages.info(
+            request,
+            _("共 %(total)s 条，正在后台生成，完成后可在本页下载。") % {"total": f"{total:,}"},
+        )
+        return redirect("jobs:detail", job.pk)
+    content = write_export(request.user, request.GET)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_name()}"'
+    return response
+
+
+def export_name() -> str:
+    return f"cases-{timezone.localtime().strftime('%Y%m%d-%H%M')}.xlsx"
+
+
+def write_export(user, query: QueryDict, progress=None) -> bytes:
+    """The workbook of ``export_rows``, masked unless the user's role may see personal data;
+    the export is on the audit trail. ``progress(done, total)`` hears how far it is."""
+    rows = export_rows(user, query)
+    total = rows.count()
+    unmasked = has_role(user, *UNMASKED_ROLES)
     words = DeadlineWords(now=timezone.now())
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("事项"))
@@ -74,7 +115,7 @@ def case_export(request):
     local = timezone.localtime
     colour_words = {"red": _("超期"), "yellow": _("临期"), "green": _("正常")}
     concluded_word = _("已结")
-    for case in rows.iterator(chunk_size=2000):
+    for done, case in enumerate(rows.iterator(chunk_size=2000), start=1):
         applicant = case.applicants[0] if case.applicants else None
         words.label(case)
         sheet.append(
@@ -108,18 +149,14 @@ def case_export(request):
                 ],
             )
         )
+        if progress is not None:
+            progress(done, total)
     audit_record(
-        actor=request.user,
+        actor=user,
         action="cases.export",
         reason=_("导出事项清单"),
-        data={"rows": total, "query": request.GET.urlencode(), "unmasked": unmasked},
+        data={"rows": total, "query": query.urlencode(), "unmasked": unmasked},
     )
     buffer = BytesIO()
     book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
-    return response
+    return buffer.getvalue()

@@ -1,4 +1,5 @@
-"""Background jobs of the case app: the ledger import (X4) runs in a worker, with progress."""
+"""Background jobs of the case app, run by a worker with progress: the ledger import (X4) and
+a long export of the queue."""
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -11,6 +12,7 @@ from pingan.core.models import Job, JobStatus
 from .models import Case
 
 LEDGER_IMPORT = "cases.ledger_import"
+EXPORT_JOB = "cases.export"
 
 
 def _import_context(job: Job, user) -> dict:
@@ -59,3 +61,16 @@ def ledger_import_job(job: Job, progress: jobs.Progress) -> dict:
         "message": _("已导入 {count} 件事项").format(count=len(result.created)),
         "created": result.created,
     }
+
+
+@jobs.register(EXPORT_JOB, label=gettext_lazy("导出事项清单"))
+def export_job(job: Job, progress: jobs.Progress) -> dict:
+    """A long export, written as the person who asked (their scope when it runs), offered on
+    the job's page."""
+    from django.http import QueryDict
+
+    from .export import export_name, write_export  # openpyxl: loaded by the worker that writes
+
+    query = QueryDict(job.params.get("query", ""))
+    jobs.job_save_output(job, content=write_export(job.owner, query, progress), name=export_name())
+    return {"message": _("事项清单已生成，请下载。")}

@@ -38,8 +38,8 @@ PROGRESS_TTL = 24 * 3600
 class JobKind:
     code: str
     label: str
-    template: str
     run: Callable[[Job, "Progress"], dict]
+    template: str = ""  # the outcome's details below the message and the file, if any
     # extra context for the result template, read for the person viewing it
     context: Callable[[Job, object], dict] | None = None
 
@@ -47,11 +47,11 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 
-def register(code: str, *, label, template: str, context=None):
+def register(code: str, *, label, template: str = "", context=None):
     """Register the decorated function as the handler of jobs of kind ``code``."""
 
     def decorate(run):
-        KINDS[code] = JobKind(code, label, template, run, context)
+        KINDS[code] = JobKind(code, label, run, template, context)
         return run
 
     return decorate

@@ -253,9 +253,9 @@ def report_context(report: QuarterReport) -> dict:
     data = report.data
     context = {"report": report, "data": data}
     if data.get("streets"):
-        context["street_chart_svg"] = bar_svg(
-            [(row["name"], row["total"]) for row in data["streets"]["ranking"]]
-        )
+        ranking = data["streets"]["ranking"]
+        if len(ranking) > 1:  # a ranking of one street is its table row, not a chart
+            context["street_chart_svg"] = bar_svg([(row["name"], row["total"]) for row in ranking])
         context["dimension_chart_svg"] = bar_svg(
             [
                 (d["label"], (d["average"] or 0) / d["weight"] * 100 if d["weight"] else 0)

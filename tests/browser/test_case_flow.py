@@ -193,3 +193,62 @@ def test_the_category_follows_the_top_suggestion_until_the_clerk_picks_one(
         page.press("#id_narrative", "End")
     page.wait_for_load_state("networkidle")
     expect(page.locator("#id_category option:checked")).to_have_text("邻里纠纷")
+
+
+def _tab_to(page, element_id: str, *, presses: int = 60) -> None:
+    """Move the focus with the Tab key alone until it reaches ``element_id``."""
+    for _ in range(presses):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def _choose(page, element_id: str, value: str) -> None:
+    """Pick a select's option with the arrow keys (no mouse, no script setting the value)."""
+    _tab_to(page, element_id)
+    page.keyboard.press("Home")
+    for _ in range(60):
+        if page.evaluate(f"document.getElementById('{element_id}').value") == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"#{element_id} has no option {value}")
+
+
+def test_a_clerk_registers_a_matter_with_the_keyboard_alone(demo_world, live_server, page):
+    base = live_server.url
+    _login(page, base, "street_clerk")
+    page.goto(f"{base}/cases/new/")
+    page.wait_for_load_state("networkidle")
+    # every field is reached with Tab and filled by typing or with the arrow keys
+    _choose(
+        page,
+        "id_category",
+        page.evaluate(
+            "[...document.getElementById('id_category').options]"
+            ".find(o => o.text === '邻里纠纷').value"
+        ),
+    )
+    page.wait_for_load_state("networkidle")
+    _tab_to(page, "id_title")
+    page.keyboard.type("楼道堆物纠纷")
+    _tab_to(page, "id_narrative")
+    page.keyboard.type("邻居长期在楼道堆放杂物，影响通行和消防安全，多次沟通未果。")
+    with page.expect_response(lambda r: "/cases/places/" in r.url):
+        _choose(page, "id_community", "110101001001")
+    page.wait_for_selector("#id_grid option[value='110101001001001']", state="attached")
+    _choose(page, "id_grid", "110101001001001")
+    page.wait_for_load_state("networkidle")
+    _tab_to(page, "id_party-0-name")
+    page.keyboard.type("王某某")
+    _tab_to(page, "id_party-0-id_number")
+    page.keyboard.type("11010519491231002X")
+    page.wait_for_load_state("networkidle")
+    # and the form is sent with Enter on its button
+    for _ in range(60):
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+        page.keyboard.press("Tab")
+    assert "登记并打印回执" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("receipt-number")).to_be_visible()

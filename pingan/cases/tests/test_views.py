@@ -791,3 +791,32 @@ def test_the_handler_list_names_each_persons_role(client_as, case, staff):
     page = client_as("street_dispatcher").get(reverse("cases:case-detail", args=[case.number]))
     # then the assign form offers the mediator with her role, not a bare name
     assert "刘桂英（调解员）" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_long_export_runs_as_a_job_whose_page_offers_the_file(
+    client_as, register, monkeypatch, run_jobs
+):
+    # given more cases than are written while the clerk waits
+    monkeypatch.setattr("pingan.cases.export.IMMEDIATE_ROWS", 1)
+    first, _ = register()
+    register()
+    client = client_as("street_dispatcher")
+    # then the queue's export button says how many rows it will write
+    queue = client.get(reverse("cases:queue"), {"tab": "area"}).content.decode()
+    assert "导出 Excel（2 条）" in queue
+    # when the dispatcher exports, the file is written by a worker
+    with run_jobs():
+        response = client.get(reverse("cases:export"), {"tab": "area"})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    # and the job's page offers it, with both cases, masked, and the export on the trail
+    page = client.get(response["Location"]).content.decode()
+    assert "事项清单已生成" in page and 'data-testid="job-output"' in page
+    job_id = int(response["Location"].rstrip("/").split("/")[-1])
+    download = client.get(reverse("jobs:output", args=[job_id]))
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)
+    assert len(rows) == 3 and first.number in {row[0] for row in rows}
+    assert AuditEvent.objects.get(action="cases.export").data["rows"] == 2
+    # nobody else may download it
+    other = client_as("street_leader").get(reverse("jobs:output", args=[job_id]))
+    assert other.status_code == 404

@@ -28,7 +28,7 @@ def calls(monkeypatch):
         return {"message": "完成了", "answer": 42}
 
     monkeypatch.setitem(
-        jobs.KINDS, KIND, jobs.JobKind(KIND, "测试任务", "cases/_import_result.html", run)
+        jobs.KINDS, KIND, jobs.JobKind(KIND, "测试任务", run, "cases/_import_result.html")
     )
     return seen, behaviour
 

@@ -114,3 +114,14 @@ def test_one_command_produces_the_report(street_scheme):
     call_command("evaluation_report", "--year", "2026", "--quarter", "3", "--at", NOW.isoformat())
     made = QuarterReport.objects.get()
     assert made.pdf and made.xlsx and made.division.code == "110101"
+
+
+def test_a_ranking_of_one_street_is_not_drawn_as_a_chart(report):
+    from pingan.evaluation.report import report_context
+
+    # the report as it stands ranks its streets in a chart
+    streets = len(report.data["streets"]["ranking"])
+    assert ("street_chart_svg" in report_context(report)) == (streets > 1)
+    # a street's own report (one row) keeps the table and draws no one-bar chart
+    report.data["streets"]["ranking"] = report.data["streets"]["ranking"][:1]
+    assert "street_chart_svg" not in report_context(report)
