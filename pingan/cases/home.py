@@ -110,12 +110,19 @@ def my_cases(user, *, now: datetime) -> Panel:
 @panel(RoleCode.DISPATCHER, order=10)
 def dispatch(user, *, now: datetime) -> Panel:
     """调度台: the area's cases nobody has accepted or taken on, and its late ones."""
-    area = Case.objects.visible_to(user)
-    counts = area.aggregate(
-        registered=Count("id", filter=Q(state=State.REGISTERED)),
-        accepted=Count("id", filter=Q(state=State.ACCEPTED)),
+
+    def compute() -> dict:
+        area = Case.objects.visible_to(user)
+        counts = area.aggregate(
+            registered=Count("id", filter=Q(state=State.REGISTERED)),
+            accepted=Count("id", filter=Q(state=State.ACCEPTED)),
+        )
+        return {**counts, **_colours(area, now=now)}
+
+    # a district's counts scan its whole register: kept a minute per scope, like the tiles
+    counts = selectors.kept_for_scope(
+        user, "dispatch", [], compute, seconds=selectors.TILES_CACHE_SECONDS, now=now
     )
-    late = _colours(area, now=now)
     return Panel(
         key="dispatch",
         title=_("调度台"),
@@ -133,9 +140,9 @@ def dispatch(user, *, now: datetime) -> Panel:
                 _queue(tab="area", state=State.ACCEPTED),
                 tone="warning",
             ),
-            Tile(_("临期"), late["yellow"], _queue(tab="area", colour="yellow"), tone="warning"),
+            Tile(_("临期"), counts["yellow"], _queue(tab="area", colour="yellow"), tone="warning"),
             Tile(
-                _("超期"), late["red"], _queue(tab="area", colour="red"), tone="danger", key="red"
+                _("超期"), counts["red"], _queue(tab="area", colour="red"), tone="danger", key="red"
             ),
         ),
     )

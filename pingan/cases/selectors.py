@@ -120,7 +120,7 @@ STALE_FACTOR = 12
 COLD_WAIT_SECONDS = 15
 
 
-def _kept_for_scope(user, name: str, question: list, compute, *, seconds: int, now) -> dict:
+def kept_for_scope(user, name: str, question: list, compute, *, seconds: int, now) -> dict:
     """``compute()``'s figures (a dict), computed at most once per ``seconds`` for everyone
     of the user's scope asking the same ``question``, with ``as_of``: when they were.
 
@@ -177,7 +177,7 @@ def funnel_figures(
         }
 
     question = [area.path if area else "", function_area, start, end]
-    return _kept_for_scope(user, "funnel", question, compute, seconds=FUNNEL_CACHE_SECONDS, now=now)
+    return kept_for_scope(user, "funnel", question, compute, seconds=FUNNEL_CACHE_SECONDS, now=now)
 
 
 # The home page's case tiles count every case of the scope (34 ms for the district at 60,000
@@ -187,7 +187,7 @@ TILES_CACHE_SECONDS = 60
 
 def home_tiles(user, *, now: datetime) -> dict:
     """``queue_counts`` for the home page, kept ``TILES_CACHE_SECONDS`` per scope."""
-    return _kept_for_scope(
+    return kept_for_scope(
         user,
         "tiles",
         [],

@@ -10,7 +10,7 @@ from pingan.cases import selectors
 
 
 def _keep(user, compute, *, now):
-    return selectors._kept_for_scope(user, "test", ["q"], compute, seconds=60, now=now)
+    return selectors.kept_for_scope(user, "test", ["q"], compute, seconds=60, now=now)
 
 
 def _lock_of(user, now):
