@@ -208,6 +208,7 @@ class _Grid:
     bounds: tuple[float, float, float, float]
     center: tuple[float, float]
     worker: int | None
+    core: object = None  # the grid's polygon drawn in from its border (shapely)
 
 
 def _demo_key() -> ApiKey:
@@ -236,7 +237,11 @@ def _grids() -> list[_Grid]:
         "pk", "code", "path", "geometry", "center_lng", "center_lat"
     ):
         worker = demo.pk if pk in demo_grids else workers.get(f"gw{code}")
-        result.append(_Grid(pk, code, path, shape(geometry).bounds, (lng, lat), worker))
+        polygon = shape(geometry)
+        west, south, east, north = polygon.bounds
+        # off the border by 5 % of the grid's narrower side, as the bounds' draw is
+        core = polygon.buffer(-0.05 * min(east - west, north - south))
+        result.append(_Grid(pk, code, path, polygon.bounds, (lng, lat), worker, core))
     return [grid for grid in result if grid.worker is not None]
 
 
@@ -390,6 +395,7 @@ class _ReportBlock:
         self.grids, self.key, self.end = grids, key, end.timestamp()
         self.bounds = np.array([grid.bounds for grid in grids])
         self.centers = np.array([grid.center for grid in grids])
+        self.cores = np.array([grid.core for grid in grids], dtype=object)
         self.kinds = [kind for kind, _share in KIND_SHARES]
         self.shares = [share for _kind, share in KIND_SHARES]
         self.categories = dict(Category.objects.values_list("code", "pk"))
@@ -420,8 +426,11 @@ class _ReportBlock:
         lats = np.round(south + (north - south) * rng.uniform(0.05, 0.95, n), 6)
         via_open311 = rng.random(n) < OPEN311_SHARE
         gps = (rng.random(n) < 0.8) | via_open311
-        lons = np.where(gps, lons, self.centers[grid_of, 0])
-        lats = np.where(gps, lats, self.centers[grid_of, 1])
+        # a grid cut from the district's curved outline is no rectangle: a point its bounds
+        # give outside it is reported at the grid's centre instead
+        placed = gps & shapely.contains_xy(self.cores[grid_of], lons, lats)
+        lons = np.where(placed, lons, self.centers[grid_of, 0])
+        lats = np.where(placed, lats, self.centers[grid_of, 1])
         kind_of = rng.choice(len(self.kinds), size=n, p=self.shares)
         a, b = rng.random(n), rng.random(n)
         moments = _moments(times)
