@@ -2,7 +2,6 @@
 own cases by deadline, the dispatcher's desk and the leader's decisions and results."""
 
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.core.calendar import local_date
-from pingan.core.home import Panel, Row, Tile, panel
+from pingan.core.home import Panel, Row, Tile, link, panel
 from pingan.orgs import selectors as org_selectors
 from pingan.orgs.choices import RoleCode
 
@@ -21,10 +20,6 @@ from .models import Case
 
 # how many of a handler's own cases the panel lists, most urgent first
 MY_CASES_SHOWN = 8
-
-
-def _queue(**params) -> str:
-    return f"{reverse('cases:queue')}?{urlencode(params)}"
 
 
 def _colours(cases, *, now: datetime) -> dict[str, int]:
@@ -54,14 +49,18 @@ def intake(user, *, now: datetime) -> Panel:
             Tile(
                 _("今日登记"),
                 counts["today"],
-                _queue(tab="mine", registered_after=today.isoformat()),
+                link("cases:queue", tab="mine", registered_after=today.isoformat()),
                 key="today",
             ),
-            Tile(_("我登记未办结"), counts["unfinished"], _queue(tab="mine", state="open")),
+            Tile(
+                _("我登记未办结"),
+                counts["unfinished"],
+                link("cases:queue", tab="mine", state="open"),
+            ),
             Tile(
                 _("辖区待受理"),
                 waiting,
-                _queue(tab="area", state="registered"),
+                link("cases:queue", tab="area", state="registered"),
                 tone="warning",
                 key="waiting",
             ),
@@ -86,10 +85,24 @@ def my_cases(user, *, now: datetime) -> Panel:
         key="my-cases",
         title=_("我承办的事项"),
         tiles=(
-            Tile(_("在办"), counts["running"], _queue(tab="mine", state="open"), key="running"),
-            Tile(_("临期"), counts["yellow"], _queue(tab="mine", colour="yellow"), tone="warning"),
             Tile(
-                _("超期"), counts["red"], _queue(tab="mine", colour="red"), tone="danger", key="red"
+                _("在办"),
+                counts["running"],
+                link("cases:queue", tab="mine", state="open"),
+                key="running",
+            ),
+            Tile(
+                _("临期"),
+                counts["yellow"],
+                link("cases:queue", tab="mine", colour="yellow"),
+                tone="warning",
+            ),
+            Tile(
+                _("超期"),
+                counts["red"],
+                link("cases:queue", tab="mine", colour="red"),
+                tone="danger",
+                key="red",
             ),
         ),
         rows=tuple(
@@ -103,7 +116,9 @@ def my_cases(user, *, now: datetime) -> Panel:
             for case in urgent
         ),
         empty=_("您手上没有在办事项。"),
-        more=(_("全部我的事项"), _queue(tab="mine")) if counts["running"] > len(urgent) else None,
+        more=(_("全部我的事项"), link("cases:queue", tab="mine"))
+        if counts["running"] > len(urgent)
+        else None,
     )
 
 
@@ -130,19 +145,28 @@ def dispatch(user, *, now: datetime) -> Panel:
             Tile(
                 _("待受理"),
                 counts["registered"],
-                _queue(tab="area", state="registered"),
+                link("cases:queue", tab="area", state="registered"),
                 tone="warning",
                 key="registered",
             ),
             Tile(
                 _("已受理待交办"),
                 counts["accepted"],
-                _queue(tab="area", state=State.ACCEPTED),
+                link("cases:queue", tab="area", state=State.ACCEPTED),
                 tone="warning",
             ),
-            Tile(_("临期"), counts["yellow"], _queue(tab="area", colour="yellow"), tone="warning"),
             Tile(
-                _("超期"), counts["red"], _queue(tab="area", colour="red"), tone="danger", key="red"
+                _("临期"),
+                counts["yellow"],
+                link("cases:queue", tab="area", colour="yellow"),
+                tone="warning",
+            ),
+            Tile(
+                _("超期"),
+                counts["red"],
+                link("cases:queue", tab="area", colour="red"),
+                tone="danger",
+                key="red",
             ),
         ),
     )

@@ -3,10 +3,9 @@
 
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pingan.core.home import Panel, Tile, panel
+from pingan.core.home import Panel, Tile, link, panel
 from pingan.orgs.choices import RoleCode
 
 from .choices import SummonsState
@@ -15,7 +14,6 @@ from .models import WhistleCall, WhistleSummons
 
 @panel(RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.OFFICER, order=20)
 def whistles(user, *, now: datetime) -> Panel:
-    whistles_url = reverse("collaboration:whistles")
     mine = WhistleSummons.objects.addressed_to(user)
     to_report = mine.filter(state=SummonsState.SUMMONED).values("call_id").distinct().count()
     to_answer = mine.filter(state=SummonsState.ACKNOWLEDGED).values("call_id").distinct().count()
@@ -28,8 +26,24 @@ def whistles(user, *, now: datetime) -> Panel:
         key="whistles",
         title=_("吹哨报到"),
         tiles=(
-            Tile(_("召集我的待报到"), to_report, f"{whistles_url}?tab=mine", tone="danger"),
-            Tile(_("已报到待反馈"), to_answer, f"{whistles_url}?tab=mine", tone="warning"),
-            Tile(_("辖区报到超时"), late, f"{whistles_url}?tab=late", tone="danger", key="late"),
+            Tile(
+                _("召集我的待报到"),
+                to_report,
+                link("collaboration:whistles", tab="mine"),
+                tone="danger",
+            ),
+            Tile(
+                _("已报到待反馈"),
+                to_answer,
+                link("collaboration:whistles", tab="mine"),
+                tone="warning",
+            ),
+            Tile(
+                _("辖区报到超时"),
+                late,
+                link("collaboration:whistles", tab="late"),
+                tone="danger",
+                key="late",
+            ),
         ),
     )

@@ -2,14 +2,13 @@
 and open files, the auditor's files, and the receiving side's people still to report."""
 
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pingan.core.calendar import local_date
-from pingan.core.home import Panel, Tile, panel
+from pingan.core.home import Panel, Tile, link, panel
 from pingan.orgs.choices import RoleCode
 
 from .choices import FileState, ReleaseState
@@ -20,16 +19,12 @@ from .querysets import RECEIVING_ROLES
 COMING_DAYS = 30
 
 
-def _releases(**params) -> str:
-    return f"{reverse('corrections:release-list')}?{urlencode(params)}"
-
-
 def _files_tile(user) -> Tile:
     open_files = EvidenceFile.objects.visible_to(user).filter(state=FileState.OPEN).count()
     return Tile(
         _("审核中的减假暂案卷"),
         open_files,
-        f"{reverse('corrections:file-list')}?state={FileState.OPEN}",
+        link("corrections:file-list", state=FileState.OPEN),
         key="open-files",
     )
 
@@ -53,13 +48,17 @@ def prison(user, *, now: datetime) -> Panel:
             Tile(
                 _("30天内释放"),
                 counts["coming"],
-                _releases(released_from=today.isoformat(), released_to=until.isoformat()),
+                link(
+                    "corrections:release-list",
+                    released_from=today.isoformat(),
+                    released_to=until.isoformat(),
+                ),
                 key="coming",
             ),
             Tile(
                 _("释放后未报到"),
                 counts["no_show"],
-                _releases(state=ReleaseState.NO_SHOW),
+                link("corrections:release-list", state=ReleaseState.NO_SHOW),
                 tone="danger",
             ),
             _files_tile(user),
@@ -94,9 +93,16 @@ def receiving(user, *, now: datetime) -> Panel | None:
         key="receiving",
         title=_("刑释人员衔接"),
         tiles=(
-            Tile(_("待报到"), counts["notified"], _releases(state=ReleaseState.NOTIFIED)),
             Tile(
-                _("未报到"), counts["no_show"], _releases(state=ReleaseState.NO_SHOW), tone="danger"
+                _("待报到"),
+                counts["notified"],
+                link("corrections:release-list", state=ReleaseState.NOTIFIED),
+            ),
+            Tile(
+                _("未报到"),
+                counts["no_show"],
+                link("corrections:release-list", state=ReleaseState.NO_SHOW),
+                tone="danger",
             ),
         ),
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pingan.core.home import Panel, Tile, panel
+from pingan.core.home import Panel, Tile, link, panel
 from pingan.orgs.choices import RoleCode
 
 from .choices import EntryState, ReviewState
@@ -37,6 +37,6 @@ def evaluation(user, *, now: datetime) -> Panel:
                 key="entries",
             ),
             Tile(_("分配给我的评查"), reviews, reverse("evaluation:reviews"), tone="warning"),
-            Tile(_("数据质量待整改"), corrections, f"{reverse('evaluation:quality')}?state=open"),
+            Tile(_("数据质量待整改"), corrections, link("evaluation:quality", state="open")),
         ),
     )

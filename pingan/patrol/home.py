@@ -2,7 +2,6 @@
 button, and what is open in their grids."""
 
 from datetime import datetime, time, timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from pingan.cases.choices import OPEN_STATES
 from pingan.cases.models import Case
 from pingan.core.calendar import local_date
-from pingan.core.home import Panel, Tile, panel
+from pingan.core.home import Panel, Tile, link, panel
 from pingan.orgs.choices import Level, RoleCode
 
 from .models import Patrol, Report
@@ -33,7 +32,6 @@ def patrol_today(user, *, now: datetime) -> Panel:
         .aggregate(all=Count("id"), signs=Count("id", filter=Q(is_early_sign=True)))
     )
     open_cases = Case.objects.visible_to(user).filter(state__in=OPEN_STATES).count()
-    report_list = reverse("patrol:report-list")
     return Panel(
         key="patrol",
         title=_("今日巡查"),
@@ -48,19 +46,18 @@ def patrol_today(user, *, now: datetime) -> Panel:
             Tile(
                 _("近7天网格上报"),
                 reports["all"],
-                f"{report_list}?{urlencode({'reported_after': since.isoformat()})}",
+                link("patrol:report-list", reported_after=since.isoformat()),
             ),
             Tile(
                 _("近7天苗头隐患"),
                 reports["signs"],
-                f"{report_list}?"
-                + urlencode({"reported_after": since.isoformat(), "is_early_sign": "true"}),
+                link("patrol:report-list", reported_after=since.isoformat(), is_early_sign="true"),
                 tone="warning",
             ),
             Tile(
                 _("网格内未办结事项"),
                 open_cases,
-                f"{reverse('cases:queue')}?tab=area&state=open",
+                link("cases:queue", tab="area", state="open"),
                 key="open-cases",
             ),
         ),
