@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pingan.core import jobs
 from pingan.core.admin import REASON_FIELD, AuditedAdmin
 from pingan.core.services import audit_record
 
 from .components import REGISTRY
+from .jobs import WARNING_MEASURE
 from .models import CategorySeverity, ComponentWeight, Instruction, RiskSettings, RiskWarning
 
 
@@ -53,9 +55,28 @@ class RiskSettingsAdmin(AuditedAdmin):
         ),
         (
             gettext_lazy("预警"),
-            {"fields": ["warning_alpha", "warning_min_count", "hotspot_fdr", "quiet_days"]},
+            {
+                "fields": [
+                    "warning_alpha",
+                    "warning_min_count",
+                    "warning_baseline_days",
+                    "warning_dispersion",
+                    "hotspot_fdr",
+                    "quiet_days",
+                ]
+            },
         ),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.warning_measurement() is None:
+            job = jobs.job_submit(kind=WARNING_MEASURE, owner=request.user)
+            self.message_user(
+                request,
+                _("预警参数已改动，正在后台按新参数测算预警效果，完成后通知您（任务 %(id)s）。")
+                % {"id": job.pk},
+            )
 
     def has_add_permission(self, request):
         return not RiskSettings.objects.exists()

@@ -10,6 +10,6 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         # Index components: ours, then every installed app's ``risk_components`` module.
-        from . import components  # noqa: F401
+        from . import components, jobs  # noqa: F401  (jobs registers the measurement job)
 
         autodiscover_modules("risk_components")

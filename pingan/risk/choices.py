@@ -48,3 +48,10 @@ class InstructionEventKind(models.TextChoices):
     ISSUE = "issue", _("下达")
     ACCEPT = "accept", _("签收")
     CLOSE = "close", _("办结反馈")
+
+
+class WarningDispersion(models.TextChoices):
+    """How the early warning treats counts that vary more than a Poisson process does."""
+
+    ESTIMATED = "estimated", _("按历史数据估计（负二项）")
+    POISSON = "poisson", _("不考虑（泊松）")

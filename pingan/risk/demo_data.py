@@ -23,6 +23,7 @@ from pingan.orgs.models import Division, Unit
 from .hotspots import queen_neighbours
 from .index import default_window_end, index_refresh
 from .models import IndexSnapshot
+from .services import warning_measurement_store
 
 HISTORY_WEEKS = 8
 SURGE_CLUSTERS = 3
@@ -32,7 +33,8 @@ SURGE_CATEGORIES = ("demolition", "labour", "property_management", "housing_land
 
 def load_demo(*, seed: int, end: datetime) -> str:
     """Surges and weekly snapshots for the 8 weeks to ``end`` (oldest first, so warning
-    episodes open and close in order); nothing if snapshots are already there."""
+    episodes open and close in order), and the early warning's measured effect; nothing if
+    snapshots are already there."""
     if IndexSnapshot.objects.exists():
         return "snapshots already there, none computed"
     if not Case.objects.exists():
@@ -45,11 +47,13 @@ def load_demo(*, seed: int, end: datetime) -> str:
         for back in range(HISTORY_WEEKS - 1, -1, -1)
     ]
     latest = results[-1]
+    measured = warning_measurement_store(at=now)
     return (
         f"{surge_cases} surge cases in {SURGE_CLUSTERS} clusters, "
         f"{len(results)} weekly index windows ({latest.snapshots} areas each), "
         f"{latest.hotspots} hot-spot grids, "
-        f"{sum(r.warnings_opened for r in results)} warnings opened"
+        f"{sum(r.warnings_opened for r in results)} warnings opened; early warning measured: "
+        f"{measured['false_per_1000']['value']:.2f} false warnings per 1,000 grid-weeks"
     )
 
 

@@ -1,20 +1,23 @@
 """Early warning (风险预警, M7.3): grids whose new cases rise above their own baseline, and
 Gi* hot spots, as episodes that notify dispatchers once.
 
-The rising-count test, per grid, at the end T of each index refresh:
+The rising-count test runs every night, per grid, on daily counts of new cases:
 
-- weekly counts of new cases c_1 … c_53 over the 53 weeks before T (c_53 the latest week);
-- the baseline rate λ = (c_1 + … + c_51 + 1) / 51 — the grid's own mean over the year before
-  the last two weeks, with one pseudo-case so a quiet grid's rate is never estimated as zero;
-- two one-sided exact Poisson tests: p₁ = P(X ≥ c_53 | λ) for the latest week and
-  p₂ = P(X ≥ c_52 + c_53 | 2λ) for the last two weeks; p = min(1, 2·min(p₁, p₂)) (Bonferroni);
-- the grid is flagged when p < α (RiskSettings.warning_alpha, default 0.001) and
-  c_53 ≥ the minimum count (default 3).
+- the window: the 7 days to the end of the run (``WINDOW_DAYS``), x cases;
+- the baseline: the ``warning_baseline_days`` (default 364) before a guard week that keeps the
+  start of a surge out of its own baseline; its rate, with one pseudo-case so a quiet grid's
+  rate is never zero, gives the window's expected count μ;
+- dispersion (``warning_dispersion``): real counts vary more than a Poisson process does
+  (clusters of related matters, campaigns, seasons). ``estimated`` measures it as the
+  negative-binomial 1/k of 7-day blocks of the baseline, pooled over all grids (one grid's year
+  is too short to estimate it alone; the over-dispersion correction of the Farrington family of
+  surveillance methods); ``poisson`` assumes none;
+- the grid is flagged when p = P(X ≥ x | μ, k) < ``warning_alpha`` and x ≥ the minimum count.
 
-Under the Poisson null the chance that a grid is flagged in a given week is at most α: the
-stated false-alarm rate is ≤ 1 per 1,000 grid-weeks at the default. ``manage.py
-risk_measure_warnings`` measures it, the share of injected surges detected and the delay, on
-synthetic data with over-dispersed counts.
+``manage.py risk_measure_warnings`` compares this test with the earlier weekly Poisson test and
+a daily Poisson window on simulated grids (Poisson and negative-binomial counts, seasons,
+weekdays, surges of several sizes), and stores the detection, delay and false-warning rate
+measured at the current settings on RiskSettings; the warnings page states them.
 
 Episodes: a flagged grid without an open warning of that kind opens one and its street's and
 the district's dispatchers get one notice; while flagged again the episode only records the
@@ -37,29 +40,65 @@ from pingan.core.models import Notice
 from pingan.orgs.choices import RoleCode, UnitKind
 from pingan.orgs.models import Division, Staff
 
-from .choices import WarningKind
+from .choices import WarningDispersion, WarningKind
 from .models import RiskSettings, RiskWarning
 from .wording import warning_words
 
-WEEKS = 53
-RECENT_WEEKS = 2
+WINDOW_DAYS = 7
+GUARD_DAYS = 7
+SHOWN_DAYS = 28  # the days a warning keeps for its chart
 NOTICE_KIND = "risk_warning"
-WEEK_SECONDS = 7 * 24 * 3600
+DAY_SECONDS = 24 * 3600
 
 
-def rising_test(
-    counts: np.ndarray, *, alpha: float, min_count: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Flags and p-values of the rising-count test for a (grids × weeks) matrix of counts."""
-    counts = np.asarray(counts, dtype=float)
-    base = counts[:, :-RECENT_WEEKS]
-    rate = (base.sum(axis=1) + 1) / base.shape[1]
-    last = counts[:, -1]
-    recent = counts[:, -RECENT_WEEKS:].sum(axis=1)
-    p_last = stats.poisson.sf(last - 1, rate)
-    p_recent = stats.poisson.sf(recent - 1, RECENT_WEEKS * rate)
-    p = np.minimum(1.0, 2 * np.minimum(p_last, p_recent))
-    return (p < alpha) & (last >= min_count), p
+def history_days(baseline_days: int) -> int:
+    """Days of counts the test reads: baseline, guard week and window."""
+    return baseline_days + GUARD_DAYS + WINDOW_DAYS
+
+
+@dataclass(frozen=True)
+class RisingTest:
+    flags: np.ndarray
+    p: np.ndarray
+    recent: np.ndarray  # cases in the window
+    usual_per_week: np.ndarray  # the baseline rate per 7 days
+    inverse_k: float  # the dispersion used (0 for Poisson)
+
+
+def pooled_inverse_k(blocks: np.ndarray) -> float:
+    """The negative-binomial 1/k shared by all rows of ``blocks`` (rows × block counts): the
+    moment estimate Σ(s² − m) / Σ m², each row's variance about its own mean."""
+    if blocks.shape[1] < 2:
+        return 0.0
+    mean = blocks.mean(axis=1)
+    variance = blocks.var(axis=1, ddof=1)
+    denominator = float((mean**2).sum())
+    return max(0.0, float((variance - mean).sum()) / denominator) if denominator else 0.0
+
+
+def count_sf(x: np.ndarray, mean: np.ndarray, inverse_k: float) -> np.ndarray:
+    """P(X ≥ x) for Poisson (1/k = 0) or negative-binomial counts of the given means."""
+    if inverse_k <= 0:
+        return stats.poisson.sf(x - 1, mean)
+    k = 1 / inverse_k
+    return stats.nbinom.sf(x - 1, k, k / (k + mean))
+
+
+def rising_test(daily: np.ndarray, *, alpha: float, min_count: int, dispersion: str) -> RisingTest:
+    """The rising-count test on a (grids × days) matrix of daily counts, oldest first: its last
+    7 days are the window, the 7 before them the guard, the rest the baseline."""
+    daily = np.asarray(daily, dtype=float)
+    baseline = daily[:, : -(GUARD_DAYS + WINDOW_DAYS)]
+    days = baseline.shape[1]
+    recent = daily[:, -WINDOW_DAYS:].sum(axis=1)
+    mean = (baseline.sum(axis=1) + 1) / days * WINDOW_DAYS
+    inverse_k = 0.0
+    if dispersion == WarningDispersion.ESTIMATED:
+        blocks = days // WINDOW_DAYS
+        tail = baseline[:, days - blocks * WINDOW_DAYS :]
+        inverse_k = pooled_inverse_k(tail.reshape(len(daily), blocks, WINDOW_DAYS).sum(axis=2))
+    p = count_sf(recent, mean, inverse_k)
+    return RisingTest((p < alpha) & (recent >= min_count), p, recent, mean, inverse_k)
 
 
 @dataclass(frozen=True)
@@ -88,9 +127,9 @@ def episode_step(
     return EpisodeStep(opened, continued, closed)
 
 
-class WeekOf(Func):
-    """The week (0, 1, …) of a moment counted from ``origin``: whole weeks elapsed, computed
-    in integer seconds so a moment on a week's boundary falls in the week it starts."""
+class DayOf(Func):
+    """The day (0, 1, …) of a moment counted from ``origin``: whole days elapsed, computed in
+    integer seconds so a moment on a day's boundary falls in the day it starts."""
 
     output_field = IntegerField()
 
@@ -99,35 +138,37 @@ class WeekOf(Func):
         self.origin = int(origin.timestamp())
 
     def as_sqlite(self, compiler, connection, **extra):
+        # SQLite reads times to the millisecond, rounding 15:59:59.999999 up into the next
+        # day: the seconds are read whole, without their fraction
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"((unixepoch({sql}) - %s) / {WEEK_SECONDS})", [*params, self.origin]
+        return f"((unixepoch(substr({sql}, 1, 19)) - %s) / {DAY_SECONDS})", [*params, self.origin]
 
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         return (
-            f"FLOOR((EXTRACT(EPOCH FROM {sql}) - %s) / {WEEK_SECONDS})::integer",
+            f"FLOOR((EXTRACT(EPOCH FROM {sql}) - %s) / {DAY_SECONDS})::integer",
             [*params, self.origin],
         )
 
 
-def weekly_counts(grid_ids: np.ndarray, window_end: datetime) -> np.ndarray:
-    """New cases per grid per week for the 53 weeks before ``window_end``: one query grouped
-    by grid and week, over the case index on ``(registered_at, grid)``."""
-    start = window_end - timedelta(weeks=WEEKS)
+def daily_counts(grid_ids: np.ndarray, window_end: datetime, days: int) -> np.ndarray:
+    """New cases per grid per day for the ``days`` days before ``window_end``: one query
+    grouped by grid and day, over the case index on ``(registered_at, grid)``."""
+    start = window_end - timedelta(days=days)
     rows = (
         Case.objects.filter(registered_at__gte=start, registered_at__lt=window_end)
-        .annotate(week=WeekOf("registered_at", origin=start))
-        .values("grid_id", "week")
+        .annotate(day=DayOf("registered_at", origin=start))
+        .values("grid_id", "day")
         .annotate(n=Count("pk"))
-        .values_list("grid_id", "week", "n")
+        .values_list("grid_id", "day", "n")
         .order_by()
     )
     position = {int(pk): i for i, pk in enumerate(grid_ids)}
-    counts = np.zeros((len(grid_ids), WEEKS))
-    for grid_id, week, n in rows:
+    counts = np.zeros((len(grid_ids), days))
+    for grid_id, day, n in rows:
         i = position.get(grid_id)
         if i is not None:
-            counts[i, week] = n
+            counts[i, day] = n
     return counts
 
 
@@ -141,18 +182,22 @@ def warnings_refresh(
     now: datetime,
 ) -> int:
     """Run the rising-count test, update both kinds of episodes, notify on new ones."""
-    counts = weekly_counts(grid_ids, window_end)
-    flags, p = rising_test(counts, alpha=config.warning_alpha, min_count=config.warning_min_count)
+    daily = daily_counts(grid_ids, window_end, history_days(config.warning_baseline_days))
+    test = rising_test(
+        daily,
+        alpha=config.warning_alpha,
+        min_count=config.warning_min_count,
+        dispersion=config.warning_dispersion,
+    )
     rising = {
         int(grid_ids[i]): {
-            "p": float(p[i]),
-            "last_week": int(counts[i, -1]),
-            "previous_week": int(counts[i, -2]),
-            "baseline_per_week": round(
-                float((counts[i, :-RECENT_WEEKS].sum() + 1) / (WEEKS - 2)), 2
-            ),
+            "p": float(test.p[i]),
+            "recent": int(test.recent[i]),
+            "usual_per_week": round(float(test.usual_per_week[i]), 2),
+            "inverse_k": round(test.inverse_k, 3),
+            "days": [int(n) for n in daily[i, -SHOWN_DAYS:]],
         }
-        for i in np.flatnonzero(flags)
+        for i in np.flatnonzero(test.flags)
     }
     paths = dict(zip((int(g) for g in grid_ids), grid_paths, strict=True))
     quiet = timedelta(days=config.quiet_days)

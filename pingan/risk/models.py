@@ -15,6 +15,7 @@ from .choices import (
     InstructionEventKind,
     InstructionState,
     RiskColour,
+    WarningDispersion,
     WarningKind,
 )
 from .querysets import InstructionQuerySet, SnapshotQuerySet, WarningQuerySet
@@ -46,16 +47,41 @@ class RiskSettings(BaseModel):
         help_text=_("指数达到此值显示红色（高风险），须大于黄色阈值。"),
     )
     warning_alpha = models.FloatField(
-        _("预警误报率"),
-        default=0.001,
+        _("预警显著水平"),
+        default=0.0003,
         validators=[MinValueValidator(1e-6), MaxValueValidator(0.05)],
-        help_text=_("每个网格每周误报预警的概率上限，默认 0.001，即每千个网格周约 1 次。"),
+        help_text=_(
+            "每晚对每个网格检验一次，偶然波动达到预警的概率上限，默认 0.0003。"
+            "调小则误报更少、发现更晚；实际误报率见风险预警页的测算结果。"
+        ),
     )
     warning_min_count = models.PositiveSmallIntegerField(
         _("预警最少件数"),
         default=3,
         validators=[MinValueValidator(1)],
-        help_text=_("一周新增事项少于此数的网格不预警，避免零星事项引起误报。"),
+        help_text=_("近7天新增事项少于此数的网格不预警，避免零星事项引起误报。"),
+    )
+    warning_baseline_days = models.PositiveSmallIntegerField(
+        _("预警基线期（天）"),
+        default=364,
+        validators=[MinValueValidator(56), MaxValueValidator(728)],
+        help_text=_("与近7天比较的往常水平取这么多天（不含最近两周），默认 364 天。"),
+    )
+    warning_dispersion = models.CharField(
+        _("离散度处理"),
+        max_length=12,
+        choices=WarningDispersion.choices,
+        default=WarningDispersion.ESTIMATED,
+        help_text=_(
+            "实际事项常成批出现，波动大于泊松分布。按历史数据估计可大幅减少误报，建议保留。"
+        ),
+    )
+    warning_measured = models.JSONField(
+        _("预警效果测算"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("按当前参数在模拟数据上测得的发现率、发现用时和误报率。"),
     )
     hotspot_fdr = models.FloatField(
         _("热点错误发现率"),
@@ -83,6 +109,21 @@ class RiskSettings(BaseModel):
             raise ValidationError(
                 {"red_threshold": _("红色阈值必须大于黄色阈值，例如黄色 40、红色 60。")}
             )
+
+    def warning_params(self) -> dict:
+        """The settings an early-warning measurement depends on."""
+        return {
+            "alpha": self.warning_alpha,
+            "min_count": self.warning_min_count,
+            "baseline_days": self.warning_baseline_days,
+            "dispersion": self.warning_dispersion,
+            "quiet_days": self.quiet_days,
+        }
+
+    def warning_measurement(self) -> dict | None:
+        """The stored measurement of the early warning, if it was made with these settings."""
+        measured = self.warning_measured
+        return measured if measured.get("params") == self.warning_params() else None
 
     @classmethod
     def load(cls) -> "RiskSettings":

@@ -16,7 +16,7 @@ from pingan.orgs.models import Division, Staff, Unit
 
 from . import rules
 from .choices import InstructionEventKind
-from .models import Instruction, InstructionEvent, RiskWarning
+from .models import Instruction, InstructionEvent, RiskSettings, RiskWarning
 
 NOTICE_KIND = "instruction"
 TITLE_MAX = Instruction._meta.get_field("title").max_length
@@ -117,3 +117,14 @@ def instruction_close(
         created_at=now,
     )
     return instruction
+
+
+def warning_measurement_store(*, at: datetime) -> dict:
+    """Measure the early warning at the current settings on simulated grids (a few seconds,
+    run as a job or by the nightly refresh) and keep the figures the warnings page states."""
+    from .warning_measure import measure_settings  # the simulation: loaded where it runs
+
+    config = RiskSettings.load()
+    measured = measure_settings(config, at=at)
+    RiskSettings.objects.filter(pk=config.pk).update(warning_measured=measured)
+    return measured

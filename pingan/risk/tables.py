@@ -1,8 +1,8 @@
 """Tables of risk pages: the cases behind an index, instructions and warnings."""
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.models import Case
@@ -11,7 +11,7 @@ from pingan.core.tables import DateTimeColumn, TemplateColumn
 
 from .choices import InstructionState
 from .models import Instruction, RiskWarning
-from .wording import warning_words
+from .wording import warning_context
 
 ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
 
@@ -99,10 +99,4 @@ class WarningTable(tables.Table):
         empty_text = _("当前没有预警。预警在每日指数计算后自动生成。")
 
     def render_detail(self, value: dict, record: RiskWarning) -> str:
-        words = warning_words(record.kind, value)
-        return format_html(
-            '{}<details class="small text-secondary"><summary>{}</summary>{}</details>',
-            words.plain,
-            gettext("统计依据"),
-            words.statistics,
-        )
+        return render_to_string("risk/_warning_detail.html", warning_context(record))

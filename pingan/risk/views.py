@@ -1,6 +1,7 @@
 """Risk pages: the heat map, an area's index with the cases behind it, warnings, dispatch."""
 
 import json
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +31,7 @@ from .filtersets import InstructionFilter, WarningFilter
 from .forms import CloseForm, InstructionForm, VersionForm
 from .models import IndexSnapshot, Instruction, RiskSettings, RiskWarning
 from .tables import CaseBehindTable, InstructionTable, WarningTable
-from .wording import warning_words
+from .wording import warning_context
 
 PAGE_SIZE = 50
 
@@ -179,7 +180,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _worded(warnings) -> list[RiskWarning]:
     for warning in warnings:
-        warning.words = warning_words(warning.kind, warning.data)
+        warning.detail = warning_context(warning)
     return list(warnings)
 
 
@@ -192,12 +193,26 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     queryset = RiskWarning.objects.visible_to(request.user).select_related("grid__parent__parent")
     filterset = WarningFilter(data, queryset=queryset, request=request)
     table = WarningTable(filterset.qs)
+    config = RiskSettings.load()
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(
         request,
         "risk/warnings.html",
-        {"filter": filterset, "table": table, "config": RiskSettings.load()},
+        {"filter": filterset, "table": table, "config": config, **_measured(config)},
     )
+
+
+def _measured(config: RiskSettings) -> dict:
+    """The early warning's measured effect at the current settings, as the page states it."""
+    measured = config.warning_measurement()
+    if measured is None:
+        return {"measured": None}
+    return {
+        "measured": measured,
+        "measured_at": datetime.fromisoformat(measured["measured_at"]),
+        "measured_share": round(100 * measured["detected_share"]["value"]),
+        "measured_per_week": measured["false_per_1000"]["value"] * measured["grids"] / 1000,
+    }
 
 
 @login_required

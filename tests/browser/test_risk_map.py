@@ -79,3 +79,55 @@ def test_dispatcher_clicks_a_red_grid_and_sees_why(coloured_map, live_server, pa
     assert "超期事项" in components and "85.7" in components
     assert page.get_by_test_id("dispatch").is_visible()
     screenshot("risk-grid-page")
+
+
+def test_dispatcher_reads_a_surge_in_words_with_its_days(
+    coloured_map, live_server, page, screenshot
+):
+    from pingan.risk.models import RiskWarning
+    from pingan.risk.services import warning_measurement_store
+
+    # given: a rising warning on the red grid (flagged at the last window's end) and the
+    # early warning measured at the current settings
+    end = IndexSnapshot.objects.latest("window_end").window_end
+    RiskWarning.objects.create(
+        grid=coloured_map,
+        path=coloured_map.path,
+        kind="rising",
+        opened_at=end - timedelta(days=2),
+        last_flagged_at=end,
+        data={
+            "p": 2.1e-6,
+            "recent": 11,
+            "usual_per_week": 2.2,
+            "inverse_k": 0.46,
+            "days": [0, 1, 0, 0, 1, 0, 0] * 3 + [1, 1, 2, 1, 2, 3, 1],
+        },
+    )
+    measured = warning_measurement_store(at=end)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "street_dispatcher")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    # when: they open the warnings
+    page.goto(f"{live_server.url}/risk/warnings/")
+    # then: the warning reads in words, with its four weeks as bars, the last 7 apart
+    row = page.locator("tbody tr").first
+    assert "近7天新增11件，约为该网格往常的5倍（往常每周约2件）" in row.inner_text()
+    assert row.locator("svg rect").count() == 28
+    assert row.locator("rect.pa-surge-recent").count() == 7
+    # the statistics and the measured effect wait behind their toggles
+    assert row.locator("details[open]").count() == 0
+    row.get_by_text("统计依据").click()
+    assert "负二项检验" in row.locator("details[open]").inner_text()
+    page.get_by_text("判断方法与实测效果").click()
+    share = round(100 * measured["detected_share"]["value"])
+    assert f"{share}% 能预警" in page.locator("main").inner_text()
+    screenshot("risk-warnings")
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot("risk-warnings-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # and the grid's page shows the same bars under the warning
+    page.goto(f"{live_server.url}/risk/areas/{RED_GRID}/")
+    assert page.locator("figure.pa-surge rect").count() == 28
+    screenshot("risk-grid-warning")

@@ -14,7 +14,7 @@ from pingan.cases.models import Case, CaseEvent
 from pingan.orgs.models import Division, Staff
 from pingan.patrol.models import Report
 from pingan.risk.components import REGISTRY, open_at
-from pingan.risk.early_warning import WEEKS, weekly_counts
+from pingan.risk.early_warning import daily_counts, history_days
 
 from .conftest import OTHER_STREET_GRID, WINDOW_END
 
@@ -131,16 +131,17 @@ def test_one_pass_equals_the_definition_period_by_period(boundary_data, code):
     assert window and baseline  # the data exercises both periods
 
 
-def test_weekly_counts_equal_a_count_by_hand(boundary_data, grid):
+def test_daily_counts_equal_a_count_by_hand(boundary_data, grid):
     ids = np.array(
         list(Division.objects.filter(level="grid").order_by("path").values_list("pk", flat=True))
     )
-    counts = weekly_counts(ids, END)
-    start = END - timedelta(weeks=WEEKS)
+    days = history_days(364)
+    counts = daily_counts(ids, END, days)
+    start = END - timedelta(days=days)
     expected = np.zeros_like(counts)
     row = {int(pk): i for i, pk in enumerate(ids)}
     for grid_id, at in Case.objects.values_list("grid_id", "registered_at"):
         if start <= at < END:
-            expected[row[grid_id], int((at - start) // timedelta(weeks=1))] += 1
+            expected[row[grid_id], (at - start) // timedelta(days=1)] += 1
     assert counts.sum() > 0
     assert np.array_equal(counts, expected)

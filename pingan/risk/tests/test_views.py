@@ -246,6 +246,8 @@ class TestSettingsAdmin:
             "red_threshold": config.red_threshold,
             "warning_alpha": config.warning_alpha,
             "warning_min_count": config.warning_min_count,
+            "warning_baseline_days": config.warning_baseline_days,
+            "warning_dispersion": config.warning_dispersion,
             "hotspot_fdr": config.hotspot_fdr,
             "quiet_days": config.quiet_days,
             "weights-TOTAL_FORMS": len(weights),
@@ -287,6 +289,33 @@ class TestSettingsAdmin:
             action="risk_weights.change", reason="按季度分析调整权重"
         ).exists()
 
+    def test_a_changed_warning_setting_is_measured_in_the_background_and_stated(self, client_as):
+        from pingan.core.jobs import job_run
+        from pingan.core.models import Job
+        from pingan.risk.jobs import WARNING_MEASURE
+
+        # given: a measurement made with the current settings is on the page
+        page = client_as("admin").get(reverse("risk:warnings")).content.decode()
+        assert "当前参数的预警效果尚未测算" in page
+        # when: the administrator lowers the significance level
+        response = self._post(client_as("admin"), warning_alpha=0.0001)
+        assert response.status_code == 302
+        job = Job.objects.get(kind=WARNING_MEASURE)
+        assert job.owner.username == "admin"
+        # then: the page says the new settings are not measured until the job has run
+        page = client_as("street_dispatcher").get(reverse("risk:warnings")).content.decode()
+        assert "当前参数的预警效果尚未测算" in page
+        job_run(job.pk)
+        measured = RiskSettings.load().warning_measurement()
+        assert measured["params"]["alpha"] == 0.0001
+        page = client_as("street_dispatcher").get(reverse("risk:warnings")).content.decode()
+        share = round(100 * measured["detected_share"]["value"])
+        rate = f"{measured['false_per_1000']['value']:.2f}"
+        assert f"{share}% 能预警" in page and f"误报约每千个网格周 {rate} 次" in page
+        # and saving again without touching the warning settings measures nothing new
+        self._post(client_as("admin"), **{"weights-0-weight": 4})
+        assert Job.objects.filter(kind=WARNING_MEASURE).count() == 1
+
 
 @pytest.mark.django_db
 def test_warning_list_shows_open_warnings_in_scope(client_as, grid, snapshots):
@@ -298,15 +327,22 @@ def test_warning_list_shows_open_warnings_in_scope(client_as, grid, snapshots):
         kind="rising",
         opened_at=snapshots[0].window_end,
         last_flagged_at=snapshots[0].window_end,
-        data={"p": 0.00001, "last_week": 9, "previous_week": 4, "baseline_per_week": 1.2},
+        data={
+            "p": 0.00001,
+            "recent": 9,
+            "usual_per_week": 1.2,
+            "inverse_k": 0.4,
+            "days": [0] * 21 + [1, 1, 2, 1, 2, 1, 1],
+        },
     )
     page = client_as("street_dispatcher").get(reverse("risk:warnings")).content.decode()
     # in words first, with its street; the statistics behind a details toggle
-    assert "近1周新增9件，约为往常的7.5倍（往常每周约1件）" in page
+    assert "近7天新增9件，约为该网格往常的7.5倍（往常每周约1件）" in page
+    assert 'class="pa-surge-recent"' in page and "近28天每日新增" in page
     assert grid.parent.parent.name in page
     assert "<summary>统计依据</summary>" in page and "p = 1.0e-05" in page
     other = client_as("dispatcher@110101002").get(reverse("risk:warnings")).content.decode()
-    assert "近1周新增9件" not in other
+    assert "近7天新增9件" not in other
 
 
 @pytest.mark.django_db

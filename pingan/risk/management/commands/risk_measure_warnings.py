@@ -1,136 +1,109 @@
-"""manage.py risk_measure_warnings: how well the early warning works, on synthetic counts.
+"""manage.py risk_measure_warnings: how well the early warning works, on simulated grids.
 
-Weekly new-case counts for every grid are drawn from each grid's own rate (Poisson, or
-negative binomial for over-dispersed data, with a yearly season), surges of known start are
-injected into some grids, and the warning job's test and episode rules
-(``pingan.risk.early_warning``) are run week by week exactly as the nightly job applies them.
-It reports the share of surges detected while they last, the median delay from a surge's
-start to its warning, and the false warnings (episodes opened outside any surge) per 1,000
-grid-weeks, next to the raw share of flagged grid-weeks (the per-test false-alarm rate).
+Prints, for Poisson and negative-binomial counts (k = 2 and 1) and each kind of surge, the
+detected share, the median and 90th-percentile delay in days and the false warnings per 1,000
+grid-weeks, each with its 95 % interval, of the weekly test used before December 2026, a daily
+7-day Poisson test and the daily 7-day negative-binomial test (the simulation and the rules are
+in ``pingan.risk.warning_measure``). ``--sweep`` adds the effect of each setting on
+over-dispersed counts; ``--save`` stores the measurement at the current settings, which the
+warnings page states.
 """
 
-from datetime import datetime, timedelta
-
-import numpy as np
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from pingan.risk.early_warning import WEEKS, episode_step, rising_test
+from pingan.risk.models import RiskSettings
+from pingan.risk.services import warning_measurement_store
+from pingan.risk.warning_measure import (
+    COUNT_MODELS,
+    STANDARD,
+    SURGES,
+    Figure,
+    Result,
+    compared_methods,
+    daily_method,
+    evaluate,
+    simulate,
+)
+
+HEADER = (
+    "| counts | surge | method | detected | median delay (d) | p90 delay (d) "
+    "| false / 1,000 grid-weeks |"
+)
 
 
-def simulate(
-    *,
-    grids: int,
-    weeks: int,
-    mean_rate: float,
-    dispersion: float | None,
-    surges: int,
-    surge_weeks: int,
-    surge_factor: float,
-    surge_extra: float,
-    alpha: float,
-    min_count: int,
-    quiet_days: int,
-    seed: int,
-) -> dict:
-    rng = np.random.default_rng(seed)
-    rates = rng.gamma(1.2, mean_rate / 1.2, size=grids)
-    season = 1 + 0.15 * np.sin(2 * np.pi * np.arange(weeks) / 52)
-    mu = rates[:, None] * season[None, :]
-    surge_grids = rng.choice(grids, size=surges, replace=False)
-    starts = rng.integers(WEEKS + 5, weeks - surge_weeks, size=surges)
-    in_surge = np.zeros((grids, weeks), dtype=bool)
-    for grid, start in zip(surge_grids, starts, strict=True):
-        mu[grid, start : start + surge_weeks] = (
-            mu[grid, start : start + surge_weeks] * surge_factor + surge_extra
-        )
-        in_surge[grid, start : start + surge_weeks] = True
-    # negative binomial (a gamma-Poisson mixture) has mean mu and variance mu + mu²/dispersion
-    counts = rng.poisson(rng.gamma(dispersion, mu / dispersion) if dispersion else mu)
+def _figure(figure: Figure | None, digits: int = 0) -> str:
+    if figure is None:
+        return "—"
+    return f"{figure.value:.{digits}f} [{figure.low:.{digits}f}, {figure.high:.{digits}f}]"
 
-    origin = datetime(2025, 1, 6)
-    quiet = timedelta(days=quiet_days)
-    open_episodes: dict[int, datetime] = {}
-    first_warning: dict[int, int] = {}
-    false_episodes = flagged_quiet = quiet_grid_weeks = 0
-    # a surge grid is "not quiet" from its start until its episode may close again
-    tail = int(np.ceil(quiet_days / 7))
-    excluded = in_surge.copy()
-    for grid, start in zip(surge_grids, starts, strict=True):
-        excluded[grid, start : start + surge_weeks + tail] = True
-    for week in range(WEEKS, weeks):
-        flags, _p = rising_test(
-            counts[:, week - WEEKS + 1 : week + 1], alpha=alpha, min_count=min_count
-        )
-        at = origin + timedelta(weeks=week)
-        step = episode_step(open_episodes, np.flatnonzero(flags).tolist(), at=at, quiet=quiet)
-        for grid in step.closed:
-            del open_episodes[grid]
-        for grid in step.opened | step.continued:
-            open_episodes[grid] = at
-        quiet_now = ~excluded[:, week]
-        quiet_grid_weeks += int(quiet_now.sum())
-        flagged_quiet += int((flags & quiet_now).sum())
-        for grid in step.opened:
-            if excluded[grid, week]:
-                if in_surge[grid, week] and grid not in first_warning:
-                    first_warning[grid] = week
-            else:
-                false_episodes += 1
-        for grid in np.flatnonzero(flags & in_surge[:, week]):
-            first_warning.setdefault(int(grid), week)
-    # week w holds the 7 days before the job's run at its end: a flag in the surge's first
-    # week comes 7 days after the surge started
-    delays = [
-        (first_warning[int(g)] - s + 1) * 7
-        for g, s in zip(surge_grids, starts, strict=True)
-        if int(g) in first_warning
-    ]
-    return {
-        "surges": surges,
-        "detected": len(delays),
-        "median_delay_days": float(np.median(delays)) if delays else float("nan"),
-        "false_per_1000": 1000 * false_episodes / quiet_grid_weeks,
-        "flags_per_1000": 1000 * flagged_quiet / quiet_grid_weeks,
-        "grid_weeks": quiet_grid_weeks,
-    }
+
+def _row(counts: str, surge: str, method: str, result: Result) -> str:
+    share = result.detected_share
+    detected = (
+        f"{result.detected}/{result.surges} = {100 * share.value:.0f}% "
+        f"[{100 * share.low:.0f}, {100 * share.high:.0f}]"
+    )
+    return (
+        f"| {counts} | {surge} | {method} | {detected} | {_figure(result.median_delay)} | "
+        f"{_figure(result.p90_delay)} | {_figure(result.false_per_1000, 2)} |"
+    )
 
 
 class Command(BaseCommand):
-    help = "Measure the early warning on synthetic weekly counts with injected surges."
+    help = "Compare early-warning methods on simulated grids; --save stores the current one's."
 
     def add_arguments(self, parser):
-        parser.add_argument("--grids", type=int, default=1971)
-        parser.add_argument("--weeks", type=int, default=156, help="53 of them are history")
         parser.add_argument(
-            "--mean-rate", type=float, default=0.6, help="mean new cases per grid-week"
+            "--surges",
+            choices=[s.key for s in SURGES],
+            nargs="*",
+            default=[s.key for s in SURGES],
         )
-        parser.add_argument("--surges", type=int, default=200)
-        parser.add_argument("--surge-weeks", type=int, default=4)
-        parser.add_argument("--surge-factor", type=float, default=2.0)
-        parser.add_argument("--surge-extra", type=float, default=2.0, help="added cases/week")
-        parser.add_argument("--alpha", type=float, default=0.001)
-        parser.add_argument("--min-count", type=int, default=3)
-        parser.add_argument("--quiet-days", type=int, default=14)
-        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--sweep", action="store_true", help="effect of each setting")
+        parser.add_argument(
+            "--save", action="store_true", help="store the current settings' measurement"
+        )
 
-    def handle(self, *args, **o):
-        common = {k: o[k] for k in ("grids", "weeks", "surges", "alpha", "seed")}
-        for label, dispersion in (("Poisson", None), ("negative binomial k=2", 2.0)):
-            result = simulate(
-                **common,
-                mean_rate=o["mean_rate"],
-                dispersion=dispersion,
-                surge_weeks=o["surge_weeks"],
-                surge_factor=o["surge_factor"],
-                surge_extra=o["surge_extra"],
-                min_count=o["min_count"],
-                quiet_days=o["quiet_days"],
-            )
+    def handle(self, *args, **options):
+        config = RiskSettings.load()
+        self.stdout.write(HEADER)
+        self.stdout.write("|" + "---|" * 7)
+        for surge in (s for s in SURGES if s.key in options["surges"]):
+            for counts, dispersion in COUNT_MODELS:
+                simulation = simulate(dispersion=dispersion, surge=surge)
+                for name, method in compared_methods(config):
+                    result = evaluate(method, simulation, quiet_days=config.quiet_days)
+                    self.stdout.write(_row(counts, surge.label, name, result))
+        if options["sweep"]:
+            self._sweep(config)
+        if options["save"]:
+            measured = warning_measurement_store(at=timezone.now())
             self.stdout.write(
-                f"{label}: {result['detected']}/{result['surges']} surges detected "
-                f"({100 * result['detected'] / result['surges']:.0f}%), median delay "
-                f"{result['median_delay_days']:.0f} days from surge start; "
-                f"{result['false_per_1000']:.2f} false warnings and "
-                f"{result['flags_per_1000']:.2f} flagged tests per 1,000 grid-weeks "
-                f"({result['grid_weeks']:,} grid-weeks without a surge)"
+                f"stored: {measured['detected']}/{measured['surges']} standard surges detected, "
+                f"{measured['false_per_1000']['value']:.2f} false warnings per 1,000 grid-weeks"
             )
+
+    def _sweep(self, config: RiskSettings) -> None:
+        """Each setting varied alone around the current ones, on NB k=2 standard surges."""
+        current = {
+            "alpha": config.warning_alpha,
+            "min_count": config.warning_min_count,
+            "baseline_days": config.warning_baseline_days,
+            "dispersion": config.warning_dispersion,
+        }
+        variants = [
+            *({"alpha": a} for a in (1e-4, 3e-4, 1e-3)),
+            *({"min_count": m} for m in (2, 3, 4)),
+            *({"baseline_days": b} for b in (182, 364)),
+            *({"dispersion": d} for d in ("estimated", "poisson")),
+        ]
+        simulation = simulate(dispersion=2.0, surge=STANDARD)
+        self.stdout.write("\nSettings, NB k=2 counts, standard surges:\n")
+        self.stdout.write(HEADER.replace("| counts | surge | method", "| setting"))
+        self.stdout.write("|" + "---|" * 5)
+        for change in variants:
+            params = {**current, **change}
+            result = evaluate(daily_method(**params), simulation, quiet_days=config.quiet_days)
+            label = ", ".join(f"{k}={v}" for k, v in change.items())
+            self.stdout.write(_row("", "", label, result).replace("|  |  | ", "| ", 1))
