@@ -92,6 +92,16 @@ class WarningSerializer(serializers.ModelSerializer):
             "closed_at",
             "data",
         ]
+        extra_kwargs = {
+            "data": {
+                "help_text": (
+                    "The test's figures at the latest flag. Rising: p, recent (new cases in the "
+                    "last 7 days), usual_per_week, inverse_k (the negative-binomial dispersion "
+                    "used, 0 for Poisson), days (new cases per day over the 28 days to "
+                    "last_flagged_at, oldest first). Hot spot: z, q."
+                )
+            }
+        }
 
 
 class WarningQuerySerializer(serializers.Serializer):
