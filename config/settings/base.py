@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pingan.corrections",
     "pingan.evaluation",
     "pingan.talent",
+    "pingan.webhooks",
     "pingan.demo",
 ]
 

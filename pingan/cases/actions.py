@@ -413,17 +413,6 @@ _REGISTERED_ELSEWHERE = _handoff(
 )
 
 
-def _of_registered(handoff: Handoff) -> Handoff:
-    """``handoff`` for a registration, whose result is (case, query code)."""
-    return Handoff(
-        kind=handoff.kind,
-        recipients=lambda result, actor, data: handoff.recipients(result[0], actor, data),
-        message=lambda result, actor, data: handoff.message(result[0], actor, data),
-        url=lambda result: handoff.url(result[0]),
-        sms=lambda result: handoff.sms(result[0]),
-    )
-
-
 # 登记 (one-window intake): a creation, answering the case and its query code. A case the
 # clerk sends to another unit (the routing suggestion's agency) tells that unit at once.
 REGISTER = Action(
@@ -433,7 +422,8 @@ REGISTER = Action(
     allowed=rules.REGISTER_ROLES,
     service=lambda _none, actor, data: services.case_register(actor=actor, **data),
     serializer=s.CaseCreateSerializer,
-    tell=_of_registered(_REGISTERED_ELSEWHERE),
+    tell=_REGISTERED_ELSEWHERE,
+    made=lambda result: result[0],
 )
 # 合并重复来访: a citizen comes again about an open case; the visit is recorded on it instead of
 # a new case, and whoever handles it hears that the citizen is waiting.

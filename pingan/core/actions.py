@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError, ForbiddenError
@@ -126,6 +127,12 @@ class Handoff:
 # Every declared action, in import order (the schema test walks them).
 DECLARED: list["Action"] = []
 
+# Sent by ``perform`` inside its transaction once an action has run, with ``action``,
+# ``subject`` (the object acted on, or the one a creation made) and ``actor``: how other
+# systems hear of it (``pingan.webhooks`` writes its deliveries here, so a rolled-back action
+# is never announced).
+performed = Signal()
+
 
 @dataclass(frozen=True)
 class Action:
@@ -149,6 +156,10 @@ class Action:
     # Why the action tells no one, where it hands no work on (the actor's own unit keeps it):
     # every declaration says either whom it tells or why it tells nobody.
     quiet: str = ""
+    # What a creation made, from what its service returns, where that is more than the object
+    # (a registration answers the case and its query code): the hand-off and the published
+    # event are about it.
+    made: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.operation:
@@ -185,8 +196,11 @@ def perform(action: Action, obj, actor, data: dict):
     require_roles(actor, action.roles)
     _check_lengths(action, data)
     result = action.service(obj, actor, data)
+    made = action.made(result) if action.made else result
+    subject = made if obj is None else obj
     if action.tell is not None:
-        tell(action.tell, result if obj is None else obj, actor, data)
+        tell(action.tell, subject, actor, data)
+    performed.send(sender=Action, action=action, subject=subject, actor=actor)
     return result
 
 
