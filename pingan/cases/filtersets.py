@@ -81,3 +81,14 @@ def apply_tab(queryset, tab: str, user):
     if tab == "unit" and user.unit_id:
         return queryset.filter(handling_unit=user.unit_id)
     return queryset
+
+
+class CaseApiFilter(CaseFilter):
+    """The API's filters: the page's, and another system's lookup of the case it sent by its
+    own reference (``?external_source=12345&external_ref=…``)."""
+
+    external_source = django_filters.CharFilter(label=_("来源系统"), max_length=40)
+    external_ref = django_filters.CharFilter(label=_("来源系统编号"), max_length=60)
+
+    class Meta(CaseFilter.Meta):
+        fields = [*CaseFilter.Meta.fields, "external_source", "external_ref"]

@@ -229,6 +229,10 @@ class Case(BaseModel):
     function_area = models.CharField(
         _("功能区"), max_length=24, choices=FunctionAreaKind.choices, blank=True
     )
+    # A matter sent by another system (the 12345 hotline, the petition system) keeps that
+    # system's reference, so the sender finds its case by its own number and hears of it.
+    external_source = models.CharField(_("来源系统"), max_length=40, blank=True)
+    external_ref = models.CharField(_("来源系统编号"), max_length=60, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = CaseQuerySet.as_manager()
@@ -275,6 +279,11 @@ class Case(BaseModel):
             models.CheckConstraint(
                 condition=~Q(outcome=Outcome.NO_AGREEMENT) | ~Q(legal_route=""),
                 name="case_no_agreement_needs_legal_route",
+            ),
+            models.UniqueConstraint(
+                fields=["external_source", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="one_case_per_external_ref",
             ),
         ]
 

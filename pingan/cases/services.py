@@ -1,18 +1,19 @@
 """Writes to cases: every change is one service, one transaction, one timeline event."""
 
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.core import crypto
 from pingan.core.actions import require_roles
 from pingan.core.calendar import add_days, local_date
-from pingan.core.errors import ApplicationError, ForbiddenError
+from pingan.core.errors import ApplicationError, ConflictError, ForbiddenError
 from pingan.core.services import (
     audit_record,
     check_version,
@@ -253,6 +254,45 @@ def _clean_parties(parties: list[PartyInput]) -> list[PartyInput]:
 
 
 @transaction.atomic
+def _external(source: str, ref: str) -> tuple[str, str]:
+    """Another system's reference: both parts or neither, and not registered already."""
+    source, ref = (source or "").strip(), (ref or "").strip()
+    if bool(source) != bool(ref):
+        raise ApplicationError(
+            _("请同时填写来源系统和来源系统编号，或都不填。"),
+            field="external_ref" if source else "external_source",
+        )
+    if ref:
+        _refuse_known_reference(source, ref)
+    return source, ref
+
+
+def _refuse_known_reference(source: str, ref: str) -> None:
+    known = Case.objects.filter(external_source=source, external_ref=ref).first()
+    if known is not None:
+        raise ConflictError(
+            _("来源系统“%(source)s”的编号 %(ref)s 已登记为事项 %(number)s，请勿重复提交。")
+            % {"source": source, "ref": ref, "number": known.number},
+            extra={"number": known.number},
+        )
+
+
+@contextmanager
+def _one_case_per_reference(source: str, ref: str):
+    """Two senders' retries racing past the check meet the unique constraint: the second is
+    refused like a known reference, in a savepoint so the caller's transaction lives on (a
+    case without a reference needs neither)."""
+    if not ref:
+        yield
+        return
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        _refuse_known_reference(source, ref)
+        raise
+
+
 def case_register(
     *,
     actor: Staff,
@@ -270,6 +310,8 @@ def case_register(
     chosen_unit: Unit | None = None,
     suggested_area: str = "",
     function_area: str = "",
+    external_source: str = "",
+    external_ref: str = "",
     now: datetime | None = None,
 ) -> tuple[Case, str]:
     """Register a matter at the one window; return the case and its public query code.
@@ -279,7 +321,8 @@ def case_register(
     followed the suggestion is recorded. The matter is served in the function area the clerk
     chose, else the suggested one, else its category's (M3.1). A repeat of an open or recent
     matter (same party ID number, or near-identical narrative in the same grid) is flagged and
-    linked (M1.3).
+    linked (M1.3). A matter sent by another system keeps its reference there
+    (``external_source`` and ``external_ref``, one case per reference).
     """
     now = now or timezone.now()
     if not has_role(actor, *rules.REGISTER_ROLES):
@@ -304,6 +347,7 @@ def case_register(
     if len(narrative) < 10:
         raise ApplicationError(_("事项描述过短，请写明事由、经过和诉求（至少10个字）。"))
     parties = _clean_parties(parties)
+    external_source, external_ref = _external(external_source, external_ref)
     if {suggested_area, function_area} - {"", *FunctionAreaKind.values}:
         raise ApplicationError(_("功能区无法识别，请重新选择。"))
 
@@ -321,30 +365,33 @@ def case_register(
     )
     code = f"{secrets.randbelow(10**6):06d}"
     number = _next_number(now)
-    case = Case.objects.create(
-        number=number,
-        query_code_hash=query_code_digest(number, code),
-        channel=channel,
-        category=category,
-        complexity=complexity,
-        urgency=urgency,
-        title=title[:80],
-        narrative=narrative,
-        narrative_words=comparable(narrative),
-        address=(address or "").strip(),
-        grid=grid,
-        area_path=grid.path,
-        level=level,
-        handling_unit=unit,
-        first_contact_unit=actor.unit if level == Level.DISTRICT else None,
-        registered_by=actor,
-        registered_at=now,
-        suggested_unit=suggested_unit,
-        suggestion_followed=None if suggested_unit is None else suggested_unit == unit,
-        suggested_area=suggested_area,
-        function_area=function_area or suggested_area or category.function_area,
-        repeat_of=matches[0].case if matches else None,
-    )
+    with _one_case_per_reference(external_source, external_ref):
+        case = Case.objects.create(
+            number=number,
+            query_code_hash=query_code_digest(number, code),
+            channel=channel,
+            category=category,
+            complexity=complexity,
+            urgency=urgency,
+            title=title[:80],
+            narrative=narrative,
+            narrative_words=comparable(narrative),
+            address=(address or "").strip(),
+            grid=grid,
+            area_path=grid.path,
+            level=level,
+            handling_unit=unit,
+            first_contact_unit=actor.unit if level == Level.DISTRICT else None,
+            registered_by=actor,
+            registered_at=now,
+            suggested_unit=suggested_unit,
+            suggestion_followed=None if suggested_unit is None else suggested_unit == unit,
+            suggested_area=suggested_area,
+            function_area=function_area or suggested_area or category.function_area,
+            repeat_of=matches[0].case if matches else None,
+            external_source=external_source,
+            external_ref=external_ref,
+        )
     written_parties = Party.objects.bulk_create(
         [
             Party(case=case, role=p.role, name=p.name, id_number=p.id_number, phone=p.phone)

@@ -22,6 +22,8 @@ def case_payload(case: Case, *, personal: bool) -> dict:
         "due_at": case.due_at.isoformat() if case.due_at else None,
         "concluded_at": case.concluded_at.isoformat() if case.concluded_at else None,
         "outcome": case.outcome or None,
+        "external_source": case.external_source or None,
+        "external_ref": case.external_ref or None,
         "version": case.version,
     }
     if personal:

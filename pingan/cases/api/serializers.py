@@ -76,6 +76,23 @@ class CaseCreateSerializer(serializers.Serializer):
         required=False,
         help_text="the function area; left out, the suggested area is taken",
     )
+    external_source = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="the sending system (e.g. 12345), with external_ref",
+    )
+    external_ref = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "the matter's number in the sending system: one case per (external_source, "
+            "external_ref); sending it again answers 409 with the case's number"
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,6 +169,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "satisfaction",
             "suggested_area",
             "function_area",
+            "external_source",
+            "external_ref",
             "colour",
             "version",
         ]

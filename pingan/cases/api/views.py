@@ -18,7 +18,7 @@ from .. import actions, routing, rules, selectors
 from ..access import access_supervision
 from ..actions import ACTIONS, MERGE_VISIT, RECEIPT_REISSUE, REGISTER
 from ..choices import SupervisionState
-from ..filtersets import CaseFilter
+from ..filtersets import CaseApiFilter
 from ..models import Case, Category, DeadlinePolicy
 from ..services import PartyInput, party_number_reveal
 from . import serializers as s
@@ -29,7 +29,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     lookup_field = "number"
     lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
-    filterset_class = CaseFilter
+    filterset_class = CaseApiFilter
 
     def get_queryset(self):
         cases = Case.objects.visible_to(self.request.user).select_related(

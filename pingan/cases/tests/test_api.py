@@ -298,3 +298,51 @@ def test_api_intake_refuses_an_unknown_area_and_writes_nothing(api):
     response = api("street_clerk").post("/api/cases/", _payload(function_area="spa"), format="json")
     assert response.status_code == 400 and "function_area" in response.json()
     assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_sender_keeps_its_reference_and_finds_its_case_by_it(api):
+    # given: the hotline registers a matter with its own number
+    client = api("street_clerk")
+    sent = _payload(external_source="12345", external_ref="GD2026120700123")
+    created = client.post("/api/cases/", sent, format="json")
+    assert created.status_code == 201
+    number = created.json()["number"]
+    assert created.json()["external_ref"] == "GD2026120700123"
+    # when: it looks its case up by that number
+    found = client.get(
+        "/api/cases/", {"external_source": "12345", "external_ref": "GD2026120700123"}
+    ).json()["results"]
+    # then: exactly that case; the same reference from another source is another matter
+    assert [case["number"] for case in found] == [number]
+    other = client.get(
+        "/api/cases/", {"external_source": "信访", "external_ref": "GD2026120700123"}
+    )
+    assert other.json()["results"] == []
+    # and another street cannot find it by the reference either
+    outside = api(OTHER_STREET_DISPATCHER).get(
+        "/api/cases/", {"external_source": "12345", "external_ref": "GD2026120700123"}
+    )
+    assert outside.json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_a_reference_sent_twice_is_refused_with_the_case_it_became(api):
+    client = api("street_clerk")
+    sent = _payload(external_source="12345", external_ref="GD-1")
+    first = client.post("/api/cases/", sent, format="json").json()["number"]
+    again = client.post("/api/cases/", sent, format="json")
+    assert again.status_code == 409
+    assert first in again.json()["detail"] and "请勿重复提交" in again.json()["detail"]
+    assert Case.objects.filter(external_ref="GD-1").count() == 1
+
+
+@pytest.mark.django_db
+def test_half_a_reference_is_refused_and_nothing_is_written(api):
+    client = api("street_clerk")
+    before = Case.objects.count()
+    response = client.post("/api/cases/", _payload(external_ref="GD-2"), format="json")
+    assert response.status_code == 400
+    assert "请同时填写来源系统和来源系统编号" in response.json()["detail"]
+    assert response.json()["field"] == "external_source"
+    assert Case.objects.count() == before

@@ -24,6 +24,8 @@ PAYLOAD = {
     "title": "拖欠工资",
     "narrative": "某餐馆拖欠三名服务员两个月工资共计两万元，请求协调支付。",
     "grid": "110101001001001",  # 东华门街道
+    "external_source": "12345",
+    "external_ref": "GD2026120700123",
     "parties": [{"role": "applicant", "name": "赵某", "id_number": "", "phone": "13900001111"}],
 }
 
@@ -124,6 +126,8 @@ def test_each_action_reaches_the_subscriber_signed_without_personal_data(
     assert accepted["subject"]["number"] == number
     assert accepted["subject"]["state"] == "accepted" and accepted["subject"]["version"] == 2
     assert "parties" not in accepted["subject"]
+    # the sender reads its own reference in what it hears
+    assert accepted["subject"]["external_ref"] == "GD2026120700123"
     assert "赵某" not in json.dumps(receiver.received, ensure_ascii=False)
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}
 
