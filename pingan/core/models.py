@@ -224,3 +224,26 @@ class ApiToken(AbstractAuthToken):
     @property
     def expired(self) -> bool:
         return self.expiry is not None and self.expiry <= timezone.now()
+
+
+class IdempotentRequest(models.Model):
+    """A create sent with an ``Idempotency-Key`` header (pingan.core.idempotency): the answer
+    it got, replayed when the same person retries the same request with the same key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("幂等键"), max_length=100)
+    path = models.CharField(_("请求路径"), max_length=200)
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("响应码"))
+    body = models.JSONField(_("响应内容"))
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等请求")
+        verbose_name_plural = _("幂等请求")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_user_and_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

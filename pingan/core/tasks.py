@@ -5,7 +5,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from . import notify
+from . import idempotency, notify
 from .jobs import job_run
 
 
@@ -21,3 +21,10 @@ def job_run_task(job_id: int) -> None:
 def notice_digest_task() -> None:
     """Every morning at 08:00: text each person who chose the daily digest (每日汇总)."""
     notify.digest_send(now=timezone.now())
+
+
+@db_periodic_task(crontab(hour="19", minute="10"))
+@lock_task("core-idempotency-purge")
+def idempotency_purge_task() -> None:
+    """Every night at 03:10 Beijing: forget the answers of creates older than a day."""
+    idempotency.purge(now=timezone.now())

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from pingan.core.actions import Action, perform
 from pingan.core.api import declared_operations
+from pingan.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pingan.core.validators import parse_pk
 from pingan.orgs.access import has_role
 
@@ -51,7 +52,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                     words.label(item)
         return super().get_serializer(*args, **kwargs)
 
-    @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseCreatedSerializer})
+    @extend_schema(
+        request=s.CaseCreateSerializer,
+        responses={201: s.CaseCreatedSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent
     def create(self, request):
         """Register a matter (one-window intake). The response carries the query code once
         and the routing suggestions (分流推荐), best first."""

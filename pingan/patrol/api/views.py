@@ -16,6 +16,7 @@ from pingan.cases.api.serializers import CaseDetailSerializer
 from pingan.cases.models import Case
 from pingan.cases.selectors import DeadlineWords
 from pingan.core.actions import perform
+from pingan.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pingan.orgs.access import access_division, has_role, scope_paths
 from pingan.orgs.choices import Level
 from pingan.orgs.models import Division
@@ -44,7 +45,12 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             .order_by("-reported_at", "-id")
         )
 
-    @extend_schema(request=s.ReportCreateSerializer, responses={201: s.ReportSerializer})
+    @extend_schema(
+        request=s.ReportCreateSerializer,
+        responses={201: s.ReportSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent
     def create(self, request):
         """File a report from the grid (the phone page's rules: grid, kind, text, position)."""
         data = s.ReportCreateSerializer(data=request.data)
