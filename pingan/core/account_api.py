@@ -208,10 +208,15 @@ class TokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(TokenSerializer(token).data)
 
 
+class ResetDoneSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    reset_at = serializers.DateTimeField()
+
+
 @extend_schema(
     operation_id="auth_two_factor_reset_create",
     request=ResetSerializer,
-    responses={200: serializers.DictField()},
+    responses={200: ResetDoneSerializer},
 )
 @api_view(["POST"])
 def two_factor_reset(request):

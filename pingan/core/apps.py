@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
 
-        from . import tables  # noqa: F401  (reads django-tables2's cell signatures once)
+        from . import schema, tables  # noqa: F401  (schema extensions; tables2's cell signatures)
         from .middleware import SlidingSessionMiddleware
 
         autodiscover_modules("home")  # each app's home-page panels (pingan.core.home)

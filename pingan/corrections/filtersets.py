@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from pingan.core.forms import DateInput
 from pingan.orgs.models import Division
@@ -21,8 +23,11 @@ def _streets(request):
 
 class ReleaseFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ReleaseState.choices)
-    street = django_filters.ModelChoiceFilter(
-        label=_("街道"), queryset=lambda request: _streets(request), method="filter_street"
+    # the street's id; the schema is told, as it cannot read a queryset built per request
+    street = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            label=_("街道"), queryset=lambda request: _streets(request), method="filter_street"
+        )
     )
     prison = django_filters.ModelChoiceFilter(label=_("监狱"), queryset=Prison.objects.all())
     name = django_filters.CharFilter(label=_("姓名"), lookup_expr="icontains")

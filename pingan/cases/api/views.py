@@ -20,7 +20,7 @@ from ..access import access_supervision
 from ..actions import ACTIONS, MERGE_VISIT, RECEIPT_REISSUE, REGISTER
 from ..choices import SupervisionState
 from ..filtersets import CaseApiFilter
-from ..models import Case, Category, DeadlinePolicy
+from ..models import Case, Category, DeadlinePolicy, Supervision
 from ..services import PartyInput, party_number_reveal
 from . import serializers as s
 
@@ -227,6 +227,9 @@ class SupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """督办单: ``?box=mine`` (督办我的, the default) or ``?box=issued`` (我督办的), ``?state=``;
     answer with ``{id}/answer/`` (the supervised unit) and close with ``{id}/close/`` (the
     supervisor)."""
+
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = Supervision.objects.none()
 
     serializer_class = s.SupervisionSerializer
 

@@ -58,6 +58,9 @@ def _period(request) -> tuple[datetime, datetime]:
 class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Duty roster rows at the centers the caller may read; filter with ?center=&date=."""
 
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = DutyShift.objects.none()
+
     lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
     serializer_class = s.DutyShiftSerializer
@@ -106,6 +109,9 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Named officers (三官一师) assigned to streets in the caller's area."""
 
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = NamedOfficer.objects.none()
+
     lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
     serializer_class = s.OfficerSerializer
@@ -130,6 +136,9 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Whistles blown in the caller's area or summoning them; POST blows one on a case."""
+
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = WhistleCall.objects.none()
 
     lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
@@ -200,6 +209,9 @@ class WhistleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Safety talks in the caller's area; the detail carries the four lists of each problem."""
+
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = SafetyTalk.objects.none()
 
     lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 
@@ -277,6 +289,9 @@ class ProblemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tasks of visible talks and tasks the caller's unit owns; ?overdue=1 for overdue ones."""
+
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = Task.objects.none()
 
     lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
 

@@ -14,7 +14,15 @@ from pingan.orgs.access import has_role
 
 from .. import actions, chain, rules, selectors, services
 from ..filtersets import EvidenceFileFilter, ReleaseFilter
-from ..models import EnforcementRecord, EvidenceFile, EvidenceItem, FundEntry, Prison, Release
+from ..models import (
+    Employer,
+    EnforcementRecord,
+    EvidenceFile,
+    EvidenceItem,
+    FundEntry,
+    Prison,
+    Release,
+)
 from . import serializers as s
 
 
@@ -211,6 +219,9 @@ class EvidenceFileViewSet(
 class EmployerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The district's list of employers willing to hire released persons (接收企业名单), for
     the receiving side; ``?q=`` matches the name or the jobs."""
+
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = Employer.objects.none()
 
     serializer_class = s.EmployerSerializer
 

@@ -32,6 +32,9 @@ from . import serializers as s
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Reports (网格上报) the caller may read; grid workers file new ones with POST."""
 
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = Report.objects.none()
+
     serializer_class = s.ReportSerializer
     filterset_class = ReportFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -76,6 +79,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 class PatrolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's own patrols (巡查), newest first: start one with POST, end it with
     ``{id}/end/`` (the phone page's declared actions)."""
+
+    # the schema reads the model here; the rows always come from get_queryset()
+    queryset = Patrol.objects.none()
 
     serializer_class = s.PatrolSerializer
     lookup_value_regex = "[^/]+"  # any text reaches the view, which answers 404 in JSON
