@@ -29,6 +29,7 @@ _ERRORS = {
     "404": gettext_lazy("不存在，或不在您的工作范围内（两者不作区分）"),
     "409": gettext_lazy("已被他人更新，请刷新后重试"),
     "415": gettext_lazy("请求内容的格式（Content-Type）不受支持，或无法解析"),
+    "422": gettext_lazy("该 Idempotency-Key 已用于另一个请求"),
 }
 
 
@@ -44,10 +45,13 @@ def add_error_responses(result, generator, request, public):
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
             for code, description in _ERRORS.items():
                 if code in ("409", "415") and method == "get":
                     continue
                 if code == "415" and "requestBody" not in operation:
+                    continue
+                if code == "422" and "Idempotency-Key" not in headers:
                     continue
                 responses.setdefault(
                     code,
