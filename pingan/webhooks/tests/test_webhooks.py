@@ -304,3 +304,18 @@ def _a_case(staff):
         now=timezone.now(),
     )
     return case
+
+
+def test_the_receivers_example_in_docs_api_md_verifies_our_signature():
+    import re
+    import time
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
+    example = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    namespace: dict = {}
+    exec(example, namespace)  # the integrator's code, as printed
+    body = b'{"type": "cases_accept"}'
+    header = services.sign("s3cret", int(time.time()), body)
+    assert namespace["verified"]("s3cret", header, body)
+    assert not namespace["verified"]("s3cret", header, body + b" ")
