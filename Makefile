@@ -10,7 +10,7 @@ VENDOR := static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test fuzz install assets migrate load-demo serve lint fmt messages clean bench
+.PHONY: demo test fuzz install assets migrate load-demo serve lint fmt messages clean bench guide
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ test: install assets
 FUZZ_TESTS = $(wildcard pingan/*/tests/test_*fuzz*.py pingan/*/tests/test_state_machine*.py)
 fuzz: install
 	PINGAN_FUZZ=1 $(BIN)/pytest -p no:cacheprovider --hypothesis-show-statistics $(FUZZ_TESTS) $(PYTEST_ARGS)
+
+# The user guide's pictures (docs/guide, 帮助 in the site): the browser tests take the
+# screenshots, then they are copied into static/pingan/guide/ (committed).
+guide: install assets
+	$(BIN)/pytest -p no:cacheprovider -q tests/browser $(PYTEST_ARGS)
+	$(BIN)/python manage.py guide_images
 
 # Benchmarks against raw-SQL baselines (not part of make test): BENCH_SCALE=tiny|district|city,
 # PostgreSQL when DATABASE_URL is set. See benchmarks/README.md.

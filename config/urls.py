@@ -38,6 +38,7 @@ urlpatterns = [
     path("orgs/", include("pingan.orgs.urls")),
     path("inbox/", include("pingan.core.inbox_urls")),
     path("jobs/", include("pingan.core.job_urls")),
+    path("help/", include("pingan.core.help_urls")),
     path("audit/", include("pingan.core.audit_urls")),
     path("cases/", include("pingan.cases.urls")),
     path("corrections/", include("pingan.corrections.urls")),
