@@ -44,3 +44,5 @@ def test_help_on_the_intake_page_opens_the_intake_section(
     # and the link stays on a phone
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.get_by_test_id("help-link").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot("help-guide-375")
