@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -90,7 +90,10 @@ def _path(subject) -> str:
 
 
 def on_performed(*, action, subject, actor, **kwargs) -> None:
-    publish(kind=action.operation, subject=subject, actor=actor, at=timezone.now())
+    # a creation that answers more than the object it made, without naming it (a new API
+    # token and its secret), has nothing to announce
+    if isinstance(subject, models.Model):
+        publish(kind=action.operation, subject=subject, actor=actor, at=timezone.now())
 
 
 def publish(*, kind: str, subject, actor, at: datetime) -> list[Delivery]:

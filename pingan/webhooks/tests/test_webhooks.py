@@ -319,3 +319,14 @@ def test_the_receivers_example_in_docs_api_md_verifies_our_signature():
     header = services.sign("s3cret", int(time.time()), body)
     assert namespace["verified"]("s3cret", header, body)
     assert not namespace["verified"]("s3cret", header, body + b" ")
+
+
+@pytest.mark.django_db
+def test_an_action_whose_result_is_not_an_object_is_not_announced(api, subscribe, receiver):
+    # given: a subscriber hearing the whole district, where objects without an area go
+    subscribe(unit="东城区综治中心")
+    # when: a token is issued (the action answers the token and its secret)
+    response = api("street_clerk").post("/api/auth/tokens/", {"name": "平板"}, format="json")
+    # then: it works, and nothing is published
+    assert response.status_code == 200
+    assert not Delivery.objects.exists()
