@@ -37,15 +37,17 @@ def case_payload(case: Case, *, personal: bool) -> dict:
 PAYLOADS: dict[type[models.Model], Callable[..., dict]] = {Case: case_payload}
 
 
-def fresh(subject: models.Model) -> models.Model:
+def fresh(subject: models.Model) -> models.Model | None:
     """The subject as stored: services write with one versioned UPDATE, so the instance an
-    action was given may still hold the state from before it."""
-    return type(subject)._default_manager.get(pk=subject.pk)
+    action was given may still hold the state from before it. None if the action deleted it."""
+    return type(subject)._default_manager.filter(pk=subject.pk).first()
 
 
 def subject_payload(subject: models.Model, *, personal: bool) -> dict:
     """The subject's type, id and state, and what its model's payload adds."""
     data = {"type": subject._meta.label_lower, "id": subject.pk}
+    if getattr(subject, "_deleted", False):
+        return {**data, "deleted": True}
     build = PAYLOADS.get(type(subject))
     if build is not None:
         data.update(build(subject, personal=personal))

@@ -108,7 +108,11 @@ def publish(*, kind: str, subject, actor, at: datetime) -> list[Delivery]:
     ]
     if not chosen:
         return []
-    subject = fresh(subject)
+    stored = fresh(subject)
+    if stored is None:  # the action removed it (an indicator deleted): say so, nothing more
+        subject._deleted = True
+    else:
+        subject = stored
     event_id = uuid.uuid4()
     payloads = {}
     deliveries = []

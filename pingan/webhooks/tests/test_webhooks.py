@@ -330,3 +330,17 @@ def test_an_action_whose_result_is_not_an_object_is_not_announced(api, subscribe
     # then: it works, and nothing is published
     assert response.status_code == 200
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_object_the_action_deleted_is_announced_as_deleted(subscribe, staff):
+    subscribe(unit="东城区综治中心")
+    notice = Notice.objects.create(recipient=staff("admin"), kind="x", title="t", body="b")
+    notice.delete()
+    [delivery] = services.publish(
+        kind="evaluation_schemes_indicators_delete_create",
+        subject=notice,
+        actor=None,
+        at=timezone.now(),
+    )
+    assert delivery.payload["subject"] == {"type": "core.notice", "id": None, "deleted": True}
