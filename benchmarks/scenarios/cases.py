@@ -378,14 +378,15 @@ class Intake:
             "level, registered_at, due_provisional, concluded_level, outcome, legal_route, "
             "judicially_confirmed, judicial_court, judicial_ruling_number, rejection_reason, "
             "version, grid_id, handling_unit_id, registered_by_id, category_id, "
-            "suggested_unit_id, suggestion_followed, suggested_area, function_area) VALUES "
-            f"({db.placeholders(32)}) RETURNING id",
+            "suggested_unit_id, suggestion_followed, suggested_area, function_area, "
+            "external_source, external_ref) VALUES "
+            f"({db.placeholders(34)}) RETURNING id",
             [
                 stamp, stamp, number, crypto.blind_index("query_code", f"{number}:123456"),
                 "walk_in", "general", "normal", create["title"], create["narrative"], words,
                 create["address"], path, "registered", "street", stamp, db.flag(False), "", "",
                 "", db.flag(False), "", "", "", 1, grid_id, unit, user["id"], category,
-                suggested, db.flag(suggested == unit), "mediation", "mediation",
+                suggested, db.flag(suggested == unit), "mediation", "mediation", "", "",
             ],
         )[0]  # fmt: skip
         for party in create["parties"]:
