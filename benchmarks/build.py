@@ -25,12 +25,14 @@ LOCAL_END_HOUR = 18
 
 
 def generator_version() -> str:
-    """A digest of what decides the generated data: the demo package and every app's
-    ``demo_data`` module. Migrations are not in it: a cached database is migrated forward on
-    reuse, as a production database would be, so a new index does not force a rebuild."""
+    """A digest of what decides the generated data: the demo package, every app's
+    ``demo_data`` module and the repeat check's signatures (stored keys). Migrations are not
+    in it: a cached database is migrated forward on reuse, as a production database would be,
+    so a new index does not force a rebuild."""
     digest = hashlib.sha256()
     sources = sorted((ROOT / "pingan" / "demo").rglob("*.py"))
     sources += sorted((ROOT / "pingan").glob("*/demo_data.py"))
+    sources.append(ROOT / "pingan" / "cases" / "repeats.py")
     for path in sources:
         if "tests" in path.parts:
             continue

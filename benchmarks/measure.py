@@ -33,7 +33,7 @@ class Stats:
 @dataclass
 class Check:
     target: str
-    met: bool
+    met: bool | None  # None: a figure watched, with no target to meet
     detail: str
 
 
@@ -68,7 +68,7 @@ class Measurement:
             return None
         return self.cpu / self.baseline_cpu
 
-    def check(self, target: str, met: bool, detail: str) -> None:
+    def check(self, target: str, met: bool | None, detail: str) -> None:
         self.checks.append(Check(target, met, detail))
 
 

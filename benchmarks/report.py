@@ -78,10 +78,8 @@ def write(bench, rows: list[Measurement], *, started: datetime, extra: str = "")
     ]
     for row in rows:
         for check in row.checks:
-            lines.append(
-                f"| {check.target} | {row.scenario} | {'met' if check.met else '**not met**'} | "
-                f"{check.detail} |"
-            )
+            verdict = {True: "met", False: "**not met**", None: "watched"}[check.met]
+            lines.append(f"| {check.target} | {row.scenario} | {verdict} | {check.detail} |")
     verdicts = {True: "met", False: "**not met**", None: "not measured"}
     for target_text, met, detail in [*web_checks, *generator]:
         lines.append(f"| {target_text} | – | {verdicts[met]} | {detail} |")

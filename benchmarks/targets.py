@@ -6,12 +6,11 @@ from .config import VAR
 from .measure import Measurement
 
 PAGE_P95_SECONDS = 0.150
-INTAKE_MAX_RATIO = 4.0
-INTAKE_MIN_RATE = 200.0  # cases per second with 8 clients, on PostgreSQL
 JOB_MAX_RATIO = 2.0
 JOB_MAX_SECONDS = 10.0
 WEB_MAX_RSS_MB = 300.0
 GENERATOR_FLAT_FACTOR = 1.5
+FLAT_FACTOR = 1.5  # a cost that must not grow with the data: the largest within 1.5× the smallest
 # the mixed load: people served at p95 under 300 ms, each asking once every ten seconds
 CAPACITY_P95_SECONDS = 0.300
 CAPACITY_PEOPLE = 1000
@@ -79,12 +78,14 @@ def remember_queries(bench, row: Measurement) -> dict[str, int]:
 
 
 def intake(bench, row: Measurement) -> Measurement:
-    """Judged on CPU per case (the web workers' against the baseline's), which a busy machine
-    disturbs far less than wall time; the wall-time ratio is shown beside it."""
+    """The cost per case against the baseline, as CPU (which a busy machine disturbs far less
+    than wall time) with the wall-time ratio beside it: a figure to watch. Issue 24 retired
+    the 4× and 200 cases/s targets: Django's ORM and DRF stay, and one server already has two
+    orders of magnitude of headroom over a district's intake."""
     ratio = row.cpu_ratio
     row.check(
-        "cost per case ≤ 4× baseline (CPU)",
-        ratio is not None and ratio <= INTAKE_MAX_RATIO,
+        "cost per case vs baseline (CPU), watched",
+        None,
         f"CPU {row.cpu * 1000:.1f} ms vs {row.baseline_cpu * 1000:.1f} ms: {ratio:.1f}×; "
         f"wall time {row.ratio:.1f}×"
         if ratio is not None
@@ -94,13 +95,32 @@ def intake(bench, row: Measurement) -> Measurement:
 
 
 def intake_rate(bench, row: Measurement) -> Measurement:
-    where = "" if bench.target.vendor == "postgresql" else " (stated for PostgreSQL)"
     row.check(
-        f"≥ {INTAKE_MIN_RATE:.0f} cases/s with {bench.options.clients} clients{where}",
-        (row.throughput or 0) >= INTAKE_MIN_RATE,
-        f"{row.throughput:.0f} cases/s",
+        f"cases/s with {bench.options.clients} clients, watched",
+        None,
+        f"{row.throughput:.0f} cases/s (baseline {row.baseline_throughput or 0:.0f}/s)",
     )
     return row
+
+
+def flat(rows: list[Measurement]) -> list[Measurement]:
+    """Steps of growing data (smallest first): the largest's median within 1.5× the
+    smallest's, with the same number of queries (issue 24)."""
+    first, last = rows[0], rows[-1]
+    ratio = last.ours.median / first.ours.median
+    last.check(
+        f"≤ {FLAT_FACTOR}× the smallest step",
+        ratio <= FLAT_FACTOR,
+        f"median {last.ours.median * 1000:.0f} ms vs {first.ours.median * 1000:.0f} ms: "
+        f"{ratio:.2f}×",
+    )
+    queries = {row.queries for row in rows}
+    last.check(
+        "same number of queries at every step",
+        len(queries) == 1,
+        ", ".join(str(row.queries) for row in rows) + " queries",
+    )
+    return rows
 
 
 def job(bench, row: Measurement) -> Measurement:

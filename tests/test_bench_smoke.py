@@ -77,19 +77,21 @@ def test_tiny_run_builds_measures_and_reports_then_reuses_the_data(tmp_path, ben
     table = [
         line for line in results_table.splitlines() if line.startswith("| ") and " ms |" in line
     ]
-    # every row has a baseline median and a ratio, but the menu's pages and the mixed load,
-    # which have none
+    # every row has a baseline median and a ratio, but the menu's pages, the mixed load and
+    # the crowded grid's steps (compared with each other), which have none
     assert table and all(
         line.split("|")[5].strip() not in {"", "–"}
         for line in table
-        if not line.startswith(("| menu:", "| mixed-load"))
+        if not line.startswith(("| menu:", "| mixed-load", "| intake into a grid"))
     )
+    assert "| intake into a grid with 100 recent similar matters |" in text
+    assert "≤ 1.5× the smallest step" in text and "same number of queries at every step" in text
     assert "| mixed-load 5/s |" in text and "people at p95 < 300 ms" in text
     # and every menu page answered, timed with its query count (those whose persona the tiny
     # data has: the prisons' and the procuratorate's come with their apps' demo data)
     assert "| menu:cases:funnel |" in text and "| menu:collaboration:board |" in text
     assert "## Targets" in text and "web process < 300 MB RSS" in text
-    assert "cost per case ≤ 4× baseline (CPU)" in text
+    assert "| cost per case vs baseline (CPU), watched | intake (API" in text
     # one scale built: the generator's flatness is not claimed either way
     assert "| generator memory flat as scale grows | – | not measured | 300 cases (" in text
 

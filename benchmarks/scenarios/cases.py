@@ -295,9 +295,9 @@ class Intake:
         self.token = bench.token(CLERK)
         self._prepared: list[tuple[dict, str]] = []
 
-    def payload(self) -> tuple[dict, dict]:
+    def payload(self, grid: str | None = None) -> tuple[dict, dict]:
         n = next(_serial)
-        grid = self.grids[n % len(self.grids)][0]
+        grid = grid or self.grids[n % len(self.grids)][0]
         first17 = f"110101{1950 + n % 50}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
         id_number = first17 + self.check_digit(first17)
         narrative = (
@@ -332,12 +332,13 @@ class Intake:
 
     def prepare(self, count: int) -> None:
         """Payloads for the baseline, made before it is timed: with the narrative's words,
-        which the case row stores for the repeat check (computing them is Python, not SQL)."""
-        from pingan.cases.repeats import comparable
+        and their keys, which the repeat check stores (computing them is Python, not SQL)."""
+        from pingan.cases.repeats import band_keys, comparable
 
         for _ in range(count):
             create = self.payload()[1]
-            self._prepared.append((create, comparable(create["narrative"])))
+            words = comparable(create["narrative"])
+            self._prepared.append((create, words, band_keys(words)))
 
     def raw(self, db, token: str, *, session: str | None = None) -> None:
         """The same reads and writes through sqlite3 / psycopg. With the ``session`` of the
@@ -345,13 +346,13 @@ class Intake:
         registers."""
         from pingan.core import crypto
 
-        create, words = self._prepared.pop()
+        create, words, keys = self._prepared.pop()
         now = _now()
         since = now - timedelta(days=90)
         if session:  # the panel: who asks, the same suggestion and repeat reads
-            self._suggest_reads(db, _user(db, _session(db, session)), create, now, since)
+            self._suggest_reads(db, _user(db, _session(db, session)), create, now, since, keys)
         user = _user(db, _token(db, token))
-        grid_id, path, units = self._suggest_reads(db, user, create, now, since)
+        grid_id, path, units = self._suggest_reads(db, user, create, now, since, keys)
         # the intake: category, handling unit, number, case, parties, event
         category = db.one(
             "SELECT id FROM cases_category WHERE code = %s AND is_active", ["neighbourhood"]
@@ -402,6 +403,12 @@ class Intake:
                     crypto.blind_index("phone", phone) if phone else "",
                 ],
             )  # fmt: skip
+        for key in keys:
+            db.execute(
+                "INSERT INTO cases_repeatkey (case_id, grid_id, registered_at, key) "
+                f"VALUES ({db.placeholders(4)})",
+                [case_id, grid_id, stamp, key],
+            )
         db.execute(
             "INSERT INTO cases_caseevent (case_id, kind, actor_id, from_state, to_state, "
             "from_level, to_level, unit_id, reason, data, created_at) VALUES "
@@ -432,9 +439,10 @@ class Intake:
             [case_id],
         )
 
-    def _suggest_reads(self, db, user: dict, create: dict, now, since):
+    def _suggest_reads(self, db, user: dict, create: dict, now, since, keys):
         """The grid in the user's scope, the categories and the candidate units (with who is
-        on duty today) for the routing suggestion, and the repeat check's two reads."""
+        on duty today) for the routing suggestion, and the repeat check's reads: the same
+        party, then the candidates sharing a band, the best of which are read in full."""
         from pingan.core import crypto
 
         grid_id, path = db.one(
@@ -463,10 +471,25 @@ class Intake:
             "OR c.registered_at >= %s)",
             [index, *OPEN, db.ts(since)],
         )
-        db.all(
-            "SELECT id, narrative_words FROM cases_case WHERE grid_id = %s AND registered_at >= %s",
-            [grid_id, db.ts(since)],
+        band = (
+            "SELECT * FROM (SELECT case_id FROM cases_repeatkey WHERE grid_id = %s AND key = %s "
+            "AND registered_at >= %s ORDER BY registered_at DESC LIMIT 50) AS b"
         )
+        candidates = db.all(
+            "SELECT id, narrative_words FROM cases_case WHERE id IN ("
+            + " UNION ".join(f"{band}{n}" for n in range(len(keys)))
+            + ") ORDER BY registered_at DESC, id DESC",
+            [value for key in keys for value in (grid_id, key, db.ts(since))],
+        )
+        best = [pk for pk, _words in candidates[:20]]
+        if best:
+            db.all(
+                "SELECT c.number, cat.name, u.name FROM cases_case c "
+                "JOIN cases_category cat ON cat.id = c.category_id "
+                "JOIN orgs_unit u ON u.id = c.handling_unit_id "
+                f"WHERE c.id IN ({db.placeholders(len(best))})",
+                best,
+            )
         return grid_id, path, units
 
 
@@ -511,6 +534,93 @@ def intake(bench) -> list[Measurement]:
     )
     rows.append(targets.intake(bench, page_row))
     return rows
+
+
+CROWD_SIZES = {"tiny": (10, 100)}  # other scales: 10 to 10,000
+CROWD_SIZES_DEFAULT = (10, 100, 1_000, 10_000)
+
+
+@scenario("intake-crowded", group="intake")
+def intake_crowded(bench) -> list[Measurement]:
+    """Intakes through the API into one grid that holds 10, 100, 1,000 and then 10,000 recent
+    near-identical matters (a mass complaint about one building): the repeat check compares
+    the new matter with a bounded set of them, so the time must not grow with their number.
+    The cases are added between the steps; the run removes them with the intakes'."""
+    job = Intake(bench)
+    api = bench.client(CLERK, api=True)
+    code, grid_id = job.grids[0]
+
+    def queries() -> int:
+        return bench.count_queries(
+            CLERK,
+            "post",
+            "/api/cases/",
+            data=job.payload(code)[1],
+            content_type="application/json",
+        )
+
+    queries()  # the first in this process fills its caches: not a step's count
+    rows, held = [], 0
+    for size in CROWD_SIZES.get(bench.scale.name, CROWD_SIZES_DEFAULT):
+        _crowd(grid_id, size - held, job)
+        held = size
+        rows.append(
+            bench.http(
+                f"intake into a grid with {size:,} recent similar matters",
+                lambda: api.post("/api/cases/", json=job.payload(code)[1]),
+                queries=queries,
+                times=bench.scale.intake,
+            )
+        )
+    return targets.flat(rows)
+
+
+def _crowd(grid_id: int, count: int, job: Intake) -> None:
+    """``count`` more matters like the intake's in the grid, registered over the last 30
+    days, with their repeat-check keys, as the service would have written them."""
+    from pingan.cases.models import Case, RepeatKey
+    from pingan.cases.repeats import comparable, key_rows
+    from pingan.orgs.models import Division
+
+    template = Case.objects.filter(grid_id=grid_id).first() or Case.objects.first()
+    path = Division.objects.values_list("path", flat=True).get(pk=grid_id)
+    now = _now()
+    cases = []
+    for _ in range(count):
+        create = job.payload()[1]
+        n = next(_serial)
+        cases.append(
+            Case(
+                number=f"CROWD{n:09d}",
+                query_code_hash=template.query_code_hash,
+                channel=template.channel,
+                category_id=job.category,
+                complexity="general",
+                title=create["title"],
+                narrative=create["narrative"],
+                narrative_words=comparable(create["narrative"]),
+                grid_id=grid_id,
+                area_path=path,
+                level=template.level,
+                handling_unit_id=template.handling_unit_id,
+                registered_by_id=template.registered_by_id,
+                registered_at=now - timedelta(days=30 * (n % 1000) / 1000),
+            )
+        )
+    Case.objects.bulk_create(cases, batch_size=1000)
+    RepeatKey.objects.bulk_create(
+        (
+            RepeatKey(**row)
+            for case in cases
+            for row in key_rows(
+                case_id=case.pk,
+                grid_id=grid_id,
+                registered_at=case.registered_at,
+                narrative_words=case.narrative_words,
+            )
+        ),
+        batch_size=5000,
+    )
 
 
 def _create_queries(bench, job: Intake) -> int:

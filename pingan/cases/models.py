@@ -120,9 +120,9 @@ class Case(BaseModel):
     title = models.CharField(_("事项标题"), max_length=80)
     narrative = models.TextField(_("事项描述"))
     # The narrative's words, space-joined, as the repeat check compares them (M1.3): written at
-    # registration so that a check reads them instead of tokenising every recent case of the
-    # grid again. NULL (not "") until computed: rows loaded in bulk get theirs at their first
-    # comparison, while "" is a narrative without words.
+    # registration, with the case's ``RepeatKey`` rows computed from them. NULL (not "") for
+    # rows loaded in bulk until ``manage.py repeat_index`` computes both; "" is a narrative
+    # without words.
     narrative_words = models.TextField(  # noqa: DJ001
         _("描述分词"), null=True, blank=True, editable=False
     )
@@ -294,6 +294,33 @@ class Case(BaseModel):
     def is_open(self) -> bool:
         """Still being handled: a repeat visit may be merged into it."""
         return self.state in OPEN_STATES
+
+
+class RepeatKey(models.Model):
+    """One band of a case's narrative signature, for the repeat check's candidates (M1.3).
+
+    The check looks only at cases that share a band with the new matter (MinHash LSH over the
+    narrative's words, ``pingan.cases.repeats``), the most recent few per band: an indexed,
+    bounded read whatever the number of cases in the grid. ``grid`` and ``registered_at``
+    copy the case's, which never change, so one index answers the whole read.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="repeat_keys")
+    grid = models.ForeignKey(
+        "orgs.Division", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    registered_at = models.DateTimeField()
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("重复事项索引")
+        verbose_name_plural = _("重复事项索引")
+        indexes = [
+            models.Index(fields=["grid", "key", "registered_at"], name="case_repeat_key_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.key}"
 
 
 class Party(models.Model):

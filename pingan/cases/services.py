@@ -52,7 +52,7 @@ from .models import (
     Party,
     Referral,
 )
-from .repeats import comparable, find_repeats
+from .repeats import comparable, find_repeats, index_case
 
 _UNIT_KIND_AT_LEVEL = {
     Level.DISTRICT: UnitKind.DISTRICT_CENTER,
@@ -392,6 +392,7 @@ def case_register(
             external_source=external_source,
             external_ref=external_ref,
         )
+    index_case(case)
     written_parties = Party.objects.bulk_create(
         [
             Party(case=case, role=p.role, name=p.name, id_number=p.id_number, phone=p.phone)

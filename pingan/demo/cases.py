@@ -52,8 +52,16 @@ from pingan.cases.choices import (
     State,
     Urgency,
 )
-from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, DeadlinePolicy, Party
-from pingan.cases.repeats import comparable
+from pingan.cases.models import (
+    Case,
+    CaseEvent,
+    CaseSequence,
+    Category,
+    DeadlinePolicy,
+    Party,
+    RepeatKey,
+)
+from pingan.cases.repeats import comparable, key_rows, window_start
 from pingan.cases.routing import area_cues
 from pingan.cases.rules import SATISFIED_FROM, level_above
 from pingan.cases.services import query_code_digest
@@ -373,7 +381,12 @@ def generate_cases(
     times = _registration_times(
         random.Random(rng.getrandbits(64)), count, factory.start_ts, factory.end_ts
     )
-    writers = (_RowWriter(Case, with_pk=True), _RowWriter(Party), _RowWriter(CaseEvent))
+    writers = (
+        _RowWriter(Case, with_pk=True),
+        _RowWriter(Party),
+        _RowWriter(CaseEvent),
+        _RowWriter(RepeatKey),
+    )
     if parallel:
         # The building process has no database: every deadline it can need is looked up now.
         deadlines.fill(_day_of(factory.start_ts), _day_of(factory.end_ts))
@@ -383,9 +396,9 @@ def generate_cases(
         bulk_load(),
         _built_elsewhere(batches) if parallel else contextlib.nullcontext(batches) as batches,
     ):
-        for cases, parties, events, marks in batches:
+        for cases, parties, events, keys, marks in batches:
             with transaction.atomic():
-                for writer, values in zip(writers, (cases, parties, events), strict=True):
+                for writer, values in zip(writers, (cases, parties, events, keys), strict=True):
                     writer.insert(values)
                 _advance_sequences(marks)
             written += len(cases)
@@ -440,19 +453,29 @@ def bulk_load():
 
 def _batches(
     factory: "_CaseFactory", writers: tuple, times: Iterator[int], first_pk: int, size: int
-) -> Iterator[tuple[list, list, list, dict[int, int]]]:
-    """The database values of each batch of cases, parties and events, with the yearly
-    sequence numbers reached. Needs no database (deadlines come from the table)."""
-    case_writer, party_writer, event_writer = writers
+) -> Iterator[tuple[list, list, list, list, dict[int, int]]]:
+    """The database values of each batch of cases, parties, events and the repeat check's
+    keys, with the yearly sequence numbers reached. Needs no database (deadlines come from the
+    table)."""
+    case_writer, party_writer, event_writer, key_writer = writers
+    # the repeat check keeps keys for the cases of its window only
+    keys_from = window_start(_moment(factory.end_ts))
     pk = first_pk
     while batch := list(islice(times, size)):
-        cases, parties, events = [], [], []
+        cases, parties, events, keys = [], [], [], []
         for registered in batch:
             case, case_parties, case_events = factory.build(registered, pk)
             pk += 1
             cases.append(case)
             parties += case_parties
             events += case_events
+            if case["registered_at"] >= keys_from:
+                keys += key_rows(
+                    case_id=case["id"],
+                    grid_id=case["grid_id"],
+                    registered_at=case["registered_at"],
+                    narrative_words=case["narrative_words"],
+                )
         # Events in time order, as real registrations write them: the index on the time then
         # grows at a few places instead of at random ones (each case's steps stay in order).
         events.sort(key=_EVENT_TIME)
@@ -460,6 +483,7 @@ def _batches(
             case_writer.prepare(cases),
             party_writer.prepare(parties),
             event_writer.prepare(events),
+            key_writer.prepare(keys),
             factory.take_sequence_marks(),
         )
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pingan.cases.choices import EventKind, State
 from pingan.cases.models import Case, Category, Party
+from pingan.cases.repeats import index_missing
 from pingan.cases.services import case_events_record
 from pingan.orgs.choices import Level, UnitKind
 from pingan.orgs.models import Division, Unit
@@ -117,6 +118,7 @@ def inject_surges(*, seed: int, end: datetime) -> int:
             if to_district:
                 escalated.append(case)
     Case.objects.bulk_create(new_cases)
+    index_missing(now=end)  # the repeat check's keys of the cases just written
     created = {c.number: c for c in Case.objects.filter(number__startswith=prefix)}
     events = []
     for case in new_cases:

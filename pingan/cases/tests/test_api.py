@@ -256,8 +256,9 @@ def test_api_intake_pins_its_queries(api, django_assert_num_queries):
     client.post("/api/cases/", _payload(), format="json")  # the model and jieba are loaded
     # category and grid (validation); units and categories (suggestion); the declared action's
     # savepoint and the service's, handling unit, the repeat check's two reads, number, case,
-    # parties, event, the two releases; the answer is built from the rows written, not read back
-    with django_assert_num_queries(15):
+    # its repeat-check keys, parties, event, the two releases; the answer is built from the
+    # rows written, not read back
+    with django_assert_num_queries(16):
         response = client.post(
             "/api/cases/",
             _payload(narrative="某餐馆拖欠厨师三个月工资，请求协调支付。"),

@@ -1,15 +1,33 @@
 """Repeat and duplicate matters (M1.3): the same person, or the same matter, again."""
 
+import importlib
+import random
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+import time_machine
+from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
-from pingan.cases.models import Case
-from pingan.cases.repeats import SAME_PARTY_REASON, comparable, find_repeats
+from pingan.cases import repeats
+from pingan.cases.models import Case, RepeatKey
+from pingan.cases.repeats import (
+    BANDS,
+    SAME_PARTY_REASON,
+    band_keys,
+    comparable,
+    find_repeats,
+    forget_expired,
+    index_missing,
+)
 from pingan.cases.services import PartyInput
+from pingan.demo.cases import DEMANDS, MATTERS
 from pingan.orgs.models import Division
 
 from .conftest import MONDAY_MORNING, VALID_ID
@@ -196,18 +214,156 @@ def test_registration_stores_the_words_the_check_compares(register):
     )
 
 
-def test_a_case_loaded_without_words_is_compared_and_then_keeps_its_words(register, grid):
-    # given a case loaded in bulk, without the stored words
+def test_a_case_loaded_in_bulk_is_compared_once_indexed(register, grid):
+    # given a case loaded in bulk: no stored words and no keys
     earlier, _ = register()
     Case.objects.filter(pk=earlier.pk).update(narrative_words=None)
+    RepeatKey.objects.filter(case=earlier).delete()
 
-    # when a similar matter is checked, it is still found
-    first = find_repeats(id_numbers=[], narrative=LEAK_AGAIN, grid=grid, now=LATER)
-    assert [m.case for m in first] == [earlier]
+    # then the check cannot see it
+    assert find_repeats(id_numbers=[], narrative=LEAK_AGAIN, grid=grid, now=LATER) == []
 
-    # and its words are stored, so the next check reads them instead of tokenising again
+    # until repeat_index gives it its words and keys (once: a second run finds nothing to do)
+    out = StringIO()
+    with time_machine.travel(LATER, tick=False):
+        call_command("repeat_index", stdout=out)
+        call_command("repeat_index", stdout=out)
+    assert out.getvalue().splitlines() == ["已建立索引的事项：1 件。", "已建立索引的事项：0 件。"]
     assert Case.objects.get(pk=earlier.pk).narrative_words == comparable(earlier.narrative)
+    assert RepeatKey.objects.filter(case=earlier).count() == BANDS
+    found = find_repeats(id_numbers=[], narrative=LEAK_AGAIN, grid=grid, now=LATER)
+    assert [m.case for m in found] == [earlier]
+
+
+# --- bounded cost ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    """Limits small enough to exceed with a handful of cases."""
+    monkeypatch.setattr(repeats, "BAND_LIMIT", 4)
+    monkeypatch.setattr(repeats, "MATCH_LIMIT", 3)
+
+
+def test_a_mass_complaint_returns_only_the_most_recent_matches(register, grid, small_limits):
+    # given ten near-identical matters in one grid, registered a day apart
+    cases = [register(now=MONDAY_MORNING + timedelta(days=day))[0] for day in range(10)]
+
+    # when the same matter comes again
     with CaptureQueriesContext(connection) as captured:
-        again = find_repeats(id_numbers=[], narrative=LEAK_AGAIN, grid=grid, now=LATER)
-    assert [(m.case, m.reason) for m in again] == [(m.case, m.reason) for m in first]
+        matches = find_repeats(id_numbers=[], narrative=LEAK_AGAIN, grid=grid, now=LATER)
+
+    # then only the three most recent are loaded and returned, in two queries
+    assert [m.case for m in matches] == cases[:-4:-1]
     assert len(captured) == 2  # the candidates' words, the matching cases
+
+
+def test_a_mass_complaint_does_not_hide_an_earlier_different_matter(register, grid, small_limits):
+    # given an older matter about wages, then a mass complaint about a leak in the same grid
+    wages, _ = register(narrative=WAGES, now=MONDAY_MORNING - timedelta(days=30))
+    for day in range(8):
+        register(now=MONDAY_MORNING + timedelta(days=day))
+
+    # when the wages matter comes again, it is found
+    matches = find_repeats(id_numbers=[], narrative=WAGES, grid=grid, now=LATER)
+
+    assert [m.case for m in matches] == [wages]
+
+
+def _corpus(seed: int) -> list[str]:
+    """The demo's narratives (every matter with every demand), the two of these tests, and
+    seeded variations of each: words dropped, filler words added, the order shuffled."""
+    rng = random.Random(seed)
+    texts = [f"{what}，{demand}" for matters in MATTERS.values() for _t, what in matters
+             for demand in DEMANDS]  # fmt: skip
+    texts = [comparable(text) for text in [*texts, LEAK_AGAIN, WAGES]]
+    filler = [
+        "又",
+        "再次",
+        "还是",
+        "一直",
+        "多次",
+        "家里",
+        "我们",
+        "反映",
+        "情况",
+        "问题",
+        "希望",
+        "尽快",
+    ]
+    varied = []
+    for text in texts:
+        for _ in range(3):
+            word_list = text.split()
+            for _ in range(rng.randint(1, 3)):
+                change = rng.random()
+                if change < 0.4 and len(word_list) > 3:
+                    word_list.pop(rng.randrange(len(word_list)))
+                elif change < 0.8:
+                    word_list.insert(rng.randrange(len(word_list) + 1), rng.choice(filler))
+                else:
+                    rng.shuffle(word_list)
+            varied.append(" ".join(word_list))
+    return list(dict.fromkeys(texts + varied))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_pair_the_check_calls_similar_shares_a_band(seed):
+    # given the demo's narratives and their variations, and every pair of them that the
+    # check's similarity calls a repeat (what comparing with every case found before keys)
+    texts = _corpus(seed)
+    scores = (
+        cdist(texts, texts, scorer=fuzz.token_set_ratio, workers=1)
+        + cdist(texts, texts, scorer=fuzz.token_sort_ratio, workers=1)
+    ) / 2
+    keys = [set(band_keys(text)) for text in texts]
+    similar = [
+        (a, b)
+        for a in range(len(texts))
+        for b in range(a + 1, len(texts))
+        if scores[a, b] >= repeats.DEFAULT_SIMILARITY
+    ]
+
+    # then each such pair shares a band, so the indexed read finds it
+    assert len(similar) > 500
+    assert [(texts[a], texts[b]) for a, b in similar if not keys[a] & keys[b]] == []
+
+
+def test_the_migration_gives_the_cases_already_registered_their_keys(register, grid):
+    # given cases registered before the keys existed, one of them loaded without words
+    first, _ = register()
+    second, _ = register(narrative=WAGES)
+    Case.objects.filter(pk=second.pk).update(narrative_words=None)
+    RepeatKey.objects.all().delete()
+
+    # when the migration's data step runs
+    migration = importlib.import_module("pingan.cases.migrations.0016_repeat_keys")
+    with time_machine.travel(LATER, tick=False):
+        migration.index_existing(django_apps, None)
+
+    # then each case has the keys of its words, and the check finds it again
+    for case, narrative in ((first, first.narrative), (second, WAGES)):
+        stored = set(RepeatKey.objects.filter(case=case).values_list("key", flat=True))
+        assert stored == set(band_keys(comparable(narrative)))
+    found = find_repeats(id_numbers=[], narrative=WAGES, grid=grid, now=LATER)
+    assert [m.case for m in found] == [second]
+
+
+def test_keys_are_kept_for_the_window_only(register, grid, settings):
+    # given a case registered 100 days before and one 10 days before, with a 90-day window
+    settings.PINGAN_REPEAT_WINDOW_DAYS = 90
+    old, _ = register(now=LATER - timedelta(days=100))
+    recent, _ = register(now=LATER - timedelta(days=10))
+
+    # when the nightly job forgets what the window no longer holds
+    deleted = forget_expired(now=LATER)
+
+    # then only the old case's keys are gone
+    assert deleted == BANDS
+    assert set(RepeatKey.objects.values_list("case", flat=True).distinct()) == {recent.pk}
+
+    # and repeat_index gives them back once the window is made longer, and only then
+    assert index_missing(now=LATER) == 0
+    settings.PINGAN_REPEAT_WINDOW_DAYS = 120
+    assert index_missing(now=LATER) == 1
+    assert RepeatKey.objects.filter(case=old).count() == BANDS

@@ -11,8 +11,16 @@ from django.core.management import call_command
 
 from pingan.cases import rules, services
 from pingan.cases.choices import CLOCK_STATES, OPEN_STATES, DayType, EventKind
-from pingan.cases.models import Case, CaseEvent, CaseSequence, Category, DeadlinePolicy, Party
-from pingan.cases.repeats import comparable
+from pingan.cases.models import (
+    Case,
+    CaseEvent,
+    CaseSequence,
+    Category,
+    DeadlinePolicy,
+    Party,
+    RepeatKey,
+)
+from pingan.cases.repeats import band_keys, comparable, window_start
 from pingan.cases.services import PartyInput, unit_for_level
 from pingan.core.calendar import add_days
 from pingan.core.errors import ApplicationError
@@ -146,10 +154,11 @@ def test_batches_are_built_one_at_a_time():
         demo_cases._RowWriter(Case, with_pk=True),
         demo_cases._RowWriter(Party),
         demo_cases._RowWriter(CaseEvent),
+        demo_cases._RowWriter(RepeatKey),
     )
     batches = demo_cases._batches(factory, writers, times, 1, 50)
     # when the first batch is taken
-    cases, parties, events, marks = next(batches)
+    cases, parties, events, keys, marks = next(batches)
     # then only its 50 cases have been built: memory does not grow with the count
     assert len(cases) == 50
     assert sum(factory.sequence.values()) == 50
@@ -158,6 +167,22 @@ def test_batches_are_built_one_at_a_time():
     # and its events are in time order, each case's steps still in their own order
     times_column = writers[2].names.index("created_at")
     assert [row[times_column] for row in events] == sorted(row[times_column] for row in events)
+    # and the repeat check's keys are only those of the cases its window can reach (the first
+    # batch is the year's oldest: none)
+    assert keys == []
+
+
+def test_the_generated_cases_of_the_window_have_their_repeat_keys(generated):
+    window = Case.objects.filter(registered_at__gte=window_start(END))
+    older = Case.objects.filter(registered_at__lt=window_start(END))
+    assert window.exists() and older.exists()
+    assert not RepeatKey.objects.filter(case__in=older).exists()
+    assert set(RepeatKey.objects.values_list("case", flat=True)) == set(
+        window.exclude(narrative_words="").values_list("pk", flat=True)
+    )
+    sample = window.first()
+    stored = set(RepeatKey.objects.filter(case=sample).values_list("key", flat=True))
+    assert stored == set(band_keys(sample.narrative_words))
 
 
 def test_case_ids_are_reserved_as_one_block(staff):
@@ -301,11 +326,11 @@ def test_queries_per_batch_do_not_grow_with_its_size(django_assert_max_num_queri
     generate_cases(count=200, seed=SEED, end=END, deadlines=deadlines)
     Case.objects.all().delete()
     # when 200 cases go in as one batch (one insert statement per table)
-    with django_assert_max_num_queries(25) as one_batch:
+    with django_assert_max_num_queries(26) as one_batch:
         generate_cases(count=200, seed=SEED, end=END, batch_size=200, deadlines=deadlines)
     Case.objects.all().delete()
     # and as two
-    with django_assert_max_num_queries(35) as two_batches:
+    with django_assert_max_num_queries(37) as two_batches:
         generate_cases(count=200, seed=SEED, end=END, batch_size=100, deadlines=deadlines)
     # then a batch costs a fixed handful of queries, not one per case
     assert len(two_batches) - len(one_batch) <= 10
