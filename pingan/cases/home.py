@@ -37,7 +37,10 @@ def intake(user, *, now: datetime) -> Panel:
     today = local_date(now)
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     mine = apply_tab(Case.objects.visible_to(user), "mine", user)
-    counts = mine.aggregate(
+    # today's or unfinished: the clerk's older, finished cases are not read
+    counts = mine.filter(
+        Q(registered_at__gte=midnight) | Q(state__in=[*CLOCK_STATES, State.REGISTERED])
+    ).aggregate(
         today=Count("id", filter=Q(registered_at__gte=midnight)),
         unfinished=Count("id", filter=Q(state__in=[*CLOCK_STATES, State.REGISTERED])),
     )
@@ -128,7 +131,7 @@ def dispatch(user, *, now: datetime) -> Panel:
 
     def compute() -> dict:
         area = Case.objects.visible_to(user)
-        counts = area.aggregate(
+        counts = area.filter(state__in=[State.REGISTERED, State.ACCEPTED]).aggregate(
             registered=Count("id", filter=Q(state=State.REGISTERED)),
             accepted=Count("id", filter=Q(state=State.ACCEPTED)),
         )

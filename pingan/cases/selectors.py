@@ -242,8 +242,9 @@ def _judicial_backstop(cases) -> dict[str, int]:
 
 
 def queue_counts(user, *, now: datetime) -> dict:
-    """Counts for the work-queue tabs and colour chips, in one aggregate query."""
-    base = Case.objects.visible_to(user)
+    """Counts for the work-queue tabs and colour chips, in one aggregate query over the open
+    cases only (every count is of open ones; the scope's history is not read)."""
+    base = Case.objects.visible_to(user).filter(state__in=[*CLOCK_STATES, State.REGISTERED])
     running = Q(state__in=CLOCK_STATES)
     return base.aggregate(
         open=Count("id", filter=Q(state__in=[*CLOCK_STATES, State.REGISTERED])),

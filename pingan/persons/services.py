@@ -275,9 +275,13 @@ def link_cases_by_id_number(*, now: datetime, person_ids: list[int] | None = Non
         for index, case_id in pairs
         for pk in by_index.get(index, [])
     ]
-    before = PersonCase.objects.count()
+    # counted over these persons' links only: one person registered reads one person's links
+    linked = PersonCase.objects.all()
+    if person_ids is not None:
+        linked = linked.filter(person_id__in=person_ids)
+    before = linked.count()
     PersonCase.objects.bulk_create(links, ignore_conflicts=True, batch_size=1000)
-    return PersonCase.objects.count() - before
+    return linked.count() - before
 
 
 def record_person_view(*, person: KeyPerson, actor: Staff, via: str) -> None:

@@ -113,3 +113,25 @@ def test_the_page_reads_in_constant_queries(client_as, staff, django_assert_max_
 def test_the_menu_offers_the_log_to_the_security_auditor_only(client_as):
     assert "/audit/log/" in client_as("security_auditor").get("/").content.decode()
     assert "/audit/log/" not in client_as("district_leader").get("/").content.decode()
+
+
+def test_the_dates_are_whole_local_days_at_both_ends(client_as, staff):
+    # given two rows either side of midnight, Beijing time, between 5 and 6 December
+    clerk = staff("street_clerk")
+    for moment, action in (("2026-12-05T23:59:59+08:00", "cases.export"),
+                           ("2026-12-06T00:00:00+08:00", "core.password_changed")):  # fmt: skip
+        with time_machine.travel(moment, tick=False):
+            audit_record(actor=clerk, action=action)
+    auditor = client_as("security_auditor")
+
+    def shown(**dates) -> set[str]:
+        page = auditor.get("/audit/log/", dates).content.decode()
+        return {action for action in ("cases.export", "core.password_changed") if action in page}
+
+    # then "up to the 5th" ends at its last second and "from the 6th" starts at its first
+    assert shown(before="2026-12-05", after="2026-12-01") == {"cases.export"}
+    assert shown(after="2026-12-06", before="2026-12-06") == {"core.password_changed"}
+    assert shown(after="2026-12-05", before="2026-12-06") == {
+        "cases.export",
+        "core.password_changed",
+    }
