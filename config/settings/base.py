@@ -376,6 +376,8 @@ PINGAN_PROTECTED_COLUMNS = env.list(
     "PINGAN_PROTECTED_COLUMNS",
     default=["民族", "宗教", "宗教信仰", "种族", "ethnicity", "religion", "race"],
 )
+# Held-out rows an audit group needs before its rates count in the fairness gaps (risk_fit).
+PINGAN_FAIRNESS_MIN_ROWS = env.int("PINGAN_FAIRNESS_MIN_ROWS", default=50)
 # Days between reviews of a key person, by confirmed level (high monthly … low half-yearly).
 PINGAN_REVIEW_DAYS = {"high": 30, "medium": 90, "low": 182}
 # How long an entry that left the register is kept before its personal data is erased.

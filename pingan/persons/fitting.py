@@ -19,9 +19,12 @@ The method, kept small and interpretable:
    log-odds (the odds multiply by exp(s) per point).
 4. **Checks on the held-out 25 %.** The AUC of the integer total with a 95 % confidence
    interval by DeLong's method; calibration (observed rate and the rate the total predicts,
-   per level); for each value of the audit group column: AUC, and the false-positive and
-   false-negative rates of flagging "高" (total at or above the high cut-off), with the gaps
-   between groups. The audit group column is never a factor.
+   per level); for each value of the audit group column: AUC (DeLong) and the false-positive
+   and false-negative rates of flagging "高" (total at or above the high cut-off), each with
+   a 95 % interval (Clopper–Pearson for the rates). The gaps between groups are taken only
+   over the groups with at least ``min_group_rows`` held-out rows (``PINGAN_FAIRNESS_MIN_ROWS``,
+   default 50): a group of 6 rows would make any gap; smaller groups are listed as too small.
+   The audit group column is never a factor.
 
 Levels: totals at or above the training median are "中", at or above the 85th percentile "高".
 """
@@ -39,7 +42,7 @@ import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from scipy.stats import norm, rankdata
+from scipy.stats import binomtest, norm, rankdata
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -55,6 +58,7 @@ RARE_SHARE, RARE_ROWS = 0.01, 10
 MAX_CATEGORIES = 30
 TEST_SHARE = 0.25
 CV_FOLDS = 5
+MIN_GROUP_ROWS = 50  # held-out rows a group needs for its rates to count in the gaps
 CS = np.logspace(-3, 0.5, 8)
 MEDIUM_QUANTILE, HIGH_QUANTILE = 0.50, 0.85
 OTHER, MISSING = gettext_noop("其他"), gettext_noop("缺失")  # band labels, translated when fitted
@@ -386,9 +390,30 @@ def delong_auc(y: np.ndarray, score: np.ndarray, level: float = 0.95) -> tuple[f
     return float(auc), float(max(0.0, auc - z * se)), float(min(1.0, auc + z * se))
 
 
-def group_rates(y: np.ndarray, flagged: np.ndarray, score: np.ndarray, groups: list[str]) -> dict:
+def min_group_rows_setting() -> int:
+    return settings.PINGAN_FAIRNESS_MIN_ROWS
+
+
+def _rate(hits: int, trials: int) -> tuple[float | None, float | None, float | None]:
+    """A share with its exact (Clopper–Pearson) 95 % interval; None without trials."""
+    if not trials:
+        return None, None, None
+    interval = binomtest(hits, trials).proportion_ci(confidence_level=0.95, method="exact")
+    return round(hits / trials, 4), round(interval.low, 4), round(interval.high, 4)
+
+
+def group_rates(
+    y: np.ndarray,
+    flagged: np.ndarray,
+    score: np.ndarray,
+    groups: list[str],
+    *,
+    min_rows: int = MIN_GROUP_ROWS,
+) -> dict:
     """Per group: rows, events, AUC (DeLong CI), false-positive and false-negative rates of
-    the flag; and the largest gap between groups for each rate."""
+    the flag (exact CIs), and whether it has the ``min_rows`` rows to be compared; the
+    largest gap between the groups that have, for each rate; the names of those that have
+    not."""
     y = np.asarray(y).astype(bool)
     flagged = np.asarray(flagged).astype(bool)
     groups_arr = np.asarray(groups)
@@ -398,6 +423,8 @@ def group_rates(y: np.ndarray, flagged: np.ndarray, score: np.ndarray, groups: l
         gy, gf = y[mask], flagged[mask]
         negatives, positives = int((~gy).sum()), int(gy.sum())
         auc, low, high = delong_auc(gy, score[mask])
+        fpr, fpr_low, fpr_high = _rate(int((gf & ~gy).sum()), negatives)
+        fnr, fnr_low, fnr_high = _rate(int((~gf & gy).sum()), positives)
         rows.append(
             {
                 "value": value,
@@ -407,15 +434,21 @@ def group_rates(y: np.ndarray, flagged: np.ndarray, score: np.ndarray, groups: l
                 "auc": None if math.isnan(auc) else round(auc, 4),
                 "auc_low": None if math.isnan(low) else round(low, 4),
                 "auc_high": None if math.isnan(high) else round(high, 4),
-                "fpr": round(float((gf & ~gy).sum() / negatives), 4) if negatives else None,
-                "fnr": round(float((~gf & gy).sum() / positives), 4) if positives else None,
+                "fpr": fpr,
+                "fpr_low": fpr_low,
+                "fpr_high": fpr_high,
+                "fnr": fnr,
+                "fnr_low": fnr_low,
+                "fnr_high": fnr_high,
+                "compared": int(mask.sum()) >= min_rows,
             }
         )
     gaps = {}
     for metric in ("auc", "fpr", "fnr"):
-        present = [r[metric] for r in rows if r[metric] is not None]
+        present = [r[metric] for r in rows if r["compared"] and r[metric] is not None]
         gaps[metric] = round(max(present) - min(present), 4) if len(present) > 1 else None
-    return {"rows": rows, "gaps": gaps}
+    too_small = [r["value"] for r in rows if not r["compared"]]
+    return {"rows": rows, "gaps": gaps, "min_rows": min_rows, "too_small": too_small}
 
 
 # --- the fit ---------------------------------------------------------------------------------
@@ -441,8 +474,10 @@ def fit(
     *,
     seed: int = 2026,
     labels: dict[str, str] | None = None,
+    min_group_rows: int | None = None,
 ) -> FitResult:
-    """Fit the scorecard and check it on held-out rows (see the module docstring)."""
+    """Fit the scorecard and check it on held-out rows (see the module docstring);
+    ``min_group_rows`` defaults to the setting."""
     started = time.monotonic()
     labels = labels or {}
     y = prepared.outcome
@@ -578,7 +613,13 @@ def fit(
     groups = None
     if prepared.group is not None:
         test_groups = [prepared.group[i] for i in test]
-        groups = group_rates(y[test], total_test >= high_from, total_test, test_groups)
+        groups = group_rates(
+            y[test],
+            total_test >= high_from,
+            total_test,
+            test_groups,
+            min_rows=min_group_rows_setting() if min_group_rows is None else min_group_rows,
+        )
 
     report = {
         "data": {

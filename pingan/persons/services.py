@@ -794,9 +794,11 @@ def scorecard_fit(
     group: str | None = None,
     exclude: tuple[str, ...] = (),
     seed: int = 2026,
+    min_group_rows: int | None = None,
 ) -> Scorecard:
     """Fit a scorecard from a history table and write it as a version waiting for review.
-    Bad input raises ApplicationError before anything is written."""
+    Bad input raises ApplicationError before anything is written. ``min_group_rows``: the
+    held-out rows an audit group needs to count in the gaps (default: the setting)."""
     if actor is not None:
         _require_role(actor, access.FIT_ROLES, _("只有系统管理员可以拟合评分卡。"))
     from . import fitting  # scikit-learn and SciPy: loaded by the process that fits, only
@@ -804,7 +806,7 @@ def scorecard_fit(
     table = fitting.read_table(data, name=filename)
     prepared = fitting.prepare(table, outcome=outcome, group=group or None, exclude=exclude)
     labels = {key: str(fact.label) for key, fact in FACTS.items()}
-    result = fitting.fit(prepared, seed=seed, labels=labels)
+    result = fitting.fit(prepared, seed=seed, labels=labels, min_group_rows=min_group_rows)
     for factor in result.factors:
         if factor["key"] in FACTS and not factor["numeric"]:
             for band in factor["bands"]:

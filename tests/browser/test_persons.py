@@ -102,3 +102,10 @@ def test_admin_fits_a_scorecard_in_the_background(demo_world, live_server, page,
     page.wait_for_url(re.compile(r"/persons/scorecards/\d+/$"))
     assert "须由另一位审核人审核" in page.content()
     assert Scorecard.objects.filter(source="fitted").count() == fitted_before + 1
+    # its fairness audit gives each group's error rates with their intervals, and says which
+    # groups the gaps compare
+    groups = page.get_by_test_id("groups")
+    groups.scroll_into_view_if_needed()
+    assert "仅比较留出集不少于 50 行的分组" in groups.inner_text()
+    assert groups.locator("tbody tr").first.inner_text().count("（") == 3  # AUC, FPR, FNR
+    screenshot("scorecard-report")

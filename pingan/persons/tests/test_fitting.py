@@ -74,7 +74,7 @@ def test_group_rates_on_a_hand_computed_example():
     flagged = np.array([1, 0, 1, 0, 0, 1, 1, 1])
     score = np.array([3, 1, 2, 0, 0, 3, 2, 2])
     groups = ["A", "A", "A", "A", "B", "B", "B", "B"]
-    rates = fitting.group_rates(y, flagged, score, groups)
+    rates = fitting.group_rates(y, flagged, score, groups, min_rows=4)
     a, b = rates["rows"]
     # A: positives 2 (1 flagged, 1 missed) -> FNR 1/2; negatives 2 (1 flagged) -> FPR 1/2
     assert (a["value"], a["n"], a["events"], a["fpr"], a["fnr"]) == ("A", 4, 2, 0.5, 0.5)
@@ -85,6 +85,36 @@ def test_group_rates_on_a_hand_computed_example():
     assert b["auc"] is None  # one positive: no interval, no AUC reported
     assert rates["gaps"]["fpr"] == round(2 / 3 - 0.5, 4)
     assert rates["gaps"]["fnr"] == 0.5
+    # each rate with its exact interval: 1 of 2 -> 0.5 (0.0126–0.9874), 2 of 3 -> (0.0943–0.9916)
+    assert (a["fpr_low"], a["fpr_high"]) == (0.0126, 0.9874)
+    assert (b["fpr_low"], b["fpr_high"]) == (0.0943, 0.9916)
+    assert rates["too_small"] == [] and a["compared"] and b["compared"]
+
+
+def test_a_group_too_small_to_estimate_is_listed_not_folded_into_the_gaps():
+    # given a large group, another large one, and one of six rows whose rates are extreme
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 206)
+    score = y + rng.normal(size=206)
+    flagged = score > 0.5
+    y[200:], flagged[200:] = [1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1]  # all wrong
+    groups = ["A"] * 100 + ["B"] * 100 + ["C"] * 6
+
+    # when the rates are computed with the default minimum of 50 rows
+    rates = fitting.group_rates(y, flagged, score, groups)
+
+    # then C is reported with its rates and intervals, marked too small, and the gaps are
+    # those between A and B alone
+    c = rates["rows"][2]
+    assert (c["value"], c["n"], c["fpr"], c["fnr"], c["compared"]) == ("C", 6, 1.0, 1.0, False)
+    assert c["fpr_low"] < 0.3  # three rows say little: the interval shows it
+    assert rates["too_small"] == ["C"] and rates["min_rows"] == fitting.MIN_GROUP_ROWS
+    a, b = rates["rows"][:2]
+    assert rates["gaps"]["fpr"] == round(abs(a["fpr"] - b["fpr"]), 4)
+    assert rates["gaps"]["fpr"] < 0.5
+
+    # and with a minimum of 5 rows, C counts and widens the gap
+    assert fitting.group_rates(y, flagged, score, groups, min_rows=5)["gaps"]["fpr"] > 0.5
 
 
 def test_delong_matches_sklearn_and_its_interval_covers_the_truth():
@@ -184,4 +214,24 @@ def test_command_writes_a_pending_version_and_prints_its_summary(tmp_path):
     scorecard = Scorecard.objects.get(source="fitted")
     assert scorecard.state == "pending"
     assert "Held-out AUC" in text and "95% CI" in text and "By 性别" in text
+    assert "gaps between groups of 50+ rows" in text
     assert scorecard.factors.exists()
+
+
+@pytest.mark.django_db
+def test_command_takes_the_groups_minimum_and_refuses_a_senseless_one(tmp_path):
+    # given a history whose audit groups each hold about 250 held-out rows
+    path = tmp_path / "history.csv"
+    history.write_csv(path, 2000, seed=5)
+    args = ["risk_fit", "--csv", str(path), "--outcome", "escalated_12m", "--group", "性别"]
+    args += ["--exclude", "民族"]
+
+    # when the minimum is above every group, no gap is computed and both are too small
+    call_command(*args, "--min-group-rows", "100000", stdout=io.StringIO())
+    groups = Scorecard.objects.latest("pk").report["groups"]
+    assert groups["min_rows"] == 100000 and groups["too_small"] == ["女", "男"]
+    assert groups["gaps"] == {"auc": None, "fpr": None, "fnr": None}
+
+    # and a minimum below one is refused
+    with pytest.raises(CommandError, match="--min-group-rows must be at least 1"):
+        call_command(*args, "--min-group-rows", "0")

@@ -222,6 +222,33 @@ def test_fit_in_the_worker_then_review_and_pdf(client_as, fit):
     assert scorecard.state == "active" and scorecard.reviewed_by.username == "district_leader"
 
 
+def test_the_report_lists_groups_too_small_to_compare_and_leaves_them_out_of_the_gaps(
+    client_as,
+):
+    # given a scorecard fitted with a minimum no audit group of the held-out rows reaches
+    scorecard = services.scorecard_fit(
+        actor=None,
+        data=to_bytes(1200, seed=4),
+        filename="h.csv",
+        outcome="escalated_12m",
+        group="性别",
+        exclude=("民族",),
+        min_group_rows=1000,
+    )
+
+    # when a leader reads its report
+    page = client_as("district_leader").get(
+        reverse("persons:scorecard-detail", args=[scorecard.pk])
+    )
+
+    # then each group is marked too small, named below the table, and no gap is shown
+    html = page.content.decode()
+    assert html.count("样本过少，不计入差距") == 2
+    assert "女、男：留出集不足 1000 行，比率只作参考（见区间），不计入组间差距。" in html
+    assert "组间最大差距（仅比较留出集不少于 1000 行的分组）" in html
+    assert scorecard.report["groups"]["gaps"] == {"auc": None, "fpr": None, "fnr": None}
+
+
 def test_new_person_form_registers_in_scope(client_as, staff, grid):
     response = client_as("officer").post(
         reverse("persons:person-new"),

@@ -31,12 +31,20 @@ class Command(BaseCommand):
             "--exclude", action="extend", nargs="+", default=[], help="columns to leave out"
         )
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument(
+            "--min-group-rows",
+            type=int,
+            help="held-out rows a group needs to count in the gaps "
+            "(default PINGAN_FAIRNESS_MIN_ROWS, 50)",
+        )
         parser.add_argument("--by", help="username of the administrator fitting it")
 
-    def handle(self, *args, csv, outcome, group, exclude, seed, by, **options):
+    def handle(self, *args, csv, outcome, group, exclude, seed, min_group_rows, by, **options):
         path = Path(csv)
         if not path.is_file():
             raise CommandError(f"--csv: no such file: {path}")
+        if min_group_rows is not None and min_group_rows < 1:
+            raise CommandError("--min-group-rows must be at least 1")
         actor = None
         if by:
             actor = Staff.objects.filter(username=by).first()
@@ -51,6 +59,7 @@ class Command(BaseCommand):
                 group=group,
                 exclude=tuple(exclude),
                 seed=seed,
+                min_group_rows=min_group_rows,
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
@@ -98,16 +107,20 @@ class Command(BaseCommand):
         groups = r.get("groups")
         if groups:
             out(
-                _("By %(column)s (flag = 高): n, AUC, FPR, FNR")
+                _("By %(column)s (flag = 高): n, AUC, FPR, FNR (95%% CI)")
                 % {"column": scorecard.group_column}
             )
             for row in groups["rows"]:
+                small = "" if row["compared"] else f"  (too small: < {groups['min_rows']} rows)"
                 out(
-                    f"  {row['value']}: {row['n']}, {_f(row['auc'])}, {_f(row['fpr'])}, "
-                    f"{_f(row['fnr'])}"
+                    f"  {row['value']}: {row['n']}, {_ci(row, 'auc')}, {_ci(row, 'fpr')}, "
+                    f"{_ci(row, 'fnr')}{small}"
                 )
             gaps = groups["gaps"]
-            out(f"  gaps: AUC {_f(gaps['auc'])}, FPR {_f(gaps['fpr'])}, FNR {_f(gaps['fnr'])}")
+            out(
+                f"  gaps between groups of {groups['min_rows']}+ rows: AUC {_f(gaps['auc'])}, "
+                f"FPR {_f(gaps['fpr'])}, FNR {_f(gaps['fnr'])}"
+            )
         for warning in r["warnings"]:
             out(self.style.WARNING(f"Warning: {warning}"))
         out(f"Report: {reverse('persons:scorecard-detail', args=[scorecard.pk])} ({r['seconds']}s)")
@@ -115,3 +128,9 @@ class Command(BaseCommand):
 
 def _f(value) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def _ci(row: dict, metric: str) -> str:
+    if row[metric] is None:
+        return "-"
+    return f"{row[metric]:.3f} ({_f(row[f'{metric}_low'])}-{_f(row[f'{metric}_high'])})"
