@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pingan.cases.models import Case
@@ -230,7 +230,8 @@ def my_list_entries(user) -> QuerySet:
 
 
 def scan_rules_summary(user) -> list[dict]:
-    """Every rule with its open and corrected counts and mean days to correction (scoped)."""
+    """Every rule with its open and corrected counts and mean days to correction (scoped), in
+    one grouped query: the mean is the database's, not a loop over every corrected item."""
     items = CorrectionItem.objects.visible_to(user)
     rows = (
         items.order_by()
@@ -238,21 +239,18 @@ def scan_rules_summary(user) -> list[dict]:
         .annotate(
             open=Count("pk", filter=Q(resolved_at__isnull=True)),
             resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+            spent=Avg(
+                F("resolved_at") - F("opened_at"),
+                filter=Q(resolved_at__isnull=False),
+                output_field=DurationField(),
+            ),
         )
     )
     counts = {row["rule"]: row for row in rows}
-    durations = defaultdict(list)
-    for rule, opened, resolved in (
-        items.filter(resolved_at__isnull=False)
-        .order_by()
-        .values_list("rule", "opened_at", "resolved_at")
-        .iterator(chunk_size=5000)
-    ):
-        durations[rule].append((resolved - opened).total_seconds() / 86400)
     result = []
     for rule in RULES:
         row = counts.get(rule.code, {})
-        spent = durations.get(rule.code)
+        spent = row.get("spent")
         result.append(
             {
                 "code": rule.code,
@@ -260,7 +258,7 @@ def scan_rules_summary(user) -> list[dict]:
                 "description": rule.description,
                 "open": row.get("open", 0),
                 "resolved": row.get("resolved", 0),
-                "days_to_correct": sum(spent) / len(spent) if spent else None,
+                "days_to_correct": None if spent is None else spent.total_seconds() / 86400,
             }
         )
     return result

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from pingan.cases.models import Case, Supervision
+from pingan.evaluation import selectors
 from pingan.evaluation.models import CorrectionItem, ScanRun
 from pingan.evaluation.scan import RULES, data_quality_scan
 from pingan.orgs.models import Unit
@@ -80,3 +81,33 @@ def test_command_and_periodic_task_run_the_scan(faulty):
 
     data_quality_scan_task.call_local()
     assert ScanRun.objects.count() == 2
+
+
+def test_the_rules_summary_counts_and_averages_in_one_query(
+    faulty, staff, django_assert_num_queries
+):
+    # given two items of one rule corrected after 2 and after 3 days, one still open, and
+    # another rule's item corrected after 1 day
+    data_quality_scan(now=NOW)
+    items = list(CorrectionItem.objects.filter(rule="conclusion_without_result"))
+    level = CorrectionItem.objects.get(rule="conclusion_without_level")
+    CorrectionItem.objects.filter(pk=level.pk).update(resolved_at=level.opened_at + DAY)
+    copies = [
+        CorrectionItem(case=faulty[code], rule="conclusion_without_result",
+                       unit=items[0].unit, area_path=items[0].area_path, opened_at=NOW,
+                       resolved_at=resolved)
+        for code, resolved in (("clean", NOW + 2 * DAY), ("missing_deadline", NOW + 3 * DAY))
+    ]  # fmt: skip
+    CorrectionItem.objects.bulk_create(copies)
+
+    # when the administrator reads the summary
+    admin = staff("admin")
+    with django_assert_num_queries(1):
+        summary = {row["code"]: row for row in selectors.scan_rules_summary(admin)}
+
+    # then the open and corrected counts and the mean days are the database's
+    row = summary["conclusion_without_result"]
+    assert (row["open"], row["resolved"]) == (1, 2)
+    assert row["days_to_correct"] == pytest.approx(2.5)
+    assert summary["conclusion_without_level"]["days_to_correct"] == pytest.approx(1.0)
+    assert summary["missing_deadline"]["days_to_correct"] is None
