@@ -1,7 +1,10 @@
 """Patrol pages: who may open them (X1), what they show, and constant query counts."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pingan.core.testing import PermissionMatrix
 from pingan.orgs.models import Division
@@ -146,6 +149,33 @@ def test_the_report_list_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("patrol:report-list"), {"kind": "event"})
     assert response.content.decode().count("楼道堆物") == 30
+
+
+def test_the_report_list_opens_on_the_last_ninety_days_unless_the_dates_say_otherwise(
+    client_as, staff, grid
+):
+    # given a report from 100 days ago and one from today
+    now = timezone.now()
+    for days, text in ((100, "百日前：井盖缺失。"), (0, "今日：楼道堆物。")):
+        services.report_create(
+            actor=staff("grid_worker"),
+            grid=grid,
+            kind="event",
+            text=text,
+            now=now - timedelta(days=days),
+        )
+    client = client_as("street_dispatcher")
+
+    # when the list opens, it shows the last 90 days and says so in its date field
+    page = client.get(reverse("patrol:report-list")).content.decode()
+    since = (timezone.localdate() - timedelta(days=89)).isoformat()
+    assert "今日：楼道堆物。" in page and "百日前：井盖缺失。" not in page
+    assert f'name="reported_after" value="{since}"' in page
+
+    # and an earlier date brings the older report back
+    earlier = (timezone.localdate() - timedelta(days=120)).isoformat()
+    page = client.get(reverse("patrol:report-list"), {"reported_after": earlier}).content.decode()
+    assert "百日前：井盖缺失。" in page and "今日：楼道堆物。" in page
 
 
 def test_the_coverage_page_takes_a_constant_number_of_queries(
