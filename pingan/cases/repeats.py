@@ -50,10 +50,20 @@ BAND_LIMIT = 50  # candidates read per band: the most recent cases sharing it
 MATCH_LIMIT = 20  # matches loaded and returned, the most likely first
 # The MinHash's hash functions: h(x) = ((a·x + b) mod p) mod 2³², with x a word's 32-bit
 # BLAKE2b and p the Mersenne prime 2⁶¹ − 1; a, b below 2³² so a·x + b never overflows 64 bits.
-# Fixed (seed 1): changing them changes every stored key (run ``repeat_index`` after deleting
-# the keys).
+# a and b come from BLAKE2b too, not from a random generator whose stream a library upgrade
+# may change: every stored key depends on them (changing them means deleting the keys and
+# running ``repeat_index``; test_repeats pins one key).
 _PRIME = np.uint64((1 << 61) - 1)
-_A, _B = np.random.default_rng(1).integers(1, 1 << 32, size=(2, BANDS * ROWS), dtype=np.uint64)
+
+
+def _constant(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big") or 1
+
+
+_A, _B = (
+    np.array([_constant(f"pingan.repeat.{part}.{i}") for i in range(BANDS * ROWS)], np.uint64)
+    for part in ("a", "b")
+)
 
 
 @dataclass(frozen=True)
@@ -136,11 +146,14 @@ def window_start(now: datetime) -> datetime:
 
 def index_missing(*, now: datetime, batch_size: int = 2000) -> int:
     """Words and keys for the cases of the window that have no keys yet (loaded in bulk);
-    how many cases were looked at. A narrative without words gets no keys."""
+    how many cases were looked at. A narrative without words gets no keys (and, its empty
+    words stored, is not looked at again)."""
     done = 0
-    unindexed = Case.objects.filter(
-        registered_at__gte=window_start(now), repeat_keys__isnull=True
-    ).order_by("pk")
+    unindexed = (
+        Case.objects.filter(registered_at__gte=window_start(now), repeat_keys__isnull=True)
+        .exclude(narrative_words="")
+        .order_by("pk")
+    )
     last = 0
     while batch := list(
         unindexed.filter(pk__gt=last).values_list(
@@ -175,13 +188,18 @@ def forget_expired(*, now: datetime) -> int:
     return deleted
 
 
-def _candidates(*, keys, grid: Division, since: datetime, exclude_case_id) -> dict[int, str]:
+def _candidates(
+    *, keys, grid: Division, since: datetime, until: datetime, exclude_case_id
+) -> dict[int, str]:
     """pk -> stored words of the cases sharing a band with ``keys``, the most recent first:
-    per band the ``BAND_LIMIT`` most recent of the grid since ``since``, in one query."""
+    per band the ``BAND_LIMIT`` most recent of the grid between ``since`` and ``until`` (a
+    ledger row registered back-dated compares with what came before it), in one query."""
     parts, params = [], []
     for number, key in enumerate(keys):
         band = (
-            RepeatKey.objects.filter(grid=grid, key=key, registered_at__gte=since)
+            RepeatKey.objects.filter(
+                grid=grid, key=key, registered_at__gte=since, registered_at__lte=until
+            )
             .order_by("-registered_at")
             .values("case_id")[:BAND_LIMIT]
         )
@@ -211,9 +229,10 @@ def find_repeats(
     window_days: int | None = None,
     exclude_case_id: int | None = None,
 ) -> list[RepeatMatch]:
-    """Earlier cases this matter may repeat, most likely first, one entry per case, at most
-    ``MATCH_LIMIT``. A ``window_days`` longer than the setting finds similar matters only
-    among the cases still holding keys."""
+    """Earlier cases this matter may repeat, most likely first, one entry per case: every
+    case of the same person (one person's cases, so the caller may filter them by scope) and
+    the ``MATCH_LIMIT`` most similar matters. A ``window_days`` longer than the setting finds
+    similar matters only among the cases still holding keys."""
     since = window_start(now) if window_days is None else now - timedelta(days=window_days)
     found: dict[int, RepeatMatch] = {}
 
@@ -238,7 +257,6 @@ def find_repeats(
             .filter(Q(state__in=OPEN_STATES) | Q(registered_at__gte=since))
             .select_related("category", "handling_unit")
             .distinct()
-            .order_by("-registered_at")[:MATCH_LIMIT]
         )
         for case in same_party:
             add(case, str(SAME_PARTY_REASON), 1.0)
@@ -246,7 +264,9 @@ def find_repeats(
     query = comparable(narrative)
     keys = band_keys(query)
     if keys:
-        candidates = _candidates(keys=keys, grid=grid, since=since, exclude_case_id=exclude_case_id)
+        candidates = _candidates(
+            keys=keys, grid=grid, since=since, until=now, exclude_case_id=exclude_case_id
+        )
         similar = process.extract(
             query, candidates, scorer=similarity, score_cutoff=similarity_threshold(), limit=None
         )
@@ -263,5 +283,4 @@ def find_repeats(
                     round(ratio / 100, 3),
                 )
 
-    ranked = sorted(found.values(), key=lambda m: (-m.score, -m.case.registered_at.timestamp()))
-    return ranked[:MATCH_LIMIT]
+    return sorted(found.values(), key=lambda m: (-m.score, -m.case.registered_at.timestamp()))
