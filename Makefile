@@ -10,12 +10,14 @@ VENDOR := static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test fuzz install assets migrate load-demo serve lint fmt messages clean bench guide
+.PHONY: demo test fuzz install assets migrate load-demo serve lint fmt messages clean bench guide lock bundle install-offline check-offline
 
-$(STAMP): pyproject.toml
+# Every package comes from the lock file, pinned and hash-checked: requirements/dev.txt (the site
+# and its tests; requirements/main.txt is the site alone, for production and `make bundle`).
+# The project itself runs from this directory and is not installed.
+$(STAMP): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -82,6 +84,34 @@ bench: install assets
 messages: install
 	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=node_modules --settings=config.settings.test
 	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=.venv --ignore=node_modules --settings=config.settings.test
+
+# For a server without internet (docs/deployment.md): `make bundle` writes dist/pingan-bundle-….tar.gz
+# (the source, a wheel of every package of requirements/main.txt for this Python and platform,
+# the front-end assets, checksums); on the server, in the unpacked bundle, `make install-offline`
+# (or, in a checkout, `make install-offline BUNDLE=path/to/pingan-bundle-….tar.gz`) installs
+# with pip --no-index and no npm. `make check-offline` does both here, the install with no
+# network at all, then runs `manage.py check` in the result (.ci/run).
+BUNDLE_DIR ?= dist
+OFFLINE_DIR ?= /tmp/pingan-offline-check
+bundle: install assets
+	$(BIN)/python tools/bundle.py build --output $(BUNDLE_DIR)
+
+install-offline:
+	$(PYTHON) tools/bundle.py install $(or $(BUNDLE),.) --venv $(VENV)
+
+check-offline:
+	rm -rf $(OFFLINE_DIR)
+	$(MAKE) bundle BUNDLE_DIR=$(OFFLINE_DIR)
+	tar -xzf $(OFFLINE_DIR)/pingan-bundle-*.tar.gz -C $(OFFLINE_DIR)
+	cd $(OFFLINE_DIR)/pingan-bundle-*/ && unshare --net make install-offline PYTHON=$(PYTHON) \
+	  && unshare --net .venv/bin/python manage.py check --fail-level WARNING
+
+# Re-resolve the lock files from pyproject.toml, keeping every pin that still fits. Upgrade with
+# `make lock LOCK_ARGS=--upgrade` (everything) or `LOCK_ARGS="--upgrade-package django"`.
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS)
+lock: install
+	$(LOCK) -o requirements/main.txt
+	$(LOCK) --extra dev -c requirements/main.txt -o requirements/dev.txt
 
 lint: install
 	$(BIN)/ruff check .
