@@ -108,10 +108,7 @@ def build(output: Path) -> Path:
             lines.append(f"{package}=={version} --hash=sha256:{_sha256(wheel)}")
         (top / "bundle" / "requirements.txt").write_text("\n".join(lines) + "\n")
         (top / "bundle" / "target.json").write_text(json.dumps(target, indent=1) + "\n")
-        files = sorted(path for path in top.rglob("*") if path.is_file())
-        (top / SUMS).write_text(
-            "".join(f"{_sha256(path)}  {path.relative_to(top).as_posix()}\n" for path in files)
-        )
+        write_sums(top)
         archive_path = output / f"{name}.tar.gz"
         partial = archive_path.with_name(archive_path.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
@@ -119,6 +116,15 @@ def build(output: Path) -> Path:
         partial.rename(archive_path)
     print(f"{archive_path} ({len(lines)} wheels, {archive_path.stat().st_size >> 20} MB)")
     return archive_path
+
+
+def write_sums(top: Path) -> None:
+    """bundle/SHA256SUMS: every file of the bundle but itself, as ``sha256sum`` writes it."""
+    sums = top / SUMS
+    files = sorted(path for path in top.rglob("*") if path.is_file() and path != sums)
+    sums.write_text(
+        "".join(f"{_sha256(path)}  {path.relative_to(top).as_posix()}\n" for path in files)
+    )
 
 
 def _git(*args: str) -> str:
