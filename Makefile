@@ -47,11 +47,15 @@ load-demo: migrate
 
 # The Huey consumer (periodic jobs such as the supervision sweep) runs beside gunicorn and
 # stops with it.
+# /metrics adds up every process's figures, kept in var/metrics (emptied at each start).
 serve:
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	rm -rf var/metrics && mkdir -p var/metrics
+	export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/metrics; \
 	$(BIN)/python manage.py run_huey --workers 1 & HUEY_PID=$$!; \
 	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(BIN)/gunicorn config.wsgi -c config/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 \
+	  --threads 4 --access-logfile -
 
 demo: install assets load-demo serve
 

@@ -171,3 +171,23 @@ def run_jobs(monkeypatch, django_capture_on_commit_callbacks):
             HUEY.execute(task)
 
     return run
+
+
+@pytest.fixture
+def full_disk(tmp_path, settings):
+    """MEDIA_ROOT on a real, 64 kB file system of its own (tmpfs; root only, as `.ci/run` is):
+    for what a full upload disk does."""
+    import subprocess
+
+    root = tmp_path / "media"
+    root.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(root)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    settings.MEDIA_ROOT = root
+    yield root
+    subprocess.run(["umount", str(root)], check=True)

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from pingan.cases.public import public_query
+from pingan.core import health
 from pingan.core import views as core_views
 
 admin.site.site_header = "平安综治 · 系统管理"
@@ -32,6 +33,9 @@ api_patterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("health/live/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
+    path("metrics", health.metrics, name="metrics"),
     path("accounts/", include("pingan.core.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import structlog
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "django_password_validators",
     "django_password_validators.password_history",
     "huey.contrib.djhuey",
+    "django_prometheus",
+    "health_check",
     "pingan.core",
     "pingan.orgs",
     "pingan.cases",
@@ -59,6 +62,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and (almost) last: request counts and latency per view for /metrics.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # One structured log line per request, with its request id (pingan.core.middleware).
+    "pingan.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pingan.core.middleware.RejectNulBytesMiddleware",
@@ -74,6 +81,7 @@ MIDDLEWARE = [
     "pingan.core.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -102,7 +110,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'pingan.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# django-prometheus' wrappers of the same backends time every query for /metrics.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -182,6 +194,11 @@ PINGAN_TRUSTED_PROXIES = env.list("PINGAN_TRUSTED_PROXIES", default=[])
 # a citizen's phone cannot open. Empty: the address the receipt was printed from.
 PINGAN_PUBLIC_URL = env("PINGAN_PUBLIC_URL", default="").rstrip("/")
 AXES_CLIENT_IP_CALLABLE = "pingan.core.net.client_ip"
+# Who may read /health/live/, /health/ready/ and /metrics (addresses or networks, comma-
+# separated): the monitoring server and the load balancer; loopback by default.
+PINGAN_MONITORING_NETWORKS = env.list("PINGAN_MONITORING_NETWORKS", default=["127.0.0.1", "::1"])
+# The readiness check fails when the upload disk is this full (percent).
+PINGAN_DISK_MAX_PERCENT = env.float("PINGAN_DISK_MAX_PERCENT", default=95.0)
 
 # Content Security Policy: everything is served by us; no inline scripts.
 CONTENT_SECURITY_POLICY = {
@@ -211,7 +228,7 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "pingan.core.storage.SiteFileStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("PINGAN_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -304,12 +321,53 @@ PINGAN_DEMO_DATA_KEY = "cGluZ2FuLWRlbW8tZGF0YS1rZXktMzItYnl0ZXMhISE="
 
 PINGAN_SITE_NAME = _("平安综治")
 
+# Logs are structured lines (structlog): one JSON object per line, with the time, level, logger,
+# event and, inside a request, its request_id (from nginx's X-Request-ID behind a trusted proxy,
+# otherwise new), user_id and ip. PINGAN_LOG_FORMAT=console prints them as key=value for people.
+_LOG_PRE_CHAIN = [
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    # Django's request log passes the request too, whose repr carries the query string (a
+    # searched ID number or name): only the status code is kept.
+    structlog.stdlib.ExtraAdder(allow=("status_code",)),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "structured": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.dev.ConsoleRenderer(colors=False)
+                if env("PINGAN_LOG_FORMAT", default="json") == "console"
+                else structlog.processors.JSONRenderer(ensure_ascii=False),
+            ],
+            "foreign_pre_chain": _LOG_PRE_CHAIN,
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env("PINGAN_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # request_started / request_finished (pingan.core.middleware.RequestLogMiddleware)
+        "django_structlog": {"level": env("PINGAN_REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }
+structlog.configure(
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *_LOG_PRE_CHAIN,
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.StackInfoRenderer(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = True
 
 # --- Background jobs (Huey) -------------------------------------------------------------------
 # One queue, two scales: an SQLite file beside the database by default (the demo runs one
@@ -328,7 +386,7 @@ else:
         {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")}
     )
 # The consumer's log (tasks started and finished) through our console handler, printed once.
-LOGGING["loggers"] = {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+LOGGING["loggers"]["huey"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
 
 # --- Notifications (X5) -----------------------------------------------------------------------
 # In-app notices always; text messages through these backends (like Django's EMAIL_BACKEND).

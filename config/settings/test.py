@@ -4,16 +4,16 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, HUEY
+from .base import DATABASES, HUEY, LOGGING
 
 # The test runner's SQLite database lives in memory unless DATABASE_URL names PostgreSQL.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 # Staticfiles without the manifest so tests need not collect first.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "pingan.core.storage.SiteFileStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -35,3 +35,7 @@ PINGAN_ROUTER_PATH = MEDIA_ROOT / "router.npz"
 
 # pingan_demo in tests: four weeks of patrols and a few thousand reports, not a year.
 PINGAN_PATROL_DEMO_SCALE = 0.01
+
+# The request log (one line per request) only at warnings, so a failing test's output shows what
+# matters; core/tests/test_health.py turns it up where it tests it.
+LOGGING["loggers"]["django_structlog"]["level"] = "WARNING"

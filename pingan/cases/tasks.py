@@ -1,8 +1,12 @@
 """Periodic jobs of the case app (Huey); tasks only call services."""
 
+from dataclasses import asdict
+
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from pingan.core.metrics import count_sweep
 
 from .repeats import forget_expired
 from .supervision import supervision_sweep
@@ -12,7 +16,8 @@ from .supervision import supervision_sweep
 @lock_task("cases-supervision-sweep")
 def supervision_sweep_task() -> None:
     """Every five minutes: issue the supervision notices (督办) that have fallen due."""
-    supervision_sweep(now=timezone.now())
+    result = supervision_sweep(now=timezone.now())
+    count_sweep("supervision", **asdict(result))
 
 
 # Huey keeps its clock in UTC (settings.HUEY["utc"]): 19:40 UTC is 03:40 in Beijing.
@@ -21,4 +26,4 @@ def supervision_sweep_task() -> None:
 def repeat_keys_forget_task() -> None:
     """Every night at 03:40 Beijing: forget the repeat check's keys of cases older than its
     window, which it never reads again."""
-    forget_expired(now=timezone.now())
+    count_sweep("repeat_keys", forgotten=forget_expired(now=timezone.now()))

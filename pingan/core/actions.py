@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ApplicationError, ForbiddenError
 from .models import Notice
+from .storage import files_undone_on_error
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,13 @@ def perform(action: Action, obj, actor, data: dict):
     acts on no object: its hand-off is told about the object the service made."""
     require_roles(actor, action.roles)
     _check_lengths(action, data)
-    result = action.service(obj, actor, data)
-    made = action.made(result) if action.made else result
-    subject = made if obj is None else obj
-    if action.tell is not None:
-        tell(action.tell, subject, actor, data)
-    performed.send(sender=Action, action=action, subject=subject, actor=actor)
+    with files_undone_on_error():  # an upload saved before a refusal goes with the rollback
+        result = action.service(obj, actor, data)
+        made = action.made(result) if action.made else result
+        subject = made if obj is None else obj
+        if action.tell is not None:
+            tell(action.tell, subject, actor, data)
+        performed.send(sender=Action, action=action, subject=subject, actor=actor)
     return result
 
 

@@ -13,10 +13,13 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
+        from huey.contrib.djhuey import HUEY
 
         from . import schema, tables  # noqa: F401  (schema extensions; tables2's cell signatures)
+        from .metrics import connect_job_signals
         from .middleware import SlidingSessionMiddleware
 
+        connect_job_signals(HUEY)
         autodiscover_modules("home")  # each app's home-page panels (pingan.core.home)
         user_logged_in.connect(SlidingSessionMiddleware.signed_in, dispatch_uid="sliding_session")
 

@@ -24,3 +24,9 @@ class ForbiddenError(ApplicationError):
     """The user may see the object but their role may not do this to it."""
 
     status_code = 403
+
+
+class StorageFullError(ApplicationError):
+    """The upload disk is full: nothing was saved (pingan.core.storage)."""
+
+    status_code = 507

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from .bulk import db_value, insert_rows
 from .masking import mask_phone
+from .metrics import NOTICES
 from .models import Notice
 
 logger = logging.getLogger(__name__)
@@ -162,6 +163,7 @@ def send(notices: list[Notice], *, sms: bool = True) -> list[Notice]:
     if not notices:
         return []
     created = Notice.objects.bulk_create(notices)
+    NOTICES.labels(channel="inbox").inc(len(created))
     if not sms or not getattr(settings, "PINGAN_NOTIFIERS", []):
         return created
     _text_on_commit(
@@ -192,6 +194,7 @@ def send_bulk(
         ("recipient", "kind", "title", "body", "url", "created_at"),
         [(recipient, kind, title, body, url, stamp) for recipient, _, title, body, url in notices],
     )
+    NOTICES.labels(channel="inbox").inc(len(notices))
     if getattr(settings, "PINGAN_NOTIFIERS", []):
         _text_on_commit(
             [
@@ -239,7 +242,9 @@ def _recipient_phones(notices: list[Notice]) -> list[tuple[str, bool]]:
 
 def _dispatch(messages: list[SMSMessage]) -> None:
     for backend in get_backends():
-        backend.send_messages(messages)
+        sent = backend.send_messages(messages)
+        NOTICES.labels(channel="sms").inc(sent)
+        NOTICES.labels(channel="sms_failed").inc(len(messages) - sent)
 
 
 # --- the inbox ----------------------------------------------------------------------------

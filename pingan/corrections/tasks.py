@@ -4,6 +4,8 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from pingan.core.metrics import count_sweep
+
 from .services import release_escalate_no_shows, release_notify_due
 
 
@@ -12,5 +14,8 @@ from .services import release_escalate_no_shows, release_notify_due
 def release_sweep_task() -> None:
     """Hourly: tell communities of releases due soon; escalate people who have not reported."""
     now = timezone.now()
-    release_notify_due(now=now)
-    release_escalate_no_shows(now=now)
+    count_sweep(
+        "releases",
+        reminded=release_notify_due(now=now),
+        escalated=release_escalate_no_shows(now=now),
+    )

@@ -820,3 +820,41 @@ def test_a_long_export_runs_as_a_job_whose_page_offers_the_file(
     # nobody else may download it
     other = client_as("street_leader").get(reverse("jobs:output", args=[job_id]))
     assert other.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_registration_whose_attachment_does_not_fit_on_disk_writes_nothing(
+    client_as, grid, full_disk
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given a clerk registering two documents, the second larger than the disk has left
+    small = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 small", content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "照片.pdf", b"%PDF-1.4 " + b"x" * 200_000, content_type="application/pdf"
+    )
+    cases = Case.objects.count()
+    response = client_as("street_clerk").post(
+        reverse("cases:case-new"),
+        {
+            "channel": "walk_in",
+            "category": "2",
+            "complexity": "general",
+            "urgency": "normal",
+            "title": "磁盘已满时登记",
+            "narrative": "业主提交两份材料，第二份超出服务器剩余空间。",
+            "grid": grid.code,
+            "attachments": [small, big],
+            "party-TOTAL_FORMS": "1",
+            "party-INITIAL_FORMS": "0",
+            "party-MIN_NUM_FORMS": "1",
+            "party-MAX_NUM_FORMS": "20",
+            "party-0-role": "applicant",
+            "party-0-name": "张某",
+        },
+    )
+    # then the clerk reads why, and neither the case nor the first document was kept
+    assert response.status_code == 400
+    assert "服务器存储空间已满" in response.content.decode()
+    assert Case.objects.count() == cases
+    assert [path for path in full_disk.rglob("*") if path.is_file()] == []
