@@ -12,6 +12,8 @@ import environ
 import structlog
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # The embedded database, Huey's queue and uploads live here; it must exist before either opens.
@@ -400,9 +402,23 @@ PINGAN_SMS_GATEWAY_TIMEOUT = env.float("PINGAN_SMS_GATEWAY_TIMEOUT", default=5.0
 # --- Cache ---------------------------------------------------------------------------------------
 # Shared by every web process (the public query's rate limit counts across workers): Redis when
 # REDIS_URL is set, otherwise files under var/cache.
+# Redis down must not take the pages down: a cache that cannot be reached is a miss, and what
+# would have been cached is computed (django-redis IGNORE_EXCEPTIONS, logged).
+# No retries with back-off (redis-py's default waits up to seconds per call): a miss is cheaper.
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "LOG_IGNORED_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": 0.5,
+    "SOCKET_TIMEOUT": 0.5,
+    "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 0)},
+}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
 else:
     CACHES = {

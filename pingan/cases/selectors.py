@@ -139,7 +139,9 @@ def kept_for_scope(user, name: str, question: list, compute, *, seconds: int, no
         return figures
     lock = f"{key}:computing"
     deadline = time.monotonic() + COLD_WAIT_SECONDS
-    while not cache.add(lock, True, COLD_WAIT_SECONDS):
+    # add() is False while another request holds the lock, and None when the cache cannot be
+    # reached (Redis down, its errors ignored): then nobody can hold it, so compute at once
+    while cache.add(lock, True, COLD_WAIT_SECONDS) is False:
         if figures is not None:
             return figures  # past its time, while another request recomputes
         if time.monotonic() > deadline:
