@@ -3,7 +3,7 @@
 - ``/health/live/``: the process answers (no database, nothing else): restart it if not.
 - ``/health/ready/``: django-health-check runs the database, the applied migrations, the cache,
   the job queue, the upload storage (a file written, read and deleted) and the free disk space;
-  200 when all pass, 500 naming what failed (``?format=json`` or ``Accept: application/json``).
+  200 when all pass, 500 naming what failed; JSON (``?format=openmetrics`` or ``text`` on request).
 - ``/metrics``: Prometheus text (django-prometheus: requests and latency per view, database
   time; pingan.core.metrics: jobs, sweeps, notices).
 
@@ -14,7 +14,6 @@ site's parts and are no business of a browser on the intranet.
 
 import dataclasses
 import functools
-import ipaddress
 from inspect import iscoroutinefunction
 
 from django.conf import settings
@@ -30,22 +29,11 @@ from health_check.contrib.psutil import Disk
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
-from .net import client_ip
-
-
-@functools.cache
-def _networks(networks: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(network.strip(), strict=False) for network in networks)
+from .net import address_in, client_ip
 
 
 def _inside(request: HttpRequest) -> bool:
-    address = client_ip(request)
-    try:
-        ip = ipaddress.ip_address(address) if address else None
-    except ValueError:
-        return False
-    networks = _networks(tuple(settings.PINGAN_MONITORING_NETWORKS))
-    return ip is not None and any(ip in network for network in networks)
+    return address_in(client_ip(request), settings.PINGAN_MONITORING_NETWORKS)
 
 
 def _monitoring(view):
@@ -134,6 +122,11 @@ class _Ready(HealthCheckView):
     def get_checks(self):
         self.checks = _ready_checks()
         return super().get_checks()
+
+    def render_to_response(self, context, **response_kwargs):
+        """JSON where the library would render its own HTML page (inline styles, a link out):
+        this is for monitoring, not for a browser."""
+        return self.render_to_response_json(response_kwargs.get("status", 200))
 
 
 ready = _monitoring(_Ready.as_view())

@@ -2,7 +2,8 @@
 latency per view and database time; all served at /metrics (pingan.core.health).
 
 - ``pingan_job_runs_total{task,outcome}`` and ``pingan_job_duration_seconds{task}``: every Huey
-  task the consumer runs (periodic sweeps and jobs alike), from Huey's signals;
+  task the consumer runs (periodic sweeps and jobs alike), from Huey's signals; the outcome is
+  ok, error, locked (its previous run still going), canceled, rate_limited or interrupted;
 - ``pingan_sweep_items_total{sweep,kind}``: what each sweep issued (supervisions per tier,
   escalations, overdue tasks, release reminders and no-show escalations, keys forgotten);
 - ``pingan_notices_total{channel}``: notices stored in the inbox and text messages handed to
@@ -14,7 +15,15 @@ writes to ``PROMETHEUS_MULTIPROC_DIR`` and /metrics adds them up (docs/deploymen
 
 import time
 
-from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_EXECUTING
+from huey.signals import (
+    SIGNAL_CANCELED,
+    SIGNAL_COMPLETE,
+    SIGNAL_ERROR,
+    SIGNAL_EXECUTING,
+    SIGNAL_INTERRUPTED,
+    SIGNAL_LOCKED,
+    SIGNAL_RATE_LIMITED,
+)
 from prometheus_client import Counter, Histogram
 
 JOB_RUNS = Counter(
@@ -34,6 +43,16 @@ SWEEP_ITEMS = Counter(
 NOTICES = Counter("pingan_notices_total", "Notices sent, by channel (inbox, sms).", ["channel"])
 
 _started: dict[str, float] = {}
+# every way a task that began executing ends: a sweep still running when its next turn comes
+# is "locked", a consumer stopped mid-task "interrupted"
+_OUTCOMES = {
+    SIGNAL_COMPLETE: "ok",
+    SIGNAL_ERROR: "error",
+    SIGNAL_LOCKED: "locked",
+    SIGNAL_CANCELED: "canceled",
+    SIGNAL_RATE_LIMITED: "rate_limited",
+    SIGNAL_INTERRUPTED: "interrupted",
+}
 
 
 def count_sweep(sweep: str, **counts: int) -> None:
@@ -49,10 +68,9 @@ def connect_job_signals(huey) -> None:
     def _executing(signal, task, *args, **kwargs):
         _started[task.id] = time.monotonic()
 
-    @huey.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)
+    @huey.signal(*_OUTCOMES)
     def _finished(signal, task, *args, **kwargs):
         started = _started.pop(task.id, None)
-        outcome = "ok" if signal == SIGNAL_COMPLETE else "error"
-        JOB_RUNS.labels(task=task.name, outcome=outcome).inc()
+        JOB_RUNS.labels(task=task.name, outcome=_OUTCOMES[signal]).inc()
         if started is not None:
             JOB_SECONDS.labels(task=task.name).observe(time.monotonic() - started)

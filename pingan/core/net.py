@@ -19,13 +19,18 @@ def _networks(proxies: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy)
 
 
-def _trusted(address: str) -> bool:
+def address_in(address: str | None, networks) -> bool:
+    """Whether ``address`` lies in one of ``networks`` (addresses or networks, as settings
+    name them); a missing or malformed address lies in none."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(address or "")
     except ValueError:
         return False
-    networks = _networks(tuple(getattr(settings, "PINGAN_TRUSTED_PROXIES", ())))
-    return any(ip in network for network in networks)
+    return any(ip in network for network in _networks(tuple(networks)))
+
+
+def _trusted(address: str) -> bool:
+    return address_in(address, getattr(settings, "PINGAN_TRUSTED_PROXIES", ()))
 
 
 def client_ip(request) -> str | None:

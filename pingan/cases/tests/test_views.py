@@ -835,23 +835,7 @@ def test_a_registration_whose_attachment_does_not_fit_on_disk_writes_nothing(
     )
     cases = Case.objects.count()
     response = client_as("street_clerk").post(
-        reverse("cases:case-new"),
-        {
-            "channel": "walk_in",
-            "category": "2",
-            "complexity": "general",
-            "urgency": "normal",
-            "title": "磁盘已满时登记",
-            "narrative": "业主提交两份材料，第二份超出服务器剩余空间。",
-            "grid": grid.code,
-            "attachments": [small, big],
-            "party-TOTAL_FORMS": "1",
-            "party-INITIAL_FORMS": "0",
-            "party-MIN_NUM_FORMS": "1",
-            "party-MAX_NUM_FORMS": "20",
-            "party-0-role": "applicant",
-            "party-0-name": "张某",
-        },
+        reverse("cases:case-new"), _intake(grid, title="磁盘已满时登记", attachments=[small, big])
     )
     # then the clerk reads why, and neither the case nor the first document was kept
     assert response.status_code == 400

@@ -50,6 +50,10 @@ def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(client, settings
 def test_ready_when_the_database_migrations_cache_queue_storage_and_disk_answer(client):
     status, report = _ready(client)
     assert (status, _failing(report)) == (200, {})
+    # a browser gets the same JSON, not the library's own page
+    page = client.get("/health/ready/", HTTP_ACCEPT="text/html", **LOOPBACK)
+    assert page["Content-Type"] == "application/json"
+    assert page.json() == report
     assert {check.split("(")[0] for check in report} == {
         "Database",
         "Migrations",
@@ -119,6 +123,14 @@ def test_metrics_time_every_background_task_and_count_what_a_sweep_issued(run_jo
             "pingan_sweep_items_total", {"sweep": "supervision", "kind": "tier1"}
         )
         is not None
+    )
+    # a run that finds the previous one still going is counted as locked, not lost
+    locked = _sample("pingan_job_runs_total", task="supervision_sweep_task", outcome="locked")
+    with djhuey.HUEY.lock_task("cases-supervision-sweep"), run_jobs():
+        supervision_sweep_task()
+    assert (
+        _sample("pingan_job_runs_total", task="supervision_sweep_task", outcome="locked")
+        == locked + 1
     )
 
 
